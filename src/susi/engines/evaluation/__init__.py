@@ -1,0 +1,123 @@
+"""Effect evaluation on citizen data: the pure engine behind ``susi.outcomes``.
+
+Nothing here imports Django. The Django app loads rows from the database into the plain values
+described below, calls these functions, and stores or shows the frozen results.
+
+THE CONTRACT (kept stable for ``susi.outcomes``; extend, never break)
+======================================================================
+
+Errors
+------
+Every bad input raises :class:`EvaluationError` (a ``ValueError``) with ``field`` (the column or
+argument at fault), ``message_da`` (a Danish sentence for the UI) and ``message_en``.
+:class:`CprError` is the subclass raised by the CPR functions.
+
+CPR numbers and pseudonyms (``susi.engines.evaluation.cpr``)
+------------------------------------------------------------
+- ``validate_cpr(text) -> NormalisedCpr`` accepts ``"DDMMYY-SSSS"``, ``"DDMMYYSSSS"`` (spaces and
+  the dash are ignored), checks ten digits and a calendar-valid birth date (day, month, and the
+  century from the 7th digit, as CPR-kontoret defines it). No modulus-11 check (dropped in 2007).
+  Raises ``CprError(message_da, message_en)``. ``NormalisedCpr`` is a frozen dataclass with
+  ``digits`` (10 digits, no dash), ``birth_date`` and ``sex`` ('M'/'F'); its ``repr``/``str`` mask the
+  number (``"DDMMYY-****"``) so it cannot leak through logs or tracebacks by accident.
+- ``is_synthetic(cpr) -> bool``: True for the numbers our synthetic generator makes (birth dates in
+  2030–2036 with 7th digit 4, i.e. dates in the future that no living person has).
+- ``pseudonymise(cpr, key: bytes) -> str``: HMAC-SHA256 of the 10 normalised digits, hex (64 chars).
+  Same person + same key -> same pseudonym in every import. Accepts a ``NormalisedCpr`` or a string.
+- ``load_key(key_file: str | Path | None = None) -> bytes``: from the environment variable
+  ``SUSI_PSEUDONYM_KEY`` (hex, >= 32 bytes) or else from ``key_file`` (hex text). Raises
+  ``EvaluationError`` if neither gives a key. ``generate_key_file(path) -> Path`` writes a new
+  random key with permissions 0600 (refuses to overwrite).
+
+Measurements frame (pandas DataFrame, one row per citizen × occasion × instrument)
+---------------------------------------------------------------------------------
+Required columns:
+  ``pseudonym`` (str), ``municipality`` (str code, e.g. "101"),
+  ``arm`` ('intervention' | 'comparison' | 'waitlist'; waitlist counts as comparison until it starts),
+  ``occasion`` (str: 'baseline' or 'followup_<n>', n = 1, 2, ...),
+  ``instrument`` (str), ``value`` (float; 0/1 for a binary outcome), ``enrolled_on`` (date).
+Optional columns (used when present / needed by a design):
+  ``period`` (int, calendar period of the measurement, e.g. year or half-year index) and
+  ``treated_from`` (int or NaN: first period the citizen's municipality offers the intervention;
+  NaN = never) -- both REQUIRED for design 'staggered'; for 'twfe' ``period`` replaces occasion
+  order if present;
+  any further numeric covariate columns, named in ``covariates=[...]`` (used by 'ancova', 'psm').
+``validate_measurements(frame)`` checks the schema and raises ``EvaluationError`` naming the column.
+
+Effect estimation (``susi.engines.evaluation.estimators``)
+-----------------------------------------------------------
+``estimate_effect(frame, design, instrument, *, followup='followup_1', covariates=(), alpha=0.05,
+higher_is_better=True) -> EffectEstimate`` with design one of:
+  'rct_means'        difference in follow-up means (Welch SE),              measure 'MD'
+  'rct_proportions'  difference in follow-up proportions (Wald/Newcombe),   measure 'RD'
+  'ancova'           OLS follow-up ~ arm + baseline (+ covariates), HC2,     measure 'MD'
+  'did'              2x2 difference-in-differences, OLS with cluster-robust SE by pseudonym, 'MD'
+  'twfe'             linearmodels PanelOLS, entity + time effects, clustered by entity,     'MD'
+  'staggered'        group-time ATT (Callaway–Sant'Anna, never-treated controls), aggregated, 'MD'
+  'psm'              propensity-score (Logit) nearest-neighbour matching on baseline + covariates,
+                     follow-up difference in the matched sample (Abadie–Imbens-free simple
+                     matched-pairs SE: see docs/developers/evaluation.md), 'MD'
+``EffectEstimate`` (frozen dataclass): ``method, measure, estimate, se, ci_low, ci_high, p_value,
+n_intervention, n_comparison, yi, vi, label_da`` plus ``sd_pooled`` (for SMD; may be None),
+``details`` (tuple of (key, value) pairs, e.g. per-group ATTs) and methods
+``to_success_rate(baseline_rate) -> SuccessRate`` and ``to_smd() -> EffectEstimate``.
+``yi``/``vi`` are in the evidence base's metafor measure: MD, SMD, RD, OR and HR (both OR and HR as
+log: yi = log ratio, vi = SE² on the log scale). ``SuccessRate(mean, sd)`` is the *additional* share
+reaching the outcome (probability scale, 0.10 = 10 percentage points) and its standard error.
+
+Survival (``susi.engines.evaluation.survival``)
+-----------------------------------------------
+Frame with ``pseudonym, arm, time`` (float, days or years from enrolment) and ``event`` (0/1).
+``kaplan_meier(frame) -> list[KaplanMeierCurve]`` (one per arm: times, survival, ci_low, ci_high,
+n_at_risk) and ``cox(frame, covariates=()) -> EffectEstimate`` (measure 'HR', yi = log HR).
+
+Fidelity (``susi.engines.evaluation.fidelity``)
+-----------------------------------------------
+``fidelity_by_municipality(records, *, threshold=0.8) -> list[FidelityRow]``; ``records`` is a frame
+with ``municipality``, ``pseudonym``, ``component`` (str), ``delivered`` (0/1 or 0..1 share) and
+optional ``intended`` (default 1). ``FidelityRow``: municipality, n_citizens, n_components,
+delivered_share, components_below (tuple of component names below the threshold), adequate (bool),
+suppressed (bool: fewer than 5 citizens, figures set to None).
+
+Monitoring (``susi.engines.evaluation.monitoring``)
+---------------------------------------------------
+``monitor(estimates, reference_effect, *, reference_se=None, margin=0.5, higher_is_better=True,
+min_n=5) -> list[MonitoringRow]``. ``estimates`` is a frame (or list of dicts) with ``municipality,
+period, estimate, se, n``. Row: municipality, period, estimate, se, ci_low, ci_high, n,
+reference_effect, ratio_to_reference, drift_warning (bool), reason_da (Danish, '' when fine),
+suppressed (bool). A warning is raised when the municipality's upper CI bound lies below
+``margin × reference`` (clear drift) or the estimate has been below it for 2 consecutive periods.
+``monitoring_estimates(frame, instrument, ...)`` builds that input from a measurements frame
+(change from baseline, intervention arm vs reference) per municipality and period.
+
+Register follow-up (``susi.engines.evaluation.register``)
+----------------------------------------------------------
+``register_followup(con, enrolled_table, register_table, comparison_table, years=10)
+-> RegisterFollowup``. Tables in the DuckDB connection:
+  enrolled_table:   ``pseudonym VARCHAR, index_year INTEGER``   (year of enrolment)
+  comparison_table: ``pseudonym VARCHAR, index_year INTEGER``   (matched/sampled comparisons)
+  register_table:   ``pseudonym VARCHAR, year INTEGER, outcome VARCHAR, value DOUBLE``
+                    (long format; outcomes e.g. 'employment', 'education', 'housing',
+                    'placement', 'hospital_contacts', 'convictions'; a missing row means 0)
+Result: ``rows`` (tuple of RegisterYearRow: outcome, year_after (1..years), n_enrolled,
+n_comparison, mean_enrolled, mean_comparison, difference, se, ci_low, ci_high) and
+``to_som_consequences(result, outcomes=None) -> list[SomConsequence]`` (outcome, year_after,
+difference per citizen, se) for SØM. The SQL is plain set-based DuckDB SQL (joins + GROUP BY) so a
+larger engine can run the same queries.
+
+Small cells (``susi.engines.evaluation.privacy``)
+-------------------------------------------------
+``suppress_small(counts, threshold=5)`` takes a mapping or a frame column of counts and returns the
+same shape with every count below ``threshold`` (and > 0) replaced by None; ``is_reportable(n)``.
+No figure from fewer than 5 citizens may be shown or exported: results carry n's so callers check.
+
+Synthetic data (``susi.engines.evaluation.synthetic``)
+------------------------------------------------------
+``generate(n_citizens=..., municipalities=..., true_effect=..., seed=..., design='rct' | 'waves',
+...) -> SyntheticDataset`` with ``citizens`` (frame: cpr, pseudonym?, municipality, arm,
+enrolled_on, covariates), ``measurements`` (the measurements frame above, with cpr instead of
+pseudonym until pseudonymised — column ``cpr``), ``true_effect``, ``waves`` (municipality ->
+treated_from period), ``fidelity`` (delivery records), and ``register`` histories via
+``generate_register(...)``. Helpers ``synthetic_cpr(rng)`` and ``write_csv/write_xlsx`` for import
+files as municipalities deliver them.
+"""
