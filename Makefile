@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEV_SETTINGS  := susi.config.settings.dev
+
+.PHONY: run test lint format migrate demo bench clean messages
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## make run: install, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)
+run: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi migrate
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:8000
+
+## make test: lint, then the whole suite (SQLite, or DATABASE_URL when set)
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+migrate: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi migrate
+
+demo: migrate
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
+
+## make messages: refresh the English translation catalogue (needs GNU gettext)
+messages: $(STAMP)
+	cd src/susi && DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) ../../$(BIN)/python -m django makemessages -l en --no-obsolete
+	cd src/susi && DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) ../../$(BIN)/python -m django compilemessages -l en
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

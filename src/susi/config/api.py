@@ -1,0 +1,19 @@
+"""The JSON API (OpenAPI at /api/docs). Each domain app contributes one router."""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from susi.web.api_errors import install_error_handlers
+
+api = NinjaAPI(
+    title="SUSI Platform API",
+    version="1",
+    description="Interventions, initiatives, products, gate decisions, SØM, evidence and outcomes.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", "susi.portfolio.api.router")
+api.add_router("/som/", "susi.som.api.router")
+api.add_router("/evidence/", "susi.evidence.api.router")
+api.add_router("/outcomes/", "susi.outcomes.api.router")

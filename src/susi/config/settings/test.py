@@ -1,0 +1,22 @@
+"""The test suite: SQLite in memory, or PostgreSQL when DATABASE_URL is set (CI runs both)."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-2b9d"  # noqa: S105 - tests only
+ALLOWED_HOSTS = ["*"]
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# Fast hashing in tests; production uses Argon2 (tested separately).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SUSI_DEMO_MODE = True
+MEDIA_ROOT = VAR_DIR / "test-media"
+SUSI_PSEUDONYM_KEY_FILE = VAR_DIR / "test-pseudonym.key"
+AXES_ENABLED = True

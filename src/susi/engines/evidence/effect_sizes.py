@@ -1,0 +1,333 @@
+"""Effect sizes and their sampling variances, named as R's metafor names them.
+
+Each function mirrors one `metafor::escalc(measure=...)` call:
+
+| here                  | metafor                                   | input                          |
+|-----------------------|-------------------------------------------|--------------------------------|
+| `log_risk_ratio`      | `escalc("RR", ai, bi, ci, di)`            | 2×2 counts                     |
+| `log_odds_ratio`      | `escalc("OR", ai, bi, ci, di)`            | 2×2 counts                     |
+| `risk_difference`     | `escalc("RD", ai, bi, ci, di)`            | 2×2 counts                     |
+| `standardized_mean_difference` | `escalc("SMD", m1i, sd1i, n1i, m2i, sd2i, n2i)` | means, SDs, sizes |
+| `mean_difference`     | `escalc("MD", m1i, sd1i, n1i, m2i, sd2i, n2i)`  | means, SDs, sizes        |
+| `generic`             | `rma(yi, vi)` with `measure="GEN"`        | an effect and its variance     |
+
+The 2×2 table is `ai` events / `bi` non-events in the treated group, `ci` events / `di` non-events in the
+control group.
+
+Zero cells, as metafor handles them by default (`add=1/2, to="only0", drop00=FALSE`): a table with at least
+one zero cell gets 1/2 added to *all four* of its cells; tables without a zero are left alone; a table with
+no events (or no non-events) in both groups is kept, with the same 1/2 added. `EffectSizes.adjusted` says
+which studies were adjusted so a page can say so.
+
+statsmodels has `effectsize_smd` and `effectsize_2proportions`; we do not use them here because they
+differ from metafor on purpose: `effectsize_smd` uses the approximate small-sample correction
+1 - 3/(4·df - 1) and the unbiased variance, where metafor uses the exact gamma-function correction and the
+large-sample variance; `effectsize_2proportions` corrects zero cells by clipping or by adding to every
+study, not only to tables with a zero. The differences are small but would break the metafor pins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import gammaln
+
+from .errors import EvidenceInputError
+
+FloatArray = NDArray[np.float64]
+
+#: What metafor adds to every cell of a 2×2 table that has a zero cell (its `add=1/2`).
+ZERO_CELL_ADD = 0.5
+
+
+class Measure(StrEnum):
+    RR = "RR"
+    OR = "OR"
+    RD = "RD"
+    SMD = "SMD"
+    MD = "MD"
+    GEN = "GEN"
+
+
+#: Columns each measure needs, in metafor's names.
+REQUIRED_COLUMNS: dict[Measure, tuple[str, ...]] = {
+    Measure.RR: ("ai", "bi", "ci", "di"),
+    Measure.OR: ("ai", "bi", "ci", "di"),
+    Measure.RD: ("ai", "bi", "ci", "di"),
+    Measure.SMD: ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"),
+    Measure.MD: ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"),
+    Measure.GEN: ("yi", "vi"),
+}
+
+#: Danish names of the measures, for pages and messages.
+MEASURE_LABELS_DA: dict[Measure, str] = {
+    Measure.RR: "log relativ risiko (log RR)",
+    Measure.OR: "log odds ratio (log OR)",
+    Measure.RD: "risikoforskel (RD)",
+    Measure.SMD: "standardiseret middelforskel (Hedges' g)",
+    Measure.MD: "middelforskel (MD)",
+    Measure.GEN: "effekt angivet direkte (yi, vi)",
+}
+
+#: Measures analysed on the log scale (shown back-transformed with exp on pages).
+LOG_SCALE = frozenset({Measure.RR, Measure.OR})
+
+
+@dataclass(frozen=True)
+class EffectSizes:
+    """Observed effects `yi` with sampling variances `vi`, one per study."""
+
+    measure: Measure
+    yi: FloatArray
+    vi: FloatArray
+    labels: tuple[str, ...]
+    adjusted: tuple[bool, ...] = field(default=())
+
+    @property
+    def k(self) -> int:
+        return int(self.yi.shape[0])
+
+    @property
+    def sei(self) -> FloatArray:
+        return np.sqrt(self.vi)
+
+
+def _as_array(values: ArrayLike, name: str) -> FloatArray:
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise EvidenceInputError(
+            name, f"column '{name}' must contain numbers only", f"Kolonnen '{name}' må kun indeholde tal."
+        ) from exc
+    if arr.ndim != 1:
+        arr = arr.reshape(-1)
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise EvidenceInputError(
+            name,
+            f"column '{name}' has a missing or non-numeric value in row {row}",
+            f"Kolonnen '{name}' mangler et tal i række {row}.",
+            row=row,
+        )
+    return arr
+
+
+def _check_nonnegative(arr: FloatArray, name: str) -> None:
+    bad = np.flatnonzero(arr < 0)
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise EvidenceInputError(
+            name,
+            f"column '{name}' cannot be negative (row {row})",
+            f"Kolonnen '{name}' kan ikke være negativ (række {row}).",
+            row=row,
+        )
+
+
+def _check_positive(arr: FloatArray, name: str, what_da: str) -> None:
+    bad = np.flatnonzero(arr <= 0)
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise EvidenceInputError(
+            name,
+            f"column '{name}' must be greater than 0 (row {row})",
+            f"{what_da} i kolonnen '{name}' skal være større end 0 (række {row}).",
+            row=row,
+        )
+
+
+def _labels(labels: Sequence[str] | None, k: int) -> tuple[str, ...]:
+    if labels is None:
+        return tuple(str(i + 1) for i in range(k))
+    if len(labels) != k:
+        raise EvidenceInputError(
+            "study", "there must be one label per study", "Der skal være én studieetiket pr. studie."
+        )
+    return tuple(str(x) for x in labels)
+
+
+def _same_length(*arrays: FloatArray) -> int:
+    lengths = {a.shape[0] for a in arrays}
+    if len(lengths) != 1:
+        raise EvidenceInputError(
+            "data", "all columns must have the same number of rows", "Alle kolonner skal have lige mange rækker."
+        )
+    return lengths.pop()
+
+
+def _two_by_two(
+    ai: ArrayLike, bi: ArrayLike, ci: ArrayLike, di: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.bool_]]:
+    a, b, c, d = (_as_array(x, n) for x, n in ((ai, "ai"), (bi, "bi"), (ci, "ci"), (di, "di")))
+    _same_length(a, b, c, d)
+    for arr, name in ((a, "ai"), (b, "bi"), (c, "ci"), (d, "di")):
+        _check_nonnegative(arr, name)
+    n1, n2 = a + b, c + d
+    for arr, name in ((n1, "ai+bi"), (n2, "ci+di")):
+        bad = np.flatnonzero(arr <= 0)
+        if bad.size:
+            row = int(bad[0]) + 1
+            raise EvidenceInputError(
+                name,
+                f"a group has no participants (row {row})",
+                f"En gruppe har ingen deltagere (række {row}).",
+                row=row,
+            )
+    zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
+    add = np.where(zero, ZERO_CELL_ADD, 0.0)
+    return a + add, b + add, c + add, d + add, zero
+
+
+def log_risk_ratio(
+    ai: ArrayLike, bi: ArrayLike, ci: ArrayLike, di: ArrayLike, labels: Sequence[str] | None = None
+) -> EffectSizes:
+    """log RR = log((ai/n1i)/(ci/n2i)); vi = 1/ai - 1/n1i + 1/ci - 1/n2i."""
+    a, b, c, d, zero = _two_by_two(ai, bi, ci, di)
+    n1, n2 = a + b, c + d
+    yi = np.log((a / n1) / (c / n2))
+    vi = 1 / a - 1 / n1 + 1 / c - 1 / n2
+    return EffectSizes(Measure.RR, yi, vi, _labels(labels, yi.shape[0]), tuple(bool(z) for z in zero))
+
+
+def log_odds_ratio(
+    ai: ArrayLike, bi: ArrayLike, ci: ArrayLike, di: ArrayLike, labels: Sequence[str] | None = None
+) -> EffectSizes:
+    """log OR = log(ai·di / (bi·ci)); vi = 1/ai + 1/bi + 1/ci + 1/di (Woolf)."""
+    a, b, c, d, zero = _two_by_two(ai, bi, ci, di)
+    yi = np.log((a * d) / (b * c))
+    vi = 1 / a + 1 / b + 1 / c + 1 / d
+    return EffectSizes(Measure.OR, yi, vi, _labels(labels, yi.shape[0]), tuple(bool(z) for z in zero))
+
+
+def risk_difference(
+    ai: ArrayLike, bi: ArrayLike, ci: ArrayLike, di: ArrayLike, labels: Sequence[str] | None = None
+) -> EffectSizes:
+    """RD = ai/n1i - ci/n2i; vi = p1(1-p1)/n1i + p2(1-p2)/n2i (metafor's large-sample `vtype="LS"`)."""
+    a, b, c, d, zero = _two_by_two(ai, bi, ci, di)
+    n1, n2 = a + b, c + d
+    p1, p2 = a / n1, c / n2
+    yi = p1 - p2
+    vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+    return EffectSizes(Measure.RD, yi, vi, _labels(labels, yi.shape[0]), tuple(bool(z) for z in zero))
+
+
+def _means(
+    m1i: ArrayLike, sd1i: ArrayLike, n1i: ArrayLike, m2i: ArrayLike, sd2i: ArrayLike, n2i: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    m1, s1, n1, m2, s2, n2 = (
+        _as_array(x, n)
+        for x, n in ((m1i, "m1i"), (sd1i, "sd1i"), (n1i, "n1i"), (m2i, "m2i"), (sd2i, "sd2i"), (n2i, "n2i"))
+    )
+    _same_length(m1, s1, n1, m2, s2, n2)
+    _check_positive(s1, "sd1i", "Standardafvigelsen")
+    _check_positive(s2, "sd2i", "Standardafvigelsen")
+    _check_positive(n1, "n1i", "Gruppestørrelsen")
+    _check_positive(n2, "n2i", "Gruppestørrelsen")
+    return m1, s1, n1, m2, s2, n2
+
+
+def hedges_correction(df: FloatArray) -> FloatArray:
+    """Exact small-sample bias correction c(m) = Γ(m/2) / (√(m/2) Γ((m-1)/2)), as metafor's `.cmicalc`."""
+    return np.exp(gammaln(df / 2) - 0.5 * np.log(df / 2) - gammaln((df - 1) / 2))
+
+
+def standardized_mean_difference(
+    m1i: ArrayLike,
+    sd1i: ArrayLike,
+    n1i: ArrayLike,
+    m2i: ArrayLike,
+    sd2i: ArrayLike,
+    n2i: ArrayLike,
+    labels: Sequence[str] | None = None,
+) -> EffectSizes:
+    """Hedges' g: c(m)·(m1i - m2i)/s_pooled with m = n1i + n2i - 2; vi = 1/n1i + 1/n2i + g²/(2(n1i + n2i))."""
+    m1, s1, n1, m2, s2, n2 = _means(m1i, sd1i, n1i, m2i, sd2i, n2i)
+    df = n1 + n2 - 2
+    bad = np.flatnonzero(df < 2)
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise EvidenceInputError(
+            "n1i",
+            f"Hedges' g needs at least 4 participants in all (row {row})",
+            f"Hedges' g kræver mindst 4 deltagere i alt (række {row}).",
+            row=row,
+        )
+    sp = np.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df)
+    yi = hedges_correction(df) * (m1 - m2) / sp
+    vi = 1 / n1 + 1 / n2 + yi**2 / (2 * (n1 + n2))
+    return EffectSizes(Measure.SMD, yi, vi, _labels(labels, yi.shape[0]), (False,) * yi.shape[0])
+
+
+def mean_difference(
+    m1i: ArrayLike,
+    sd1i: ArrayLike,
+    n1i: ArrayLike,
+    m2i: ArrayLike,
+    sd2i: ArrayLike,
+    n2i: ArrayLike,
+    labels: Sequence[str] | None = None,
+) -> EffectSizes:
+    """MD = m1i - m2i; vi = sd1i²/n1i + sd2i²/n2i (no equal-variance assumption; metafor's default)."""
+    m1, s1, n1, m2, s2, n2 = _means(m1i, sd1i, n1i, m2i, sd2i, n2i)
+    yi = m1 - m2
+    vi = s1**2 / n1 + s2**2 / n2
+    return EffectSizes(Measure.MD, yi, vi, _labels(labels, yi.shape[0]), (False,) * yi.shape[0])
+
+
+def generic(yi: ArrayLike, vi: ArrayLike, labels: Sequence[str] | None = None) -> EffectSizes:
+    """An effect `yi` with its sampling variance `vi` given directly (metafor's `measure="GEN"`)."""
+    y = _as_array(yi, "yi")
+    v = _as_array(vi, "vi")
+    _same_length(y, v)
+    bad = np.flatnonzero(v < 0)
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise EvidenceInputError(
+            "vi",
+            f"a sampling variance cannot be negative (row {row})",
+            f"En variens (vi) kan ikke være negativ (række {row}).",
+            row=row,
+        )
+    bad = np.flatnonzero(v == 0)
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise EvidenceInputError(
+            "vi",
+            f"a sampling variance of 0 gives the study infinite weight (row {row})",
+            f"En variens (vi) på 0 giver studiet uendelig vægt (række {row}).",
+            row=row,
+        )
+    return EffectSizes(Measure.GEN, y, v, _labels(labels, y.shape[0]), (False,) * y.shape[0])
+
+
+def compute(measure: Measure | str, columns: dict[str, ArrayLike], labels: Sequence[str] | None = None) -> EffectSizes:
+    """Effect sizes for `measure` from a mapping of metafor-named columns; checks that each column exists."""
+    try:
+        m = Measure(str(measure).upper())
+    except ValueError as exc:
+        raise EvidenceInputError(
+            "measure",
+            f"unknown measure '{measure}'; use one of {', '.join(x.value for x in Measure)}",
+            f"Ukendt effektmål '{measure}'; brug et af {', '.join(x.value for x in Measure)}.",
+        ) from exc
+    missing = [c for c in REQUIRED_COLUMNS[m] if c not in columns]
+    if missing:
+        raise EvidenceInputError(
+            missing[0],
+            f"measure {m.value} needs the column(s) {', '.join(missing)}",
+            f"Effektmålet {m.value} kræver kolonnen/kolonnerne {', '.join(missing)}.",
+        )
+    cols = [columns[c] for c in REQUIRED_COLUMNS[m]]
+    if m in (Measure.RR, Measure.OR, Measure.RD):
+        fn = {Measure.RR: log_risk_ratio, Measure.OR: log_odds_ratio, Measure.RD: risk_difference}[m]
+        return fn(*cols, labels=labels)
+    if m is Measure.SMD:
+        return standardized_mean_difference(*cols, labels=labels)
+    if m is Measure.MD:
+        return mean_difference(*cols, labels=labels)
+    return generic(*cols, labels=labels)

@@ -1,0 +1,295 @@
+"""Citizens (pseudonymised), enrolments, measurements, imports, evaluations and the access log.
+
+The shape follows tracker systems such as DHIS2: a citizen is *enrolled* in an initiative at a
+municipality, and *measured* on instruments at occasions (baseline, follow-ups).
+
+A CPR number never reaches these tables: it is turned into a keyed pseudonym at the edge
+(`susi.outcomes.pseudonyms`). Citizen-level tables carry no change history on purpose: an
+erased citizen must be gone, not kept in a history table.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Arm(models.TextChoices):
+    INTERVENTION = "intervention", _("Indsats")
+    COMPARISON = "comparison", _("Sammenligning")
+    WAITLIST = "waitlist", _("Venteliste")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Kvinde")
+    MALE = "M", _("Mand")
+
+
+class Citizen(models.Model):
+    """One person, known only by a keyed pseudonym. Only what analysis needs is kept."""
+
+    pseudonym = models.CharField(_("pseudonym"), max_length=64, unique=True)
+    birth_year = models.PositiveSmallIntegerField(_("fødselsår"), null=True, blank=True)
+    sex = models.CharField(_("køn"), max_length=1, choices=Sex.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("borger")
+        verbose_name_plural = _("borgere")
+
+    def __str__(self) -> str:
+        return self.short_pseudonym
+
+    @property
+    def short_pseudonym(self) -> str:
+        """The first 12 characters: enough to tell citizens apart on a page."""
+        return self.pseudonym[:12]
+
+
+class Instrument(models.Model):
+    """A measuring instrument (a questionnaire score, a yes/no outcome, a count)."""
+
+    class Kind(models.TextChoices):
+        CONTINUOUS = "continuous", _("Skala")
+        BINARY = "binary", _("Ja/nej")
+
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    name = models.CharField(_("navn"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CONTINUOUS)
+    higher_is_better = models.BooleanField(_("højere er bedre"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("måleredskab")
+        verbose_name_plural = _("måleredskaber")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Occasion(models.Model):
+    """A measuring occasion: baseline (number 0) or follow-up 1, 2, ... (the engine's 'followup_<n>')."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("måletidspunkt")
+        verbose_name_plural = _("måletidspunkter")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def code(self) -> str:
+        """The engine's name for this occasion."""
+        return "baseline" if self.number == 0 else f"followup_{self.number}"
+
+    @property
+    def label(self) -> str:
+        if self.number == 0:
+            return str(_("Baseline"))
+        return str(_("Opfølgning %(number)s") % {"number": self.number})
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: validated into a preview first, then imported all or nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Til gennemsyn")
+        INVALID = "invalid", _("Afvist (fejl i filen)")
+        IMPORTED = "imported", _("Importeret")
+        UNCHANGED = "unchanged", _("Allerede importeret, intet ændret")
+        DISCARDED = "discarded", _("Kasseret")
+
+    initiative = models.ForeignKey("portfolio.Initiative", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("filnavn"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # The row-by-row report: a list of {"row", "field", "message"}; never holds a CPR number.
+    report = models.JSONField(default=list, blank=True)
+    # The validated, pseudonymised rows wait here between preview and import (see services).
+    staged_file = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class Enrolment(models.Model):
+    """A citizen's participation in an initiative at one municipality, in one arm."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="enrolments")
+    initiative = models.ForeignKey(
+        "portfolio.Initiative", on_delete=models.CASCADE, related_name="enrolments"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    arm = models.CharField(_("gruppe"), max_length=20, choices=Arm.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("slut"), null=True, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "initiative"], name="outcomes_one_enrolment_per_initiative")
+        ]
+        indexes = [models.Index(fields=["initiative", "municipality"])]
+        verbose_name = _("forløb")
+        verbose_name_plural = _("forløb")
+
+    def __str__(self) -> str:
+        return f"{self.citizen} i {self.initiative_id} ({self.arm})"
+
+
+class Measurement(models.Model):
+    """One value on one instrument at one occasion. Unique, so a re-import changes nothing."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="measurements")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    occasion = models.ForeignKey(Occasion, on_delete=models.PROTECT, related_name="+")
+    value = models.FloatField(_("værdi"))
+    measured_on = models.DateField(_("måledato"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "instrument", "occasion"], name="outcomes_one_value_per_occasion"
+            )
+        ]
+        verbose_name = _("måling")
+        verbose_name_plural = _("målinger")
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id}@{self.occasion_id}={self.value}"
+
+
+class DeliveryRecord(models.Model):
+    """Implementation fidelity: what a municipality delivered against what was intended, per period."""
+
+    initiative = models.ForeignKey("portfolio.Initiative", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("periode (første dag)"))
+    component = models.CharField(_("kerneelement"), max_length=200)
+    intended = models.FloatField(_("planlagt"))
+    delivered = models.FloatField(_("leveret"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "municipality", "period", "component"], name="outcomes_one_delivery_record"
+            )
+        ]
+        ordering = ["municipality", "period", "component"]
+        verbose_name = _("leveranceregistrering")
+        verbose_name_plural = _("leveranceregistreringer")
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.period}: {self.delivered}/{self.intended}"
+
+
+class EffectEvaluation(models.Model):
+    """A saved effect estimate with its method and inputs, ready for the evidence base and SØM."""
+
+    initiative = models.ForeignKey("portfolio.Initiative", on_delete=models.CASCADE, related_name="+")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    occasion = models.ForeignKey(Occasion, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("metode"), max_length=40)
+    estimate = models.FloatField(_("effekt"))
+    ci_low = models.FloatField()
+    ci_high = models.FloatField()
+    p_value = models.FloatField(null=True, blank=True)
+    n_treated = models.PositiveIntegerField()
+    n_control = models.PositiveIntegerField()
+    effect_size = models.FloatField(_("effektstørrelse"), null=True, blank=True)
+    effect_size_se = models.FloatField(null=True, blank=True)
+    effect_size_kind = models.CharField(max_length=20, blank=True)
+    som_success_rate = models.FloatField(_("succesrate til SØM"), null=True, blank=True)
+    inputs = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("effektevaluering")
+        verbose_name_plural = _("effektevalueringer")
+
+    def __str__(self) -> str:
+        return f"{self.method}: {self.estimate:.3g} [{self.ci_low:.3g}; {self.ci_high:.3g}]"
+
+
+class RegisterOutcome(models.Model):
+    """Aggregated register follow-up: one outcome in one year after start, enrolled vs comparison."""
+
+    initiative = models.ForeignKey("portfolio.Initiative", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("udfald"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("år efter start"))
+    n_enrolled = models.PositiveIntegerField()
+    n_comparison = models.PositiveIntegerField()
+    mean_enrolled = models.FloatField()
+    mean_comparison = models.FloatField()
+    difference = models.FloatField()
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "outcome", "year"], name="outcomes_one_register_outcome")
+        ]
+        ordering = ["outcome", "year"]
+        verbose_name = _("registeropfølgning")
+        verbose_name_plural = _("registeropfølgninger")
+
+    def __str__(self) -> str:
+        return f"{self.outcome} år {self.year}: {self.difference:.3g}"
+
+
+class AccessLog(models.Model):
+    """Who read, exported, imported or erased which citizen-level data, and when."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Visning")
+        EXPORT = "export", _("Eksport")
+        IMPORT = "import", _("Import")
+        ERASE = "erase", _("Sletning")
+        API = "api", _("API-opslag")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    what = models.CharField(max_length=255)
+    initiative = models.ForeignKey(
+        "portfolio.Initiative", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    citizen_ids = models.JSONField(default=list, blank=True)
+    citizen_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("adgangslog")
+        verbose_name_plural = _("adgangslog")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"

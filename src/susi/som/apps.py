@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SomConfig(AppConfig):
+    name = "susi.som"
+    label = "som"

@@ -1,0 +1,53 @@
+"""Server-side charts: a matplotlib figure becomes an inline, accessible SVG string.
+
+Pages and exports call the same functions, so they show the same picture.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+# A palette with sufficient contrast on white (WCAG 2.1 AA for graphical objects, 3:1).
+PALETTE = ["#1f4e79", "#c0504d", "#2e7d32", "#8e5a00", "#6a3d9a", "#00695c", "#ad1457", "#37474f"]
+
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+
+def new_figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, plt.Axes]:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def svg(fig: Figure, title: str, description: str = "") -> str:
+    """Render `fig` as inline SVG with role="img", a <title> and an optional <desc>."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    escaped_title = _escape(title)
+    extra = f"<title>{escaped_title}</title>"
+    if description:
+        extra += f"<desc>{_escape(description)}</desc>"
+    text = re.sub(r"<svg ", f'<svg role="img" aria-label="{escaped_title}" class="chart" ', text, count=1)
+    text = re.sub(r"(<svg[^>]*>)", r"\1" + extra.replace("\\", "\\\\"), text, count=1)
+    return text
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
