@@ -149,7 +149,9 @@ class Enrolment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["citizen", "initiative"], name="outcomes_one_enrolment_per_initiative")
+            models.UniqueConstraint(
+                fields=["citizen", "initiative"], name="outcomes_one_enrolment_per_initiative"
+            )
         ]
         indexes = [models.Index(fields=["initiative", "municipality"])]
         verbose_name = _("forløb")
@@ -194,7 +196,8 @@ class DeliveryRecord(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "municipality", "period", "component"], name="outcomes_one_delivery_record"
+                fields=["initiative", "municipality", "period", "component"],
+                name="outcomes_one_delivery_record",
             )
         ]
         ordering = ["municipality", "period", "component"]
@@ -223,7 +226,9 @@ class EffectEvaluation(models.Model):
     effect_size_kind = models.CharField(max_length=20, blank=True)
     som_success_rate = models.FloatField(_("succesrate til SØM"), null=True, blank=True)
     inputs = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -252,7 +257,9 @@ class RegisterOutcome(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "outcome", "year"], name="outcomes_one_register_outcome")
+            models.UniqueConstraint(
+                fields=["initiative", "outcome", "year"], name="outcomes_one_register_outcome"
+            )
         ]
         ordering = ["outcome", "year"]
         verbose_name = _("registeropfølgning")

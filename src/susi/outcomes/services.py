@@ -1,0 +1,483 @@
+"""Every write of the outcomes app: staging an import, importing it, exporting and erasing a citizen.
+
+An import runs in two steps. ``stage_file`` streams the uploaded file, validates every row,
+pseudonymises every CPR number and keeps only the pseudonymised rows in a staging file; it writes
+nothing but the ``ImportBatch`` with its report. ``commit_batch`` then writes every row in one
+transaction (all or nothing). The same file twice, or a file whose values are already there,
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from susi.accounts.permissions import require
+
+from .importing import FileError, read_staged, validate_file
+from .models import (
+    AccessLog,
+    Citizen,
+    EffectEvaluation,
+    Enrolment,
+    ImportBatch,
+    Instrument,
+    Measurement,
+    Occasion,
+)
+
+logger = logging.getLogger(__name__)
+CHUNK_ROWS = 5000
+Progress = Callable[[int, int], None]
+
+
+class ImportRefused(ValueError):
+    """An import that cannot go ahead; ``message`` is a Danish sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Scope:
+    """An initiative at one municipality: the object the outcomes permission rules judge."""
+
+    initiative: Any
+    municipality: Any
+
+    @property
+    def municipality_id(self) -> int | None:
+        return getattr(self.municipality, "pk", None)
+
+
+def staging_dir() -> Path:
+    configured = getattr(settings, "SUSI_OUTCOMES_STAGING_DIR", None)
+    path = Path(configured) if configured else Path(settings.VAR_DIR) / "outcomes-staging"
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def log_access(
+    user,
+    action: str,
+    what: str,
+    *,
+    initiative=None,
+    municipality=None,
+    citizen_ids: Iterable[int] = (),
+) -> AccessLog:
+    """Record one read (or export, import, erasure) of citizen-level data."""
+    ids = sorted(set(citizen_ids))
+    return AccessLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "",
+        action=action,
+        what=what[:255],
+        initiative=initiative,
+        municipality=municipality,
+        citizen_ids=ids,
+        citizen_count=len(ids),
+    )
+
+
+# --- import: stage ------------------------------------------------------------------------------------
+
+
+def stage_file(
+    *, user, initiative, municipality, fh: IO[bytes], name: str, progress: Progress | None = None
+) -> ImportBatch:
+    """Validate and pseudonymise an uploaded file into a batch with a row-by-row report.
+
+    Writes no citizen data. Raises ``ImportRefused`` when the municipality does not take part, or the
+    file cannot be read at all (wrong type, missing columns).
+    """
+    require(user, "outcomes.import", Scope(initiative, municipality))
+    if not initiative.municipalities.filter(pk=municipality.pk).exists():
+        raise ImportRefused(
+            _("%(municipality)s deltager ikke i initiativet.") % {"municipality": municipality}
+        )
+    target = staging_dir() / f"{uuid.uuid4().hex}.csv"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+    def existing(pseudonyms: list[str]) -> dict[str, tuple[str, int]]:
+        rows = Enrolment.objects.filter(initiative=initiative, citizen__pseudonym__in=pseudonyms).values_list(
+            "citizen__pseudonym", "arm", "municipality_id"
+        )
+        return {p: (arm, m) for p, arm, m in rows}
+
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as staged:
+            report, sha256 = validate_file(
+                fh,
+                name,
+                staged,
+                municipality_id=municipality.pk,
+                known_instruments=dict(Instrument.objects.values_list("code", "kind")),
+                existing_enrolments=existing,
+                progress=progress,
+            )
+    except FileError as exc:
+        target.unlink(missing_ok=True)
+        raise ImportRefused(exc.message) from None
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+    batch = ImportBatch(
+        initiative=initiative,
+        municipality=municipality,
+        file_name=Path(name).name[:255],
+        file_sha256=sha256,
+        uploaded_by=user if getattr(user, "pk", None) else None,
+        rows_total=report.rows_total,
+        error_count=report.error_count,
+        # The first entry carries the counts the preview shows; the rest is the row-by-row report.
+        report=[
+            {"meta": True, "citizens": report.citizens, "new_instruments": report.new_instruments},
+            *report.errors,
+        ],
+    )
+    previous = ImportBatch.objects.filter(
+        initiative=initiative,
+        municipality=municipality,
+        file_sha256=sha256,
+        status=ImportBatch.Status.IMPORTED,
+    ).first()
+    if report.error_count:
+        batch.status = ImportBatch.Status.INVALID
+        target.unlink(missing_ok=True)
+    elif previous is not None:
+        batch.status = ImportBatch.Status.UNCHANGED
+        batch.rows_unchanged = report.rows_total
+        target.unlink(missing_ok=True)
+    else:
+        new, changed, unchanged = _classify(target, initiative, municipality)
+        batch.rows_new, batch.rows_changed, batch.rows_unchanged = new, changed, unchanged
+        batch.staged_file = target.name
+        batch.status = ImportBatch.Status.PREVIEW if (new or changed) else ImportBatch.Status.UNCHANGED
+        if batch.status == ImportBatch.Status.UNCHANGED:
+            target.unlink(missing_ok=True)
+            batch.staged_file = ""
+    batch.save()
+    logger.info(
+        "Staged outcome import %s: %s rows, %s errors, status %s",
+        batch.pk,
+        report.rows_total,
+        report.error_count,
+        batch.status,
+    )
+    return batch
+
+
+def batch_meta(batch: ImportBatch) -> dict[str, Any]:
+    if batch.report and batch.report[0].get("meta"):
+        return batch.report[0]
+    return {"citizens": 0, "new_instruments": {}}
+
+
+def batch_errors(batch: ImportBatch) -> list[dict[str, Any]]:
+    return [entry for entry in batch.report if not entry.get("meta")]
+
+
+def _existing_values(initiative, municipality) -> dict[tuple[str, str, int], tuple[float, str]]:
+    rows = Measurement.objects.filter(
+        enrolment__initiative=initiative, enrolment__municipality=municipality
+    ).values_list(
+        "enrolment__citizen__pseudonym", "instrument__code", "occasion__number", "value", "measured_on"
+    )
+    return {(p, i, o): (v, d.isoformat() if d else "") for p, i, o, v, d in rows.iterator(chunk_size=10000)}
+
+
+def _classify(path: Path, initiative, municipality) -> tuple[int, int, int]:
+    existing = _existing_values(initiative, municipality)
+    new = changed = unchanged = 0
+    for row in read_staged(path):
+        key = (row["pseudonym"], row["instrument"], int(row["occasion"]))
+        found = existing.get(key)
+        if found is None:
+            new += 1
+        elif found == (float(row["value"]), row["measured_on"]):
+            unchanged += 1
+        else:
+            changed += 1
+    return new, changed, unchanged
+
+
+# --- import: commit -----------------------------------------------------------------------------------
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
+    """Write a previewed batch in one transaction. Nothing is written if anything fails."""
+    require(user, "outcomes.import", Scope(batch.initiative, batch.municipality))
+    path = staging_dir() / batch.staged_file if batch.staged_file else None
+    if batch.status != ImportBatch.Status.PREVIEW or path is None or not path.exists():
+        raise ImportRefused(_("Importen kan ikke gennemføres: filen er ikke godkendt i gennemsynet."))
+
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.PREVIEW:
+            raise ImportRefused(_("Importen er allerede gennemført."))
+        meta = batch_meta(locked)
+        for code, kind in meta.get("new_instruments", {}).items():
+            Instrument.objects.get_or_create(code=code, defaults={"name": code, "kind": kind})
+        instruments = dict(Instrument.objects.values_list("code", "pk"))
+        occasions = dict(Occasion.objects.values_list("number", "pk"))
+        enrolments: dict[str, tuple[int, dt.date, dt.date | None]] = {}
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        citizen_ids: set[int] = set()
+        done = 0
+        chunk: list[dict[str, str]] = []
+        for row in read_staged(path):
+            chunk.append(row)
+            if len(chunk) >= CHUNK_ROWS:
+                done += _write_chunk(chunk, locked, instruments, occasions, enrolments, counts, citizen_ids)
+                chunk = []
+                if progress:
+                    progress(done, locked.rows_total)
+        if chunk:
+            done += _write_chunk(chunk, locked, instruments, occasions, enrolments, counts, citizen_ids)
+        locked.status = ImportBatch.Status.IMPORTED
+        locked.imported_at = timezone.now()
+        locked.rows_new, locked.rows_changed, locked.rows_unchanged = (
+            counts["new"],
+            counts["changed"],
+            counts["unchanged"],
+        )
+        locked.staged_file = ""
+        locked.save()
+        log_access(
+            user,
+            AccessLog.Action.IMPORT,
+            f"import {locked.pk}: {locked.file_name}",
+            initiative=locked.initiative,
+            municipality=locked.municipality,
+            citizen_ids=citizen_ids,
+        )
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    if progress:
+        progress(done, locked.rows_total)
+    logger.info("Imported outcome batch %s: %s new, %s changed", locked.pk, counts["new"], counts["changed"])
+    return locked
+
+
+def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citizen_ids) -> int:
+    # Occasions are a short fixed list; create any the chunk names.
+    for number in {int(r["occasion"]) for r in chunk} - set(occasions):
+        occasions[number] = Occasion.objects.get_or_create(number=number)[0].pk
+
+    # Citizens: look up, create the missing ones.
+    wanted = {r["pseudonym"]: r for r in chunk if r["pseudonym"] not in enrolments}
+    if wanted:
+        known = dict(Citizen.objects.filter(pseudonym__in=list(wanted)).values_list("pseudonym", "pk"))
+        Citizen.objects.bulk_create(
+            [
+                Citizen(
+                    pseudonym=p, birth_year=int(r["birth_year"]) if r["birth_year"] else None, sex=r["sex"]
+                )
+                for p, r in wanted.items()
+                if p not in known
+            ],
+            batch_size=1000,
+        )
+        known = dict(Citizen.objects.filter(pseudonym__in=list(wanted)).values_list("pseudonym", "pk"))
+
+        # Enrolments: look up, create the missing, update changed dates.
+        existing = {
+            e.citizen_id: e
+            for e in Enrolment.objects.filter(
+                initiative=batch.initiative, citizen_id__in=list(known.values())
+            )
+        }
+        to_create, to_update = [], []
+        for p, r in wanted.items():
+            citizen_id = known[p]
+            start, end = _date(r["start"]), _date(r["end"])
+            enrolment = existing.get(citizen_id)
+            if enrolment is None:
+                to_create.append(
+                    Enrolment(
+                        citizen_id=citizen_id,
+                        initiative=batch.initiative,
+                        municipality=batch.municipality,
+                        arm=r["arm"],
+                        start=start,
+                        end=end,
+                        batch=batch,
+                    )
+                )
+            elif (enrolment.start, enrolment.end) != (start, end):
+                enrolment.start, enrolment.end = start, end
+                to_update.append(enrolment)
+        Enrolment.objects.bulk_create(to_create, batch_size=1000)
+        if to_update:
+            Enrolment.objects.bulk_update(to_update, ["start", "end"], batch_size=1000)
+        for e in Enrolment.objects.filter(
+            initiative=batch.initiative, citizen_id__in=list(known.values())
+        ).select_related("citizen"):
+            enrolments[e.citizen.pseudonym] = (e.pk, e.start, e.end)
+            citizen_ids.add(e.citizen_id)
+
+    # Measurements: new ones are created, changed ones updated, equal ones left alone.
+    enrolment_ids = {enrolments[r["pseudonym"]][0] for r in chunk}
+    existing_values = {
+        (m.enrolment_id, m.instrument_id, m.occasion_id): m
+        for m in Measurement.objects.filter(enrolment_id__in=list(enrolment_ids))
+    }
+    to_create, to_update = [], []
+    for r in chunk:
+        key = (enrolments[r["pseudonym"]][0], instruments[r["instrument"]], occasions[int(r["occasion"])])
+        value, measured_on = float(r["value"]), _date(r["measured_on"])
+        found = existing_values.get(key)
+        if found is None:
+            to_create.append(
+                Measurement(
+                    enrolment_id=key[0],
+                    instrument_id=key[1],
+                    occasion_id=key[2],
+                    value=value,
+                    measured_on=measured_on,
+                )
+            )
+        elif (found.value, found.measured_on) != (value, measured_on):
+            found.value, found.measured_on = value, measured_on
+            to_update.append(found)
+        else:
+            counts["unchanged"] += 1
+    Measurement.objects.bulk_create(to_create, batch_size=2000)
+    if to_update:
+        Measurement.objects.bulk_update(to_update, ["value", "measured_on"], batch_size=1000)
+    counts["new"] += len(to_create)
+    counts["changed"] += len(to_update)
+    return len(chunk)
+
+
+def discard_batch(*, user, batch: ImportBatch) -> None:
+    require(user, "outcomes.import", Scope(batch.initiative, batch.municipality))
+    if batch.status == ImportBatch.Status.PREVIEW:
+        if batch.staged_file:
+            (staging_dir() / batch.staged_file).unlink(missing_ok=True)
+        batch.status = ImportBatch.Status.DISCARDED
+        batch.staged_file = ""
+        batch.save(update_fields=["status", "staged_file"])
+
+
+# --- a citizen's rights: export and erasure -------------------------------------------------------------
+
+
+def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
+    """Everything held about one citizen in the given enrolments (already permission-scoped)."""
+    for enrolment in enrolments:
+        require(user, "outcomes.export_citizen", enrolment)
+    if not enrolments:
+        return {}
+    citizen = enrolments[0].citizen
+    data = {
+        "pseudonym": citizen.pseudonym,
+        "birth_year": citizen.birth_year,
+        "sex": citizen.sex,
+        "enrolments": [
+            {
+                "initiative": e.initiative.title,
+                "municipality": str(e.municipality),
+                "arm": e.arm,
+                "start": e.start.isoformat(),
+                "end": e.end.isoformat() if e.end else None,
+                "measurements": [
+                    {
+                        "instrument": m.instrument.code,
+                        "occasion": m.occasion.code,
+                        "value": m.value,
+                        "measured_on": m.measured_on.isoformat() if m.measured_on else None,
+                    }
+                    for m in e.measurements.select_related("instrument", "occasion").order_by(
+                        "instrument__code", "occasion__number"
+                    )
+                ],
+            }
+            for e in enrolments
+        ],
+    }
+    log_access(
+        user,
+        AccessLog.Action.EXPORT,
+        "indsigt: borgerens data",
+        initiative=enrolments[0].initiative if len(enrolments) == 1 else None,
+        municipality=enrolments[0].municipality,
+        citizen_ids=[citizen.pk],
+    )
+    return data
+
+
+def citizen_export_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
+    """Erase the given enrolments (with their measurements); the citizen too when nothing else is left."""
+    for enrolment in enrolments:
+        require(user, "outcomes.erase_citizen", enrolment)
+    if not enrolments:
+        return 0
+    citizen = enrolments[0].citizen
+    with transaction.atomic():
+        count = len(enrolments)
+        log_access(
+            user,
+            AccessLog.Action.ERASE,
+            f"sletning af {count} forløb",
+            municipality=enrolments[0].municipality,
+            citizen_ids=[citizen.pk],
+        )
+        Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).delete()
+        if not Enrolment.objects.filter(citizen=citizen).exists():
+            citizen.delete()
+    return count
+
+
+# --- evaluations --------------------------------------------------------------------------------------
+
+
+def save_evaluation(
+    *, user, initiative, instrument, occasion, estimate, inputs: dict[str, Any]
+) -> EffectEvaluation:
+    """Keep an effect estimate (aggregate figures only) for the evidence base and SØM."""
+    require(user, "outcomes.view_aggregates", initiative)
+    success_rate = None
+    if estimate.measure == "RD":
+        success_rate = estimate.estimate if inputs.get("higher_is_better", True) else -estimate.estimate
+    return EffectEvaluation.objects.create(
+        initiative=initiative,
+        instrument=instrument,
+        occasion=occasion,
+        method=estimate.method,
+        estimate=estimate.estimate,
+        ci_low=estimate.ci_low,
+        ci_high=estimate.ci_high,
+        p_value=estimate.p_value,
+        n_treated=estimate.n_intervention,
+        n_control=estimate.n_comparison,
+        effect_size=estimate.yi,
+        effect_size_se=estimate.vi**0.5 if estimate.vi is not None else None,
+        effect_size_kind=estimate.measure,
+        som_success_rate=success_rate,
+        inputs=inputs,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
