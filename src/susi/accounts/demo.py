@@ -10,12 +10,27 @@ DEMO_PASSWORD = "demo-susi-2026"  # noqa: S105 - demo mode only; shown on the lo
 
 # username, full name, role, organisation (kind, name) or None
 DEMO_LOGINS: list[dict] = [
-    {"username": "styrelse", "name": "Signe Styrelse", "role": Role.AGENCY, "label": "Styrelsen (programleder)"},
+    {
+        "username": "styrelse",
+        "name": "Signe Styrelse",
+        "role": Role.AGENCY,
+        "label": "Styrelsen (programleder)",
+    },
     {"username": "kommune", "name": "Karen Kommune", "role": Role.MUNICIPALITY, "label": "Kommune (Aarhus)"},
-    {"username": "kommune2", "name": "Kasper Kommune", "role": Role.MUNICIPALITY, "label": "Kommune (Odense)"},
+    {
+        "username": "kommune2",
+        "name": "Kasper Kommune",
+        "role": Role.MUNICIPALITY,
+        "label": "Kommune (Odense)",
+    },
     {"username": "evaluator", "name": "Eva Evaluator", "role": Role.EVALUATOR, "label": "Evaluator (VIVE)"},
     {"username": "fond", "name": "Frederik Fond", "role": Role.FOUNDATION, "label": "Fond"},
-    {"username": "styregruppe", "name": "Stine Styregruppe", "role": Role.STEERING, "label": "Styregruppemedlem"},
+    {
+        "username": "styregruppe",
+        "name": "Stine Styregruppe",
+        "role": Role.STEERING,
+        "label": "Styregruppemedlem",
+    },
     {"username": "admin", "name": "Anders Admin", "role": Role.ADMIN, "label": "Administrator"},
 ]
 

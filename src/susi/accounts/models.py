@@ -48,8 +48,10 @@ class User(AbstractUser):
         kind = ROLE_ORGANISATION_KIND.get(self.role)
         if kind and (self.organisation is None or self.organisation.kind != kind):
             raise ValidationError(
-                {"organisation": _("Rollen kræver en organisation af typen %(kind)s.")
-                 % {"kind": Organisation.Kind(kind).label}}
+                {
+                    "organisation": _("Rollen kræver en organisation af typen %(kind)s.")
+                    % {"kind": Organisation.Kind(kind).label}
+                }
             )
 
     def __str__(self) -> str:

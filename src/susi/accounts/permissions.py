@@ -115,14 +115,16 @@ RULES: dict[str, Rule] = {
     "portfolio.create_initiative": _agency,
     "portfolio.edit_initiative": _agency,
     "portfolio.create_intervention": lambda u, o: _role(u, Role.AGENCY, Role.ADMIN, Role.FOUNDATION),
-    "portfolio.upload_product": lambda u, o: _agency(u)
-    or (_role(u, Role.EVALUATOR, Role.MUNICIPALITY) and takes_part(u, _initiative_of(o))),
+    "portfolio.upload_product": lambda u, o: (
+        _agency(u) or (_role(u, Role.EVALUATOR, Role.MUNICIPALITY) and takes_part(u, _initiative_of(o)))
+    ),
     "portfolio.review_product": _agency,
     "portfolio.prepare_gate": _agency,
     "portfolio.record_gate": _agency,
     "portfolio.recommend": lambda u, o: _role(u, Role.STEERING) and _can_view_initiative(u, o),
-    "portfolio.view_municipality": lambda u, o: _sees_all(u)
-    or (_role(u, Role.MUNICIPALITY) and o is not None and o.pk == u.organisation_id),
+    "portfolio.view_municipality": lambda u, o: (
+        _sees_all(u) or (_role(u, Role.MUNICIPALITY) and o is not None and o.pk == u.organisation_id)
+    ),
     # SØM
     "som.view_knowledge": _authenticated,
     "som.edit_knowledge": _agency,
@@ -132,25 +134,37 @@ RULES: dict[str, Rule] = {
     "evidence.view": _authenticated,
     "evidence.edit_studies": lambda u, o: _role(u, Role.AGENCY, Role.EVALUATOR, Role.ADMIN),
     "evidence.run_meta": _authenticated,
-    "evidence.fill_practice": lambda u, o: _agency(u)
-    or (
-        _role(u, Role.MUNICIPALITY)
-        and (o is None or getattr(o, "organisation_id", None) == u.organisation_id)
+    "evidence.fill_practice": lambda u, o: (
+        _agency(u)
+        or (
+            _role(u, Role.MUNICIPALITY)
+            and (o is None or getattr(o, "organisation_id", None) == u.organisation_id)
+        )
     ),
     # --- outcomes ---
-    "outcomes.import": lambda u, o: _role(u, Role.ADMIN)
-    or (
-        _role(u, Role.EVALUATOR, Role.MUNICIPALITY)
-        and takes_part(u, _initiative_of(o))
-        and (not _role(u, Role.MUNICIPALITY) or getattr(o, "municipality_id", u.organisation_id) == u.organisation_id)
+    "outcomes.import": lambda u, o: (
+        _role(u, Role.ADMIN)
+        or (
+            _role(u, Role.EVALUATOR, Role.MUNICIPALITY)
+            and takes_part(u, _initiative_of(o))
+            and (
+                not _role(u, Role.MUNICIPALITY)
+                or getattr(o, "municipality_id", u.organisation_id) == u.organisation_id
+            )
+        )
     ),
     "outcomes.view_citizens": _own_municipality_citizen,
-    "outcomes.view_aggregates": lambda u, o: _sees_all(u)
-    or (_role(u, Role.MUNICIPALITY, Role.EVALUATOR) and takes_part(u, _initiative_of(o))),
-    "outcomes.export_citizen": lambda u, o: _role(u, Role.ADMIN)
-    or (_role(u, Role.MUNICIPALITY) and getattr(o, "municipality_id", None) == u.organisation_id),
-    "outcomes.erase_citizen": lambda u, o: _role(u, Role.ADMIN)
-    or (_role(u, Role.MUNICIPALITY) and getattr(o, "municipality_id", None) == u.organisation_id),
+    "outcomes.view_aggregates": lambda u, o: (
+        _sees_all(u) or (_role(u, Role.MUNICIPALITY, Role.EVALUATOR) and takes_part(u, _initiative_of(o)))
+    ),
+    "outcomes.export_citizen": lambda u, o: (
+        _role(u, Role.ADMIN)
+        or (_role(u, Role.MUNICIPALITY) and getattr(o, "municipality_id", None) == u.organisation_id)
+    ),
+    "outcomes.erase_citizen": lambda u, o: (
+        _role(u, Role.ADMIN)
+        or (_role(u, Role.MUNICIPALITY) and getattr(o, "municipality_id", None) == u.organisation_id)
+    ),
 }
 
 ACTIONS: tuple[str, ...] = tuple(RULES)

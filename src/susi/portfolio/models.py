@@ -278,7 +278,9 @@ class CriterionAssessment(models.Model):
     class Meta:
         ordering = ["decision", "scope", "criterion"]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "scope", "criterion"], name="one_assessment_per_criterion")
+            models.UniqueConstraint(
+                fields=["decision", "scope", "criterion"], name="one_assessment_per_criterion"
+            )
         ]
 
     def __str__(self) -> str:

@@ -165,7 +165,10 @@ PHASE_MODEL: tuple[PhaseDefinition, ...] = (
             "The agency identifies the social problem and maps knowledge before development starts.",
         ),
         typical_duration=Text("Under et år", "Less than a year"),
-        products=(ProductRequirement(_P.KNOWLEDGE_REPORT, True), ProductRequirement(_P.PRELIMINARY_DESCRIPTION, True)),
+        products=(
+            ProductRequirement(_P.KNOWLEDGE_REPORT, True),
+            ProductRequirement(_P.PRELIMINARY_DESCRIPTION, True),
+        ),
         continue_criteria=(
             ContinueCriterion(_E, Text("Fagligt velbegrundet", "Professionally well-founded")),
             ContinueCriterion(
@@ -204,7 +207,10 @@ PHASE_MODEL: tuple[PhaseDefinition, ...] = (
             "The finished intervention is tested uniformly to show whether it works and pays off.",
         ),
         typical_duration=Text("3-5 år", "3-5 years"),
-        products=(ProductRequirement(_P.EFFECT_EVALUATION, True), ProductRequirement(_P.SOM_CALCULATION, False)),
+        products=(
+            ProductRequirement(_P.EFFECT_EVALUATION, True),
+            ProductRequirement(_P.SOM_CALCULATION, False),
+        ),
         continue_criteria=(
             ContinueCriterion(_I, Text("Implementeret som forudsat", "Implemented as intended")),
             ContinueCriterion(

@@ -46,7 +46,9 @@ class Status(StrEnum):
 
 
 # Rule 4: the criteria that track 2 may pass as "partly met".
-TRACK_TWO_FLEXIBLE: frozenset[Criterion] = frozenset({Criterion.EFFECT, Criterion.ECONOMY, Criterion.IMPLEMENTATION})
+TRACK_TWO_FLEXIBLE: frozenset[Criterion] = frozenset(
+    {Criterion.EFFECT, Criterion.ECONOMY, Criterion.IMPLEMENTATION}
+)
 PASSING: frozenset[Rating] = frozenset({Rating.MET, Rating.NOT_RELEVANT})
 
 
@@ -191,7 +193,9 @@ def judge(proposal: GateProposal) -> Verdict:
         )
 
     for skipped in skipped_phases(phase, outcome):
-        _check_assessments(problems, skipped, track, proposal.skipped_assessments, outcome, "skipped_assessments")
+        _check_assessments(
+            problems, skipped, track, proposal.skipped_assessments, outcome, "skipped_assessments"
+        )
 
     return Verdict(proposal, tuple(problems), target if not problems else None)
 

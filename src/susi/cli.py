@@ -1,0 +1,115 @@
+"""The `susi` command. Django-backed commands set Django up lazily; engine-only commands (e.g. `susi som calc`,
+`susi evidence meta`) run without a database.
+
+DJANGO_SETTINGS_MODULE defaults to the development settings (SQLite in var/).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="SUSI Platform: udvikling af sociale indsatser.", no_args_is_help=True)
+console = Console()
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "susi.config.settings.dev")
+    import django
+
+    django.setup()
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo data (idempotent: running it twice changes nothing the second time)."""
+    setup_django()
+    from susi.demo import load_all
+
+    load_all(lambda line: console.print(f"[green]✓[/green] {line}"))
+
+
+@app.command()
+def initiatives(
+    phase: str = typer.Option("", help="screening, maturation, testing or dissemination"),
+    status: str = typer.Option("", help="active, stopped or completed"),
+) -> None:
+    """List initiatives by phase."""
+    setup_django()
+    from susi.engines import phases
+    from susi.portfolio.models import Initiative
+
+    qs = (
+        Initiative.objects.select_related("intervention").prefetch_related("municipalities").order_by("title")
+    )
+    if phase:
+        try:
+            phases.Phase(phase)
+        except ValueError:
+            console.print(
+                f"[red]Ukendt fase: {phase}. Brug screening, maturation, testing eller dissemination.[/red]"
+            )
+            raise typer.Exit(2) from None
+        qs = qs.filter(phase=phase)
+    if status:
+        qs = qs.filter(status=status)
+    for definition in phases.PHASE_MODEL:
+        rows = [i for i in qs if i.phase == definition.phase.value]
+        if phase and not rows:
+            continue
+        table = Table(title=f"{definition.name.da} ({len(rows)})", title_justify="left")
+        for column in ("id", "Titel", "Spor", "Program", "Status", "Kommuner"):
+            table.add_column(column)
+        for i in rows:
+            table.add_row(
+                str(i.pk),
+                i.title,
+                i.get_track_display(),
+                i.get_programme_display(),
+                i.get_status_display(),
+                str(i.municipalities.count()),
+            )
+        console.print(table)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (e.g. `susi manage createsuperuser`)."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["susi manage", *ctx.args])
+
+
+def _mount_sub_commands() -> None:
+    from susi.evidence.cli import app as evidence_app
+    from susi.outcomes.cli import app as outcomes_app
+    from susi.som.cli import app as som_app
+
+    app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
+    app.add_typer(evidence_app, name="evidence", help="Evidens: effektstørrelser og metaanalyse.")
+    app.add_typer(outcomes_app, name="outcomes", help="Borgerdata: import, effekt og monitorering.")
+
+
+_mount_sub_commands()
+
+
+def main() -> None:
+    app(prog_name="susi")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

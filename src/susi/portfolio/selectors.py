@@ -1,0 +1,204 @@
+"""Reads for the portfolio: the board, an initiative's page, a municipality's page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from susi.accounts.permissions import visible_initiatives
+from susi.engines import phases
+from susi.organisations.models import Organisation
+
+from .models import CriterionAssessment, GateDecision, Initiative, Product, Programme, Status
+
+BOARD_FILTERS = ("programme", "area", "track", "municipality", "status", "phase", "q")
+CARDS_PER_COLUMN = 60
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    phase: phases.PhaseDefinition
+    initiatives: list[Initiative]
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.initiatives)
+
+
+@dataclass(frozen=True)
+class PhaseCounts:
+    """What a programme manager reports, per phase: started, running, closed (left the phase or stopped)."""
+
+    started: int = 0
+    running: int = 0
+    closed: int = 0
+
+
+@dataclass
+class Board:
+    columns: list[BoardColumn]
+    counts: dict[str, dict[str, PhaseCounts]] = field(default_factory=dict)  # programme → phase → counts
+    total: int = 0
+
+
+def filtered_initiatives(user, params) -> QuerySet[Initiative]:
+    qs = visible_initiatives(user)
+    if params.get("programme"):
+        qs = qs.filter(programme=params["programme"])
+    if params.get("area"):
+        qs = qs.filter(area=params["area"])
+    if params.get("track"):
+        qs = qs.filter(track=params["track"])
+    if params.get("status"):
+        qs = qs.filter(status=params["status"])
+    if params.get("phase"):
+        qs = qs.filter(phase=params["phase"])
+    if params.get("municipality"):
+        qs = qs.filter(municipalities__code=params["municipality"])
+    if params.get("q"):
+        qs = qs.filter(title__icontains=params["q"]) | qs.filter(intervention__name__icontains=params["q"])
+    return qs.distinct() if params.get("municipality") or params.get("q") else qs
+
+
+def board(user, params) -> Board:
+    qs = filtered_initiatives(user, params)
+    cards = (
+        qs.select_related("intervention", "evaluator")
+        .prefetch_related(
+            Prefetch(
+                "municipalities",
+                queryset=Organisation.objects.only("id", "name", "code", "kind"),
+            )
+        )
+        .order_by("title")
+    )
+    per_phase = Counter(qs.values_list("phase", flat=True))
+    limit = None if params.get("phase") else CARDS_PER_COLUMN
+    columns = []
+    for definition in phases.PHASE_MODEL:
+        phase_cards = cards.filter(phase=definition.phase.value)
+        if limit:
+            phase_cards = phase_cards[:limit]
+        columns.append(BoardColumn(definition, list(phase_cards), per_phase.get(definition.phase.value, 0)))
+    return Board(columns=columns, counts=phase_counts(qs), total=sum(per_phase.values()))
+
+
+def phase_counts(qs: QuerySet[Initiative]) -> dict[str, dict[str, PhaseCounts]]:
+    """Started / running / closed per programme and phase.
+
+    running: active initiatives in the phase now; closed: gates recorded out of the phase (continue, skip,
+    stop, conclude) plus initiatives stopped or completed in it; started: running + closed + initiatives sent
+    back for rework that are still in the phase (counted once, as running).
+    """
+    running = Counter(qs.filter(status=Status.ACTIVE).values_list("programme", "phase").order_by())
+    left = Counter(
+        GateDecision.objects.filter(initiative__in=qs.values("pk"), state=GateDecision.State.RECORDED)
+        .exclude(outcome=phases.Outcome.REWORK.value)
+        .values_list("initiative__programme", "phase")
+        .order_by()
+    )
+    result: dict[str, dict[str, PhaseCounts]] = {}
+    for programme in Programme.values:
+        row = {}
+        for definition in phases.PHASE_MODEL:
+            key = (programme, definition.phase.value)
+            row[definition.phase.value] = PhaseCounts(
+                started=running[key] + left[key], running=running[key], closed=left[key]
+            )
+        if any(c.started for c in row.values()):
+            result[programme] = row
+    return result
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    phase: phases.PhaseDefinition
+    state: str  # done / current / skipped / future / stopped
+    decision: GateDecision | None
+
+
+def initiative_for_page(initiative_id: int) -> Initiative:
+    return (
+        Initiative.objects.select_related(
+            "intervention", "lead", "evaluator", "method_supplier", "foundation"
+        )
+        .prefetch_related("municipalities", "providers")
+        .get(pk=initiative_id)
+    )
+
+
+def gate_history(initiative: Initiative) -> list[GateDecision]:
+    return list(
+        initiative.gate_decisions.filter(state=GateDecision.State.RECORDED)
+        .select_related("decided_by")
+        .prefetch_related(
+            Prefetch("assessments", queryset=CriterionAssessment.objects.prefetch_related("products"))
+        )
+        .order_by("decided_at")
+    )
+
+
+def timeline(initiative: Initiative, history: list[GateDecision]) -> list[TimelineStep]:
+    left = {}
+    skipped = set()
+    for decision in history:
+        if decision.outcome != phases.Outcome.REWORK.value:
+            left[decision.phase] = decision
+        if decision.outcome == phases.Outcome.SKIP.value:
+            nxt = phases.next_phase(decision.phase)
+            if nxt:
+                skipped.add(nxt.value)
+    current = phases.phase_index(initiative.phase)
+    steps = []
+    for definition in phases.PHASE_MODEL:
+        value = definition.phase.value
+        index = phases.phase_index(value)
+        if value in skipped:
+            state = "skipped"
+        elif value == initiative.phase:
+            state = "current" if initiative.status == Status.ACTIVE else initiative.status
+        elif index < current:
+            state = "done"
+        else:
+            state = "future"
+        steps.append(TimelineStep(definition, state, left.get(value)))
+    return steps
+
+
+def products_by_phase(
+    initiative: Initiative,
+) -> list[tuple[phases.PhaseDefinition, list[Product], list[str]]]:
+    """For each phase reached so far: its products and the required product kinds still missing (unapproved)."""
+    products = list(initiative.products.prefetch_related("versions"))
+    result = []
+    for definition in phases.PHASE_MODEL:
+        if phases.phase_index(definition.phase) > phases.phase_index(initiative.phase):
+            break
+        in_phase = [p for p in products if p.phase == definition.phase.value]
+        approved = {p.kind for p in in_phase if p.state == Product.State.APPROVED}
+        missing = [
+            phases.PRODUCT_NAMES[k].da for k in definition.required_products if k.value not in approved
+        ]
+        result.append((definition, in_phase, missing))
+    return result
+
+
+def missing_required_products(initiative: Initiative) -> list[phases.ProductKind]:
+    approved = set(
+        initiative.products.filter(phase=initiative.phase, state=Product.State.APPROVED).values_list(
+            "kind", flat=True
+        )
+    )
+    return [k for k in initiative.phase_definition.required_products if k.value not in approved]
+
+
+def municipality_initiatives(user, municipality: Organisation) -> QuerySet[Initiative]:
+    return (
+        visible_initiatives(user)
+        .filter(municipalities=municipality)
+        .select_related("intervention")
+        .order_by("phase", "title")
+    )

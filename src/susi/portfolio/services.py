@@ -1,0 +1,400 @@
+"""Every write to the portfolio. Each function checks permission, validates, and writes in one transaction.
+
+Bad input raises `DomainError` (field + Danish message) or `GateDecisionRefused` before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from susi.accounts.permissions import require
+from susi.engines import phases
+from susi.web.api_errors import DomainError
+
+from .models import (
+    CriterionAssessment,
+    GateDecision,
+    Initiative,
+    Intervention,
+    Product,
+    ProductVersion,
+    Recommendation,
+    Status,
+)
+
+MAX_PRODUCT_BYTES = 50 * 1024 * 1024
+ALLOWED_PRODUCT_SUFFIXES = (
+    ".pdf",
+    ".docx",
+    ".doc",
+    ".xlsx",
+    ".xls",
+    ".odt",
+    ".ods",
+    ".pptx",
+    ".csv",
+    ".txt",
+    ".md",
+)
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    criterion: str
+    rating: str
+    justification: str
+    evidence: str = ""
+    product_ids: tuple[int, ...] = ()
+
+
+class GateDecisionRefused(Exception):
+    """The phase engine refused the decision; `problems` say why, in Danish and English."""
+
+    def __init__(self, problems: tuple[phases.Problem, ...]):
+        self.problems = problems
+        super().__init__("; ".join(p.message.da for p in problems))
+
+    @property
+    def messages_da(self) -> list[str]:
+        return [p.message.da for p in self.problems]
+
+
+# --- interventions and initiatives ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_intervention(
+    user, *, name: str, area: str, description: str = "", target_group: str = ""
+) -> Intervention:
+    require(user, "portfolio.create_intervention")
+    name = name.strip()
+    if not name:
+        raise DomainError("name", "Indsatsen skal have et navn.")
+    if Intervention.objects.filter(name__iexact=name).exists():
+        raise DomainError("name", "Der findes allerede en indsats med det navn.")
+    proposed_by = user.organisation if user.role == "foundation" else None
+    return Intervention.objects.create(
+        name=name, area=area, description=description, target_group=target_group, proposed_by=proposed_by
+    )
+
+
+@transaction.atomic
+def create_initiative(
+    user,
+    *,
+    intervention: Intervention,
+    title: str,
+    phase: str,
+    track: str,
+    programme: str,
+    area: str,
+    start_date: date,
+    end_date: date | None = None,
+    budget_dkk: int = 0,
+    municipalities: Iterable = (),
+    providers: Iterable = (),
+    evaluator=None,
+    method_supplier=None,
+    foundation=None,
+    lead=None,
+    summary: str = "",
+) -> Initiative:
+    require(user, "portfolio.create_initiative")
+    if end_date and end_date < start_date:
+        raise DomainError("end_date", "Slutdatoen ligger før startdatoen.")
+    if budget_dkk < 0:
+        raise DomainError("budget_dkk", "Budgettet kan ikke være negativt.")
+    initiative = Initiative.objects.create(
+        intervention=intervention,
+        title=title.strip(),
+        summary=summary,
+        phase=phases.Phase(phase).value,
+        track=phases.Track(track).value,
+        programme=programme,
+        area=area,
+        start_date=start_date,
+        end_date=end_date,
+        phase_started_on=start_date,
+        budget_dkk=budget_dkk,
+        evaluator=evaluator,
+        method_supplier=method_supplier,
+        foundation=foundation,
+        lead=lead or (user if user.role == "agency" else None),
+    )
+    initiative.municipalities.set(municipalities)
+    initiative.providers.set(providers)
+    return initiative
+
+
+# --- products ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upload_product_version(
+    user, initiative: Initiative, *, kind: str, title: str, file: UploadedFile, note: str = ""
+) -> ProductVersion:
+    """Add a new version of the product of `kind` in the initiative's current phase (creating the product)."""
+    require(user, "portfolio.upload_product", initiative)
+    kind = phases.ProductKind(kind).value
+    if file is None or not getattr(file, "name", ""):
+        raise DomainError("file", "Vælg en fil at uploade.")
+    if not file.name.lower().endswith(ALLOWED_PRODUCT_SUFFIXES):
+        raise DomainError("file", "Filtypen er ikke tilladt. Brug PDF, Word, Excel, CSV eller tekst.")
+    if file.size == 0:
+        raise DomainError("file", "Filen er tom.")
+    if file.size > MAX_PRODUCT_BYTES:
+        raise DomainError("file", "Filen er for stor (højst 50 MB).")
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    product, _ = Product.objects.select_for_update().get_or_create(
+        initiative=initiative,
+        phase=initiative.phase,
+        kind=kind,
+        defaults={"title": title.strip() or phases.PRODUCT_NAMES[phases.ProductKind(kind)].da},
+    )
+    last = product.versions.order_by("-number").first()
+    if last and last.sha256 == digest.hexdigest():
+        raise DomainError("file", "Filen er identisk med den seneste version; der er ikke gemt noget.")
+    version = ProductVersion.objects.create(
+        product=product,
+        number=(last.number + 1) if last else 1,
+        file=file,
+        sha256=digest.hexdigest(),
+        note=note,
+        uploaded_by=user,
+    )
+    if product.state != Product.State.DRAFT:
+        product.state = Product.State.DRAFT  # a new version must be reviewed again
+    if title.strip():
+        product.title = title.strip()
+    product.save()
+    return version
+
+
+_PRODUCT_TRANSITIONS = {
+    Product.State.DRAFT: {Product.State.SUBMITTED, Product.State.APPROVED},
+    Product.State.SUBMITTED: {Product.State.APPROVED, Product.State.REJECTED, Product.State.DRAFT},
+    Product.State.REJECTED: {Product.State.DRAFT},
+    Product.State.APPROVED: {Product.State.DRAFT},
+}
+
+
+@transaction.atomic
+def set_product_state(user, product: Product, state: str) -> Product:
+    if state == Product.State.SUBMITTED:
+        require(user, "portfolio.upload_product", product.initiative)
+    else:
+        require(user, "portfolio.review_product", product.initiative)
+    new = Product.State(state)
+    if new not in _PRODUCT_TRANSITIONS[Product.State(product.state)]:
+        raise DomainError(
+            "state",
+            f"Et produkt med status »{product.get_state_display()}« kan ikke få status »{new.label}«.",
+        )
+    if not product.versions.exists():
+        raise DomainError("state", "Produktet har ingen fil endnu.")
+    product.state = new
+    product.save(update_fields=["state", "updated_at"])
+    return product
+
+
+# --- gates ---------------------------------------------------------------------------------------------
+
+
+def approved_products(initiative: Initiative) -> frozenset[phases.ProductKind]:
+    kinds = Product.objects.filter(
+        initiative=initiative, phase=initiative.phase, state=Product.State.APPROVED
+    ).values_list("kind", flat=True)
+    return frozenset(phases.ProductKind(k) for k in kinds)
+
+
+def _engine_assessments(items: Iterable[AssessmentInput]) -> dict[phases.Criterion, phases.Assessment]:
+    result = {}
+    for item in items:
+        if not item.rating:
+            continue  # an unrated criterion counts as unassessed
+        criterion = phases.Criterion(item.criterion)
+        result[criterion] = phases.Assessment(
+            criterion=criterion,
+            rating=phases.Rating(item.rating),
+            justification=item.justification,
+            evidence=tuple(line for line in item.evidence.splitlines() if line.strip()),
+        )
+    return result
+
+
+def judge_gate(
+    initiative: Initiative,
+    *,
+    outcome: str,
+    justification: str,
+    assessments: Iterable[AssessmentInput],
+    skipped_assessments: Iterable[AssessmentInput] = (),
+) -> phases.Verdict:
+    """Ask the phase engine whether this decision is allowed now; writes nothing."""
+    proposal = phases.GateProposal(
+        phase=phases.Phase(initiative.phase),
+        track=phases.Track(initiative.track),
+        outcome=phases.Outcome(outcome),
+        assessments=_engine_assessments(assessments),
+        approved_products=approved_products(initiative),
+        justification=justification,
+        skipped_assessments=_engine_assessments(skipped_assessments),
+        status=phases.Status(initiative.status),
+    )
+    return phases.judge(proposal)
+
+
+def _store_assessments(decision: GateDecision, scope: str, items: Iterable[AssessmentInput]) -> None:
+    decision.assessments.filter(scope=scope).delete()
+    for item in items:
+        if not item.rating and not item.justification.strip():
+            continue
+        if not item.rating:
+            continue
+        assessment = CriterionAssessment.objects.create(
+            decision=decision,
+            scope=scope,
+            criterion=phases.Criterion(item.criterion).value,
+            rating=phases.Rating(item.rating).value,
+            justification=item.justification.strip(),
+            evidence=item.evidence.strip(),
+        )
+        if item.product_ids:
+            assessment.products.set(
+                Product.objects.filter(initiative=decision.initiative, pk__in=item.product_ids)
+            )
+
+
+def current_draft(initiative: Initiative) -> GateDecision | None:
+    return initiative.gate_decisions.filter(state=GateDecision.State.DRAFT).first()
+
+
+@transaction.atomic
+def save_gate_draft(
+    user,
+    initiative: Initiative,
+    *,
+    outcome: str = "",
+    justification: str = "",
+    assessments: Iterable[AssessmentInput] = (),
+    skipped_assessments: Iterable[AssessmentInput] = (),
+) -> GateDecision:
+    """Keep the assessment being prepared, criterion by criterion, without deciding anything."""
+    require(user, "portfolio.prepare_gate", initiative)
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if not initiative.is_active:
+        raise DomainError(
+            "status", "Initiativet er stoppet eller afsluttet; der kan ikke forberedes en faseovergang."
+        )
+    if outcome:
+        phases.Outcome(outcome)
+    draft = current_draft(initiative) or GateDecision(
+        initiative=initiative, phase=initiative.phase, track=initiative.track, prepared_by=user
+    )
+    draft.outcome = outcome
+    draft.justification = justification
+    draft.save()
+    _store_assessments(draft, CriterionAssessment.Scope.GATE, assessments)
+    _store_assessments(draft, CriterionAssessment.Scope.SKIPPED, skipped_assessments)
+    return draft
+
+
+@transaction.atomic
+def record_gate_decision(
+    user,
+    initiative: Initiative,
+    *,
+    outcome: str,
+    justification: str,
+    assessments: Iterable[AssessmentInput],
+    skipped_assessments: Iterable[AssessmentInput] = (),
+    decided_on: date | None = None,
+    effect_meta_analysis_id: int | None = None,
+) -> GateDecision:
+    """Record the gate decision and move the initiative on, back, or stop it — or refuse and change nothing."""
+    require(user, "portfolio.record_gate", initiative)
+    assessments, skipped_assessments = list(assessments), list(skipped_assessments)
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    try:
+        phases.Outcome(outcome)
+    except ValueError:
+        raise DomainError("outcome", "Vælg en beslutning.") from None
+    verdict = judge_gate(
+        initiative,
+        outcome=outcome,
+        justification=justification,
+        assessments=assessments,
+        skipped_assessments=skipped_assessments,
+    )
+    if not verdict.allowed or verdict.new_state is None:
+        raise GateDecisionRefused(verdict.problems)
+
+    decision = current_draft(initiative) or GateDecision(initiative=initiative, prepared_by=user)
+    decision.phase = initiative.phase
+    decision.track = initiative.track
+    decision.state = GateDecision.State.RECORDED
+    decision.outcome = outcome
+    decision.to_phase = verdict.new_state.phase.value
+    decision.justification = justification.strip()
+    decision.decided_by = user
+    decision.decided_at = timezone.now()
+    decision.save()
+    _store_assessments(decision, CriterionAssessment.Scope.GATE, assessments)
+    _store_assessments(decision, CriterionAssessment.Scope.SKIPPED, skipped_assessments)
+    if effect_meta_analysis_id:
+        _link_effect_evidence(decision, effect_meta_analysis_id)
+
+    new_phase, new_status = verdict.new_state.phase.value, verdict.new_state.status.value
+    if new_phase != initiative.phase:
+        initiative.phase_started_on = decided_on or timezone.localdate()
+    initiative.phase = new_phase
+    initiative.status = Status(new_status)
+    initiative.save()
+    return decision
+
+
+def _link_effect_evidence(decision: GateDecision, meta_analysis_id: int) -> None:
+    """Let the effect criterion cite a saved meta-analysis (the evidence app owns the link)."""
+    from susi.evidence import services as evidence_services
+
+    assessment = decision.assessments.filter(
+        scope=CriterionAssessment.Scope.GATE, criterion=phases.Criterion.EFFECT.value
+    ).first()
+    if assessment is not None:
+        evidence_services.link_effect_criterion_by_id(assessment, meta_analysis_id)
+
+
+# --- recommendations -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_recommendation(user, initiative: Initiative, *, stance: str, text: str) -> Recommendation:
+    require(user, "portfolio.recommend", initiative)
+    if stance not in Recommendation.Stance.values:
+        raise DomainError("stance", "Vælg en anbefaling.")
+    if not text.strip():
+        raise DomainError("text", "Skriv en begrundelse for anbefalingen.")
+    return Recommendation.objects.create(initiative=initiative, author=user, stance=stance, text=text.strip())
+
+
+def assessment_inputs_from_mapping(data: Mapping[str, Mapping[str, str]]) -> list[AssessmentInput]:
+    """{criterion: {rating, justification, evidence}} → inputs (used by the API)."""
+    return [
+        AssessmentInput(
+            criterion=criterion,
+            rating=values.get("rating", ""),
+            justification=values.get("justification", ""),
+            evidence=values.get("evidence", ""),
+        )
+        for criterion, values in data.items()
+    ]
