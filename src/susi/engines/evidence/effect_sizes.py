@@ -110,8 +110,8 @@ def _as_array(values: ArrayLike, name: str) -> FloatArray:
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             name,
-            f"column '{name}' has a missing or non-numeric value in row {row}",
-            f"Kolonnen '{name}' mangler et tal i række {row}.",
+            f"column '{name}' has a missing or non-numeric value for study {row}",
+            f"Kolonnen '{name}' mangler et tal for studie nr. {row}.",
             row=row,
         )
     return arr
@@ -123,8 +123,8 @@ def _check_nonnegative(arr: FloatArray, name: str) -> None:
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             name,
-            f"column '{name}' cannot be negative (row {row})",
-            f"Kolonnen '{name}' kan ikke være negativ (række {row}).",
+            f"column '{name}' cannot be negative (study {row})",
+            f"Kolonnen '{name}' kan ikke være negativ (studie nr. {row}).",
             row=row,
         )
 
@@ -135,8 +135,8 @@ def _check_positive(arr: FloatArray, name: str, what_da: str) -> None:
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             name,
-            f"column '{name}' must be greater than 0 (row {row})",
-            f"{what_da} i kolonnen '{name}' skal være større end 0 (række {row}).",
+            f"column '{name}' must be greater than 0 (study {row})",
+            f"{what_da} i kolonnen '{name}' skal være større end 0 (studie nr. {row}).",
             row=row,
         )
 
@@ -155,7 +155,9 @@ def _same_length(*arrays: FloatArray) -> int:
     lengths = {a.shape[0] for a in arrays}
     if len(lengths) != 1:
         raise EvidenceInputError(
-            "data", "all columns must have the same number of rows", "Alle kolonner skal have lige mange rækker."
+            "data",
+            "all columns must have the same number of rows",
+            "Alle kolonner skal have lige mange rækker.",
         )
     return lengths.pop()
 
@@ -174,8 +176,8 @@ def _two_by_two(
             row = int(bad[0]) + 1
             raise EvidenceInputError(
                 name,
-                f"a group has no participants (row {row})",
-                f"En gruppe har ingen deltagere (række {row}).",
+                f"a group has no participants (study {row})",
+                f"En gruppe har ingen deltagere (studie nr. {row}).",
                 row=row,
             )
     zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
@@ -253,8 +255,8 @@ def standardized_mean_difference(
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             "n1i",
-            f"Hedges' g needs at least 4 participants in all (row {row})",
-            f"Hedges' g kræver mindst 4 deltagere i alt (række {row}).",
+            f"Hedges' g needs at least 4 participants in all (study {row})",
+            f"Hedges' g kræver mindst 4 deltagere i alt (studie nr. {row}).",
             row=row,
         )
     sp = np.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df)
@@ -289,8 +291,8 @@ def generic(yi: ArrayLike, vi: ArrayLike, labels: Sequence[str] | None = None) -
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             "vi",
-            f"a sampling variance cannot be negative (row {row})",
-            f"En variens (vi) kan ikke være negativ (række {row}).",
+            f"a sampling variance cannot be negative (study {row})",
+            f"En variens (vi) kan ikke være negativ (studie nr. {row}).",
             row=row,
         )
     bad = np.flatnonzero(v == 0)
@@ -298,14 +300,16 @@ def generic(yi: ArrayLike, vi: ArrayLike, labels: Sequence[str] | None = None) -
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             "vi",
-            f"a sampling variance of 0 gives the study infinite weight (row {row})",
-            f"En variens (vi) på 0 giver studiet uendelig vægt (række {row}).",
+            f"a sampling variance of 0 gives the study infinite weight (study {row})",
+            f"En variens (vi) på 0 giver studiet uendelig vægt (studie nr. {row}).",
             row=row,
         )
     return EffectSizes(Measure.GEN, y, v, _labels(labels, y.shape[0]), (False,) * y.shape[0])
 
 
-def compute(measure: Measure | str, columns: dict[str, ArrayLike], labels: Sequence[str] | None = None) -> EffectSizes:
+def compute(
+    measure: Measure | str, columns: dict[str, ArrayLike], labels: Sequence[str] | None = None
+) -> EffectSizes:
     """Effect sizes for `measure` from a mapping of metafor-named columns; checks that each column exists."""
     try:
         m = Measure(str(measure).upper())
@@ -322,12 +326,15 @@ def compute(measure: Measure | str, columns: dict[str, ArrayLike], labels: Seque
             f"measure {m.value} needs the column(s) {', '.join(missing)}",
             f"Effektmålet {m.value} kræver kolonnen/kolonnerne {', '.join(missing)}.",
         )
-    cols = [columns[c] for c in REQUIRED_COLUMNS[m]]
-    if m in (Measure.RR, Measure.OR, Measure.RD):
-        fn = {Measure.RR: log_risk_ratio, Measure.OR: log_odds_ratio, Measure.RD: risk_difference}[m]
-        return fn(*cols, labels=labels)
+    c = [columns[name] for name in REQUIRED_COLUMNS[m]]
+    if m is Measure.RR:
+        return log_risk_ratio(c[0], c[1], c[2], c[3], labels=labels)
+    if m is Measure.OR:
+        return log_odds_ratio(c[0], c[1], c[2], c[3], labels=labels)
+    if m is Measure.RD:
+        return risk_difference(c[0], c[1], c[2], c[3], labels=labels)
     if m is Measure.SMD:
-        return standardized_mean_difference(*cols, labels=labels)
+        return standardized_mean_difference(c[0], c[1], c[2], c[3], c[4], c[5], labels=labels)
     if m is Measure.MD:
-        return mean_difference(*cols, labels=labels)
-    return generic(*cols, labels=labels)
+        return mean_difference(c[0], c[1], c[2], c[3], c[4], c[5], labels=labels)
+    return generic(c[0], c[1], labels=labels)

@@ -1,0 +1,68 @@
+"""The evidence engine: effect sizes, meta-analysis, evidence ratings and promising practice.
+
+Pure: NumPy, SciPy and statsmodels only, never Django. Names follow R's metafor so a meta-analyst recognises
+them (`ai, bi, ci, di`, `m1i, sd1i, n1i`, `yi, vi`, `method="REML"`, `test="knha"`).
+"""
+
+from .conversions import SuccessRate, log_odds_ratio_to_smd, smd_to_log_odds_ratio, success_rate
+from .effect_sizes import (
+    MEASURE_LABELS_DA,
+    REQUIRED_COLUMNS,
+    EffectSizes,
+    Measure,
+    compute,
+    generic,
+    log_odds_ratio,
+    log_risk_ratio,
+    mean_difference,
+    risk_difference,
+    standardized_mean_difference,
+)
+from .errors import EvidenceInputError
+from .meta import (
+    METHOD_LABELS_DA,
+    EggerTest,
+    LeaveOneOut,
+    MetaAnalysis,
+    MetaRegression,
+    Method,
+    SubgroupAnalysis,
+    egger_test,
+    leave_one_out,
+    meta_analysis,
+    meta_regression,
+    subgroups,
+)
+from .tables import read_table
+
+__all__ = [
+    "MEASURE_LABELS_DA",
+    "METHOD_LABELS_DA",
+    "REQUIRED_COLUMNS",
+    "EffectSizes",
+    "EggerTest",
+    "EvidenceInputError",
+    "LeaveOneOut",
+    "Measure",
+    "MetaAnalysis",
+    "MetaRegression",
+    "Method",
+    "SubgroupAnalysis",
+    "SuccessRate",
+    "compute",
+    "egger_test",
+    "generic",
+    "leave_one_out",
+    "log_odds_ratio",
+    "log_odds_ratio_to_smd",
+    "log_risk_ratio",
+    "mean_difference",
+    "meta_analysis",
+    "meta_regression",
+    "read_table",
+    "risk_difference",
+    "smd_to_log_odds_ratio",
+    "standardized_mean_difference",
+    "subgroups",
+    "success_rate",
+]

@@ -1,0 +1,237 @@
+"""Meta-analysis estimators pinned against metafor (values and R calls in reference/metafor_reference.py)."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from statsmodels.stats.meta_analysis import combine_effects
+
+from susi.engines.evidence import (
+    EvidenceInputError,
+    egger_test,
+    generic,
+    leave_one_out,
+    log_odds_ratio,
+    log_risk_ratio,
+    mean_difference,
+    meta_analysis,
+    meta_regression,
+    risk_difference,
+    standardized_mean_difference,
+    subgroups,
+)
+
+_spec = importlib.util.spec_from_file_location(
+    "evidence_metafor_reference", Path(__file__).parent / "reference" / "metafor_reference.py"
+)
+R = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(R)
+
+
+def bcg(fn=log_risk_ratio):
+    return fn(*R.BCG.T)
+
+
+def check(result, expected, atol):
+    for key, value in expected.items():
+        assert getattr(result, key) == pytest.approx(value, abs=atol), key
+
+
+# ---------------------------------------------------------------- dat.bcg, log risk ratio -------------
+
+
+def test_bcg_rr_fixed_effect_matches_metafor():
+    check(meta_analysis(bcg(), "FE"), R.BCG_RR_FE, 5e-5)
+
+
+def test_bcg_rr_dersimonian_laird_matches_metafor():
+    check(meta_analysis(bcg(), "DL"), R.BCG_RR_DL, 5e-5)
+
+
+def test_bcg_rr_dl_confidence_intervals_for_heterogeneity_match_confint():
+    res = meta_analysis(bcg(), "DL")
+    tau2, i2, h2 = R.BCG_RR_DL_CONFINT["tau2"], R.BCG_RR_DL_CONFINT["i2"], R.BCG_RR_DL_CONFINT["h2"]
+    assert res.tau2_ci == pytest.approx(tau2[1:], abs=1e-4)
+    # metafor finds the Q-profile roots with uniroot's default tolerance (~1e-4 on tau^2); we solve to
+    # 1e-12, so I^2 and H^2 (steep functions of tau^2 near the lower end) agree to ~3e-3 and ~1e-3.
+    assert res.i2_ci == pytest.approx(i2[1:], abs=5e-3)
+    assert res.h2_ci == pytest.approx(h2[1:], abs=2e-3)
+    assert res.h2 == pytest.approx(h2[0], abs=5e-5)
+
+
+def test_bcg_rr_reml_matches_metafor():
+    res = meta_analysis(bcg(), "REML")
+    check(res, {k: v for k, v in R.BCG_RR_REML.items() if k not in ("i2", "h2")}, 5e-5)
+    assert res.i2 == pytest.approx(R.BCG_RR_REML["i2"], abs=5e-3)
+    assert res.h2 == pytest.approx(R.BCG_RR_REML["h2"], abs=5e-3)
+    assert res.tau2 == pytest.approx(R.BCG_RR_REML_TAU2, abs=1e-6)
+    assert res.q == pytest.approx(R.BCG_RR_REML_QE, abs=1e-9)
+    assert res.converged
+
+
+def test_bcg_rr_reml_prediction_interval_matches_predict():
+    res = meta_analysis(bcg(), "REML")
+    got = np.exp([res.estimate, res.ci_low, res.ci_high, res.pi_low, res.pi_high])
+    want = R.BCG_RR_REML_PREDICT_EXP
+    assert got == pytest.approx(
+        [want[k] for k in ("pred", "ci_low", "ci_high", "pi_low", "pi_high")], abs=5e-5
+    )
+
+
+def test_bcg_rr_reml_leave_one_out_matches_leave1out():
+    first = leave_one_out(bcg(), "REML")[0]
+    # metafor stops REML when tau^2 changes by < 1e-5; H^2 then differs in the 6th decimal
+    check(first, R.BCG_RR_REML_LOO_1, 5e-6)
+    assert len(leave_one_out(bcg(), "REML")) == 13
+
+
+def test_bcg_rr_reml_meta_regression_on_latitude_matches_predict():
+    reg = meta_regression(bcg(), R.BCG_ABLAT, "ablat", "REML")
+    for ablat, (pred, se) in R.BCG_RR_REML_ABLAT_PRED.items():
+        got_pred, got_se, _, _ = reg.predict(ablat)
+        assert got_pred == pytest.approx(pred, abs=1e-5)
+        assert got_se == pytest.approx(se, abs=1e-5)
+    # latitude explains most of the heterogeneity: the residual tau^2 is far below the RE model's
+    assert reg.tau2 < 0.3 * meta_analysis(bcg(), "REML").tau2
+    assert reg.qm_p < 0.001
+
+
+def test_bcg_or_fe_and_dl_match_metafor():
+    check(meta_analysis(bcg(log_odds_ratio), "FE"), R.BCG_OR_FE, 5e-5)
+    check(meta_analysis(bcg(log_odds_ratio), "DL"), R.BCG_OR_DL, 5e-5)
+
+
+def test_bcg_rd_fe_and_dl_match_metafor():
+    check(meta_analysis(bcg(risk_difference), "FE"), R.BCG_RD_FE, 5e-5)
+    check(meta_analysis(bcg(risk_difference), "DL"), R.BCG_RD_DL, 5e-5)
+
+
+# ---------------------------------------------------------------- Kacker (2004): PM, DL, Hartung-Knapp ----
+
+
+def kacker():
+    return generic(R.KACKER_Y, R.KACKER_V)
+
+
+def test_paule_mandel_matches_metafor_to_full_precision():
+    check(meta_analysis(kacker(), "PM"), R.KACKER_PM, 1e-9)
+
+
+def test_dl_and_fixed_effect_match_metafor_to_full_precision():
+    check(meta_analysis(kacker(), "DL"), R.KACKER_DL, 1e-9)
+    check(meta_analysis(kacker(), "FE"), R.KACKER_FE, 1e-9)
+
+
+def test_hartung_knapp_matches_metafor_knha():
+    check(meta_analysis(kacker(), "DL", hk=True), R.KACKER_DL_KNHA, 1e-9)
+    check(meta_analysis(kacker(), "FE", hk=True), R.KACKER_FE_KNHA, 1e-9)
+    assert meta_analysis(kacker(), "DL", hk=True).df == 8
+
+
+def test_agrees_with_statsmodels_combine_effects_where_both_apply():
+    for ours, theirs in (("DL", "dl"), ("PM", "pm")):
+        res = meta_analysis(kacker(), ours)
+        sm = combine_effects(R.KACKER_Y, R.KACKER_V, method_re=theirs, atol=1e-10)
+        assert res.tau2 == pytest.approx(sm.tau2, abs=1e-8)
+        assert res.estimate == pytest.approx(sm.mean_effect_re, abs=1e-8)
+        assert res.se == pytest.approx(sm.sd_eff_w_re, abs=1e-8)
+        assert res.q == pytest.approx(sm.q, abs=1e-8)
+
+
+# ---------------------------------------------------------------- normand1999: MD, SMD -------------------
+
+
+def normand_md():
+    n1, m1, s1, n2, m2, s2 = R.NORMAND.T
+    sp = np.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / (n1 + n2 - 2))
+    return mean_difference(m1, sp, n1, m2, sp, n2)
+
+
+def test_normand_mean_differences_and_models_match_published_tables():
+    md = normand_md()
+    assert md.yi.tolist() == R.NORMAND_MD_YI
+    assert np.round(md.vi, 2).tolist() == R.NORMAND_MD_VI
+    for method, want in (("FE", R.NORMAND_MD_FE), ("DL", R.NORMAND_MD_DL), ("REML", R.NORMAND_MD_REML)):
+        res = meta_analysis(md, method)
+        for key, value in want.items():
+            assert round(getattr(res, key), 2) == pytest.approx(value), (method, key)
+
+
+def test_normand_smd_reml_tau2_matches_metafor():
+    n1, m1, s1, n2, m2, s2 = R.NORMAND[:4].T
+    res = meta_analysis(standardized_mean_difference(m1, s1, n1, m2, s2, n2), "REML")
+    assert res.tau2 == pytest.approx(R.NORMAND_SMD_1_4_REML_TAU2, abs=5e-5)
+
+
+# ---------------------------------------------------------------- Egger ---------------------------------
+
+
+def test_egger_regtest_matches_metafor_with_zero_cell_study():
+    ai, n1, ci, n2 = R.EGGER2001.T
+    effects = log_odds_ratio(ai, n1 - ai, ci, n2 - ci)
+    assert effects.adjusted[7] and sum(effects.adjusted) == 1
+    assert egger_test(effects, "REML").stat == pytest.approx(R.EGGER2001_OR_REGTEST_Z, abs=5e-5)
+
+
+def test_egger_lm_variant_is_weighted_regression_of_effect_on_standard_error():
+    # Hand calculation: WLS of yi on (1, sei) with weights 1/vi, written out with numpy.
+    e = bcg()
+    x = np.column_stack([np.ones(e.k), e.sei])
+    w = 1 / e.vi
+    xtwx = x.T @ (x * w[:, None])
+    beta = np.linalg.solve(xtwx, x.T @ (w * e.yi))
+    resid = e.yi - x @ beta
+    s2 = (w * resid**2).sum() / (e.k - 2)
+    se = np.sqrt(np.diag(np.linalg.inv(xtwx)) * s2)
+    res = egger_test(e, model="lm")
+    assert res.stat == pytest.approx(beta[1] / se[1], rel=1e-10)
+    assert res.df == 11
+
+
+# ---------------------------------------------------------------- subgroups ------------------------------
+
+
+def test_subgroups_fit_each_group_and_test_the_difference():
+    e = bcg()
+    groups = ["high" if a >= 33 else "low" for a in R.BCG_ABLAT]
+    res = subgroups(e, groups, "REML")
+    high = meta_analysis(generic(e.yi[R.BCG_ABLAT >= 33], e.vi[R.BCG_ABLAT >= 33]), "REML")
+    got = {g.name: g for g in res.groups}
+    assert got["high"].estimate == pytest.approx(high.estimate)
+    assert got["high"].k == 8 and got["low"].k == 5
+    assert res.qm_df == 1
+    # the between-group test is the moderator test of a dummy for the group (metafor: mods = ~ factor(g))
+    dummy = np.array([g == "low" for g in groups], float)
+    assert res.qm == pytest.approx(meta_regression(e, dummy, "low", "REML").qm)
+
+
+def test_fixed_effect_subgroup_test_is_the_textbook_q_between():
+    # Hand identity (Borenstein et al. 2009, ch. 19): Q_between = Q_total - sum of Q_within.
+    e = bcg()
+    groups = ["high" if a >= 33 else "low" for a in R.BCG_ABLAT]
+    res = subgroups(e, groups, "FE")
+    high, low = R.BCG_ABLAT >= 33, R.BCG_ABLAT < 33
+    q_within = sum(meta_analysis(generic(e.yi[m], e.vi[m]), "FE").q for m in (high, low))
+    assert res.qm == pytest.approx(meta_analysis(e, "FE").q - q_within, rel=1e-9)
+
+
+# ---------------------------------------------------------------- bad input -----------------------------
+
+
+def test_a_single_study_is_refused_with_a_clear_message():
+    with pytest.raises(EvidenceInputError) as err:
+        meta_analysis(generic([0.2], [0.01]))
+    assert "mindst 2 studier" in err.value.message_da
+
+
+def test_a_negative_variance_is_refused_naming_vi():
+    with pytest.raises(EvidenceInputError) as err:
+        generic([0.1, 0.2], [0.01, -0.02])
+    assert err.value.field == "vi" and err.value.row == 2
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(EvidenceInputError) as err:
+        meta_analysis(kacker(), "ML")
+    assert err.value.field == "method"
