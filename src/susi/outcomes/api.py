@@ -1,3 +1,214 @@
-from ninja import Router
+"""JSON API for outcomes: aggregates for whoever may see them; citizen-level data scoped and audited.
+
+The same rules as the pages: a municipality user sees only their own municipality's citizens (another
+municipality's enrolment answers 404, as if it did not exist), an evaluator only the initiatives they
+evaluate, the agency only aggregates. No figure from fewer than 5 citizens is returned.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from susi.accounts.permissions import require
+from susi.portfolio.models import Initiative
+from susi.web.api_errors import DomainError
+
+from . import evaluation, selectors, services
+from .models import AccessLog, EffectEvaluation
 
 router = Router(tags=["outcomes"])
+
+
+class MunicipalityCount(Schema):
+    code: str
+    name: str
+    total: int | None
+    intervention: int | None
+    comparison: int | None
+    waitlist: int | None
+
+
+class SummaryOut(Schema):
+    initiative: int
+    title: str
+    phase: str
+    municipalities: list[MunicipalityCount]
+    instruments: list[str]
+
+
+class MeasurementOut(Schema):
+    instrument: str
+    occasion: str
+    value: float
+    measured_on: date | None
+
+
+class EnrolmentOut(Schema):
+    id: int
+    pseudonym: str
+    municipality: str
+    arm: str
+    start: date
+    end: date | None
+
+
+class EnrolmentDetailOut(EnrolmentOut):
+    measurements: list[MeasurementOut]
+
+
+class EstimateIn(Schema):
+    instrument: str
+    design: str = "rct_means"
+    followup: int = 1
+
+
+class EvaluationOut(Schema):
+    id: int
+    instrument: str
+    occasion: str
+    method: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    p_value: float | None
+    n_treated: int
+    n_control: int
+    effect_size: float | None
+    effect_size_se: float | None
+    effect_size_kind: str
+    som_success_rate: float | None
+
+
+def _initiative(request, pk: int, action: str = "outcomes.view_aggregates") -> Initiative:
+    initiative = get_object_or_404(Initiative, pk=pk)
+    require(request.auth, action, initiative)
+    return initiative
+
+
+@router.get("/initiatives/{pk}/summary", response=SummaryOut)
+def summary(request, pk: int):
+    """Citizens per municipality and arm (small cells as null)."""
+    initiative = _initiative(request, pk)
+    return {
+        "initiative": initiative.pk,
+        "title": initiative.title,
+        "phase": initiative.phase,
+        "municipalities": [
+            {
+                "code": row["municipality"].code,
+                "name": str(row["municipality"]),
+                "total": row["total"],
+                "intervention": row["intervention"],
+                "comparison": row["comparison"],
+                "waitlist": row["waitlist"],
+            }
+            for row in selectors.municipality_counts(initiative)
+        ],
+        "instruments": [i.code for i in selectors.instruments_in(initiative)],
+    }
+
+
+@router.post("/initiatives/{pk}/estimate")
+def estimate(request, pk: int, payload: EstimateIn):
+    """The effect estimate with its effect size for the evidence base and the SØM success rate."""
+    initiative = _initiative(request, pk)
+    instrument = next((i for i in selectors.instruments_in(initiative) if i.code == payload.instrument), None)
+    if instrument is None:
+        raise DomainError("instrument", "Der er ingen målinger på dette måleredskab.")
+    result = evaluation.run_estimate(initiative, instrument, payload.design, payload.followup, chart=False)
+    if result.error:
+        raise DomainError("design", result.error)
+    return result.as_dict()
+
+
+@router.get("/initiatives/{pk}/evaluations", response=list[EvaluationOut])
+def evaluations(request, pk: int):
+    initiative = _initiative(request, pk)
+    return [
+        {
+            "id": e.pk,
+            "instrument": e.instrument.code,
+            "occasion": e.occasion.code,
+            "method": e.method,
+            "estimate": e.estimate,
+            "ci_low": e.ci_low,
+            "ci_high": e.ci_high,
+            "p_value": e.p_value,
+            "n_treated": e.n_treated,
+            "n_control": e.n_control,
+            "effect_size": e.effect_size,
+            "effect_size_se": e.effect_size_se,
+            "effect_size_kind": e.effect_size_kind,
+            "som_success_rate": e.som_success_rate,
+        }
+        for e in EffectEvaluation.objects.filter(initiative=initiative).select_related(
+            "instrument", "occasion"
+        )
+    ]
+
+
+def _enrolment_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "pseudonym": e.citizen.pseudonym,
+        "municipality": e.municipality.code,
+        "arm": e.arm,
+        "start": e.start,
+        "end": e.end,
+    }
+
+
+@router.get("/initiatives/{pk}/enrolments", response=list[EnrolmentOut])
+def enrolments(request, pk: int, offset: int = 0, limit: int = 100):
+    """Citizen-level: the enrolments the user may see in this initiative (pseudonymised, audited)."""
+    initiative = get_object_or_404(Initiative, pk=pk)
+    rows = list(
+        selectors.citizen_enrolments(request.auth, initiative).order_by("pk")[
+            offset : offset + min(limit, 1000)
+        ]
+    )
+    if not rows:
+        if not selectors.citizen_enrolments(request.auth, initiative).exists():
+            raise Http404
+    for e in rows:
+        require(request.auth, "outcomes.view_citizens", e)
+    services.log_access(
+        request.auth,
+        AccessLog.Action.API,
+        f"API: forløb i initiativ {initiative.pk}",
+        initiative=initiative,
+        citizen_ids=[e.citizen_id for e in rows],
+    )
+    return [_enrolment_out(e) for e in rows]
+
+
+@router.get("/enrolments/{pk}", response=EnrolmentDetailOut)
+def enrolment(request, pk: int):
+    """Citizen-level: one enrolment with its measurements; outside the user's scope it does not exist."""
+    e = get_object_or_404(selectors.citizen_enrolments(request.auth), pk=pk)
+    require(request.auth, "outcomes.view_citizens", e)
+    services.log_access(
+        request.auth,
+        AccessLog.Action.API,
+        f"API: forløb {e.pk}",
+        initiative=e.initiative,
+        municipality=e.municipality,
+        citizen_ids=[e.citizen_id],
+    )
+    data = _enrolment_out(e)
+    data["measurements"] = [
+        {
+            "instrument": m.instrument.code,
+            "occasion": m.occasion.code,
+            "value": m.value,
+            "measured_on": m.measured_on,
+        }
+        for m in e.measurements.select_related("instrument", "occasion").order_by(
+            "instrument__code", "occasion__number"
+        )
+    ]
+    return data

@@ -18,7 +18,12 @@ måleredskab        måleredskab, instrument                          yes
 måletidspunkt      måletidspunkt, tidspunkt, occasion               yes
 værdi              værdi, value, score                              yes
 måledato           måledato, dato                                   no
+kommune            kommune, kommunenummer (e.g. 751)                no (else the chosen one)
 =================  ==============================================  ==========
+
+A file may hold several municipalities' citizens when it has a ``kommune`` column (an evaluator's
+collected file); every row's municipality must take part in the initiative and be one the user may
+import for.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "arm": ("gruppe", "arm"),
     "start": ("startdato", "start", "indskrivningsdato", "enrolledon"),
     "end": ("slutdato", "slut", "enddate"),
-    "instrument": ("maaleredskab", "maleredskab", "instrument"),
+    "instrument": ("maaleredskab", "maleredskab", "redskab", "instrument"),
+    "municipality": ("kommune", "kommunenummer", "kommunekode", "kommunenr"),
     "occasion": ("maaletidspunkt", "maletidspunkt", "tidspunkt", "occasion"),
     "value": ("vaerdi", "value", "score"),
     "measured_on": ("maaledato", "maledato", "dato", "measuredon"),
@@ -68,6 +74,7 @@ COLUMN_LABELS = {
     "occasion": "måletidspunkt",
     "value": "værdi",
     "measured_on": "måledato",
+    "municipality": "kommune",
 }
 
 ARM_VALUES = {
@@ -86,6 +93,7 @@ ARM_VALUES = {
 
 STAGED_FIELDS = (
     "pseudonym",
+    "municipality",
     "birth_year",
     "sex",
     "arm",
@@ -280,6 +288,7 @@ class _CitizenSeen:
     arm: str
     start: dt.date
     end: dt.date | None
+    municipality_id: int | None
 
 
 def validate_file(
@@ -287,7 +296,8 @@ def validate_file(
     name: str,
     staged: IO[str],
     *,
-    municipality_id: int,
+    municipalities: dict[str, int],
+    default_municipality_id: int | None,
     known_instruments: dict[str, str],
     existing_enrolments: Callable[[list[str]], dict[str, tuple[str, int]]],
     progress: Callable[[int, int], None] | None = None,
@@ -295,9 +305,10 @@ def validate_file(
     """Read, validate and pseudonymise every row of ``fh`` into ``staged`` (CSV of STAGED_FIELDS).
 
     ``known_instruments`` maps an instrument code to its kind ('continuous'/'binary').
+    ``municipalities`` maps the municipality codes the user may import for (in this initiative) to their
+    ids; a row without a ``kommune`` cell goes to ``default_municipality_id``.
     ``existing_enrolments(pseudonyms)`` returns {pseudonym: (arm, municipality_id)} of citizens already
-    enrolled in the initiative, so a file for ``municipality_id`` cannot move a citizen to another arm
-    or municipality.
+    enrolled in the initiative, so a file cannot move a citizen to another arm or municipality.
     Returns the validation and the file's SHA-256. Raises ``FileError`` when the file cannot be read at all.
     """
     kind = file_kind(name)
@@ -363,6 +374,25 @@ def validate_file(
                 report.add_error(row_number, "cpr", exc.message_da)
                 ok, pseudonym, birth_year, sex = False, "", None, ""
             del normalised
+
+            municipality_id = default_municipality_id
+            code_cell = cell(row, "municipality")
+            if not _blank(code_cell):
+                code = str(int(code_cell)) if isinstance(code_cell, int | float) else str(code_cell).strip()
+                municipality_id = municipalities.get(code.zfill(3))
+                if municipality_id is None:
+                    report.add_error(
+                        row_number,
+                        "municipality",
+                        _(
+                            "Kommune %(code)s deltager ikke i initiativet, eller du må ikke indlæse data for den."
+                        )
+                        % {"code": code[:10]},
+                    )
+                    ok = False
+            elif municipality_id is None:
+                report.add_error(row_number, "municipality", _("Kommunen mangler (kolonnen kommune)."))
+                ok = False
 
             arm = ARM_VALUES.get(_norm_heading(cell(row, "arm")))
             if arm is None:
@@ -435,12 +465,19 @@ def validate_file(
             if pseudonym and arm and start:
                 seen = citizens.get(pseudonym)
                 if seen is None:
-                    citizens[pseudonym] = _CitizenSeen(row_number, arm, start, end)
-                elif (seen.arm, seen.start, seen.end) != (arm, start, end):
+                    citizens[pseudonym] = _CitizenSeen(row_number, arm, start, end, municipality_id)
+                elif (seen.arm, seen.start, seen.end, seen.municipality_id) != (
+                    arm,
+                    start,
+                    end,
+                    municipality_id,
+                ):
                     report.add_error(
                         row_number,
                         "arm",
-                        _("Borgeren står i række %(row)s med en anden gruppe, startdato eller slutdato.")
+                        _(
+                            "Borgeren står i række %(row)s med en anden gruppe, kommune, startdato eller slutdato."
+                        )
                         % {"row": seen.row},
                     )
                     ok = False
@@ -459,6 +496,7 @@ def validate_file(
                 writer.writerow(
                     (
                         pseudonym,
+                        municipality_id,
                         birth_year,
                         sex,
                         arm,
@@ -486,7 +524,7 @@ def validate_file(
         chunk = pseudonyms[offset : offset + 5000]
         for pseudonym, (arm, enrolled_at) in existing_enrolments(chunk).items():
             seen = citizens[pseudonym]
-            if enrolled_at != municipality_id:
+            if enrolled_at != seen.municipality_id:
                 report.add_error(
                     seen.row,
                     "cpr",

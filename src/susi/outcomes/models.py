@@ -104,7 +104,10 @@ class ImportBatch(models.Model):
         DISCARDED = "discarded", _("Kasseret")
 
     initiative = models.ForeignKey("portfolio.Initiative", on_delete=models.CASCADE, related_name="+")
-    municipality = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    # None when the file names each row's municipality (an evaluator's file covering several).
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     file_name = models.CharField(_("filnavn"), max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
@@ -184,28 +187,48 @@ class Measurement(models.Model):
 
 
 class DeliveryRecord(models.Model):
-    """Implementation fidelity: what a municipality delivered against what was intended, per period."""
+    """Implementation fidelity: whether a core component was delivered to one citizen as intended."""
 
-    initiative = models.ForeignKey("portfolio.Initiative", on_delete=models.CASCADE, related_name="+")
-    municipality = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    period = models.DateField(_("periode (første dag)"))
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="deliveries")
     component = models.CharField(_("kerneelement"), max_length=200)
-    intended = models.FloatField(_("planlagt"))
+    intended = models.FloatField(_("planlagt"), default=1.0)
     delivered = models.FloatField(_("leveret"))
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["initiative", "municipality", "period", "component"],
-                name="outcomes_one_delivery_record",
-            )
+            models.UniqueConstraint(fields=["enrolment", "component"], name="outcomes_one_delivery_record")
         ]
-        ordering = ["municipality", "period", "component"]
         verbose_name = _("leveranceregistrering")
         verbose_name_plural = _("leveranceregistreringer")
 
     def __str__(self) -> str:
-        return f"{self.component} {self.period}: {self.delivered}/{self.intended}"
+        return f"{self.component}: {self.delivered}/{self.intended}"
+
+
+class AdoptionWave(models.Model):
+    """When a municipality began offering the intervention (staggered adoption).
+
+    Periods are occasion numbers: in a staggered design every occasion is a calendar period shared by
+    all municipalities (0 = the first). ``treated_from`` empty = never (a comparison municipality).
+    """
+
+    initiative = models.ForeignKey("portfolio.Initiative", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    treated_from = models.PositiveSmallIntegerField(
+        _("tilbyder indsatsen fra periode"), null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "municipality"], name="outcomes_one_wave_per_municipality"
+            )
+        ]
+        verbose_name = _("opstartsbølge")
+        verbose_name_plural = _("opstartsbølger")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.treated_from}"
 
 
 class EffectEvaluation(models.Model):
@@ -248,9 +271,11 @@ class RegisterOutcome(models.Model):
     year = models.PositiveSmallIntegerField(_("år efter start"))
     n_enrolled = models.PositiveIntegerField()
     n_comparison = models.PositiveIntegerField()
-    mean_enrolled = models.FloatField()
-    mean_comparison = models.FloatField()
-    difference = models.FloatField()
+    # None where a figure rests on fewer than 5 citizens (the small-cell rule).
+    mean_enrolled = models.FloatField(null=True, blank=True)
+    mean_comparison = models.FloatField(null=True, blank=True)
+    difference = models.FloatField(null=True, blank=True)
+    se = models.FloatField(null=True, blank=True)
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
@@ -266,7 +291,7 @@ class RegisterOutcome(models.Model):
         verbose_name_plural = _("registeropfølgninger")
 
     def __str__(self) -> str:
-        return f"{self.outcome} år {self.year}: {self.difference:.3g}"
+        return f"{self.outcome} år {self.year}: {self.difference}"
 
 
 class AccessLog(models.Model):

@@ -24,7 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from susi.accounts.permissions import require
+from susi.accounts.models import Role
+from susi.accounts.permissions import can, require
 
 from .importing import FileError, read_staged, validate_file
 from .models import (
@@ -97,19 +98,34 @@ def log_access(
 # --- import: stage ------------------------------------------------------------------------------------
 
 
+def importable_municipalities(user, initiative) -> list:
+    """The participating municipalities ``user`` may import citizens for, by the permission rule."""
+    return [m for m in initiative.municipalities.all() if can(user, "outcomes.import", Scope(initiative, m))]
+
+
 def stage_file(
-    *, user, initiative, municipality, fh: IO[bytes], name: str, progress: Progress | None = None
+    *,
+    user,
+    initiative,
+    fh: IO[bytes],
+    name: str,
+    municipality=None,
+    progress: Progress | None = None,
 ) -> ImportBatch:
     """Validate and pseudonymise an uploaded file into a batch with a row-by-row report.
 
-    Writes no citizen data. Raises ``ImportRefused`` when the municipality does not take part, or the
-    file cannot be read at all (wrong type, missing columns).
+    ``municipality`` is where rows without a ``kommune`` column go (a municipality user's own by
+    default). Writes no citizen data. Raises ``ImportRefused`` when the municipality does not take part,
+    or the file cannot be read at all (wrong type, missing columns).
     """
+    if municipality is None and getattr(user, "role", None) == Role.MUNICIPALITY:
+        municipality = user.organisation
     require(user, "outcomes.import", Scope(initiative, municipality))
-    if not initiative.municipalities.filter(pk=municipality.pk).exists():
+    if municipality is not None and not initiative.municipalities.filter(pk=municipality.pk).exists():
         raise ImportRefused(
             _("%(municipality)s deltager ikke i initiativet.") % {"municipality": municipality}
         )
+    allowed = {m.code: m.pk for m in importable_municipalities(user, initiative)}
     target = staging_dir() / f"{uuid.uuid4().hex}.csv"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
 
@@ -125,7 +141,8 @@ def stage_file(
                 fh,
                 name,
                 staged,
-                municipality_id=municipality.pk,
+                municipalities=allowed,
+                default_municipality_id=municipality.pk if municipality else None,
                 known_instruments=dict(Instrument.objects.values_list("code", "kind")),
                 existing_enrolments=existing,
                 progress=progress,
@@ -165,7 +182,7 @@ def stage_file(
         batch.rows_unchanged = report.rows_total
         target.unlink(missing_ok=True)
     else:
-        new, changed, unchanged = _classify(target, initiative, municipality)
+        new, changed, unchanged = _classify(target, initiative)
         batch.rows_new, batch.rows_changed, batch.rows_unchanged = new, changed, unchanged
         batch.staged_file = target.name
         batch.status = ImportBatch.Status.PREVIEW if (new or changed) else ImportBatch.Status.UNCHANGED
@@ -193,17 +210,15 @@ def batch_errors(batch: ImportBatch) -> list[dict[str, Any]]:
     return [entry for entry in batch.report if not entry.get("meta")]
 
 
-def _existing_values(initiative, municipality) -> dict[tuple[str, str, int], tuple[float, str]]:
-    rows = Measurement.objects.filter(
-        enrolment__initiative=initiative, enrolment__municipality=municipality
-    ).values_list(
+def _existing_values(initiative) -> dict[tuple[str, str, int], tuple[float, str]]:
+    rows = Measurement.objects.filter(enrolment__initiative=initiative).values_list(
         "enrolment__citizen__pseudonym", "instrument__code", "occasion__number", "value", "measured_on"
     )
     return {(p, i, o): (v, d.isoformat() if d else "") for p, i, o, v, d in rows.iterator(chunk_size=10000)}
 
 
-def _classify(path: Path, initiative, municipality) -> tuple[int, int, int]:
-    existing = _existing_values(initiative, municipality)
+def _classify(path: Path, initiative) -> tuple[int, int, int]:
+    existing = _existing_values(initiative)
     new = changed = unchanged = 0
     for row in read_staged(path):
         key = (row["pseudonym"], row["instrument"], int(row["occasion"]))
@@ -316,7 +331,7 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                     Enrolment(
                         citizen_id=citizen_id,
                         initiative=batch.initiative,
-                        municipality=batch.municipality,
+                        municipality_id=int(r["municipality"]),
                         arm=r["arm"],
                         start=start,
                         end=end,
@@ -455,19 +470,16 @@ def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
 # --- evaluations --------------------------------------------------------------------------------------
 
 
-def save_evaluation(
-    *, user, initiative, instrument, occasion, estimate, inputs: dict[str, Any]
-) -> EffectEvaluation:
+def save_evaluation(*, user, initiative, instrument, occasion, result) -> EffectEvaluation:
     """Keep an effect estimate (aggregate figures only) for the evidence base and SØM."""
     require(user, "outcomes.view_aggregates", initiative)
-    success_rate = None
-    if estimate.measure == "RD":
-        success_rate = estimate.estimate if inputs.get("higher_is_better", True) else -estimate.estimate
+    estimate = result.estimate
+    rate = result.success_rate
     return EffectEvaluation.objects.create(
         initiative=initiative,
         instrument=instrument,
         occasion=occasion,
-        method=estimate.method,
+        method=result.design,
         estimate=estimate.estimate,
         ci_low=estimate.ci_low,
         ci_high=estimate.ci_high,
@@ -475,9 +487,17 @@ def save_evaluation(
         n_treated=estimate.n_intervention,
         n_control=estimate.n_comparison,
         effect_size=estimate.yi,
-        effect_size_se=estimate.vi**0.5 if estimate.vi is not None else None,
+        effect_size_se=estimate.vi**0.5,
         effect_size_kind=estimate.measure,
-        som_success_rate=success_rate,
-        inputs=inputs,
+        som_success_rate=rate.mean if rate else None,
+        inputs={
+            "design": result.design,
+            "followup": result.followup,
+            "instrument": instrument.code,
+            "higher_is_better": instrument.higher_is_better,
+            "se": estimate.se,
+            "som_success_rate_sd": rate.sd if rate else None,
+            "smd": {"yi": result.smd.yi, "vi": result.smd.vi} if result.smd else None,
+        },
         created_by=user if getattr(user, "pk", None) else None,
     )

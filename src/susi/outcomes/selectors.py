@@ -1,0 +1,238 @@
+"""Reads of outcome data: citizen-level querysets scoped by user, and frames for the engine.
+
+Citizen-level reads go through ``citizen_enrolments(user, ...)``: a municipality user gets only their
+own municipality's citizens, an evaluator only the initiatives their organisation evaluates, everyone
+else nothing. Aggregates (``arm_means``, ``municipality_counts``) apply the small-cell rule: a figure
+from fewer than 5 citizens is replaced by None before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db.models import Count, QuerySet
+
+from susi.accounts.models import Role
+from susi.accounts.permissions import can
+from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, is_reportable
+from susi.organisations.models import Organisation
+from susi.portfolio.models import Initiative
+
+from .models import (
+    AdoptionWave,
+    DeliveryRecord,
+    EffectEvaluation,
+    Enrolment,
+    Instrument,
+    Measurement,
+    Occasion,
+)
+
+OUTCOME_PHASES = ("maturation", "testing", "dissemination")
+
+
+def citizen_enrolments(user, initiative: Initiative | None = None) -> QuerySet[Enrolment]:
+    """The enrolments whose citizens ``user`` may see, optionally in one initiative."""
+    qs = Enrolment.objects.select_related("citizen", "municipality", "initiative")
+    if initiative is not None:
+        qs = qs.filter(initiative=initiative)
+    if not (user and user.is_authenticated and user.is_active and user.organisation_id):
+        return qs.none()
+    if user.role == Role.MUNICIPALITY:
+        return qs.filter(
+            municipality_id=user.organisation_id, initiative__municipalities=user.organisation_id
+        ).distinct()
+    if user.role == Role.EVALUATOR:
+        return qs.filter(initiative__evaluator_id=user.organisation_id)
+    return qs.none()
+
+
+def initiatives_with_outcomes(user) -> list[Initiative]:
+    """Initiatives in maturation, testing or dissemination whose aggregates the user may see."""
+    qs = Initiative.objects.filter(phase__in=OUTCOME_PHASES).select_related("intervention", "evaluator")
+    return [i for i in qs if can(user, "outcomes.view_aggregates", i)]
+
+
+def municipality_counts(initiative: Initiative) -> list[dict[str, Any]]:
+    """Citizens per participating municipality and arm (small cells suppressed)."""
+    counts = (
+        Enrolment.objects.filter(initiative=initiative)
+        .values("municipality_id", "arm")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_muni: dict[int, dict[str, int]] = {}
+    for row in counts:
+        by_muni.setdefault(row["municipality_id"], {})[row["arm"]] = row["n"]
+    rows = []
+    for muni in initiative.municipalities.order_by("name"):
+        arms = by_muni.get(muni.pk, {})
+        total = sum(arms.values())
+        rows.append(
+            {
+                "municipality": muni,
+                "total": total if is_reportable(total) else None,
+                "intervention": _shown(arms.get("intervention", 0)),
+                "comparison": _shown(arms.get("comparison", 0)),
+                "waitlist": _shown(arms.get("waitlist", 0)),
+            }
+        )
+    return rows
+
+
+def _shown(n: int) -> int | None:
+    return n if is_reportable(n) else None
+
+
+def instruments_in(initiative: Initiative) -> list[Instrument]:
+    ids = Measurement.objects.filter(enrolment__initiative=initiative).values("instrument_id").distinct()
+    return list(Instrument.objects.filter(pk__in=ids))
+
+
+def occasions_in(initiative: Initiative) -> list[Occasion]:
+    ids = Measurement.objects.filter(enrolment__initiative=initiative).values("occasion_id").distinct()
+    return list(Occasion.objects.filter(pk__in=ids))
+
+
+def measurements_frame(
+    initiative: Initiative, instrument: Instrument | None = None, municipality: Organisation | None = None
+) -> pd.DataFrame:
+    """The engine's measurements frame for an initiative (see susi.engines.evaluation).
+
+    Adds ``period`` (the occasion number) and ``treated_from`` (the municipality's adoption wave) when
+    waves are recorded, and the covariates ``age`` and ``female`` when birth year and sex are known.
+    """
+    qs = Measurement.objects.filter(enrolment__initiative=initiative)
+    if instrument is not None:
+        qs = qs.filter(instrument=instrument)
+    if municipality is not None:
+        qs = qs.filter(enrolment__municipality=municipality)
+    columns = [
+        "enrolment__citizen__pseudonym",
+        "enrolment__municipality__code",
+        "enrolment__arm",
+        "occasion__number",
+        "instrument__code",
+        "value",
+        "enrolment__start",
+        "measured_on",
+        "enrolment__citizen__birth_year",
+        "enrolment__citizen__sex",
+    ]
+    names = [
+        "pseudonym",
+        "municipality",
+        "arm",
+        "period",
+        "instrument",
+        "value",
+        "enrolled_on",
+        "measured_on",
+        "birth_year",
+        "sex",
+    ]
+    frame = pd.DataFrame.from_records(
+        list(qs.values_list(*columns).iterator(chunk_size=20000)), columns=names
+    )
+    frame["occasion"] = ["baseline" if p == 0 else f"followup_{p}" for p in frame["period"]]
+    frame["value"] = frame["value"].astype(float)
+    years = pd.to_numeric(frame["birth_year"], errors="coerce")
+    enrolled_year = pd.Series([d.year for d in frame["enrolled_on"]], index=frame.index, dtype=float)
+    frame["age"] = (enrolled_year - years).astype(float)
+    frame["female"] = (frame["sex"] == "F").astype(float)
+    waves = dict(
+        AdoptionWave.objects.filter(initiative=initiative).values_list("municipality__code", "treated_from")
+    )
+    if waves:
+        frame["treated_from"] = [
+            float(waves[m]) if waves.get(m) is not None else math.nan for m in frame["municipality"]
+        ]
+    return frame.drop(columns=["birth_year", "sex"])
+
+
+def arm_means(frame: pd.DataFrame, instrument: str) -> list[dict[str, Any]]:
+    """Mean with 95 % CI per arm and occasion; a cell from fewer than 5 citizens is suppressed."""
+    sub = frame.loc[frame["instrument"] == instrument]
+    rows = []
+    for (arm, period), group in sub.groupby(["arm", "period"], sort=True):
+        n = int(group["pseudonym"].nunique())
+        if n < SMALL_CELL_THRESHOLD:
+            rows.append(
+                {"arm": arm, "period": int(period), "n": None, "mean": None, "ci_low": None, "ci_high": None}
+            )
+            continue
+        values = group["value"].to_numpy(dtype=float)
+        mean = float(values.mean())
+        half = 1.96 * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+        rows.append(
+            {
+                "arm": arm,
+                "period": int(period),
+                "n": n,
+                "mean": mean,
+                "ci_low": mean - half,
+                "ci_high": mean + half,
+            }
+        )
+    return rows
+
+
+def fidelity_frame(initiative: Initiative) -> pd.DataFrame:
+    rows = DeliveryRecord.objects.filter(enrolment__initiative=initiative).values_list(
+        "enrolment__municipality__code", "enrolment__citizen__pseudonym", "component", "delivered", "intended"
+    )
+    return pd.DataFrame.from_records(
+        list(rows), columns=["municipality", "pseudonym", "component", "delivered", "intended"]
+    )
+
+
+def municipality_names(initiative: Initiative) -> dict[str, str]:
+    return {m.code: str(m) for m in initiative.municipalities.all()}
+
+
+def reference_evaluation(initiative: Initiative, instrument: Instrument) -> EffectEvaluation | None:
+    """The effect found in testing for the same intervention and instrument (the latest saved one)."""
+    return (
+        EffectEvaluation.objects.filter(
+            initiative__intervention=initiative.intervention,
+            initiative__phase="testing",
+            instrument=instrument,
+        )
+        .exclude(method__in=("twfe", "staggered"))
+        .order_by("-created_at")
+        .first()
+        or EffectEvaluation.objects.filter(initiative=initiative, instrument=instrument)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def management_figures(initiative: Initiative, municipality: Organisation) -> dict[str, Any]:
+    """Figures a municipal leader can use: enrolled, active, completed, followed up (small cells hidden)."""
+    enrolments = Enrolment.objects.filter(initiative=initiative, municipality=municipality)
+    total = enrolments.count()
+    completed = enrolments.filter(end__isnull=False).count()
+    followed = (
+        enrolments.filter(measurements__occasion__number__gt=0).values("pk").distinct().count()
+        if total
+        else 0
+    )
+    share = followed / total if total and is_reportable(total) and is_reportable(followed) else None
+    return {
+        "enrolled": _shown(total),
+        "active": _shown(total - completed),
+        "completed": _shown(completed),
+        "followed_up": _shown(followed),
+        "followed_up_share": share,
+    }
+
+
+def finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None

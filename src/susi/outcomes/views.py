@@ -1,0 +1,402 @@
+"""Outcome pages: import (upload → preview → import), effect estimate, monitoring, citizens, rights.
+
+Views translate HTTP into services and selectors; every rule is in accounts.permissions. Every page that
+shows citizen-level data writes an AccessLog entry.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from susi.accounts.permissions import can, require
+from susi.engines.evaluation.cpr import pseudonymise
+from susi.engines.evaluation.errors import CprError
+from susi.organisations.models import Organisation
+from susi.portfolio.models import Initiative
+
+from . import evaluation, selectors, services
+from .forms import CitizenLookupForm, EstimateForm, UploadForm
+from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
+from .pseudonyms import get_key, validate_cpr
+from .services import ImportRefused, Scope
+
+
+def _initiative(request, pk: int, action: str = "outcomes.view_aggregates") -> Initiative:
+    initiative = get_object_or_404(Initiative.objects.select_related("intervention", "evaluator"), pk=pk)
+    require(request.user, action, initiative)
+    return initiative
+
+
+@login_required
+def index(request):
+    initiatives = selectors.initiatives_with_outcomes(request.user)
+    return render(
+        request,
+        "outcomes/index.html",
+        {
+            "initiatives": initiatives,
+            "can_rights": request.user.role in ("municipality", "admin"),
+        },
+    )
+
+
+@login_required
+def initiative(request, pk: int):
+    initiative = _initiative(request, pk)
+    user = request.user
+    importable = services.importable_municipalities(user, initiative)
+    instruments = selectors.instruments_in(initiative)
+    occasions = selectors.occasions_in(initiative)
+    estimate_form = EstimateForm(instruments=instruments, occasions=occasions)
+    result = None
+    if instruments and any(o.number > 0 for o in occasions):
+        first = instruments[0]
+        default_design = "rct_proportions" if first.kind == Instrument.Kind.BINARY else "rct_means"
+        result = evaluation.run_estimate(
+            initiative, first, default_design, min(o.number for o in occasions if o.number > 0)
+        )
+        estimate_form = EstimateForm(
+            instruments=instruments,
+            occasions=occasions,
+            initial={"instrument": first.code, "design": default_design, "followup": result.followup},
+        )
+    batches = ImportBatch.objects.filter(initiative=initiative)
+    if user.role == "municipality":
+        batches = batches.filter(municipality_id=user.organisation_id)
+    elif not importable:
+        batches = batches.none()
+    context = {
+        "initiative": initiative,
+        "counts": selectors.municipality_counts(initiative),
+        "upload_form": UploadForm(municipalities=importable) if importable else None,
+        "batches": batches.select_related("municipality", "uploaded_by")[:10],
+        "estimate_form": estimate_form,
+        "result": result,
+        "fidelity": _fidelity(initiative),
+        "register": _register(initiative),
+        "evaluations": initiative_evaluations(initiative),
+        "can_view_citizens": can(user, "outcomes.view_citizens", Scope(initiative, user.organisation))
+        or (user.role == "evaluator" and can(user, "outcomes.view_citizens", initiative)),
+        "can_save": can(user, "outcomes.view_aggregates", initiative)
+        and user.role in ("evaluator", "agency", "admin"),
+    }
+    return render(request, "outcomes/initiative.html", context)
+
+
+def initiative_evaluations(initiative):
+    from .models import EffectEvaluation
+
+    return EffectEvaluation.objects.filter(initiative=initiative).select_related("instrument", "occasion")[
+        :10
+    ]
+
+
+def _fidelity(initiative):
+    frame = selectors.fidelity_frame(initiative)
+    if frame.empty:
+        return None
+    try:
+        from susi.engines.evaluation.fidelity import fidelity_by_municipality
+    except ImportError:
+        return None
+    names = selectors.municipality_names(initiative)
+    return [(names.get(row.municipality, row.municipality), row) for row in fidelity_by_municipality(frame)]
+
+
+def _register(initiative):
+    rows = list(RegisterOutcome.objects.filter(initiative=initiative))
+    if not rows:
+        return None
+    from .charts import register_chart
+
+    outcomes = {}
+    for row in rows:
+        outcomes.setdefault(row.outcome, []).append(row)
+    result = []
+    for outcome, items in outcomes.items():
+        chart = register_chart(
+            [
+                {"year": r.year, "difference": r.difference, "ci_low": r.ci_low, "ci_high": r.ci_high}
+                for r in items
+            ],
+            REGISTER_LABELS.get(outcome, outcome),
+        )
+        result.append({"outcome": REGISTER_LABELS.get(outcome, outcome), "rows": items, "chart": chart})
+    return result
+
+
+REGISTER_LABELS = {
+    "employment": _("Beskæftigelse (andel)"),
+    "education": _("Uddannelse (andel)"),
+    "housing": _("Egen bolig (andel)"),
+    "placement": _("Anbragt (andel)"),
+    "hospital_contacts": _("Hospitalskontakter (antal)"),
+    "convictions": _("Domme (antal)"),
+}
+
+
+@login_required
+def estimate(request, pk: int):
+    initiative = _initiative(request, pk)
+    instruments = selectors.instruments_in(initiative)
+    form = EstimateForm(request.GET, instruments=instruments, occasions=selectors.occasions_in(initiative))
+    if not form.is_valid():
+        return render(
+            request, "outcomes/_estimate.html", {"form_errors": form.errors, "initiative": initiative}
+        )
+    instrument = next(i for i in instruments if i.code == form.cleaned_data["instrument"])
+    result = evaluation.run_estimate(
+        initiative, instrument, form.cleaned_data["design"], form.cleaned_data["followup"]
+    )
+    template = (
+        "outcomes/_estimate.html" if request.headers.get("HX-Request") else "outcomes/estimate_page.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "result": result,
+            "initiative": initiative,
+            "can_save": request.user.role in ("evaluator", "agency", "admin"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def save_estimate(request, pk: int):
+    initiative = _initiative(request, pk)
+    instruments = selectors.instruments_in(initiative)
+    occasions = selectors.occasions_in(initiative)
+    form = EstimateForm(request.POST, instruments=instruments, occasions=occasions)
+    if form.is_valid() and request.user.role in ("evaluator", "agency", "admin"):
+        instrument = next(i for i in instruments if i.code == form.cleaned_data["instrument"])
+        result = evaluation.run_estimate(
+            initiative, instrument, form.cleaned_data["design"], form.cleaned_data["followup"], chart=False
+        )
+        if result.estimate is not None:
+            occasion = next(o for o in occasions if o.number == form.cleaned_data["followup"])
+            services.save_evaluation(
+                user=request.user,
+                initiative=initiative,
+                instrument=instrument,
+                occasion=occasion,
+                result=result,
+            )
+            messages.success(request, _("Effektestimatet er gemt."))
+        else:
+            messages.error(request, result.error)
+    else:
+        messages.error(request, _("Estimatet kunne ikke gemmes."))
+    return redirect("outcomes:initiative", pk=initiative.pk)
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def upload(request, pk: int):
+    initiative = get_object_or_404(Initiative, pk=pk)
+    importable = services.importable_municipalities(request.user, initiative)
+    if not importable:
+        require(request.user, "outcomes.import", Scope(initiative, None))
+    form = UploadForm(request.POST, request.FILES, municipalities=importable)
+    if not form.is_valid():
+        messages.error(request, _("Vælg en fil at indlæse."))
+        return redirect("outcomes:initiative", pk=pk)
+    code = form.cleaned_data["municipality"]
+    municipality = next((m for m in importable if m.code == code), None) if code else None
+    if municipality is None and len(importable) == 1:
+        municipality = importable[0]
+    upload_file = form.cleaned_data["file"]
+    try:
+        batch = services.stage_file(
+            user=request.user,
+            initiative=initiative,
+            municipality=municipality,
+            fh=upload_file.file,
+            name=upload_file.name,
+        )
+    except ImportRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("outcomes:initiative", pk=pk)
+    return redirect("outcomes:batch", pk=batch.pk)
+
+
+def _batch(request, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch.objects.select_related("initiative", "municipality"), pk=pk)
+    require(request.user, "outcomes.import", Scope(batch.initiative, batch.municipality))
+    return batch
+
+
+@login_required
+def batch(request, pk: int):
+    batch = _batch(request, pk)
+    errors = services.batch_errors(batch)
+    paginator = Paginator(errors, 100)
+    return render(
+        request,
+        "outcomes/batch.html",
+        {
+            "batch": batch,
+            "meta": services.batch_meta(batch),
+            "page": paginator.get_page(request.GET.get("side")),
+            "shown_errors": len(errors),
+        },
+    )
+
+
+@login_required
+@require_POST
+def commit(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        batch = services.commit_batch(user=request.user, batch=batch)
+    except ImportRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("outcomes:batch", pk=pk)
+    messages.success(
+        request,
+        _("Importen er gennemført: %(new)s nye og %(changed)s ændrede målinger, %(unchanged)s uændrede.")
+        % {"new": batch.rows_new, "changed": batch.rows_changed, "unchanged": batch.rows_unchanged},
+    )
+    return redirect("outcomes:initiative", pk=batch.initiative_id)
+
+
+@login_required
+@require_POST
+def discard(request, pk: int):
+    batch = _batch(request, pk)
+    services.discard_batch(user=request.user, batch=batch)
+    messages.info(request, _("Filen er kasseret; intet er indlæst."))
+    return redirect("outcomes:initiative", pk=batch.initiative_id)
+
+
+# --- citizen-level pages (audited) ----------------------------------------------------------------------
+
+
+@login_required
+def citizens(request, pk: int):
+    initiative = get_object_or_404(Initiative, pk=pk)
+    qs = selectors.citizen_enrolments(request.user, initiative).order_by("municipality__name", "start", "pk")
+    if not qs.exists() and not _may_list(request.user, initiative):
+        raise Http404
+    page = Paginator(qs, 50).get_page(request.GET.get("side"))
+    rows = list(page.object_list)
+    for enrolment in rows:
+        require(request.user, "outcomes.view_citizens", enrolment)
+    services.log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        f"borgerliste side {page.number}",
+        initiative=initiative,
+        municipality=request.user.organisation if request.user.role == "municipality" else None,
+        citizen_ids=[e.citizen_id for e in rows],
+    )
+    return render(request, "outcomes/citizens.html", {"initiative": initiative, "page": page, "rows": rows})
+
+
+def _may_list(user, initiative) -> bool:
+    return can(user, "outcomes.view_citizens", Scope(initiative, user.organisation)) or (
+        user.role == "evaluator" and can(user, "outcomes.view_citizens", initiative)
+    )
+
+
+@login_required
+def enrolment(request, pk: int):
+    # The scoped selector first: another municipality's citizen is simply not found (404).
+    enrolment = get_object_or_404(selectors.citizen_enrolments(request.user), pk=pk)
+    require(request.user, "outcomes.view_citizens", enrolment)
+    measurements = enrolment.measurements.select_related("instrument", "occasion").order_by(
+        "instrument__code", "occasion__number"
+    )
+    services.log_access(
+        request.user,
+        AccessLog.Action.VIEW,
+        f"forløb {enrolment.pk}",
+        initiative=enrolment.initiative,
+        municipality=enrolment.municipality,
+        citizen_ids=[enrolment.citizen_id],
+    )
+    return render(request, "outcomes/enrolment.html", {"enrolment": enrolment, "measurements": measurements})
+
+
+@login_required
+def citizen_rights(request):
+    """Export or erase one citizen's data on request: found by CPR number, which is never kept."""
+    user = request.user
+    if user.role not in ("municipality", "admin"):
+        raise Http404
+    form = CitizenLookupForm(request.POST or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            pseudonym = pseudonymise(validate_cpr(form.cleaned_data["cpr"]), get_key())
+        except CprError as exc:
+            form.add_error("cpr", exc.message_da)
+            return render(request, "outcomes/citizen_rights.html", context)
+        enrolments = list(
+            Enrolment.objects.filter(citizen__pseudonym=pseudonym).select_related(
+                "citizen", "initiative", "municipality"
+            )
+        )
+        enrolments = [e for e in enrolments if can(user, "outcomes.export_citizen", e)]
+        action = request.POST.get("action", "find")
+        if not enrolments:
+            context["not_found"] = True
+        elif action == "export":
+            data = services.citizen_export(user=user, enrolments=enrolments)
+            response = HttpResponse(
+                services.citizen_export_json(data), content_type="application/json; charset=utf-8"
+            )
+            response["Content-Disposition"] = 'attachment; filename="borgerdata.json"'
+            return response
+        elif action == "erase" and request.POST.get("confirm") == "yes":
+            count = services.erase_citizen(
+                user=user, enrolments=[e for e in enrolments if can(user, "outcomes.erase_citizen", e)]
+            )
+            messages.success(request, _("Borgerens data er slettet (%(n)s forløb).") % {"n": count})
+            return redirect("outcomes:citizen_rights")
+        else:
+            context["enrolments"] = enrolments
+            context["citizen"] = enrolments[0].citizen
+            services.log_access(
+                user,
+                AccessLog.Action.VIEW,
+                "opslag til indsigt/sletning",
+                municipality=user.organisation if user.role == "municipality" else None,
+                citizen_ids=[enrolments[0].citizen_id],
+            )
+    return render(request, "outcomes/citizen_rights.html", context)
+
+
+# --- monitoring -----------------------------------------------------------------------------------------
+
+
+@login_required
+def monitoring(request, pk: int):
+    initiative = _initiative(request, pk)
+    instruments = selectors.instruments_in(initiative)
+    code = request.GET.get("maaleredskab") or (instruments[0].code if instruments else "")
+    instrument = next((i for i in instruments if i.code == code), None)
+    context = {"initiative": initiative, "instruments": instruments, "instrument": instrument}
+    municipalities = list(initiative.municipalities.order_by("name"))
+    if request.user.role == "municipality":
+        municipalities = [m for m in municipalities if m.pk == request.user.organisation_id]
+    context["management"] = [(m, selectors.management_figures(initiative, m)) for m in municipalities]
+    if instrument is not None:
+        from .monitoring import monitoring_rows
+
+        context.update(monitoring_rows(initiative, instrument, visible=[m.code for m in municipalities]))
+    return render(request, "outcomes/monitoring.html", context)
+
+
+def municipality_by_code(code: str) -> Organisation:
+    return get_object_or_404(Organisation, kind=Organisation.Kind.MUNICIPALITY, code=code)

@@ -1,0 +1,141 @@
+"""Pages and API: the import flow, the effect estimate with its chart, and who sees which citizens."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from susi.outcomes.models import AccessLog, Citizen, EffectEvaluation, Enrolment, ImportBatch
+from susi.outcomes.services import commit_batch, stage_file
+
+from .helpers import csv_bytes, rows_for
+
+
+def load(world, municipality, n=30, offset=0, user=None):
+    batch = stage_file(
+        user=user or world.evaluator,
+        initiative=world.initiative,
+        municipality=municipality,
+        fh=io.BytesIO(csv_bytes(rows_for(n, offset=offset))),
+        name="data.csv",
+    )
+    return commit_batch(user=user or world.evaluator, batch=batch)
+
+
+def test_upload_preview_import_and_estimate(client, world):
+    client.force_login(world.evaluator)
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk]))
+    assert page.status_code == 200 and "Indlæs udfaldsdata" in page.content.decode()
+    upload = io.BytesIO(csv_bytes(rows_for(40)))
+    upload.name = "trivsel.csv"
+    response = client.post(
+        reverse("outcomes:upload", args=[world.initiative.pk]), {"file": upload, "municipality": "751"}
+    )
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response.url == reverse("outcomes:batch", args=[batch.pk])
+    preview = client.get(response.url).content.decode()
+    assert "Filen er gyldig" in preview and "Importér" in preview
+    response = client.post(reverse("outcomes:commit", args=[batch.pk]))
+    assert response.status_code == 302
+    assert Citizen.objects.count() == 40
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
+    assert "<svg" in page and "<title>" in page and 'data-testid="effect"' in page
+    # HTMX recalculation with another method returns the partial.
+    partial = client.get(
+        reverse("outcomes:estimate", args=[world.initiative.pk]),
+        {"instrument": "trivsel", "design": "ancova", "followup": 1},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "udgangsmåling" in partial and "<html" not in partial
+    client.post(
+        reverse("outcomes:save_estimate", args=[world.initiative.pk]),
+        {"instrument": "trivsel", "design": "rct_means", "followup": 1},
+    )
+    saved = EffectEvaluation.objects.get()
+    assert saved.effect_size_kind == "MD" and saved.n_treated == 20 and 0 < saved.estimate < 15
+
+
+def test_invalid_file_shows_danish_report(client, world):
+    client.force_login(world.evaluator)
+    rows = rows_for(5)
+    rows[0][0] = "123"
+    upload = io.BytesIO(csv_bytes(rows))
+    upload.name = "fejl.csv"
+    response = client.post(
+        reverse("outcomes:upload", args=[world.initiative.pk]),
+        {"file": upload, "municipality": "751"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "10 cifre" in text and "kan ikke importeres" in text
+    assert Citizen.objects.count() == 0
+
+
+def test_municipality_user_sees_only_own_citizens(client, world):
+    load(world, world.aarhus)
+    load(world, world.odense, offset=1000)
+    odense_enrolment = Enrolment.objects.filter(municipality=world.odense).first()
+    aarhus_enrolment = Enrolment.objects.filter(municipality=world.aarhus).first()
+    client.force_login(world.aarhus_user)
+    assert client.get(reverse("outcomes:enrolment", args=[aarhus_enrolment.pk])).status_code == 200
+    assert client.get(reverse("outcomes:enrolment", args=[odense_enrolment.pk])).status_code == 404
+    listing = client.get(reverse("outcomes:citizens", args=[world.initiative.pk])).content.decode()
+    assert aarhus_enrolment.citizen.short_pseudonym in listing
+    assert odense_enrolment.citizen.short_pseudonym not in listing
+    # The API answers the same way.
+    assert client.get(f"/api/outcomes/enrolments/{odense_enrolment.pk}").status_code == 404
+    data = client.get(f"/api/outcomes/enrolments/{aarhus_enrolment.pk}").json()
+    assert data["municipality"] == "751" and len(data["measurements"]) == 2
+    listed = client.get(f"/api/outcomes/initiatives/{world.initiative.pk}/enrolments?limit=1000").json()
+    assert {row["municipality"] for row in listed} == {"751"} and len(listed) == 30
+    # Every read was logged: who, what, which citizens.
+    logs = AccessLog.objects.filter(username="aarhus")
+    assert logs.count() == 4
+    assert all(odense_enrolment.citizen_id not in log.citizen_ids for log in logs)
+
+
+@pytest.mark.parametrize("who", ["agency_user", "steering", "other_evaluator", "vejle_user", "admin"])
+def test_no_citizen_level_access_for_others(client, world, who):
+    load(world, world.aarhus)
+    enrolment = Enrolment.objects.first()
+    client.force_login(getattr(world, who))
+    assert client.get(reverse("outcomes:enrolment", args=[enrolment.pk])).status_code == 404
+    assert client.get(f"/api/outcomes/enrolments/{enrolment.pk}").status_code == 404
+    assert client.get(reverse("outcomes:citizens", args=[world.initiative.pk])).status_code in (403, 404)
+    assert client.get(f"/api/outcomes/initiatives/{world.initiative.pk}/enrolments").status_code in (403, 404)
+
+
+def test_agency_sees_aggregates_with_small_cells_suppressed(client, world):
+    load(world, world.aarhus, n=30)
+    load(world, world.odense, n=3, offset=1000)
+    client.force_login(world.agency_user)
+    data = client.get(f"/api/outcomes/initiatives/{world.initiative.pk}/summary").json()
+    by_code = {m["code"]: m for m in data["municipalities"]}
+    assert by_code["751"]["total"] == 30
+    assert by_code["461"]["total"] is None and by_code["461"]["intervention"] is None
+    estimate = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/estimate",
+        json.dumps({"instrument": "trivsel", "design": "rct_means", "followup": 1}),
+        content_type="application/json",
+    )
+    assert estimate.status_code == 200
+    body = estimate.json()
+    assert body["measure"] == "MD" and body["ci_low"] < body["estimate"] < body["ci_high"]
+    assert body["smd"]["yi"] > 0
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
+    assert "Indlæs udfaldsdata" not in page and "Borgere (pseudonymiseret)" not in page
+
+
+def test_estimate_withheld_below_five_citizens(client, world):
+    load(world, world.aarhus, n=8)  # 4 per arm
+    client.force_login(world.evaluator)
+    response = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/estimate",
+        json.dumps({"instrument": "trivsel", "design": "rct_means", "followup": 1}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "under 5" in response.json()["detail"][0]["message"]
