@@ -388,7 +388,13 @@ def add_recommendation(user, initiative: Initiative, *, stance: str, text: str) 
 
 
 def assessment_inputs_from_mapping(data: Mapping[str, Mapping[str, str]]) -> list[AssessmentInput]:
-    """{criterion: {rating, justification, evidence}} → inputs (used by the API)."""
+    """{criterion: {rating, justification, evidence}} → inputs (used by the API); unknown names are refused."""
+    for criterion, values in data.items():
+        if criterion not in {c.value for c in phases.Criterion}:
+            raise DomainError(f"assessments.{criterion}", f"Ukendt kriterium: {criterion}.")
+        rating = values.get("rating", "")
+        if rating and rating not in {r.value for r in phases.Rating}:
+            raise DomainError(f"assessments.{criterion}.rating", f"Ukendt vurdering: {rating}.")
     return [
         AssessmentInput(
             criterion=criterion,

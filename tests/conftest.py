@@ -1,0 +1,53 @@
+"""Fixtures shared by every app's tests: one world with two municipalities, an evaluator, a foundation,
+and one user per role, plus an initiative each municipality takes part in."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from susi.accounts.models import Role, User
+from susi.organisations.models import Organisation
+from susi.portfolio.models import Initiative
+from tests.factories import (
+    AgencyOrgFactory,
+    EvaluatorOrgFactory,
+    FoundationOrgFactory,
+    InitiativeFactory,
+    MunicipalityFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class World:
+    own_municipality: Organisation
+    other_municipality: Organisation
+    evaluator_org: Organisation
+    other_evaluator_org: Organisation
+    foundation_org: Organisation
+    own_initiative: Initiative  # the own municipality, the evaluator and the foundation take part
+    other_initiative: Initiative  # only the other municipality and the other evaluator take part
+    users: dict[str, User]
+
+
+@pytest.fixture
+def world(db) -> World:
+    agency = AgencyOrgFactory()
+    own = MunicipalityFactory(name="Aarhus", code="751")
+    other = MunicipalityFactory(name="Odense", code="461")
+    evaluator = EvaluatorOrgFactory(name="VIVE")
+    other_evaluator = EvaluatorOrgFactory(name="Rambøll")
+    foundation = FoundationOrgFactory(name="TrygFonden")
+    own_initiative = InitiativeFactory(
+        title="Eget initiativ", municipalities=[own], evaluator=evaluator, foundation=foundation
+    )
+    other_initiative = InitiativeFactory(title="Andet initiativ", municipalities=[other], evaluator=other_evaluator)
+    users = {
+        Role.AGENCY: UserFactory(username="agency", role=Role.AGENCY, organisation=agency),
+        Role.MUNICIPALITY: UserFactory(username="municipality", role=Role.MUNICIPALITY, organisation=own),
+        Role.EVALUATOR: UserFactory(username="evaluator", role=Role.EVALUATOR, organisation=evaluator),
+        Role.FOUNDATION: UserFactory(username="foundation", role=Role.FOUNDATION, organisation=foundation),
+        Role.STEERING: UserFactory(username="steering", role=Role.STEERING),
+        Role.ADMIN: UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+    }
+    return World(own, other, evaluator, other_evaluator, foundation, own_initiative, other_initiative, users)
