@@ -36,7 +36,9 @@ MAIN_AREAS: tuple[Label, ...] = (
     Label("education", "Uddannelse", "Education"),
     Label("police_justice", "Politi og retsvæsen", "Police and justice"),
     Label("adult_social", "Voksne – sociale indsatser", "Adults – social services"),
-    Label("children_social", "Børn og unge – sociale indsatser", "Children and young people – social services"),
+    Label(
+        "children_social", "Børn og unge – sociale indsatser", "Children and young people – social services"
+    ),
     Label("disability", "Handicap", "Disability"),
     Label("housing", "Bolig", "Housing"),
 )

@@ -1,0 +1,614 @@
+"""A SØM case: what the user knows about an intervention, its target group, its effect and the prices.
+
+A case is plain data. `parse_case` reads the JSON case-file format (docs/developers/som.md) and
+`validate_case` checks a case built in code; both raise `SomInputError` naming every bad field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
+from .distributions import Quantity, is_uncertain, mean_of, parse_quantity, quantity_to_json
+from .errors import FieldProblem, SomInputError
+
+CostKind = Literal["once", "per_year", "per_citizen"]
+COST_KINDS: tuple[str, ...] = ("once", "per_year", "per_citizen")
+DEFAULT_DISCOUNT_RATE = 0.035  # the Danish Ministry of Finance's real rate since 2021
+DEFAULT_HORIZON = 10
+MAX_HORIZON = 50
+
+
+@dataclass(frozen=True)
+class Cost:
+    """An intervention cost. `once`: in `year` (start-up); `per_year`: every year in `years` (default: the
+    operating years, from year 1 until the last citizen completes); `per_citizen`: for every citizen who
+    starts, spread evenly over the intervention's duration."""
+
+    name: str
+    kind: CostKind
+    amount: Quantity
+    payer: str = "municipality"
+    year: int = 1
+    years: tuple[int, int] | None = None
+    area: str | None = None
+    committee: str | None = None
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """The change in one service's use per year for one citizen in the success state.
+
+    `change` is either one number per year (the same every year after success, for `years` years or, if
+    None, to the horizon) or a sequence: the change in the 1st, 2nd, ... year after success, zero after it.
+    Negative means less use (a saving when the price is positive)."""
+
+    service: str
+    change: Quantity | tuple[Quantity, ...]
+    years: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A success outcome. `success_rate` is the additional share of starters reaching it compared with
+    current practice. The effect begins `effect_delay_years` after the start year (None: the completion
+    year, SØM's assumption), reaches full strength over `phase_in_years` (0 or 1: at once) and fades with
+    `relapse` (the share of those in the success state who fall back each year)."""
+
+    name: str
+    success_rate: Quantity
+    consequences: tuple[Consequence, ...]
+    effect_delay_years: int | None = None
+    phase_in_years: Quantity = 0.0
+    relapse: Quantity = 0.0
+
+
+@dataclass(frozen=True)
+class Price:
+    """The price of one unit of a public service, in DKK, split by the authority that pays it."""
+
+    service: str
+    municipality: Quantity
+    region: Quantity = 0.0
+    state: Quantity = 0.0
+    area: str = "adult_social"
+    committee: str | None = "social"
+    unit: str = ""
+    name: str = ""
+
+    def amount(self, authority: str) -> Quantity:
+        value: Quantity = getattr(self, authority)
+        return value
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    intake: tuple[Quantity, ...]
+    costs: tuple[Cost, ...]
+    outcomes: tuple[Outcome, ...]
+    prices: tuple[Price, ...]
+    horizon: int = DEFAULT_HORIZON
+    discount_rate: float = DEFAULT_DISCOUNT_RATE
+    duration_years: int = 1
+    area: str = "adult_social"
+    committee: str | None = "social"
+    target_group: str = ""
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+    def price_of(self, service: str) -> Price | None:
+        return next((p for p in self.prices if p.service == service), None)
+
+    def with_changes(self, **changes: Any) -> Case:
+        return replace(self, **changes)
+
+    @property
+    def has_uncertainty(self) -> bool:
+        numbers: list[Quantity] = list(self.intake)
+        numbers += [c.amount for c in self.costs]
+        for o in self.outcomes:
+            numbers += [o.success_rate, o.phase_in_years, o.relapse]
+            for c in o.consequences:
+                numbers += list(c.change) if isinstance(c.change, tuple) else [c.change]
+        for p in self.prices:
+            numbers += [p.municipality, p.region, p.state]
+        return any(is_uncertain(n) for n in numbers)
+
+
+def _problem(problems: list[FieldProblem], field: str, en: str, da: str) -> None:
+    problems.append(FieldProblem(field, en, da))
+
+
+def _check_range(
+    problems: list[FieldProblem],
+    value: Quantity,
+    field: str,
+    low: float | None,
+    high: float | None,
+    what_da: str,
+) -> None:
+    """Check the point value (the mean) of a number against a closed range."""
+    mean = mean_of(value)
+    if low is not None and mean < low:
+        _problem(
+            problems,
+            field,
+            f"must be at least {low:g}, got {mean:g}",
+            f"{what_da} må ikke være under {low:g} (er {mean:g})",
+        )
+    if high is not None and mean > high:
+        _problem(
+            problems,
+            field,
+            f"must be at most {high:g}, got {mean:g}",
+            f"{what_da} må højst være {high:g} (er {mean:g})",
+        )
+
+
+def validate_case(case: Case) -> Case:
+    """Return the case unchanged if it can be calculated; raise SomInputError listing every problem."""
+    problems: list[FieldProblem] = []
+    if isinstance(case.horizon, bool) or not isinstance(case.horizon, int) or case.horizon < 1:
+        _problem(
+            problems,
+            "horizon",
+            "must be a whole number of years, at least 1",
+            "horisonten skal være mindst 1 år",
+        )
+    elif case.horizon > MAX_HORIZON:
+        _problem(
+            problems,
+            "horizon",
+            f"must be at most {MAX_HORIZON} years",
+            f"horisonten må højst være {MAX_HORIZON} år",
+        )
+    if not isinstance(case.discount_rate, int | float) or not math.isfinite(case.discount_rate):
+        _problem(problems, "discount_rate", "must be a number", "diskonteringsrenten skal være et tal")
+    elif case.discount_rate < 0:
+        _problem(
+            problems, "discount_rate", "must not be negative", "diskonteringsrenten må ikke være negativ"
+        )
+    if (
+        isinstance(case.duration_years, bool)
+        or not isinstance(case.duration_years, int)
+        or case.duration_years < 1
+    ):
+        _problem(
+            problems,
+            "duration_years",
+            "must be a whole number of years, at least 1",
+            "indsatsens varighed skal være mindst 1 år",
+        )
+    if case.area not in AREA_CODES:
+        _problem(problems, "area", f"unknown area {case.area!r}", f"ukendt hovedområde {case.area!r}")
+    if case.committee is not None and case.committee not in COMMITTEE_CODES:
+        _problem(
+            problems,
+            "committee",
+            f"unknown committee {case.committee!r}",
+            f"ukendt udvalg {case.committee!r}",
+        )
+
+    horizon = case.horizon if isinstance(case.horizon, int) and case.horizon >= 1 else MAX_HORIZON
+    if not case.intake:
+        _problem(
+            problems, "intake", "needs at least one year of intake", "angiv antal borgere for mindst ét år"
+        )
+    if len(case.intake) > horizon:
+        _problem(
+            problems,
+            "intake",
+            f"has {len(case.intake)} years but the horizon is {horizon} years",
+            f"tilgangen dækker {len(case.intake)} år, men horisonten er kun {horizon} år",
+        )
+    for i, n in enumerate(case.intake):
+        _check_range(problems, n, f"intake[{i}]", 0, None, "antal borgere")
+
+    for i, cost in enumerate(case.costs):
+        where = f"costs[{i}]"
+        if cost.kind not in COST_KINDS:
+            _problem(
+                problems,
+                f"{where}.kind",
+                f"unknown cost kind {cost.kind!r}; use once, per_year or per_citizen",
+                f"ukendt omkostningstype {cost.kind!r}",
+            )
+        if cost.payer not in AUTHORITY_CODES:
+            _problem(
+                problems,
+                f"{where}.payer",
+                f"unknown payer {cost.payer!r}; use municipality, region or state",
+                f"ukendt betaler {cost.payer!r}; vælg kommune, region eller stat",
+            )
+        _check_range(problems, cost.amount, f"{where}.amount", 0, None, "beløbet")
+        if cost.kind == "once" and not 1 <= cost.year <= horizon:
+            _problem(
+                problems,
+                f"{where}.year",
+                f"must lie within the horizon (1–{horizon})",
+                f"året skal ligge inden for horisonten (1–{horizon})",
+            )
+        if cost.years is not None and not 1 <= cost.years[0] <= cost.years[1] <= horizon:
+            _problem(
+                problems,
+                f"{where}.years",
+                f"must be a range of years within 1–{horizon}",
+                f"årene skal ligge inden for 1–{horizon}",
+            )
+        if cost.area is not None and cost.area not in AREA_CODES:
+            _problem(
+                problems, f"{where}.area", f"unknown area {cost.area!r}", f"ukendt hovedområde {cost.area!r}"
+            )
+        if cost.committee is not None and cost.committee not in COMMITTEE_CODES:
+            _problem(
+                problems,
+                f"{where}.committee",
+                f"unknown committee {cost.committee!r}",
+                f"ukendt udvalg {cost.committee!r}",
+            )
+
+    seen_services: set[str] = set()
+    for i, price in enumerate(case.prices):
+        where = f"prices[{price.service}]"
+        if price.service in seen_services:
+            _problem(problems, where, "is given twice", "prisen er angivet to gange")
+        seen_services.add(price.service)
+        if price.area not in AREA_CODES:
+            _problem(
+                problems,
+                f"{where}.area",
+                f"unknown area {price.area!r}",
+                f"ukendt hovedområde {price.area!r}",
+            )
+        if price.committee is not None and price.committee not in COMMITTEE_CODES:
+            _problem(
+                problems,
+                f"{where}.committee",
+                f"unknown committee {price.committee!r}",
+                f"ukendt udvalg {price.committee!r}",
+            )
+        del i
+
+    if not case.outcomes:
+        _problem(problems, "outcomes", "needs at least one success outcome", "angiv mindst ét succesmål")
+    for i, outcome in enumerate(case.outcomes):
+        where = f"outcomes[{i}]"
+        _check_range(problems, outcome.success_rate, f"{where}.success_rate", 0, 1, "succesraten")
+        _check_range(problems, outcome.relapse, f"{where}.relapse", 0, 1, "tilbagefaldet")
+        _check_range(problems, outcome.phase_in_years, f"{where}.phase_in_years", 0, None, "indfasningen")
+        delay = outcome.effect_delay_years
+        if delay is not None and (
+            isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay < horizon
+        ):
+            _problem(
+                problems,
+                f"{where}.effect_delay_years",
+                f"must be a whole number of years from 0 to {horizon - 1}",
+                f"forsinkelsen skal være et helt antal år fra 0 til {horizon - 1}",
+            )
+        if not outcome.consequences:
+            _problem(
+                problems,
+                f"{where}.consequences",
+                "needs at least one consequence (a change in the use of a service)",
+                "angiv mindst én konsekvens (en ændring i brugen af en ydelse)",
+            )
+        for j, consequence in enumerate(outcome.consequences):
+            cwhere = f"{where}.consequences[{j}]"
+            if case.price_of(consequence.service) is None:
+                _problem(
+                    problems,
+                    f"{cwhere}.service",
+                    f"has no price: add a price for {consequence.service!r}",
+                    f"der mangler en pris for ydelsen {consequence.service!r}",
+                )
+            if consequence.years is not None and consequence.years < 1:
+                _problem(problems, f"{cwhere}.years", "must be at least 1", "antal år skal være mindst 1")
+    if problems:
+        raise SomInputError(problems)
+    return case
+
+
+# --- the JSON case file -----------------------------------------------------------------------------------
+
+
+def _text(
+    raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProblem], default: str = ""
+) -> str:
+    value = raw.get(key, default)
+    if not isinstance(value, str):
+        _problem(problems, field, "must be text", "skal være tekst")
+        return default
+    return value
+
+
+def _int(
+    raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProblem], default: int | None
+) -> int | None:
+    value = raw.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        _problem(
+            problems,
+            field,
+            f"must be a whole number, got {value!r}",
+            f"skal være et helt tal, men er {value!r}",
+        )
+        return default
+    return int(value)
+
+
+def _list(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProblem]) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        _problem(problems, field, "must be a list", "skal være en liste")
+        return []
+    return value
+
+
+def _mapping(value: Any, field: str, problems: list[FieldProblem]) -> Mapping[str, Any] | None:
+    if not isinstance(value, Mapping):
+        _problem(problems, field, "must be an object", "skal være et objekt med felter")
+        return None
+    return value
+
+
+def _q(
+    raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProblem], default: Quantity | None
+) -> Quantity:
+    if key not in raw:
+        if default is None:
+            _problem(problems, field, "is missing", "mangler")
+            return 0.0
+        return default
+    value = parse_quantity(raw[key], field, problems)
+    return 0.0 if value is None else value
+
+
+def parse_case(data: Any) -> Case:
+    """Build and validate a Case from the decoded JSON case file (see docs/developers/som.md)."""
+    problems: list[FieldProblem] = []
+    root = _mapping(data, "(file)", problems)
+    if root is None:
+        raise SomInputError(problems)
+
+    intake_raw = root.get("intake")
+    intake: list[Quantity] = []
+    if isinstance(intake_raw, int | float | Mapping) and not isinstance(intake_raw, bool):
+        intake_raw = [intake_raw]
+    if not isinstance(intake_raw, list):
+        _problem(
+            problems,
+            "intake",
+            "must be a list with the number of citizens starting each year",
+            "skal være en liste med antal borgere, der starter hvert år",
+        )
+    else:
+        for i, n in enumerate(intake_raw):
+            q = parse_quantity(n, f"intake[{i}]", problems)
+            intake.append(0.0 if q is None else q)
+
+    costs: list[Cost] = []
+    for i, c in enumerate(_list(root, "costs", "costs", problems)):
+        where = f"costs[{i}]"
+        item = _mapping(c, where, problems)
+        if item is None:
+            continue
+        years_raw = item.get("years")
+        years: tuple[int, int] | None = None
+        if years_raw is not None:
+            if (
+                isinstance(years_raw, list)
+                and len(years_raw) == 2
+                and all(isinstance(y, int) and not isinstance(y, bool) for y in years_raw)
+            ):
+                years = (years_raw[0], years_raw[1])
+            else:
+                _problem(
+                    problems,
+                    f"{where}.years",
+                    "must be [first year, last year]",
+                    "skal være [første år, sidste år]",
+                )
+        costs.append(
+            Cost(
+                name=_text(item, "name", f"{where}.name", problems, f"Omkostning {i + 1}"),
+                kind=item.get("kind", "per_citizen"),
+                amount=_q(item, "amount", f"{where}.amount", problems, None),
+                payer=_text(item, "payer", f"{where}.payer", problems, "municipality"),
+                year=_int(item, "year", f"{where}.year", problems, 1) or 1,
+                years=years,
+                area=item.get("area"),
+                committee=item.get("committee"),
+            )
+        )
+
+    prices: list[Price] = []
+    prices_raw = root.get("prices", {})
+    if isinstance(prices_raw, Mapping):
+        for service, p in prices_raw.items():
+            where = f"prices[{service}]"
+            item = _mapping(p, where, problems)
+            if item is None:
+                continue
+            prices.append(
+                Price(
+                    service=str(service),
+                    municipality=_q(item, "municipality", f"{where}.municipality", problems, 0.0),
+                    region=_q(item, "region", f"{where}.region", problems, 0.0),
+                    state=_q(item, "state", f"{where}.state", problems, 0.0),
+                    area=_text(item, "area", f"{where}.area", problems, "adult_social"),
+                    committee=item.get("committee"),
+                    unit=_text(item, "unit", f"{where}.unit", problems),
+                    name=_text(item, "name", f"{where}.name", problems),
+                )
+            )
+    else:
+        _problem(
+            problems,
+            "prices",
+            "must be an object keyed by service",
+            "skal være et objekt med en pris pr. ydelse",
+        )
+
+    outcomes: list[Outcome] = []
+    for i, o in enumerate(_list(root, "outcomes", "outcomes", problems)):
+        where = f"outcomes[{i}]"
+        item = _mapping(o, where, problems)
+        if item is None:
+            continue
+        consequences: list[Consequence] = []
+        for j, c in enumerate(_list(item, "consequences", f"{where}.consequences", problems)):
+            cwhere = f"{where}.consequences[{j}]"
+            citem = _mapping(c, cwhere, problems)
+            if citem is None:
+                continue
+            change_raw = citem.get("change")
+            change: Quantity | tuple[Quantity, ...]
+            if change_raw is None:
+                _problem(problems, f"{cwhere}.change", "is missing", "mangler")
+                change = 0.0
+            elif isinstance(change_raw, list):
+                parts = [
+                    parse_quantity(v, f"{cwhere}.change[{k}]", problems) for k, v in enumerate(change_raw)
+                ]
+                change = tuple(0.0 if v is None else v for v in parts)
+            else:
+                parsed = parse_quantity(change_raw, f"{cwhere}.change", problems)
+                change = 0.0 if parsed is None else parsed
+            service = citem.get("service")
+            if not isinstance(service, str) or not service:
+                _problem(problems, f"{cwhere}.service", "is missing", "ydelsen mangler")
+                service = ""
+            consequences.append(
+                Consequence(
+                    service=service,
+                    change=change,
+                    years=_int(citem, "years", f"{cwhere}.years", problems, None),
+                )
+            )
+        outcomes.append(
+            Outcome(
+                name=_text(item, "name", f"{where}.name", problems, f"Succesmål {i + 1}"),
+                success_rate=_q(item, "success_rate", f"{where}.success_rate", problems, None),
+                consequences=tuple(consequences),
+                effect_delay_years=_int(
+                    item, "effect_delay_years", f"{where}.effect_delay_years", problems, None
+                ),
+                phase_in_years=_q(item, "phase_in_years", f"{where}.phase_in_years", problems, 0.0),
+                relapse=_q(item, "relapse", f"{where}.relapse", problems, 0.0),
+            )
+        )
+
+    discount = root.get("discount_rate", DEFAULT_DISCOUNT_RATE)
+    if isinstance(discount, bool) or not isinstance(discount, int | float):
+        _problem(
+            problems,
+            "discount_rate",
+            f"must be a number, got {discount!r}",
+            "diskonteringsrenten skal være et tal",
+        )
+        discount = DEFAULT_DISCOUNT_RATE
+    committee = root.get("committee", "social")
+    if problems:
+        raise SomInputError(problems)
+    case = Case(
+        name=_text(root, "name", "name", problems, "SØM-beregning"),
+        target_group=_text(root, "target_group", "target_group", problems),
+        intake=tuple(intake),
+        costs=tuple(costs),
+        outcomes=tuple(outcomes),
+        prices=tuple(prices),
+        horizon=_int(root, "horizon", "horizon", problems, DEFAULT_HORIZON) or 0,
+        discount_rate=float(discount),
+        duration_years=_int(root, "duration_years", "duration_years", problems, 1) or 0,
+        area=_text(root, "area", "area", problems, "adult_social"),
+        committee=committee if isinstance(committee, str) or committee is None else str(committee),
+    )
+    if problems:
+        raise SomInputError(problems)
+    return validate_case(case)
+
+
+def loads_case(text: str) -> Case:
+    """Parse a case file's text; a file that is not JSON is reported as such."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SomInputError.single(
+            "(file)",
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            f"filen er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno})",
+        ) from exc
+    return parse_case(data)
+
+
+def case_to_json(case: Case) -> dict[str, Any]:
+    """The case-file form of a case (the inverse of parse_case)."""
+
+    def change(c: Consequence) -> Any:
+        if isinstance(c.change, tuple):
+            return [quantity_to_json(v) for v in c.change]
+        return quantity_to_json(c.change)
+
+    out: dict[str, Any] = {
+        "name": case.name,
+        "target_group": case.target_group,
+        "horizon": case.horizon,
+        "discount_rate": case.discount_rate,
+        "duration_years": case.duration_years,
+        "area": case.area,
+        "committee": case.committee,
+        "intake": [quantity_to_json(n) for n in case.intake],
+        "costs": [],
+        "outcomes": [],
+        "prices": {},
+    }
+    for c in case.costs:
+        item: dict[str, Any] = {
+            "name": c.name,
+            "kind": c.kind,
+            "amount": quantity_to_json(c.amount),
+            "payer": c.payer,
+        }
+        if c.kind == "once":
+            item["year"] = c.year
+        if c.years is not None:
+            item["years"] = list(c.years)
+        if c.area is not None:
+            item["area"] = c.area
+        if c.committee is not None:
+            item["committee"] = c.committee
+        out["costs"].append(item)
+    for o in case.outcomes:
+        oitem: dict[str, Any] = {
+            "name": o.name,
+            "success_rate": quantity_to_json(o.success_rate),
+            "phase_in_years": quantity_to_json(o.phase_in_years),
+            "relapse": quantity_to_json(o.relapse),
+            "consequences": [],
+        }
+        if o.effect_delay_years is not None:
+            oitem["effect_delay_years"] = o.effect_delay_years
+        for cq in o.consequences:
+            citem: dict[str, Any] = {"service": cq.service, "change": change(cq)}
+            if cq.years is not None:
+                citem["years"] = cq.years
+            oitem["consequences"].append(citem)
+        out["outcomes"].append(oitem)
+    for p in case.prices:
+        out["prices"][p.service] = {
+            "name": p.name,
+            "unit": p.unit,
+            "municipality": quantity_to_json(p.municipality),
+            "region": quantity_to_json(p.region),
+            "state": quantity_to_json(p.state),
+            "area": p.area,
+            "committee": p.committee,
+        }
+    return out

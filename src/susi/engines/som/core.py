@@ -1,0 +1,385 @@
+"""The vectorised SØM calculation shared by the deterministic result, Monte Carlo and the tornado.
+
+A case is compiled once into base arrays plus a list of its numbers (parameters), each pointing at the
+array cells it fills. An evaluation takes an (n, v) matrix of values for v chosen parameters (n draws or
+n sensitivity rows); every other number keeps its point value. All arrays carry a leading draw axis of
+length n or 1 and broadcast against each other, so a fixed input costs nothing per draw.
+
+Notation (0-based indices in code, year 1 = index 0):
+    intake[s]        citizens starting in year s
+    sr[o]            additional success rate of outcome o
+    profile[o, k]    share of successes in the success state k years after the effect begins:
+                     min(1, (k + 1) / max(phase_in, 1)) · (1 − relapse)^k
+    q[e] · shape[e, k]   change in use of service u_e per success, k years after the effect begins (entry
+                     e of outcome o_e). A single number per year has q[e] = the number and shape[e] = 1 for
+                     the years it lasts; a list of yearly numbers has q[e] = 1 and shape[e] = the list.
+    A[g, t]          Σ_s intake[s] · sr[o_g] · profile[o_g, k] · shape[g, k]  with  k = t − s − delay[o_g]:
+                     success-years in year t, for each stream g (entries of one outcome sharing one shape)
+    gains[t, a]      −Σ_g A[g, t] · Σ_{e in g} q[e] · price[u_e, a]   (less use of a priced service is a gain)
+    costs[t, a]      intervention costs paid by authority a in year t
+    net[t]           Σ_a gains[t, a] − costs[t, a]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
+from .case import Case, Consequence
+from .distributions import Distribution, Quantity, as_distribution
+
+ROLES = ("intake", "sr", "relapse", "phase", "q", "shape", "price", "cost")
+# Draws outside these bounds are clipped: a negative number of citizens or cost makes no sense; the
+# additional success rate may be negative (worse than current practice) but not beyond ±100 %.
+CLIP = {
+    "intake": (0.0, None),
+    "sr": (-1.0, 1.0),
+    "relapse": (0.0, 1.0),
+    "phase": (0.0, None),
+    "cost": (0.0, None),
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One number of the case: where it sits in the case (`path`), a readable Danish label, its
+    distribution, and the flat cells of one role's base array it fills."""
+
+    path: str
+    label_da: str
+    dist: Distribution
+    role: str
+    cells: tuple[int, ...]
+
+    @property
+    def uncertain(self) -> bool:
+        return not hasattr(self.dist, "value")
+
+
+@dataclass(frozen=True)
+class CompiledCase:
+    case: Case
+    horizon: int
+    base: dict[str, np.ndarray]
+    parameters: tuple[Parameter, ...]
+    entry_outcome: np.ndarray  # (E,) outcome index of each consequence entry
+    entry_service: np.ndarray  # (E,) service index of each entry
+    entry_stream: np.ndarray  # (E,) stream of each entry
+    stream_outcome: np.ndarray  # (G,) outcome of each stream
+    stream_entry: np.ndarray  # (G,) an entry whose shape row the stream uses
+    outcome_delay: np.ndarray  # (O,)
+    services: tuple[str, ...]
+    cost_pattern: np.ndarray  # (C, T) fixed year pattern of once / per_year costs
+    cost_per_citizen: np.ndarray  # (C,) 1.0 for per-citizen costs
+    cost_payer: np.ndarray  # (C, 3) one-hot payer
+    discount: np.ndarray  # (T,) discount factors (1 + r)^-(t-1)
+    # index helpers for the splits by area and committee
+    service_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    service_committee: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    cost_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    cost_committee: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+
+    @property
+    def uncertain_parameters(self) -> tuple[int, ...]:
+        return tuple(i for i, p in enumerate(self.parameters) if p.uncertain)
+
+
+NO_COMMITTEE = len(COMMITTEE_CODES)  # index used for municipal money without a committee
+
+
+def _committee_index(code: str | None) -> int:
+    return COMMITTEE_CODES.index(code) if code is not None else NO_COMMITTEE
+
+
+def compile_case(case: Case) -> CompiledCase:
+    """Turn a validated case into arrays and a parameter list."""
+    horizon = case.horizon
+    params: list[Parameter] = []
+
+    def add(path: str, label: str, value: Quantity, role: str, cells: list[int] | tuple[int, ...]) -> None:
+        params.append(Parameter(path, label, as_distribution(value), role, tuple(cells)))
+
+    intake = np.zeros(horizon)
+    for s, n in enumerate(case.intake):
+        add(f"intake[{s}]", f"Borgere, der starter i år {s + 1}", n, "intake", [s])
+
+    services = tuple(p.service for p in case.prices)
+    price_base = np.zeros((len(services), 3))
+    for u, price in enumerate(case.prices):
+        name = price.name or price.service
+        for a, authority in enumerate(AUTHORITY_CODES):
+            value = price.amount(authority)
+            add(
+                f"prices[{price.service}].{authority}",
+                f"Pris: {name} ({['kommune', 'region', 'stat'][a]})",
+                value,
+                "price",
+                [u * 3 + a],
+            )
+
+    n_out = len(case.outcomes)
+    sr = np.zeros(n_out)
+    relapse = np.zeros(n_out)
+    phase = np.zeros(n_out)
+    delays = np.zeros(n_out, dtype=int)
+    entries: list[tuple[int, int, Consequence]] = []
+    for o, outcome in enumerate(case.outcomes):
+        where = f"outcomes[{o}]"
+        add(f"{where}.success_rate", f"Succesrate: {outcome.name}", outcome.success_rate, "sr", [o])
+        add(f"{where}.relapse", f"Tilbagefald pr. år: {outcome.name}", outcome.relapse, "relapse", [o])
+        add(
+            f"{where}.phase_in_years",
+            f"Indfasning (år): {outcome.name}",
+            outcome.phase_in_years,
+            "phase",
+            [o],
+        )
+        delays[o] = (
+            outcome.effect_delay_years if outcome.effect_delay_years is not None else case.duration_years - 1
+        )
+        entries.extend((o, j, c) for j, c in enumerate(outcome.consequences))
+
+    q = np.ones(len(entries))
+    shape = np.zeros((len(entries), horizon))
+    stream_keys: dict[tuple[int, object], int] = {}
+    entry_stream = np.zeros(len(entries), dtype=int)
+    stream_outcome: list[int] = []
+    stream_entry: list[int] = []
+    for e, (o, j, conseq) in enumerate(entries):
+        where = f"outcomes[{o}].consequences[{j}]"
+        service_price = case.price_of(conseq.service)
+        service_name = service_price.name if service_price and service_price.name else conseq.service
+        label = f"Konsekvens: {service_name} ({case.outcomes[o].name})"
+        key: tuple[int, object]
+        if isinstance(conseq.change, tuple):
+            key = (o, ("list", e))
+            for k, v in enumerate(conseq.change[:horizon]):
+                add(f"{where}.change[{k}]", f"{label}, år {k + 1}", v, "shape", [e * horizon + k])
+        else:
+            years = horizon if conseq.years is None else min(conseq.years, horizon)
+            key = (o, ("years", years))
+            shape[e, :years] = 1.0
+            add(f"{where}.change", label, conseq.change, "q", [e])
+        if key not in stream_keys:
+            stream_keys[key] = len(stream_outcome)
+            stream_outcome.append(o)
+            stream_entry.append(e)
+        entry_stream[e] = stream_keys[key]
+
+    n_cost = len(case.costs)
+    cost_amount = np.zeros(n_cost)
+    pattern = np.zeros((n_cost, horizon))
+    per_citizen = np.zeros(n_cost)
+    payer = np.zeros((n_cost, 3))
+    last_start = max((s for s, n in enumerate(case.intake) if as_distribution(n).mean > 0), default=0)
+    operating_end = min(horizon, last_start + case.duration_years)  # exclusive index
+    for c, cost in enumerate(case.costs):
+        add(f"costs[{c}].amount", f"Omkostning: {cost.name}", cost.amount, "cost", [c])
+        payer[c, AUTHORITY_CODES.index(cost.payer)] = 1.0
+        if cost.kind == "once":
+            pattern[c, cost.year - 1] = 1.0
+        elif cost.kind == "per_year":
+            first, last = cost.years if cost.years is not None else (1, operating_end)
+            pattern[c, first - 1 : last] = 1.0
+        else:
+            per_citizen[c] = 1.0
+
+    base = {
+        "intake": intake,
+        "sr": sr,
+        "relapse": relapse,
+        "phase": phase,
+        "q": q,
+        "shape": shape,
+        "price": price_base,
+        "cost": cost_amount,
+    }
+    for p in params:
+        base[p.role].reshape(-1)[list(p.cells)] = p.dist.mean
+
+    entry_outcome = np.array([o for o, _, _ in entries], dtype=int)
+    entry_service = np.array([services.index(c.service) for _, _, c in entries], dtype=int)
+    return CompiledCase(
+        case=case,
+        horizon=horizon,
+        base=base,
+        parameters=tuple(params),
+        entry_outcome=entry_outcome,
+        entry_service=entry_service,
+        entry_stream=entry_stream,
+        stream_outcome=np.array(stream_outcome, dtype=int),
+        stream_entry=np.array(stream_entry, dtype=int),
+        outcome_delay=delays,
+        services=services,
+        cost_pattern=pattern,
+        cost_per_citizen=per_citizen,
+        cost_payer=payer,
+        discount=(1.0 + case.discount_rate) ** -np.arange(horizon, dtype=float),
+        service_area=np.array([AREA_CODES.index(p.area) for p in case.prices], dtype=int),
+        service_committee=np.array([_committee_index(p.committee) for p in case.prices], dtype=int),
+        cost_area=np.array([AREA_CODES.index(c.area or case.area) for c in case.costs], dtype=int),
+        cost_committee=np.array(
+            [
+                _committee_index(c.committee if c.committee is not None else case.committee)
+                for c in case.costs
+            ],
+            dtype=int,
+        ),
+    )
+
+
+def materialise(
+    cc: CompiledCase, columns: tuple[int, ...], values: np.ndarray | None
+) -> dict[str, np.ndarray]:
+    """Arrays for every role with a leading draw axis. `values` (n, len(columns)) overrides the point values
+    of the parameters at `columns`; roles none of them touch keep a draw axis of length 1."""
+    n = 1 if values is None else values.shape[0]
+    touched: dict[str, tuple[list[int], list[int]]] = {}  # role -> (cells, value columns)
+    if values is not None:
+        for j, i in enumerate(columns):
+            p = cc.parameters[i]
+            cells, cols = touched.setdefault(p.role, ([], []))
+            cells.extend(p.cells)
+            cols.extend([j] * len(p.cells))
+    arrays: dict[str, np.ndarray] = {}
+    for role, base in cc.base.items():
+        if role not in touched:
+            arrays[role] = base[None]
+            continue
+        assert values is not None
+        cells, cols = touched[role]
+        flat = np.repeat(base.reshape(1, -1), n, axis=0)
+        flat[:, cells] = values[:, cols]
+        low, high = CLIP.get(role, (None, None))
+        if low is not None or high is not None:
+            np.clip(flat, low, high, out=flat)
+        arrays[role] = flat.reshape((n, *base.shape))
+    return arrays
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """Per-draw arrays. Shapes: n draws, T years, E entries, O outcomes, C costs; 3 authorities."""
+
+    gains: np.ndarray  # (n, T, 3)
+    costs: np.ndarray  # (n, T, 3)
+    entry_money: np.ndarray | None  # (n, E, T, 3) gains per consequence entry, only when asked for
+    cost_items: np.ndarray | None  # (n, C, T) cost per item, only when asked for
+    successes: np.ndarray | None  # (n, O, T) additional citizens in the success state, only when asked for
+
+    @property
+    def net_by_authority(self) -> np.ndarray:
+        return self.gains - self.costs
+
+    @property
+    def net(self) -> np.ndarray:
+        return (self.gains - self.costs).sum(axis=2)
+
+
+def _lag_matrix(intake: np.ndarray, horizon: int, delay: int = 0) -> np.ndarray:
+    """L[n, k, t] = intake[n, t − delay − k] (zero when negative): multiplying a per-starter stream indexed
+    by years since the effect began by L sums it over the cohorts that started in each year."""
+    lag = np.zeros((intake.shape[0], horizon, horizon))
+    for k in range(horizon - delay):
+        lag[:, k, k + delay :] = intake[:, : horizon - delay - k]
+    return lag
+
+
+def _over_cohorts(streams: np.ndarray, intake: np.ndarray, delays: np.ndarray) -> np.ndarray:
+    """Sum per-starter streams (n, X, T), row x delayed by delays[x] years, over the cohorts of the intake.
+
+    With the same intake in every draw this is one BLAS call per distinct delay (streams @ lag matrix);
+    with an uncertain intake it loops over the start years, which are few."""
+    n, x, t = streams.shape
+    out = np.zeros((max(n, intake.shape[0]), x, t))
+    for d in np.unique(delays):
+        d = int(d)
+        rows = np.flatnonzero(delays == d)
+        every = len(rows) == x
+        part = streams if every else streams[:, rows, :]
+        if intake.shape[0] == 1:
+            result = (part.reshape(-1, t) @ _lag_matrix(intake, t, d)[0]).reshape(part.shape)
+        else:
+            result = np.zeros((out.shape[0], len(rows), t))
+            for s in np.flatnonzero(intake.any(axis=0)):
+                if s + d < t:
+                    result[:, :, s + d :] += intake[:, s, None, None] * part[:, :, : t - s - d]
+        if every:
+            out[...] = result
+        else:
+            out[:, rows, :] = result
+    return out
+
+
+def evaluate(
+    cc: CompiledCase, columns: tuple[int, ...] = (), values: np.ndarray | None = None, detail: bool = False
+) -> RawResult:
+    arr = materialise(cc, columns, values)
+    horizon = cc.horizon
+    k = np.arange(horizon, dtype=float)
+
+    ramp = np.minimum(1.0, (k + 1.0) / np.maximum(arr["phase"], 1.0)[..., None])  # (n, O, T)
+    relapse = arr["relapse"]
+    persistence = np.empty((*relapse.shape, horizon))  # (1 − relapse)^k by repeated multiplication
+    persistence[..., 0] = 1.0
+    persistence[..., 1:] = (1.0 - relapse)[..., None]
+    np.cumprod(persistence, axis=-1, out=persistence)
+    weighted = ramp * persistence * arr["sr"][..., None]  # successes still in the success state per starter
+
+    intake = arr["intake"]
+    successes = _over_cohorts(weighted, intake, cc.outcome_delay) if detail else None
+
+    if len(cc.entry_outcome):
+        shape = arr["shape"][:, cc.stream_entry, :]  # (n_s, G, T) indexed by years since the effect began
+        if np.array_equal(cc.stream_outcome, np.arange(weighted.shape[1])):
+            per_stream = weighted * shape
+        else:
+            per_stream = weighted[:, cc.stream_outcome, :] * shape
+        # Value of one success-year of each stream for each authority: Σ_e q[e] · price[u_e, a].
+        entry_value = arr["q"][..., None] * arr["price"][:, cc.entry_service, :]  # (n, E, 3)
+        membership = np.zeros((len(cc.stream_outcome), len(cc.entry_outcome)))
+        membership[cc.entry_stream, np.arange(len(cc.entry_outcome))] = 1.0
+        stream_value = np.swapaxes(np.tensordot(entry_value, membership, axes=([1], [1])), 1, 2)  # (n, G, 3)
+        stream_delay = cc.outcome_delay[cc.stream_outcome]
+        if detail:
+            success_years = _over_cohorts(per_stream, intake, stream_delay)  # (n, G, T)
+            gains = -(np.swapaxes(success_years, 1, 2) @ stream_value)  # (n, T, 3)
+            entry_money = -(success_years[:, cc.entry_stream, :, None] * entry_value[:, :, None, :])
+        else:
+            # Same sums in a cheaper order: value the per-starter streams first (3 rows per delay instead
+            # of one per stream), then add up the cohorts.
+            gains_by_row = None
+            for d in np.unique(stream_delay):
+                rows = np.flatnonzero(stream_delay == d)
+                value = np.swapaxes(stream_value[:, rows, :], 1, 2) @ per_stream[:, rows, :]  # (n, 3, T)
+                part = _over_cohorts(value, intake, np.full(3, d))
+                gains_by_row = part if gains_by_row is None else gains_by_row + part
+            assert gains_by_row is not None
+            gains = -np.swapaxes(gains_by_row, 1, 2)
+            entry_money = None
+    else:
+        n = max(arr["sr"].shape[0], arr["intake"].shape[0])
+        gains = np.zeros((n, horizon, 3))
+        entry_money = None
+
+    # Costs: per-citizen amounts are spread evenly over the intervention's duration.
+    duration = cc.case.duration_years
+    spread = np.zeros_like(arr["intake"])
+    for j in range(min(duration, horizon)):
+        spread[:, j:] += arr["intake"][:, : horizon - j] / duration
+    pattern = cc.cost_pattern[None] + cc.cost_per_citizen[None, :, None] * spread[:, None, :]  # (n_i, C, T)
+    cost_items = arr["cost"][..., None] * pattern  # (n, C, T)
+    costs = np.tensordot(cost_items, cc.cost_payer, axes=([1], [0]))  # (n, T, 3)
+
+    n_all = max(gains.shape[0], costs.shape[0])
+    gains = np.broadcast_to(gains, (n_all, horizon, 3))
+    costs = np.broadcast_to(costs, (n_all, horizon, 3))
+    return RawResult(
+        gains=gains,
+        costs=costs,
+        entry_money=entry_money,
+        cost_items=cost_items if detail else None,
+        successes=successes,
+    )

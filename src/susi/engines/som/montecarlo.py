@@ -1,0 +1,204 @@
+"""Monte Carlo over a case's uncertain numbers, and the one-way sensitivity (tornado).
+
+All draws are evaluated at once by the vectorised core; the generator is NumPy's PCG64 seeded with `seed`,
+and the parameters are drawn in the fixed order of the compiled case, so a seed reproduces a run exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .case import Case, validate_case
+from .core import CompiledCase, compile_case, evaluate
+from .results import SomResult, result_from_compiled
+
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 2018  # the year SØM was published; any fixed number would do
+PERCENTILES: tuple[int, ...] = (5, 10, 25, 50, 75, 90, 95)
+FIXED_SWING = 0.20  # a fixed input is varied ±20 % in the tornado
+TORNADO_QUANTILES = (0.10, 0.90)  # an uncertain input is varied between its 10th and 90th percentile
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    path: str
+    label_da: str
+    basis: str  # "p10-p90" for an uncertain input, "pm20" for a fixed one (±20 %)
+    input_low: float
+    input_high: float
+    result_low: float  # present value of the net result with the input at input_low
+    result_high: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.result_high - self.result_low)
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    deterministic: SomResult
+    draws: int
+    seed: int
+    uncertain_inputs: tuple[str, ...]
+    net: np.ndarray  # (N, T) undiscounted net result per year
+    cumulative_discounted: np.ndarray  # (N, T)
+    present_value: np.ndarray  # (N,)
+    pv_by_authority: np.ndarray  # (N, 3)
+    return_per_krone: np.ndarray  # (N,), NaN where a draw has no cost
+    tornado: tuple[TornadoBar, ...]
+
+    def percentiles(self, values: np.ndarray, levels: tuple[int, ...] = PERCENTILES) -> dict[int, np.ndarray]:
+        qs = np.percentile(values, levels, axis=0)
+        return {lev: qs[i] for i, lev in enumerate(levels)}
+
+    @property
+    def net_percentiles(self) -> dict[int, np.ndarray]:
+        return self.percentiles(self.net)
+
+    @property
+    def cumulative_percentiles(self) -> dict[int, np.ndarray]:
+        return self.percentiles(self.cumulative_discounted)
+
+    @property
+    def pv_percentiles(self) -> dict[int, float]:
+        return {k: float(v) for k, v in self.percentiles(self.present_value).items()}
+
+    @property
+    def probability_break_even(self) -> np.ndarray:
+        """Per year: the share of draws whose cumulative discounted net result is at least zero by then."""
+        return (self.cumulative_discounted >= -1e-9).mean(axis=0)
+
+    @property
+    def mean_present_value(self) -> float:
+        return float(self.present_value.mean())
+
+    def to_json(self) -> dict[str, Any]:
+        def lst(a: np.ndarray) -> list[float]:
+            return [round(float(x), 2) for x in a]
+
+        rpk = self.return_per_krone[np.isfinite(self.return_per_krone)]
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "uncertain_inputs": list(self.uncertain_inputs),
+            "present_value": {
+                "mean": round(self.mean_present_value, 2),
+                "sd": round(float(self.present_value.std(ddof=1)) if self.draws > 1 else 0.0, 2),
+                "percentiles": {str(k): round(v, 2) for k, v in self.pv_percentiles.items()},
+                "probability_positive": round(float((self.present_value >= 0).mean()), 4),
+            },
+            "pv_by_authority_mean": dict(
+                zip(("municipality", "region", "state"), lst(self.pv_by_authority.mean(axis=0)), strict=True)
+            ),
+            "net_mean": lst(self.net.mean(axis=0)),
+            "net_percentiles": {str(k): lst(v) for k, v in self.net_percentiles.items()},
+            "cumulative_discounted_percentiles": {
+                str(k): lst(v) for k, v in self.cumulative_percentiles.items()
+            },
+            "probability_break_even": [round(float(p), 4) for p in self.probability_break_even],
+            "return_per_krone_percentiles": (
+                {
+                    str(k): round(float(v), 4)
+                    for k, v in zip(PERCENTILES, np.percentile(rpk, PERCENTILES), strict=True)
+                }
+                if rpk.size
+                else {}
+            ),
+            "tornado": [
+                {
+                    "input": b.path,
+                    "label": b.label_da,
+                    "basis": b.basis,
+                    "input_low": b.input_low,
+                    "input_high": b.input_high,
+                    "result_low": round(b.result_low, 2),
+                    "result_high": round(b.result_high, 2),
+                }
+                for b in self.tornado
+            ],
+        }
+
+
+def _present_values(cc: CompiledCase, columns: tuple[int, ...], values: np.ndarray) -> np.ndarray:
+    raw = evaluate(cc, columns, values)
+    return np.asarray(raw.net @ cc.discount)
+
+
+def tornado(cc: CompiledCase, top: int = 12) -> tuple[TornadoBar, ...]:
+    """One-way sensitivity of the present value: each input moved alone, the others at their point values.
+    Uncertain inputs go from their 10th to their 90th percentile, fixed non-zero inputs ±20 %."""
+    rows: list[tuple[int, str, float, float]] = []
+    for i, p in enumerate(cc.parameters):
+        if p.uncertain:
+            low, high = (float(x) for x in p.dist.ppf(np.array(TORNADO_QUANTILES)))
+            rows.append((i, "p10-p90", low, high))
+        elif p.dist.mean != 0:
+            m = float(p.dist.mean)
+            rows.append((i, "pm20", m * (1 - FIXED_SWING), m * (1 + FIXED_SWING)))
+    if not rows:
+        return ()
+    columns = tuple(r[0] for r in rows)
+    values = np.tile(np.array([cc.parameters[i].dist.mean for i in columns], dtype=float), (2 * len(rows), 1))
+    for j, (_, _, low, high) in enumerate(rows):
+        values[2 * j, j] = low
+        values[2 * j + 1, j] = high
+    pv = _present_values(cc, columns, values)
+    bars = [
+        TornadoBar(
+            path=cc.parameters[i].path,
+            label_da=cc.parameters[i].label_da,
+            basis=basis,
+            input_low=low,
+            input_high=high,
+            result_low=float(pv[2 * j]),
+            result_high=float(pv[2 * j + 1]),
+        )
+        for j, (i, basis, low, high) in enumerate(rows)
+    ]
+    bars.sort(key=lambda b: b.swing, reverse=True)
+    return tuple(b for b in bars[:top] if b.swing > 0)
+
+
+def simulate_compiled(
+    cc: CompiledCase, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, with_tornado: bool = True
+) -> MonteCarloResult:
+    if draws < 1:
+        raise ValueError("draws must be at least 1")
+    rng = np.random.default_rng(seed)
+    columns = cc.uncertain_parameters
+    values = np.empty((draws, len(columns)))
+    for j, i in enumerate(columns):
+        values[:, j] = cc.parameters[i].dist.sample(rng, draws)
+    raw = evaluate(cc, columns, values if columns else None)
+    net_by_authority = raw.net_by_authority  # (n, T, 3), n = 1 without uncertainty
+    net = net_by_authority.sum(axis=2)
+    if net.shape[0] != draws:
+        net_by_authority = np.broadcast_to(net_by_authority, (draws, *net_by_authority.shape[1:]))
+        net = np.broadcast_to(net, (draws, net.shape[1]))
+    discounted = net * cc.discount
+    pv_costs = np.broadcast_to(raw.costs.sum(axis=2) @ cc.discount, (draws,))
+    pv_gains = np.broadcast_to(raw.gains.sum(axis=2) @ cc.discount, (draws,))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rpk = np.where(pv_costs > 0, pv_gains / np.where(pv_costs > 0, pv_costs, 1.0), np.nan)
+    return MonteCarloResult(
+        deterministic=result_from_compiled(cc),
+        draws=draws,
+        seed=seed,
+        uncertain_inputs=tuple(cc.parameters[i].path for i in columns),
+        net=net,
+        cumulative_discounted=np.cumsum(discounted, axis=1),
+        present_value=discounted.sum(axis=1),
+        pv_by_authority=np.einsum("nta,t->na", net_by_authority, cc.discount),
+        return_per_krone=rpk,
+        tornado=tornado(cc) if with_tornado else (),
+    )
+
+
+def simulate(
+    case: Case, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, with_tornado: bool = True
+) -> MonteCarloResult:
+    """Validate a case and run `draws` Monte Carlo draws of all its uncertain numbers."""
+    return simulate_compiled(compile_case(validate_case(case)), draws, seed, with_tornado)

@@ -1,0 +1,213 @@
+"""Deterministic SØM results checked against hand calculations.
+
+The worked example's numbers (reference/worked_example.json) are worked out by hand in
+docs/developers/som.md; the smaller cases below carry their hand calculation in the test."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from susi.engines.som import (
+    Case,
+    Consequence,
+    Cost,
+    Outcome,
+    Price,
+    calculate,
+    case_to_json,
+    loads_case,
+    parse_case,
+    quick_case,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE = ROOT / "docs" / "developers" / "som-examples" / "cti-worked-example.json"
+REFERENCE = json.loads((Path(__file__).parent / "reference" / "worked_example.json").read_text())
+
+
+def simple_case(**changes) -> Case:
+    """10 citizens in year 1, 10 % success, each success saves 1,000 kr./year for the municipality."""
+    base = Case(
+        name="simple",
+        intake=(10.0,),
+        costs=(),
+        outcomes=(Outcome("o", 0.10, (Consequence("s", -1.0),)),),
+        prices=(Price("s", municipality=1000.0, area="housing", committee="social"),),
+        horizon=3,
+        discount_rate=0.0,
+    )
+    return base.with_changes(**changes)
+
+
+@pytest.fixture(scope="module")
+def example():
+    return calculate(loads_case(EXAMPLE.read_text()))
+
+
+def test_worked_example_matches_the_hand_calculation(example):
+    np.testing.assert_allclose(example.successes["Ud af hjemløshed"], REFERENCE["successes"], rtol=1e-12)
+    np.testing.assert_allclose(example.costs, REFERENCE["costs"])
+    np.testing.assert_allclose(example.gains, REFERENCE["gains"], rtol=1e-12)
+    np.testing.assert_allclose(example.net, REFERENCE["net"], rtol=1e-12)
+    np.testing.assert_allclose(example.discount_factors, REFERENCE["discount_factors"], atol=5e-10)
+    for authority, values in REFERENCE["net_by_authority"].items():
+        np.testing.assert_allclose(example.net_by_authority[authority], values, rtol=1e-12)
+    assert example.present_value == pytest.approx(REFERENCE["present_value"], abs=0.01)
+    assert example.break_even_year == REFERENCE["break_even_year"]
+    assert example.return_per_krone == pytest.approx(REFERENCE["return_per_krone"], abs=5e-6)
+
+
+def test_splits_add_up_to_the_total(example):
+    total_by_authority = sum(example.net_by_authority.values())
+    np.testing.assert_allclose(total_by_authority, example.net)
+    np.testing.assert_allclose(sum(example.net_by_area.values()), example.net)
+    # The committee split covers the municipal share only.
+    np.testing.assert_allclose(
+        sum(example.net_by_committee.values()), example.net_by_authority["municipality"]
+    )
+    assert sum(example.pv_by_authority.values()) == pytest.approx(example.present_value)
+    # Hand: housing = shelter nights (both authorities) 60,000 kr. per success-year; year 1: 2 × 60,000.
+    assert example.net_by_area["housing"][0] == pytest.approx(120_000)
+    assert example.net_by_area["psychiatry"][0] == pytest.approx(20_000)
+    assert example.net_by_area["adult_social"][0] == pytest.approx(-600_000)
+
+
+def test_discounting_by_hand():
+    # One cost of 1,000 in year 3 at 3.5 %: PV = −1000 / 1.035².
+    case = simple_case(
+        outcomes=(Outcome("o", 0.0, (Consequence("s", -1.0),)),),
+        costs=(Cost("c", "once", 1000.0, year=3),),
+        discount_rate=0.035,
+    )
+    result = calculate(case)
+    assert result.present_value == pytest.approx(-1000 / 1.035**2, rel=1e-12)
+    np.testing.assert_allclose(result.net, [0, 0, -1000])
+    assert result.break_even_year is not None and result.break_even_year == 1  # 0 ≥ 0 in year 1
+    # A zero rate leaves every year undiscounted.
+    zero = calculate(case.with_changes(discount_rate=0.0))
+    assert zero.present_value == pytest.approx(-1000)
+
+
+def test_authority_split_follows_the_price_split():
+    case = simple_case(
+        prices=(
+            Price(
+                "s", municipality=600.0, region=300.0, state=100.0, area="health", committee="health_elderly"
+            ),
+        )
+    )
+    result = calculate(case)
+    # 1 success in the success state each year; 1 unit less per year.
+    np.testing.assert_allclose(result.net_by_authority["municipality"], [600, 600, 600])
+    np.testing.assert_allclose(result.net_by_authority["region"], [300, 300, 300])
+    np.testing.assert_allclose(result.net_by_authority["state"], [100, 100, 100])
+    np.testing.assert_allclose(result.net_by_committee["health_elderly"], [600, 600, 600])
+    assert set(result.net_by_area) == {"health"}
+
+
+def test_intake_over_several_years_adds_cohorts():
+    result = calculate(simple_case(intake=(10.0, 20.0, 30.0)))
+    # successes: year 1: 1; year 2: 1 + 2; year 3: 1 + 2 + 3.
+    np.testing.assert_allclose(result.successes["o"], [1, 3, 6])
+    np.testing.assert_allclose(result.gains, [1000, 3000, 6000])
+
+
+def test_relapse_decays_geometrically():
+    result = calculate(simple_case(outcomes=(Outcome("o", 0.10, (Consequence("s", -1.0),), relapse=0.25),)))
+    np.testing.assert_allclose(result.successes["o"], [1, 0.75, 0.5625])
+    np.testing.assert_allclose(result.gains, [1000, 750, 562.5])
+
+
+def test_phase_in_and_delay():
+    # Phase-in over 2 years: half the effect in the first effect year. Delay 1: the effect starts a year
+    # after the start year.
+    outcome = Outcome("o", 0.10, (Consequence("s", -1.0),), phase_in_years=2.0, effect_delay_years=1)
+    result = calculate(simple_case(outcomes=(outcome,), horizon=4))
+    np.testing.assert_allclose(result.successes["o"], [0, 0.5, 1, 1])
+
+
+def test_default_effect_arrives_in_the_completion_year():
+    # A 2-year intervention: with no delay given, the effect begins in year 2 (SØM's assumption).
+    result = calculate(simple_case(duration_years=2, horizon=4))
+    np.testing.assert_allclose(result.successes["o"], [0, 1, 1, 1])
+
+
+def test_consequence_per_year_list_and_limited_years():
+    outcomes = (Outcome("o", 0.10, (Consequence("s", (-1.0, -2.0)), Consequence("t", -1.0, years=1))),)
+    prices = (Price("s", 1000.0), Price("t", 10.0))
+    result = calculate(simple_case(outcomes=outcomes, prices=prices))
+    # s: 1000 in year 1, 2000 in year 2, nothing after; t: 10 in year 1 only.
+    np.testing.assert_allclose(result.gains, [1010, 2000, 0])
+
+
+def test_costs_per_citizen_spread_and_per_year():
+    case = simple_case(
+        intake=(10.0, 10.0),
+        duration_years=2,
+        horizon=4,
+        costs=(
+            Cost("per citizen", "per_citizen", 1000.0),
+            Cost("team", "per_year", 500.0, payer="region"),
+            Cost("start", "once", 200.0, payer="state"),
+        ),
+    )
+    result = calculate(case)
+    # per citizen: 10 × 1000 spread over 2 years per cohort → 5000, 10000, 5000, 0.
+    # per year: years 1..3 (last cohort starts in year 2, completes in year 3).
+    np.testing.assert_allclose(result.costs_by_authority["municipality"], [5000, 10000, 5000, 0])
+    np.testing.assert_allclose(result.costs_by_authority["region"], [500, 500, 500, 0])
+    np.testing.assert_allclose(result.costs_by_authority["state"], [200, 0, 0, 0])
+
+
+def test_break_even_and_return_per_krone():
+    case = simple_case(costs=(Cost("c", "once", 2500.0),), horizon=4)
+    result = calculate(case)
+    # net: −1500, 1000, 1000, 1000 → cumulative −1500, −500, 500: break-even in year 3.
+    assert result.break_even_year == 3
+    assert result.return_per_krone == pytest.approx(4000 / 2500)
+    never = calculate(case.with_changes(horizon=2))
+    assert never.break_even_year is None
+
+
+def test_negative_price_is_a_revenue():
+    # Employment yields tax: a negative price per unit; more use (positive change) is then a gain.
+    case = simple_case(
+        outcomes=(Outcome("o", 0.10, (Consequence("job", 1.0),)),),
+        prices=(
+            Price("job", municipality=-50_000.0, state=-100_000.0, area="employment", committee="employment"),
+        ),
+    )
+    result = calculate(case)
+    np.testing.assert_allclose(result.gains, [150_000] * 3)
+
+
+def test_quick_estimate_by_hand():
+    case = quick_case(
+        citizens_per_year=20,
+        intake_years=2,
+        cost_per_citizen=40_000,
+        success_rate=0.25,
+        annual_saving_per_success=100_000,
+        saving_shares=(0.5, 0.2, 0.3),
+        horizon=3,
+        discount_rate=0.0,
+    )
+    result = calculate(case)
+    # successes 5, 10, 10; savings 0.5M, 1M, 1M; costs 0.8M, 0.8M, 0.
+    np.testing.assert_allclose(result.gains, [500_000, 1_000_000, 1_000_000])
+    np.testing.assert_allclose(result.costs, [800_000, 800_000, 0])
+    np.testing.assert_allclose(result.net_by_authority["region"], [100_000, 200_000, 200_000])
+    assert result.present_value == pytest.approx(900_000)
+
+
+def test_case_file_round_trip(example):
+    case = loads_case(EXAMPLE.read_text())
+    again = parse_case(json.loads(json.dumps(case_to_json(case))))
+    assert calculate(again).present_value == pytest.approx(example.present_value)
+
+
+def test_result_arrays_are_read_only(example):
+    with pytest.raises(ValueError):
+        example.net[0] = 1.0

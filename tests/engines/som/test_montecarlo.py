@@ -1,0 +1,145 @@
+"""Monte Carlo: agreement with the deterministic result for a linear case, reproducibility, percentiles,
+break-even probability and the tornado."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from susi.engines.som import (
+    Case,
+    Consequence,
+    Cost,
+    Fixed,
+    Interval90,
+    LogNormal,
+    Normal,
+    Outcome,
+    Pert,
+    Price,
+    Triangular,
+    Uniform,
+    calculate,
+    simulate,
+)
+
+
+def linear_case(**changes) -> Case:
+    """Uncertain success rate, price and cost, each entering the net result linearly (and independently),
+    so that E[net] equals the net at the means."""
+    base = Case(
+        name="linear",
+        intake=(50.0, 50.0),
+        costs=(Cost("forløb", "per_citizen", Uniform(20_000.0, 40_000.0)),),
+        outcomes=(Outcome("o", Normal(0.15, 0.03), (Consequence("s", -10.0),)),),
+        prices=(Price("s", municipality=LogNormal(2_000.0, 400.0), region=500.0, area="housing"),),
+        horizon=6,
+        discount_rate=0.035,
+    )
+    return base.with_changes(**changes)
+
+
+def test_monte_carlo_mean_equals_deterministic_for_a_linear_case():
+    case = linear_case()
+    mc = simulate(case, draws=20_000, seed=7)
+    det = calculate(case)
+    se = mc.present_value.std(ddof=1) / np.sqrt(mc.draws)
+    assert abs(mc.mean_present_value - det.present_value) < 4 * se
+    np.testing.assert_allclose(mc.deterministic.net, det.net)
+    # Year by year as well.
+    se_years = mc.net.std(axis=0, ddof=1) / np.sqrt(mc.draws)
+    assert np.all(np.abs(mc.net.mean(axis=0) - det.net) <= 4 * se_years + 1e-6)
+
+
+def test_same_seed_same_result_other_seed_other_result():
+    case = linear_case()
+    a = simulate(case, draws=2_000, seed=42)
+    b = simulate(case, draws=2_000, seed=42)
+    c = simulate(case, draws=2_000, seed=43)
+    np.testing.assert_array_equal(a.present_value, b.present_value)
+    assert a.to_json() == b.to_json()
+    assert not np.array_equal(a.present_value, c.present_value)
+
+
+def test_a_case_without_uncertainty_has_no_spread():
+    case = linear_case(
+        costs=(Cost("forløb", "per_citizen", 30_000.0),),
+        outcomes=(Outcome("o", 0.15, (Consequence("s", -10.0),)),),
+        prices=(Price("s", municipality=2000.0, region=500.0, area="housing"),),
+    )
+    mc = simulate(case, draws=100, seed=1)
+    assert mc.uncertain_inputs == ()
+    assert np.ptp(mc.present_value) == 0
+    assert mc.present_value[0] == pytest.approx(calculate(case).present_value)
+
+
+def test_break_even_probability_matches_the_share_of_draws():
+    case = linear_case()
+    mc = simulate(case, draws=5_000, seed=3)
+    manual = [(mc.cumulative_discounted[:, t] >= 0).mean() for t in range(case.horizon)]
+    np.testing.assert_allclose(mc.probability_break_even, manual)
+    assert mc.probability_break_even[0] == 0  # year 1 never breaks even: costs exceed one year's gains
+    assert 0 < mc.probability_break_even[-1] <= 1
+    # Percentiles are ordered.
+    p = mc.cumulative_percentiles
+    assert np.all(p[5] <= p[50]) and np.all(p[50] <= p[95])
+
+
+def test_distributions_draw_what_they_promise():
+    rng = np.random.default_rng(0)
+    n = 200_000
+    interval = Interval90(10.0, 20.0)
+    draws = interval.sample(rng, n)
+    assert np.mean(draws < 10.0) == pytest.approx(0.05, abs=0.003)
+    assert np.mean(draws > 20.0) == pytest.approx(0.05, abs=0.003)
+    np.testing.assert_allclose(interval.ppf(np.array([0.05, 0.95])), [10.0, 20.0])
+    ln = LogNormal(100.0, 30.0)
+    ln_draws = ln.sample(rng, n)
+    assert ln_draws.mean() == pytest.approx(100.0, rel=0.01)
+    assert ln_draws.std() == pytest.approx(30.0, rel=0.02)
+    pert = Pert(0.0, 0.2, 1.0)
+    assert pert.mean == pytest.approx((0 + 4 * 0.2 + 1) / 6)
+    assert pert.sample(rng, n).mean() == pytest.approx(pert.mean, abs=0.003)
+    # The PERT with λ = 4 is Beta(α = 1 + 4·0.2, β = 1 + 4·0.8) on [0, 1].
+    assert pert.ppf(0.5) == pytest.approx(stats.beta.ppf(0.5, 1.8, 4.2))
+    tri = Triangular(0.0, 1.0, 4.0)
+    assert tri.sample(rng, n).mean() == pytest.approx(5 / 3, abs=0.01)
+    assert tri.ppf(0.5) == pytest.approx(stats.triang.ppf(0.5, 0.25, loc=0, scale=4))
+    uni = Uniform(2.0, 4.0)
+    assert uni.ppf(0.25) == pytest.approx(2.5)
+    assert Fixed(3.0).sample(rng, 4).tolist() == [3.0] * 4
+
+
+def test_tornado_ranks_the_inputs_that_move_the_result_most():
+    case = linear_case()
+    mc = simulate(case, draws=1_000, seed=1)
+    bars = mc.tornado
+    assert bars, "an uncertain case has a tornado"
+    swings = [b.swing for b in bars]
+    assert swings == sorted(swings, reverse=True)
+    by_path = {b.path: b for b in bars}
+    sr = by_path["outcomes[0].success_rate"]
+    # Uncertain inputs move between their 10th and 90th percentile.
+    assert sr.basis == "p10-p90"
+    assert sr.input_low == pytest.approx(stats.norm.ppf(0.1, 0.15, 0.03))
+    # Recompute one bar by hand: the case with the success rate at its 90th percentile.
+    high_case = case.with_changes(
+        outcomes=(Outcome("o", sr.input_high, (Consequence("s", -10.0),)),),
+        costs=(Cost("forløb", "per_citizen", 30_000.0),),
+        prices=(Price("s", municipality=2000.0, region=500.0, area="housing"),),
+    )
+    assert sr.result_high == pytest.approx(calculate(high_case).present_value)
+    # A fixed input is varied ±20 %.
+    region = by_path["prices[s].region"]
+    assert region.basis == "pm20"
+    assert (region.input_low, region.input_high) == pytest.approx((400.0, 600.0))
+
+
+def test_success_rate_draws_may_fall_below_zero_but_not_below_minus_one():
+    case = linear_case(outcomes=(Outcome("o", Normal(0.02, 0.05), (Consequence("s", -10.0),)),))
+    mc = simulate(case, draws=2_000, seed=5)
+    assert (
+        mc.present_value
+        < calculate(
+            case.with_changes(outcomes=(Outcome("o", 0.0, (Consequence("s", -10.0),)),))
+        ).present_value
+    ).any()
