@@ -171,9 +171,8 @@ def enrolments(request, pk: int, offset: int = 0, limit: int = 100):
             offset : offset + min(limit, 1000)
         ]
     )
-    if not rows:
-        if not selectors.citizen_enrolments(request.auth, initiative).exists():
-            raise Http404
+    if not rows and not selectors.citizen_enrolments(request.auth, initiative).exists():
+        raise Http404
     for e in rows:
         require(request.auth, "outcomes.view_citizens", e)
     services.log_access(
