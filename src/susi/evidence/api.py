@@ -1,3 +1,112 @@
-from ninja import Router
+"""JSON API of the evidence base: run a meta-analysis on posted studies, read the register and saved analyses."""
+
+from __future__ import annotations
+
+import math
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from susi.accounts.permissions import require
+from susi.engines import evidence as engine
+from susi.web.api_errors import DomainError
+
+from .models import MetaAnalysis, Study
 
 router = Router(tags=["evidence"])
+
+
+class MetaIn(Schema):
+    measure: str
+    method: str = "REML"
+    hk: bool = False
+    studies: list[dict[str, float | str | None]]
+
+
+class StudyOut(Schema):
+    id: int
+    intervention_id: int
+    outcome: str
+    label: str
+    year: int | None
+    design: str
+    grade: int | None
+    risk_of_bias: str
+    country: str
+    measure: str
+
+
+class SavedMetaOut(Schema):
+    id: int
+    intervention_id: int
+    outcome: str
+    title: str
+    measure: str
+    method: str
+    hk: bool
+    rating_level: str
+    rating_label: str
+    rating_reasons: list[dict]
+    result: dict
+
+
+def _finite(data: dict) -> dict:
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in data.items()}
+
+
+@router.post("/meta", response=dict)
+def run_meta(request, payload: MetaIn):
+    """Pool the posted studies (metafor-named fields, plus an optional `study` label); nothing is saved."""
+    require(request.user, "evidence.run_meta")
+    try:
+        measure = engine.Measure(payload.measure.upper())
+    except ValueError:
+        raise DomainError("measure", "Ukendt effektmål; brug RR, OR, RD, SMD, MD eller GEN.") from None
+    columns: dict[str, list] = {}
+    for name in engine.REQUIRED_COLUMNS[measure]:
+        values = [row.get(name) for row in payload.studies]
+        columns[name] = [math.nan if v is None else v for v in values]
+    labels = [str(row.get("study") or i + 1) for i, row in enumerate(payload.studies)]
+    try:
+        missing = [
+            n for n in engine.REQUIRED_COLUMNS[measure] if all(r.get(n) is None for r in payload.studies)
+        ]
+        if missing and payload.studies:
+            raise engine.EvidenceInputError(
+                missing[0], "missing column", f"Effektmålet {measure.value} kræver feltet {missing[0]}."
+            )
+        effects = engine.compute(measure, columns, labels=labels)
+        result = engine.meta_analysis(effects, payload.method, payload.hk)
+    except engine.EvidenceInputError as exc:
+        raise DomainError(exc.field, exc.message_da) from exc
+    return _finite(result.as_dict())
+
+
+@router.get("/studies", response=list[StudyOut])
+def list_studies(request, intervention: int | None = None, outcome: str | None = None):
+    require(request.user, "evidence.view")
+    qs = Study.objects.all()
+    if intervention is not None:
+        qs = qs.filter(intervention_id=intervention)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return list(qs)
+
+
+@router.get("/meta-analyses/{pk}", response=SavedMetaOut)
+def saved_meta(request, pk: int):
+    require(request.user, "evidence.view")
+    record = get_object_or_404(MetaAnalysis, pk=pk)
+    return {
+        "id": record.pk,
+        "intervention_id": record.intervention_id,
+        "outcome": record.outcome,
+        "title": record.title,
+        "measure": record.measure,
+        "method": record.method,
+        "hk": record.hk,
+        "rating_level": record.rating_level,
+        "rating_label": record.get_rating_level_display(),
+        "rating_reasons": record.rating_reasons,
+        "result": record.result,
+    }

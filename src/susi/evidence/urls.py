@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "evidence"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("studier/", views.study_list, name="studies"),
+    path("studier/ny/", views.study_edit, name="study_create"),
+    path("studier/<int:pk>/", views.study_edit, name="study_edit"),
+    path("studier/import/", views.study_import, name="study_import"),
+    path("metaanalyse/", views.meta, name="meta"),
+    path("metaanalyse/<int:pk>/", views.meta_detail, name="meta_detail"),
+    path("indsats/<int:pk>/", views.intervention_summary, name="intervention"),
+    path("lovende-praksis/", views.practice_list, name="practice_list"),
+    path("lovende-praksis/ny/", views.practice_edit, name="practice_create"),
+    path("lovende-praksis/<int:pk>/", views.practice_detail, name="practice_detail"),
+    path("lovende-praksis/<int:pk>/rediger/", views.practice_edit, name="practice_edit"),
+]

@@ -1,9 +1,7 @@
 """Effect sizes pinned against metafor's escalc; conversions, tables, ratings and practice by hand."""
 
-import importlib.util
 import io
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,12 +33,7 @@ from susi.engines.evidence.rating import (
     rate,
     som_grade,
 )
-
-_spec = importlib.util.spec_from_file_location(
-    "evidence_metafor_reference_es", Path(__file__).parent / "reference" / "metafor_reference.py"
-)
-R = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(R)
+from tests.engines.evidence.reference import metafor_reference as R
 
 
 def test_smd_matches_metafor_escalc_yi_and_vi():

@@ -1,8 +1,5 @@
 """Meta-analysis estimators pinned against metafor (values and R calls in reference/metafor_reference.py)."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 from statsmodels.stats.meta_analysis import combine_effects
@@ -21,12 +18,7 @@ from susi.engines.evidence import (
     standardized_mean_difference,
     subgroups,
 )
-
-_spec = importlib.util.spec_from_file_location(
-    "evidence_metafor_reference", Path(__file__).parent / "reference" / "metafor_reference.py"
-)
-R = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(R)
+from tests.engines.evidence.reference import metafor_reference as R
 
 
 def bcg(fn=log_risk_ratio):

@@ -1,0 +1,93 @@
+"""Reads for the evidence pages and for other apps (the gate form cites saved meta-analyses)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.db.models import Count, QuerySet
+
+from susi.accounts.models import Role
+from susi.accounts.permissions import can
+from susi.engines.evidence import practice as practice_engine
+
+from .models import EffectCriterionLink, MetaAnalysis, PracticeAssessment, Study
+
+
+def meta_analyses_for_intervention(intervention) -> list[MetaAnalysis]:
+    """Saved meta-analyses of `intervention`, newest first, each with `.rating_label` and `.url`."""
+    items = list(MetaAnalysis.objects.filter(intervention=intervention).order_by("-created_at"))
+    for item in items:
+        item.rating_label = item.get_rating_level_display()
+        item.url = item.get_absolute_url()
+    return items
+
+
+def studies(intervention=None, outcome: str | None = None, measure: str | None = None) -> QuerySet[Study]:
+    qs = Study.objects.select_related("intervention")
+    if intervention is not None:
+        qs = qs.filter(intervention=intervention)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if measure:
+        qs = qs.filter(measure=measure)
+    return qs
+
+
+def outcome_groups(intervention) -> list[dict]:
+    """Each (outcome, measure) of an intervention with its number of studies: what can be pooled."""
+    rows = (
+        Study.objects.filter(intervention=intervention)
+        .values("outcome", "measure")
+        .annotate(k=Count("id"))
+        .order_by("outcome", "measure")
+    )
+    return list(rows)
+
+
+def interventions_with_evidence():
+    from susi.portfolio.models import Intervention
+
+    return (
+        Intervention.objects.annotate(n_studies=Count("studies", distinct=True))
+        .annotate(n_meta=Count("meta_analyses", distinct=True))
+        .order_by("name")
+    )
+
+
+def intervention_summary(intervention) -> dict:
+    """Per outcome: the studies, the saved meta-analyses with their rating, and the gates that cite them."""
+    outcomes: OrderedDict[str, dict] = OrderedDict()
+    for study in Study.objects.filter(intervention=intervention).order_by("outcome", "year", "label"):
+        outcomes.setdefault(study.outcome, {"studies": [], "analyses": [], "measures": set()})
+        outcomes[study.outcome]["studies"].append(study)
+        outcomes[study.outcome]["measures"].add(study.measure)
+    for meta in meta_analyses_for_intervention(intervention):
+        outcomes.setdefault(meta.outcome, {"studies": [], "analyses": [], "measures": set()})
+        meta.links = list(
+            EffectCriterionLink.objects.filter(meta_analysis=meta).select_related(
+                "assessment__decision__initiative"
+            )
+        )
+        outcomes[meta.outcome]["analyses"].append(meta)
+    for data in outcomes.values():
+        data["measures"] = sorted(data["measures"])
+    return {"outcomes": outcomes}
+
+
+def practice_assessments(user) -> QuerySet[PracticeAssessment]:
+    qs = PracticeAssessment.objects.select_related("organisation", "intervention")
+    if user.role in (Role.AGENCY, Role.ADMIN, Role.STEERING, Role.EVALUATOR):
+        return qs
+    if user.organisation_id is None:
+        return qs.none()
+    return qs.filter(organisation_id=user.organisation_id)
+
+
+def can_view_practice(user, assessment: PracticeAssessment) -> bool:
+    return practice_assessments(user).filter(pk=assessment.pk).exists() or can(
+        user, "evidence.fill_practice", assessment
+    )
+
+
+def practice_profile(assessment: PracticeAssessment) -> practice_engine.PracticeProfile:
+    return practice_engine.profile(assessment.answers or {})
