@@ -41,7 +41,9 @@ def world(db) -> World:
     own_initiative = InitiativeFactory(
         title="Eget initiativ", municipalities=[own], evaluator=evaluator, foundation=foundation
     )
-    other_initiative = InitiativeFactory(title="Andet initiativ", municipalities=[other], evaluator=other_evaluator)
+    other_initiative = InitiativeFactory(
+        title="Andet initiativ", municipalities=[other], evaluator=other_evaluator
+    )
     users = {
         Role.AGENCY: UserFactory(username="agency", role=Role.AGENCY, organisation=agency),
         Role.MUNICIPALITY: UserFactory(username="municipality", role=Role.MUNICIPALITY, organisation=own),
@@ -51,3 +53,20 @@ def world(db) -> World:
         Role.ADMIN: UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
     }
     return World(own, other, evaluator, other_evaluator, foundation, own_initiative, other_initiative, users)
+
+
+def _snapshot():
+    from django.apps import apps
+
+    data = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"sessions", "axes", "admin"}:
+            continue
+        data[model._meta.label] = sorted(map(repr, model.objects.values_list()))
+    return data
+
+
+@pytest.fixture
+def db_snapshot(db):
+    """Call it to get every row of every table; compare two calls to prove that nothing changed."""
+    return _snapshot

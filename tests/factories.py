@@ -89,5 +89,8 @@ class InitiativeFactory(DjangoModelFactory):
 
 
 def user_for(role: str, organisation: Organisation | None = None, username: str | None = None) -> User:
-    return UserFactory(username=username or f"{role}-{organisation.pk if organisation else 'x'}", role=role,
-                       organisation=organisation)
+    return UserFactory(
+        username=username or f"{role}-{organisation.pk if organisation else 'x'}",
+        role=role,
+        organisation=organisation,
+    )

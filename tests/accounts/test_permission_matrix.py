@@ -136,8 +136,13 @@ def _probe(client, world, action, initiative, municipality):
     if action == "portfolio.prepare_gate":
         return [client.get(f"/initiativer/{pk}/faseovergang/")]
     if action == "portfolio.record_gate":
-        return [client.post(f"/api/initiatives/{pk}/gate-decisions", {"outcome": "stop", "justification": "x"},
-                            content_type="application/json")]
+        return [
+            client.post(
+                f"/api/initiatives/{pk}/gate-decisions",
+                {"outcome": "stop", "justification": "x"},
+                content_type="application/json",
+            )
+        ]
     if action == "portfolio.view_municipality":
         return [client.get(f"/kommuner/{municipality.code}/")]
     if action == "portfolio.create_initiative":
@@ -177,8 +182,10 @@ def test_views_and_api_follow_the_matrix(client, world, action, role):
 def test_record_gate_through_api_is_refused_for_everyone_but_agency_and_admin(client, world, role):
     """A permitted user reaches the engine (422: criteria unassessed); others get 403/404; nothing changes."""
     client.force_login(world.users[role])
-    for initiative, expected in ((world.own_initiative, EXPECTED["portfolio.record_gate"][role][0]),
-                                 (world.other_initiative, EXPECTED["portfolio.record_gate"][role][1])):
+    for initiative, expected in (
+        (world.own_initiative, EXPECTED["portfolio.record_gate"][role][0]),
+        (world.other_initiative, EXPECTED["portfolio.record_gate"][role][1]),
+    ):
         response = _probe(client, world, "portfolio.record_gate", initiative, None)[0]
         assert response.status_code == (422 if expected else response.status_code)
         if not expected:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from susi.accounts.permissions import require
 
@@ -162,7 +162,7 @@ def list_interventions(request):
 
 @router.post("/interventions", response={201: InterventionOut, 403: ErrorOut, 422: ErrorOut})
 def create_intervention(request, payload: InterventionIn):
-    return 201, services.create_intervention(request.user, **payload.dict())
+    return Status(201, services.create_intervention(request.user, **payload.dict()))
 
 
 @router.get("/initiatives", response=list[InitiativeOut])
@@ -207,7 +207,7 @@ def create_initiative(request, payload: InitiativeIn):
     initiative = services.create_initiative(
         request.user, intervention=intervention, municipalities=municipalities, evaluator=evaluator, **data
     )
-    return 201, initiative
+    return Status(201, initiative)
 
 
 @router.get("/initiatives/{pk}", response=InitiativeOut)
@@ -255,5 +255,7 @@ def record_gate_decision(request, pk: int, payload: GateDecisionIn):
             ),
         )
     except services.GateDecisionRefused as refused:
-        return 422, {"detail": [{"field": p.field, "message": p.message.da} for p in refused.problems]}
-    return 201, decision
+        return Status(
+            422, {"detail": [{"field": p.field, "message": p.message.da} for p in refused.problems]}
+        )
+    return Status(201, decision)

@@ -21,7 +21,12 @@ def test_products_per_phase_follow_the_leaflet():
 
 def test_continue_criteria_counts_match_the_leaflet():
     counts = {d.phase: len(d.continue_criteria) for d in p.PHASE_MODEL}
-    assert counts == {p.Phase.SCREENING: 3, p.Phase.MATURATION: 5, p.Phase.TESTING: 5, p.Phase.DISSEMINATION: 0}
+    assert counts == {
+        p.Phase.SCREENING: 3,
+        p.Phase.MATURATION: 5,
+        p.Phase.TESTING: 5,
+        p.Phase.DISSEMINATION: 0,
+    }
 
 
 def test_every_gate_weighs_the_five_criteria_and_dissemination_has_no_gate():

@@ -1,5 +1,7 @@
 """Property tests: no sequence of decisions reaches an illegal state; a stopped initiative never advances."""
 
+import contextlib
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,10 +54,8 @@ def run(track, start_phase, steps):
             skipped_assessments=d["skipped"],
             status=state.status,
         )
-        try:
+        with contextlib.suppress(p.GateRefused):
             state = p.apply(state, proposal)
-        except p.GateRefused:
-            pass
         history.append(state)
     return history
 

@@ -64,10 +64,16 @@ def test_not_met_never_continues_in_either_track():
 
 def test_partly_met_passes_only_in_track_two_and_only_for_flexible_criteria():
     for criterion in ("effect", "economy", "implementation"):
-        assert not p.judge(proposal(track=p.Track.ONE, assessments=assessments(**{criterion: "partly_met"}))).allowed
-        assert p.judge(proposal(track=p.Track.TWO, assessments=assessments(**{criterion: "partly_met"}))).allowed
+        assert not p.judge(
+            proposal(track=p.Track.ONE, assessments=assessments(**{criterion: "partly_met"}))
+        ).allowed
+        assert p.judge(
+            proposal(track=p.Track.TWO, assessments=assessments(**{criterion: "partly_met"}))
+        ).allowed
     for criterion in ("demand", "realistic_operation"):
-        assert not p.judge(proposal(track=p.Track.TWO, assessments=assessments(**{criterion: "partly_met"}))).allowed
+        assert not p.judge(
+            proposal(track=p.Track.TWO, assessments=assessments(**{criterion: "partly_met"}))
+        ).allowed
 
 
 def test_not_relevant_passes_with_justification():
@@ -79,7 +85,9 @@ def test_skip_needs_justification_and_the_later_phase_criteria():
     refused = p.judge(proposal(**base))
     assert "missing_justification" in codes(refused)
     assert codes(refused).count("unassessed") == 5  # the skipped maturation gate's five criteria
-    allowed = p.judge(proposal(**base, justification="Internationale RCT'er", skipped_assessments=assessments()))
+    allowed = p.judge(
+        proposal(**base, justification="Internationale RCT'er", skipped_assessments=assessments())
+    )
     assert allowed.allowed
     assert allowed.new_state == p.State(p.Phase.TESTING)
 
@@ -104,7 +112,9 @@ def test_skip_is_impossible_from_testing():
 
 def test_rework_and_stop_need_justification_but_not_products_or_passing_ratings():
     for outcome, status in ((p.Outcome.REWORK, p.Status.ACTIVE), (p.Outcome.STOP, p.Status.STOPPED)):
-        bad = proposal(outcome=outcome, assessments=assessments(p.Rating.NOT_MET), approved_products=frozenset())
+        bad = proposal(
+            outcome=outcome, assessments=assessments(p.Rating.NOT_MET), approved_products=frozenset()
+        )
         assert codes(p.judge(bad)) == ["missing_justification"]
         good = p.judge(
             proposal(
@@ -129,7 +139,10 @@ def test_conclude_only_in_dissemination_with_monitoring_report():
     assert done.allowed and done.new_state == p.State(p.Phase.DISSEMINATION, p.Status.COMPLETED)
     missing = p.judge(
         proposal(
-            phase=p.Phase.DISSEMINATION, outcome=p.Outcome.CONCLUDE, justification="x", approved_products=frozenset()
+            phase=p.Phase.DISSEMINATION,
+            outcome=p.Outcome.CONCLUDE,
+            justification="x",
+            approved_products=frozenset(),
         )
     )
     assert codes(missing) == ["missing_product"]
