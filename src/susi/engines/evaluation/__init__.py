@@ -26,8 +26,9 @@ CPR numbers and pseudonyms (``susi.engines.evaluation.cpr``)
   Same person + same key -> same pseudonym in every import. Accepts a ``NormalisedCpr`` or a string.
 - ``load_key(key_file: str | Path | None = None) -> bytes``: from the environment variable
   ``SUSI_PSEUDONYM_KEY`` (hex, >= 32 bytes) or else from ``key_file`` (hex text). Raises
-  ``EvaluationError`` if neither gives a key. ``generate_key_file(path) -> Path`` writes a new
-  random key with permissions 0600 (refuses to overwrite).
+  ``EvaluationError`` if neither gives a key. A key file that group or others can read is refused (like ssh).
+  ``generate_key_file(path) -> Path`` writes a new random key with permissions 0600 (refuses to
+  overwrite).
 
 Measurements frame (pandas DataFrame, one row per citizen × occasion × instrument)
 ---------------------------------------------------------------------------------
@@ -47,16 +48,18 @@ Optional columns (used when present / needed by a design):
 Effect estimation (``susi.engines.evaluation.estimators``)
 -----------------------------------------------------------
 ``estimate_effect(frame, design, instrument, *, followup='followup_1', covariates=(), alpha=0.05,
-higher_is_better=True) -> EffectEstimate`` with design one of:
+higher_is_better=True, **options) -> EffectEstimate`` (options: ``measure='OR'`` for
+'rct_proportions', ``cluster='municipality'`` for 'did'/'staggered', ``caliper`` for 'psm') with
+design one of (``DESIGNS``):
   'rct_means'        difference in follow-up means (Welch SE),              measure 'MD'
   'rct_proportions'  difference in follow-up proportions (Wald/Newcombe),   measure 'RD'
   'ancova'           OLS follow-up ~ arm + baseline (+ covariates), HC2,     measure 'MD'
   'did'              2x2 difference-in-differences, OLS with cluster-robust SE by pseudonym, 'MD'
   'twfe'             linearmodels PanelOLS, entity + time effects, clustered by entity,     'MD'
-  'staggered'        group-time ATT (Callaway–Sant'Anna, never-treated controls), aggregated, 'MD'
+  'staggered'        Gardner's two-stage DiD (pyfixest did2s), overall ATT,              'MD'
   'psm'              propensity-score (Logit) nearest-neighbour matching on baseline + covariates,
-                     follow-up difference in the matched sample (Abadie–Imbens-free simple
-                     matched-pairs SE: see docs/developers/evaluation.md), 'MD'
+                     then OLS follow-up ~ arm + matching covariates in the matched sample, SE
+                     clustered by pair (see docs/developers/evaluation.md),               'MD'
 ``EffectEstimate`` (frozen dataclass): ``method, measure, estimate, se, ci_low, ci_high, p_value,
 n_intervention, n_comparison, yi, vi, label_da`` plus ``sd_pooled`` (for SMD; may be None),
 ``details`` (tuple of (key, value) pairs, e.g. per-group ATTs) and methods
@@ -82,13 +85,17 @@ suppressed (bool: fewer than 5 citizens, figures set to None).
 Monitoring (``susi.engines.evaluation.monitoring``)
 ---------------------------------------------------
 ``monitor(estimates, reference_effect, *, reference_se=None, margin=0.5, higher_is_better=True,
-min_n=5) -> list[MonitoringRow]``. ``estimates`` is a frame (or list of dicts) with ``municipality,
+min_n=5, alpha=0.05) -> list[MonitoringRow]``. ``estimates`` is a frame (or list of dicts) with ``municipality,
 period, estimate, se, n``. Row: municipality, period, estimate, se, ci_low, ci_high, n,
 reference_effect, ratio_to_reference, drift_warning (bool), reason_da (Danish, '' when fine),
 suppressed (bool). A warning is raised when the municipality's upper CI bound lies below
 ``margin × reference`` (clear drift) or the estimate has been below it for 2 consecutive periods.
-``monitoring_estimates(frame, instrument, ...)`` builds that input from a measurements frame
-(change from baseline, intervention arm vs reference) per municipality and period.
+``monitoring_estimates(frame, instrument, *, followup='followup_1', period='year' | 'half' | <column>,
+counterfactual_change=0.0, counterfactual_se=0.0) -> DataFrame`` builds that input from a
+measurements frame (intervention citizens' change from baseline minus the comparison change, per
+municipality and enrolment period). ``key_figures(frame, instrument, ...) -> list[KeyFigures]``:
+management figures per municipality (enrolled, followed up, follow-up rate, mean before/after, mean
+change, share improved), None where fewer than 5 citizens.
 
 Register follow-up (``susi.engines.evaluation.register``)
 ----------------------------------------------------------
@@ -97,7 +104,7 @@ Register follow-up (``susi.engines.evaluation.register``)
   enrolled_table:   ``pseudonym VARCHAR, index_year INTEGER``   (year of enrolment)
   comparison_table: ``pseudonym VARCHAR, index_year INTEGER``   (matched/sampled comparisons)
   register_table:   ``pseudonym VARCHAR, year INTEGER, outcome VARCHAR, value DOUBLE``
-                    (long format; outcomes e.g. 'employment', 'education', 'housing',
+                    (long format, at most one row per pseudonym/year/outcome; outcomes e.g. 'employment', 'education', 'housing',
                     'placement', 'hospital_contacts', 'convictions'; a missing row means 0)
 Result: ``rows`` (tuple of RegisterYearRow: outcome, year_after (1..years), n_enrolled,
 n_comparison, mean_enrolled, mean_comparison, difference, se, ci_low, ci_high) and
@@ -113,11 +120,84 @@ No figure from fewer than 5 citizens may be shown or exported: results carry n's
 
 Synthetic data (``susi.engines.evaluation.synthetic``)
 ------------------------------------------------------
-``generate(n_citizens=..., municipalities=..., true_effect=..., seed=..., design='rct' | 'waves',
-...) -> SyntheticDataset`` with ``citizens`` (frame: cpr, pseudonym?, municipality, arm,
-enrolled_on, covariates), ``measurements`` (the measurements frame above, with cpr instead of
-pseudonym until pseudonymised — column ``cpr``), ``true_effect``, ``waves`` (municipality ->
-treated_from period), ``fidelity`` (delivery records), and ``register`` histories via
-``generate_register(...)``. Helpers ``synthetic_cpr(rng)`` and ``write_csv/write_xlsx`` for import
-files as municipalities deliver them.
+``generate(n_citizens=400, *, municipalities=(...codes...), true_effect=3.0, design='rct' |
+'observational' | 'waves', n_followups=2, seed=0, key=None, waitlist_share=0.0, n_periods=6,
+wave_periods=None, wave_effects=None, binary_effect=0.10, log_hr=log(1.5), fidelity_levels=None)
+-> SyntheticDataset`` with ``citizens`` (cpr, pseudonym, municipality, arm, enrolled_on, age,
+risk_score), ``measurements`` (the measurements frame above plus ``cpr``, ``measured_on``, ``age``,
+``risk_score``; 'waves' adds ``period`` and ``treated_from``), ``true_effect``, ``waves``
+(municipality -> treated_from or None), ``fidelity`` (delivery records for
+``fidelity_by_municipality``), ``survival`` (the survival frame), ``binary_true_effect``,
+``true_log_hr``. With ``key`` the pseudonyms are the real HMACs of the synthetic CPRs; without, opaque
+``synNNNNNNN`` ids. Instruments: ``synthetic.INSTRUMENT`` ('wemwbs', continuous) and
+``synthetic.BINARY_INSTRUMENT`` (0/1). ``generate_register(people, years=10, first_year=2015,
+effects={...}, seed=0)`` gives the long register table for people with ``pseudonym, index_year,
+treat``. ``synthetic_cprs(n, rng)`` gives distinct synthetic numbers; ``import_file_frame``,
+``write_csv`` (semicolon, decimal comma, as Danish Excel saves) and ``write_xlsx`` write import files
+as municipalities deliver them (Danish headers: cpr, kommune, gruppe [indsats / sammenligning /
+venteliste], startdato, maaletidspunkt, maaledato, redskab, vaerdi).
 """
+
+from .cpr import (
+    KEY_ENV_VAR,
+    NormalisedCpr,
+    generate_key_file,
+    is_synthetic,
+    load_key,
+    pseudonymise,
+    validate_cpr,
+)
+from .errors import CprError, EvaluationError
+from .estimators import DESIGNS, estimate_effect, propensity_match, validate_measurements
+from .fidelity import fidelity_by_municipality
+from .monitoring import KeyFigures, key_figures, monitor, monitoring_estimates
+from .privacy import SMALL_CELL_THRESHOLD, is_reportable, suppress_small
+from .register import register_followup, register_followup_frames, to_som_consequences
+from .results import (
+    EffectEstimate,
+    FidelityRow,
+    KaplanMeierCurve,
+    MonitoringRow,
+    RegisterFollowup,
+    RegisterYearRow,
+    SomConsequence,
+    SuccessRate,
+)
+from .survival import cox, kaplan_meier
+
+__all__ = [
+    "DESIGNS",
+    "KEY_ENV_VAR",
+    "SMALL_CELL_THRESHOLD",
+    "CprError",
+    "EffectEstimate",
+    "EvaluationError",
+    "FidelityRow",
+    "KaplanMeierCurve",
+    "KeyFigures",
+    "MonitoringRow",
+    "NormalisedCpr",
+    "RegisterFollowup",
+    "RegisterYearRow",
+    "SomConsequence",
+    "SuccessRate",
+    "cox",
+    "estimate_effect",
+    "fidelity_by_municipality",
+    "generate_key_file",
+    "is_reportable",
+    "is_synthetic",
+    "kaplan_meier",
+    "key_figures",
+    "load_key",
+    "monitor",
+    "monitoring_estimates",
+    "propensity_match",
+    "pseudonymise",
+    "register_followup",
+    "register_followup_frames",
+    "suppress_small",
+    "to_som_consequences",
+    "validate_cpr",
+    "validate_measurements",
+]

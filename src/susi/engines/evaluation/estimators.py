@@ -1,0 +1,669 @@
+"""Effect estimators on a measurements frame (see the package docstring for the frame's columns).
+
+Every estimator is a thin, documented composition of a maintained implementation: statsmodels for
+means, proportions, OLS with robust and cluster-robust errors and the propensity model; linearmodels'
+``PanelOLS`` for two-way fixed effects; pyfixest's ``did2s`` (Gardner's two-stage estimator) for
+staggered adoption. What is written here is data shaping and the choice of estimator.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.contingency_tables import Table2x2
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+from .errors import EvaluationError
+from .results import EffectEstimate
+
+ARMS = ("intervention", "comparison", "waitlist")
+REQUIRED_COLUMNS = ("pseudonym", "municipality", "arm", "occasion", "instrument", "value", "enrolled_on")
+DESIGNS = ("rct_means", "rct_proportions", "ancova", "did", "twfe", "staggered", "psm")
+_OCCASION = re.compile(r"^(baseline|followup_([1-9][0-9]*))$")
+
+LABELS_DA = {
+    "rct_means": "Forskel i gennemsnit (lodtrækning)",
+    "rct_proportions": "Forskel i andele (lodtrækning)",
+    "ancova": "Forskel i gennemsnit justeret for udgangsmåling",
+    "did": "Forskel-i-forskelle",
+    "twfe": "Forskel-i-forskelle med faste effekter (borger og tid)",
+    "staggered": "Forskudt opstart (to-trins forskel-i-forskelle)",
+    "psm": "Matchet sammenligningsgruppe (propensity score)",
+}
+
+
+# --------------------------------------------------------------------------------------------- input
+def validate_measurements(frame: pd.DataFrame) -> None:
+    """Check the measurements frame's schema. Raises ``EvaluationError`` naming the column."""
+    if not isinstance(frame, pd.DataFrame):
+        raise EvaluationError("frame", "Målingerne skal være en tabel.", "Measurements must be a DataFrame.")
+    for col in REQUIRED_COLUMNS:
+        if col not in frame.columns:
+            raise EvaluationError(
+                col, f"Kolonnen '{col}' mangler i målingerne.", f"The column '{col}' is missing."
+            )
+    if frame.empty:
+        raise EvaluationError("frame", "Der er ingen målinger.", "There are no measurements.")
+    bad_arm = ~frame["arm"].isin(ARMS)
+    if bad_arm.any():
+        raise EvaluationError(
+            "arm",
+            "Gruppen skal være 'intervention', 'comparison' eller 'waitlist' "
+            f"(fandt {frame.loc[bad_arm, 'arm'].iloc[0]!r}).",
+            f"arm must be one of {ARMS}.",
+        )
+    occ = frame["occasion"].astype(str)
+    bad_occ = ~occ.str.match(_OCCASION)
+    if bad_occ.any():
+        raise EvaluationError(
+            "occasion",
+            f"Måletidspunktet skal være 'baseline' eller 'followup_<n>' (fandt {occ[bad_occ].iloc[0]!r}).",
+            "occasion must be 'baseline' or 'followup_<n>'.",
+        )
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    if values.isna().any():
+        raise EvaluationError(
+            "value", "Værdien skal være et tal i alle rækker.", "value must be numeric in every row."
+        )
+
+
+def occasion_number(occasion: pd.Series) -> pd.Series:
+    """0 for 'baseline', n for 'followup_<n>'."""
+    return occasion.astype(str).str.extract(_OCCASION)[1].fillna("0").astype(int)
+
+
+def _select(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
+    validate_measurements(frame)
+    sub = frame.loc[frame["instrument"] == instrument].copy()
+    if sub.empty:
+        raise EvaluationError(
+            "instrument",
+            f"Der er ingen målinger på redskabet '{instrument}'.",
+            f"No measurements on instrument '{instrument}'.",
+        )
+    sub["value"] = sub["value"].astype(float)
+    sub["treat"] = (sub["arm"] == "intervention").astype(int)
+    sub["occasion_no"] = occasion_number(sub["occasion"])
+    dup = sub.duplicated(["pseudonym", "occasion"])
+    if dup.any():
+        raise EvaluationError(
+            "occasion",
+            f"{int(dup.sum())} borgere har mere end én måling på samme tidspunkt og redskab.",
+            f"{int(dup.sum())} duplicate measurements for the same citizen, occasion and instrument.",
+        )
+    return sub
+
+
+def _wide(sub: pd.DataFrame, followup: str, covariates: Sequence[str], need_baseline: bool) -> pd.DataFrame:
+    """One row per citizen: treat, y (the follow-up), baseline, covariates; drops incomplete rows."""
+    for c in covariates:
+        if c not in sub.columns:
+            raise EvaluationError(c, f"Baggrundsvariablen '{c}' mangler.", f"Covariate '{c}' is missing.")
+    fu = sub.loc[sub["occasion"] == followup, ["pseudonym", "treat", "municipality", "value", *covariates]]
+    if fu.empty:
+        raise EvaluationError(
+            "occasion",
+            f"Der er ingen målinger ved opfølgningen '{followup}'.",
+            f"No measurements at '{followup}'.",
+        )
+    wide = fu.rename(columns={"value": "y"})
+    if need_baseline:
+        base = sub.loc[sub["occasion"] == "baseline", ["pseudonym", "value"]].rename(
+            columns={"value": "baseline"}
+        )
+        wide = wide.merge(base, on="pseudonym", how="inner")
+    wide = wide.dropna()
+    _check_groups(int(wide["treat"].sum()), int((1 - wide["treat"]).sum()))
+    return wide
+
+
+def _check_groups(n1: int, n0: int, minimum: int = 2) -> None:
+    if n1 < minimum or n0 < minimum:
+        raise EvaluationError(
+            "arm",
+            f"Der skal være mindst {minimum} borgere i både indsats- og sammenligningsgruppen "
+            f"(fandt {n1} og {n0}).",
+            f"Need at least {minimum} citizens in both arms (found {n1} and {n0}).",
+        )
+
+
+def _pooled_sd(values: np.ndarray, treat: np.ndarray) -> float:
+    a, b = values[treat == 1], values[treat == 0]
+    n1, n0 = len(a), len(b)
+    if n1 + n0 <= 2:
+        return float("nan")
+    var = ((n1 - 1) * np.var(a, ddof=1) + (n0 - 1) * np.var(b, ddof=1)) / (n1 + n0 - 2)
+    return float(math.sqrt(var))
+
+
+def _make(
+    method: str,
+    measure: str,
+    estimate: float,
+    se: float,
+    ci: tuple[float, float],
+    p: float,
+    n1: int,
+    n0: int,
+    higher_is_better: bool,
+    sd_pooled: float | None = None,
+    details: dict[str, Any] | None = None,
+    yi: float | None = None,
+    vi: float | None = None,
+) -> EffectEstimate:
+    return EffectEstimate(
+        method=method,
+        measure=measure,
+        estimate=float(estimate),
+        se=float(se),
+        ci_low=float(ci[0]),
+        ci_high=float(ci[1]),
+        p_value=float(p),
+        n_intervention=int(n1),
+        n_comparison=int(n0),
+        yi=float(estimate if yi is None else yi),
+        vi=float(se * se if vi is None else vi),
+        label_da=LABELS_DA[method],
+        higher_is_better=higher_is_better,
+        sd_pooled=None if sd_pooled is None or not math.isfinite(sd_pooled) else float(sd_pooled),
+        details=tuple((details or {}).items()),
+    )
+
+
+def _coef(res: Any, name: str, alpha: float) -> tuple[float, float, tuple[float, float], float]:
+    ci = res.conf_int(alpha=alpha)
+    return (
+        float(res.params[name]),
+        float(res.bse[name]),
+        (float(ci.loc[name].iloc[0]), float(ci.loc[name].iloc[1])),
+        float(res.pvalues[name]),
+    )
+
+
+# ----------------------------------------------------------------------------------------- designs
+def rct_means(
+    frame: pd.DataFrame,
+    instrument: str,
+    *,
+    followup: str = "followup_1",
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+) -> EffectEstimate:
+    """Difference in follow-up means, Welch's t interval (statsmodels ``CompareMeans``)."""
+    wide = _wide(_select(frame, instrument), followup, (), need_baseline=False)
+    y, t = wide["y"].to_numpy(), wide["treat"].to_numpy()
+    cm = CompareMeans(DescrStatsW(y[t == 1]), DescrStatsW(y[t == 0]))
+    low, high = cm.tconfint_diff(alpha=alpha, usevar="unequal")
+    _, p, df = cm.ttest_ind(usevar="unequal")
+    diff = float(y[t == 1].mean() - y[t == 0].mean())
+    return _make(
+        "rct_means",
+        "MD",
+        diff,
+        cm.std_meandiff_separatevar,
+        (low, high),
+        p,
+        (t == 1).sum(),
+        (t == 0).sum(),
+        higher_is_better,
+        _pooled_sd(y, t),
+        {
+            "df": float(df),
+            "mean_intervention": float(y[t == 1].mean()),
+            "mean_comparison": float(y[t == 0].mean()),
+        },
+    )
+
+
+def rct_proportions(
+    frame: pd.DataFrame,
+    instrument: str,
+    *,
+    followup: str = "followup_1",
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+    measure: str = "RD",
+) -> EffectEstimate:
+    """Difference in proportions (Wald) or odds ratio (log scale, Woolf) of a 0/1 outcome."""
+    wide = _wide(_select(frame, instrument), followup, (), need_baseline=False)
+    y, t = wide["y"].to_numpy(), wide["treat"].to_numpy()
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise EvaluationError(
+            "value",
+            "En andel kræver, at værdien er 0 eller 1 i alle rækker.",
+            "A proportion needs value 0 or 1 in every row.",
+        )
+    c1, n1 = int(y[t == 1].sum()), int((t == 1).sum())
+    c0, n0 = int(y[t == 0].sum()), int((t == 0).sum())
+    p1, p0 = c1 / n1, c0 / n0
+    details = {"p_intervention": p1, "p_comparison": p0, "events_intervention": c1, "events_comparison": c0}
+    if measure == "RD":
+        se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
+        low, high = confint_proportions_2indep(c1, n1, c0, n0, method="wald", compare="diff", alpha=alpha)
+        p = test_proportions_2indep(c1, n1, c0, n0, method="wald", compare="diff").pvalue
+        return _make(
+            "rct_proportions", "RD", p1 - p0, se, (low, high), p, n1, n0, higher_is_better, None, details
+        )
+    if measure == "OR":
+        table = Table2x2(np.array([[c1, n1 - c1], [c0, n0 - c0]], dtype=float), shift_zeros=True)
+        log_or, se = float(table.log_oddsratio), float(table.log_oddsratio_se)
+        low, high = table.oddsratio_confint(alpha=alpha)
+        return _make(
+            "rct_proportions",
+            "OR",
+            math.exp(log_or),
+            se,
+            (low, high),
+            float(table.log_oddsratio_pvalue()),
+            n1,
+            n0,
+            higher_is_better,
+            None,
+            details,
+            yi=log_or,
+            vi=se * se,
+        )
+    raise EvaluationError("measure", "Effektmålet skal være RD eller OR.", "measure must be 'RD' or 'OR'.")
+
+
+def ancova(
+    frame: pd.DataFrame,
+    instrument: str,
+    *,
+    followup: str = "followup_1",
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+) -> EffectEstimate:
+    """OLS of the follow-up on arm + baseline (+ covariates), HC2 robust standard errors."""
+    wide = _wide(_select(frame, instrument), followup, covariates, need_baseline=True)
+    X = sm.add_constant(wide[["treat", "baseline", *covariates]].astype(float))
+    res = sm.OLS(wide["y"].astype(float), X).fit(cov_type="HC2", use_t=True)
+    est, se, ci, p = _coef(res, "treat", alpha)
+    t = wide["treat"].to_numpy()
+    return _make(
+        "ancova",
+        "MD",
+        est,
+        se,
+        ci,
+        p,
+        (t == 1).sum(),
+        (t == 0).sum(),
+        higher_is_better,
+        _pooled_sd(wide["y"].to_numpy(), t),
+        {"baseline_coef": float(res.params["baseline"])},
+    )
+
+
+def _two_period(sub: pd.DataFrame, followup: str) -> pd.DataFrame:
+    two = sub.loc[sub["occasion"].isin(["baseline", followup])].copy()
+    if not (two["occasion"] == followup).any() or not (two["occasion"] == "baseline").any():
+        raise EvaluationError(
+            "occasion",
+            f"Forskel-i-forskelle kræver målinger ved 'baseline' og '{followup}'.",
+            f"Difference-in-differences needs measurements at 'baseline' and '{followup}'.",
+        )
+    two["post"] = (two["occasion"] == followup).astype(int)
+    two["treat_post"] = two["treat"] * two["post"]
+    return two
+
+
+def did(
+    frame: pd.DataFrame,
+    instrument: str,
+    *,
+    followup: str = "followup_1",
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+    cluster: str = "pseudonym",
+) -> EffectEstimate:
+    """2×2 difference-in-differences: OLS ``y ~ treat + post + treat:post``, cluster-robust by citizen.
+
+    The point estimate equals (ȳ₁,post − ȳ₁,pre) − (ȳ₀,post − ȳ₀,pre). Citizens seen only once still
+    contribute to their cell mean (repeated cross-section); clustering keeps the SE honest for those
+    seen twice. statsmodels' cluster correction G/(G−1)·(N−1)/(N−K) and t(G−1) match fixest's CRV1.
+    """
+    two = _two_period(_select(frame, instrument), followup)
+    X = sm.add_constant(two[["treat", "post", "treat_post"]].astype(float))
+    groups = pd.factorize(two[cluster])[0]
+    res = sm.OLS(two["value"], X).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    est, se, ci, p = _coef(res, "treat_post", alpha)
+    people = two.drop_duplicates("pseudonym")
+    base = two.loc[two["post"] == 0]
+    return _make(
+        "did",
+        "MD",
+        est,
+        se,
+        ci,
+        p,
+        int(people["treat"].sum()),
+        int((1 - people["treat"]).sum()),
+        higher_is_better,
+        _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
+        {"clusters": int(groups.max() + 1), "cluster_by": cluster},
+    )
+
+
+def _panel(sub: pd.DataFrame, need_cohort: bool) -> pd.DataFrame:
+    """Citizen × period panel with the treatment indicator ``treated``."""
+    panel = sub.copy()
+    if "period" in panel.columns:
+        panel["time"] = pd.to_numeric(panel["period"], errors="coerce")
+        if panel["time"].isna().any():
+            raise EvaluationError("period", "Perioden skal være et helt tal.", "period must be an integer.")
+        panel["time"] = panel["time"].astype(int)
+    elif need_cohort:
+        raise EvaluationError(
+            "period",
+            "Forskudt opstart kræver kolonnerne 'period' og 'treated_from'.",
+            "Staggered adoption needs the columns 'period' and 'treated_from'.",
+        )
+    else:
+        panel["time"] = panel["occasion_no"]
+    if "treated_from" in panel.columns:
+        cohort = pd.to_numeric(panel["treated_from"], errors="coerce")
+        panel["cohort"] = cohort.fillna(0).astype(int)  # 0 = never treated (pyfixest convention)
+        panel["treated"] = ((cohort.notna()) & (panel["time"] >= cohort)).astype(int)
+    elif need_cohort:
+        raise EvaluationError(
+            "treated_from",
+            "Forskudt opstart kræver kolonnen 'treated_from' (første periode med indsatsen).",
+            "Staggered adoption needs 'treated_from' (first period with the intervention).",
+        )
+    else:
+        panel["treated"] = (panel["treat"] * (panel["occasion_no"] > 0)).astype(int)
+    if panel.duplicated(["pseudonym", "time"]).any():
+        raise EvaluationError(
+            "period",
+            "En borger har flere målinger i samme periode på samme redskab.",
+            "A citizen has more than one measurement in the same period on the same instrument.",
+        )
+    return panel
+
+
+def twfe(
+    frame: pd.DataFrame,
+    instrument: str,
+    *,
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+) -> EffectEstimate:
+    """Two-way fixed effects (citizen + period) with linearmodels ``PanelOLS``, clustered by citizen.
+
+    The SE is CRV1 with the factor G/(G−1) and no count of the nested citizen effects.
+    Unbiased when the effect is the same for every adoption cohort and period; with staggered adoption
+    and effects that change over time use ``staggered`` instead (the TWFE weights can turn negative).
+    """
+    from linearmodels.panel import PanelOLS
+
+    panel = _panel(_select(frame, instrument), need_cohort=False)
+    if panel["treated"].nunique() < 2:
+        raise EvaluationError(
+            "arm",
+            "Der er ingen variation i, hvem der har fået indsatsen.",
+            "No variation in treatment.",
+        )
+    data = panel.set_index(["pseudonym", "time"]).sort_index()
+    model = PanelOLS(data["value"], data[["treated"]], entity_effects=True, time_effects=True)
+    # Citizen effects are nested in the citizen clusters, so they are not counted in the degrees of
+    # freedom (Cameron & Miller 2015): counting them inflates the SE by sqrt(T/(T-1)) in short panels.
+    # The small-sample factor is G/(G-1), the same as fixest's CRV1 with ssc(k_adj=False).
+    res = model.fit(
+        cov_type="clustered",
+        cluster_entity=True,
+        auto_df=False,
+        count_effects=False,
+        debiased=True,
+        group_debias=True,
+    )
+    ci = res.conf_int(level=1 - alpha).loc["treated"]
+    people = panel.groupby("pseudonym")["treated"].max()
+    base = panel.loc[panel["treated"] == 0]
+    return _make(
+        "twfe",
+        "MD",
+        float(res.params["treated"]),
+        float(res.std_errors["treated"]),
+        (float(ci.iloc[0]), float(ci.iloc[1])),
+        float(res.pvalues["treated"]),
+        int(people.sum()),
+        int((people == 0).sum()),
+        higher_is_better,
+        _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
+        {"entities": int(res.entity_info["total"]), "periods": int(panel["time"].nunique())},
+    )
+
+
+def staggered(
+    frame: pd.DataFrame,
+    instrument: str,
+    *,
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+    cluster: str = "pseudonym",
+) -> EffectEstimate:
+    """Staggered adoption: Gardner's two-stage DiD (pyfixest ``did2s``), overall ATT.
+
+    Stage 1 fits citizen and period effects on the not-yet- and never-treated observations only; stage 2
+    regresses the residualised outcome on the treatment indicator. Robust to effects that differ by
+    adoption wave and over time (unlike plain TWFE); the SE accounts for the first stage.
+    """
+    import pyfixest as pf
+
+    panel = _panel(_select(frame, instrument), need_cohort=True)
+    if panel["treated"].nunique() < 2 or (panel["treated"] == 0).sum() < 2:
+        raise EvaluationError(
+            "treated_from",
+            "Forskudt opstart kræver både behandlede og (endnu) ikke-behandlede målinger.",
+            "Staggered adoption needs both treated and not-yet-treated observations.",
+        )
+    data = panel[["time", "value", "treated", "cohort"]].copy()
+    data["unit"] = pd.factorize(panel["pseudonym"])[0]
+    data["cl"] = pd.factorize(panel[cluster])[0]
+    fit = pf.did2s(
+        data,
+        yname="value",
+        first_stage="~ 0 | unit + time",
+        second_stage="~ treated",
+        treatment="treated",
+        cluster="cl",
+    )
+    tidy = fit.tidy(alpha=alpha)
+    row = tidy.loc["treated"]
+    people = panel.groupby("pseudonym")["cohort"].max()
+    ci_cols = [c for c in tidy.columns if "%" in str(c)]
+    base = panel.loc[panel["treated"] == 0]
+    per_cohort = panel.loc[panel["treated"] == 1].groupby("cohort")["pseudonym"].nunique()
+    return _make(
+        "staggered",
+        "MD",
+        float(row["Estimate"]),
+        float(row["Std. Error"]),
+        (float(row[ci_cols[0]]), float(row[ci_cols[1]])),
+        float(row["Pr(>|t|)"]),
+        int((people > 0).sum()),
+        int((people == 0).sum()),
+        higher_is_better,
+        _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
+        {
+            "cluster_by": cluster,
+            "cohorts": tuple(int(c) for c in per_cohort.index),
+            "citizens_per_cohort": tuple(int(v) for v in per_cohort.to_numpy()),
+        },
+    )
+
+
+def propensity_match(
+    people: pd.DataFrame,
+    covariates: Sequence[str],
+    *,
+    treat_col: str = "treat",
+    caliper: float = 0.2,
+) -> pd.DataFrame:
+    """1:1 nearest-neighbour matching without replacement on the logit of a Logit propensity score.
+
+    Greedy, hardest-to-match first (highest score), caliper ``caliper`` × SD of the logit (Austin 2011).
+    Returns the matched rows of ``people`` with ``pair`` (int) and ``pscore`` columns added.
+    """
+    X = sm.add_constant(people[list(covariates)].astype(float), has_constant="add")
+    t = people[treat_col].to_numpy().astype(int)
+    try:
+        model = sm.Logit(t, X).fit(disp=0)
+    except np.linalg.LinAlgError as exc:  # perfectly collinear covariates
+        raise EvaluationError(
+            "covariates",
+            "Baggrundsvariablerne kan ikke bruges til en propensity score (de er lineært afhængige).",
+            f"The covariates cannot form a propensity model: {exc}.",
+        ) from None
+    ps = np.clip(np.asarray(model.predict(X)), 1e-9, 1 - 1e-9)
+    logit = np.log(ps / (1 - ps))
+    width = caliper * float(np.std(logit, ddof=1))
+    treated = np.flatnonzero(t == 1)
+    controls = np.flatnonzero(t == 0)
+    order_c = controls[np.argsort(logit[controls], kind="stable")]
+    c_scores = logit[order_c]
+    used = np.zeros(len(order_c), dtype=bool)
+    pairs: list[tuple[int, int]] = []
+    for i in treated[np.argsort(-logit[treated], kind="stable")]:
+        pos = int(np.searchsorted(c_scores, logit[i]))
+        best, best_dist = -1, width
+        left, right = pos - 1, pos
+        while left >= 0 and used[left]:
+            left -= 1
+        while right < len(order_c) and used[right]:
+            right += 1
+        for j in (left, right):
+            if 0 <= j < len(order_c):
+                dist = abs(c_scores[j] - logit[i])
+                if dist <= best_dist:
+                    best, best_dist = j, dist
+        if best >= 0:
+            used[best] = True
+            pairs.append((int(i), int(order_c[best])))
+    if not pairs:
+        return people.iloc[0:0].assign(pair=pd.Series(dtype=int), pscore=pd.Series(dtype=float))
+    idx = np.array(pairs)
+    rows = np.concatenate([idx[:, 0], idx[:, 1]])
+    pair_ids = np.concatenate([np.arange(len(pairs)), np.arange(len(pairs))])
+    matched = people.iloc[rows].copy()
+    matched["pair"] = pair_ids
+    matched["pscore"] = ps[rows]
+    return matched
+
+
+def standardised_differences(
+    frame: pd.DataFrame, covariates: Sequence[str], treat_col: str = "treat"
+) -> dict[str, float]:
+    """Balance: (mean₁ − mean₀) / sqrt((s₁² + s₀²)/2) per covariate."""
+    out: dict[str, float] = {}
+    t = frame[treat_col] == 1
+    for c in covariates:
+        a, b = frame.loc[t, c].astype(float), frame.loc[~t, c].astype(float)
+        denom = math.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2.0)
+        out[c] = float((a.mean() - b.mean()) / denom) if denom > 0 else 0.0
+    return out
+
+
+def psm(
+    frame: pd.DataFrame,
+    instrument: str,
+    *,
+    followup: str = "followup_1",
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+    caliper: float = 0.2,
+) -> EffectEstimate:
+    """Effect on the treated in a propensity-matched comparison group (non-randomised designs).
+
+    The score uses the baseline measurement and ``covariates``. After matching, OLS of the follow-up on
+    arm + the matching covariates in the matched sample (regression adjustment removes what imbalance
+    the matching leaves: Ho, Imai, King & Stuart 2007), SEs clustered by matched pair (Austin 2011;
+    the MatchIt guidance for matching without replacement).
+    """
+    wide = _wide(_select(frame, instrument), followup, covariates, need_baseline=True)
+    cov = ["baseline", *covariates]
+    matched = propensity_match(wide, cov, caliper=caliper)
+    n_pairs = len(matched) // 2
+    if n_pairs < 2:
+        raise EvaluationError(
+            "covariates",
+            "For få borgere kunne matches til en sammenligningsgruppe.",
+            "Too few citizens could be matched.",
+        )
+    X = sm.add_constant(matched[["treat", *cov]].astype(float))
+    res = sm.OLS(matched["y"].astype(float), X).fit(
+        cov_type="cluster", cov_kwds={"groups": matched["pair"].to_numpy()}, use_t=True
+    )
+    est, se, ci, p = _coef(res, "treat", alpha)
+    return _make(
+        "psm",
+        "MD",
+        est,
+        se,
+        ci,
+        p,
+        n_pairs,
+        n_pairs,
+        higher_is_better,
+        _pooled_sd(matched["y"].to_numpy(), matched["treat"].to_numpy()),
+        {
+            "pairs": n_pairs,
+            "unmatched_intervention": int(wide["treat"].sum()) - n_pairs,
+            "balance_before": tuple(standardised_differences(wide, cov).items()),
+            "balance_after": tuple(standardised_differences(matched, cov).items()),
+        },
+    )
+
+
+def estimate_effect(
+    frame: pd.DataFrame,
+    design: str,
+    instrument: str,
+    *,
+    followup: str = "followup_1",
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+    **options: Any,
+) -> EffectEstimate:
+    """Estimate the effect on ``instrument`` with ``design`` (one of ``DESIGNS``)."""
+    if not 0.0 < alpha < 1.0:
+        raise EvaluationError(
+            "alpha", "Signifikansniveauet skal ligge mellem 0 og 1.", "alpha must be in (0, 1)."
+        )
+    common: dict[str, Any] = {"alpha": alpha, "higher_is_better": higher_is_better, **options}
+    if design == "rct_means":
+        return rct_means(frame, instrument, followup=followup, **common)
+    if design == "rct_proportions":
+        return rct_proportions(frame, instrument, followup=followup, **common)
+    if design == "ancova":
+        return ancova(frame, instrument, followup=followup, covariates=covariates, **common)
+    if design == "did":
+        return did(frame, instrument, followup=followup, **common)
+    if design == "twfe":
+        return twfe(frame, instrument, **common)
+    if design == "staggered":
+        return staggered(frame, instrument, **common)
+    if design == "psm":
+        return psm(frame, instrument, followup=followup, covariates=covariates, **common)
+    raise EvaluationError(
+        "design",
+        f"Ukendt evalueringsdesign '{design}'. Vælg et af: {', '.join(DESIGNS)}.",
+        f"Unknown design '{design}'; choose one of {DESIGNS}.",
+    )
+
+
+def normal_ci(estimate: float, se: float, alpha: float = 0.05) -> tuple[float, float]:
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    return estimate - z * se, estimate + z * se

@@ -1,0 +1,186 @@
+"""Register follow-up: yearly register outcomes of the enrolled against a comparison population.
+
+All the heavy work is one set-based DuckDB query (a hash join on the pseudonym and a GROUP BY), so the
+same SQL runs on a bigger engine (MotherDuck, or any SQL warehouse with ``range``) when the data grows.
+Only a few hundred aggregate rows come back to Python.
+
+A missing register row means 0 (no employment, no contact, ...): registers list events. A citizen counts
+in year k after enrolment only if the register covers ``index_year + k`` (right-censoring by calendar).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+from scipy import stats
+
+from .errors import EvaluationError
+from .privacy import SMALL_CELL_THRESHOLD
+from .results import RegisterFollowup, RegisterYearRow, SomConsequence
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+FOLLOWUP_SQL = """
+WITH cohort AS (
+    SELECT pseudonym, CAST(index_year AS INTEGER) AS index_year, 1 AS enrolled FROM {enrolled}
+    UNION ALL
+    SELECT pseudonym, CAST(index_year AS INTEGER) AS index_year, 0 AS enrolled FROM {comparison}
+),
+bounds AS (SELECT max(year) AS last_year FROM {register}),
+outcomes AS (SELECT DISTINCT outcome FROM {register}),
+k AS (SELECT CAST(range AS INTEGER) AS year_after FROM range(1, {years} + 1)),
+denominators AS (
+    SELECT c.enrolled, k.year_after, count(*) AS n
+    FROM cohort c CROSS JOIN k CROSS JOIN bounds b
+    WHERE c.index_year + k.year_after <= b.last_year
+    GROUP BY c.enrolled, k.year_after
+),
+sums AS (
+    SELECT c.enrolled, r.outcome, CAST(r.year - c.index_year AS INTEGER) AS year_after,
+           sum(r.value) AS s, sum(r.value * r.value) AS ss
+    FROM {register} r
+    JOIN cohort c ON r.pseudonym = c.pseudonym
+    WHERE r.year > c.index_year AND r.year <= c.index_year + {years}
+    GROUP BY c.enrolled, r.outcome, r.year - c.index_year
+)
+SELECT o.outcome, d.year_after, d.enrolled, d.n,
+       coalesce(s.s, 0) AS s, coalesce(s.ss, 0) AS ss
+FROM denominators d
+CROSS JOIN outcomes o
+LEFT JOIN sums s ON s.enrolled = d.enrolled AND s.year_after = d.year_after AND s.outcome = o.outcome
+ORDER BY o.outcome, d.year_after, d.enrolled
+"""
+
+
+def _ident(name: str, field: str) -> str:
+    if not isinstance(name, str) or not _IDENT.match(name):
+        raise EvaluationError(
+            field, f"'{name}' er ikke et gyldigt tabelnavn.", f"'{name}' is not a valid table name."
+        )
+    return name
+
+
+def followup_sql(enrolled_table: str, register_table: str, comparison_table: str, years: int) -> str:
+    """The query ``register_followup`` runs (exposed so it can be reviewed or run elsewhere)."""
+    if not isinstance(years, int) or not 1 <= years <= 30:
+        raise EvaluationError(
+            "years", "Antal år skal være mellem 1 og 30.", "years must be between 1 and 30."
+        )
+    return FOLLOWUP_SQL.format(
+        enrolled=_ident(enrolled_table, "enrolled_table"),
+        register=_ident(register_table, "register_table"),
+        comparison=_ident(comparison_table, "comparison_table"),
+        years=years,
+    )
+
+
+def register_followup(
+    con: duckdb.DuckDBPyConnection,
+    enrolled_table: str,
+    register_table: str,
+    comparison_table: str,
+    years: int = 10,
+    *,
+    alpha: float = 0.05,
+    min_n: int = SMALL_CELL_THRESHOLD,
+) -> RegisterFollowup:
+    """Per outcome and year after enrolment: means in both groups, their difference and its SE.
+
+    Tables: ``enrolled_table``/``comparison_table`` (``pseudonym, index_year``) and ``register_table``
+    (``pseudonym, year, outcome, value``; at most one row per pseudonym, year and outcome).
+    """
+    sql = followup_sql(enrolled_table, register_table, comparison_table, years)
+    try:
+        agg = con.execute(sql).df()
+        bounds = con.execute(
+            f"SELECT (SELECT min(index_year) FROM {enrolled_table}), (SELECT max(year) FROM {register_table})"
+        ).fetchone()
+    except duckdb.Error as exc:
+        raise EvaluationError(
+            "register_table",
+            "Registertabellerne mangler eller har ikke de forventede kolonner "
+            "(pseudonym, index_year / pseudonym, year, outcome, value).",
+            f"Register tables missing or malformed: {exc}",
+        ) from None
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    rows: list[RegisterYearRow] = []
+    for (outcome, year_after), grp in agg.groupby(["outcome", "year_after"], sort=True):
+        groups = {int(r.enrolled): r for r in grp.itertuples(index=False)}
+        e, c = groups.get(1), groups.get(0)
+        n1 = int(e.n) if e is not None else 0
+        n0 = int(c.n) if c is not None else 0
+        if e is None or c is None or n1 < min_n or n0 < min_n:
+            rows.append(
+                RegisterYearRow(
+                    str(outcome), int(year_after), n1, n0, None, None, None, None, None, None, True
+                )
+            )
+            continue
+        m1, v1 = _mean_var(float(e.s), float(e.ss), n1)
+        m0, v0 = _mean_var(float(c.s), float(c.ss), n0)
+        diff = m1 - m0
+        se = math.sqrt(v1 / n1 + v0 / n0)
+        rows.append(
+            RegisterYearRow(
+                outcome=str(outcome),
+                year_after=int(year_after),
+                n_enrolled=n1,
+                n_comparison=n0,
+                mean_enrolled=m1,
+                mean_comparison=m0,
+                difference=diff,
+                se=se,
+                ci_low=diff - z * se,
+                ci_high=diff + z * se,
+                suppressed=False,
+            )
+        )
+    first, last = bounds if bounds else (None, None)
+    return RegisterFollowup(
+        rows=tuple(rows),
+        years=years,
+        first_index_year=int(first) if first is not None else None,
+        last_register_year=int(last) if last is not None else None,
+    )
+
+
+def _mean_var(s: float, ss: float, n: int) -> tuple[float, float]:
+    mean = s / n
+    var = max(ss - n * mean * mean, 0.0) / (n - 1) if n > 1 else 0.0
+    return mean, var
+
+
+def register_followup_frames(
+    enrolled: pd.DataFrame, comparison: pd.DataFrame, register: pd.DataFrame, years: int = 10
+) -> RegisterFollowup:
+    """Convenience for small data already in pandas: runs the same query in an in-memory DuckDB."""
+    con = duckdb.connect()
+    try:
+        con.register("enrolled_v", enrolled)
+        con.register("comparison_v", comparison)
+        con.register("register_v", register)
+        return register_followup(con, "enrolled_v", "register_v", "comparison_v", years)
+    finally:
+        con.close()
+
+
+def to_som_consequences(
+    result: RegisterFollowup, outcomes: Iterable[str] | None = None
+) -> list[SomConsequence]:
+    """The per-citizen yearly differences in service use as SØM consequences (suppressed rows left out).
+
+    The sign is enrolled minus comparison: a negative difference in hospital contacts is a saving.
+    """
+    wanted = set(outcomes) if outcomes is not None else None
+    return [
+        SomConsequence(outcome=r.outcome, year_after=r.year_after, difference=r.difference, se=r.se)
+        for r in result.rows
+        if not r.suppressed
+        and r.difference is not None
+        and r.se is not None
+        and (wanted is None or r.outcome in wanted)
+    ]

@@ -1,0 +1,211 @@
+"""Estimators against hand calculations and independent implementations on the same data."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from susi.engines.evaluation import synthetic
+from susi.engines.evaluation.errors import EvaluationError
+from susi.engines.evaluation.estimators import estimate_effect, propensity_match
+from susi.engines.evaluation.survival import cox, kaplan_meier
+
+REF = Path(__file__).parent / "reference"
+
+
+def _frame(values_t, values_c, occasion="followup_1", instrument="x"):
+    rows = []
+    for arm, vals in (("intervention", values_t), ("comparison", values_c)):
+        for i, v in enumerate(vals):
+            rows.append(
+                {
+                    "pseudonym": f"{arm[0]}{i}",
+                    "municipality": "101",
+                    "arm": arm,
+                    "occasion": occasion,
+                    "instrument": instrument,
+                    "value": v,
+                    "enrolled_on": "2025-01-01",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_rct_means_is_welch_by_hand():
+    t = [12.0, 15.0, 11.0, 14.0, 18.0]
+    c = [10.0, 9.0, 13.0, 8.0]
+    r = estimate_effect(_frame(t, c), "rct_means", "x")
+    v1, v0 = np.var(t, ddof=1) / 5, np.var(c, ddof=1) / 4
+    se = math.sqrt(v1 + v0)
+    df = (v1 + v0) ** 2 / (v1**2 / 4 + v0**2 / 3)  # Welch–Satterthwaite
+    q = stats.t.ppf(0.975, df)
+    assert r.estimate == pytest.approx(14.0 - 10.0)
+    assert r.se == pytest.approx(se)
+    assert (r.ci_low, r.ci_high) == pytest.approx((4 - q * se, 4 + q * se))
+    assert r.p_value == pytest.approx(stats.ttest_ind(t, c, equal_var=False).pvalue)
+    assert (r.n_intervention, r.n_comparison) == (5, 4)
+    assert (r.yi, r.vi) == pytest.approx((4.0, se * se))
+
+
+def test_rct_proportions_by_hand():
+    t = [1] * 30 + [0] * 70
+    c = [1] * 20 + [0] * 80
+    r = estimate_effect(_frame(t, c), "rct_proportions", "x")
+    se = math.sqrt(0.3 * 0.7 / 100 + 0.2 * 0.8 / 100)
+    assert r.estimate == pytest.approx(0.1)
+    assert r.se == pytest.approx(se)
+    assert (r.ci_low, r.ci_high) == pytest.approx((0.1 - 1.959964 * se, 0.1 + 1.959964 * se), rel=1e-5)
+    o = estimate_effect(_frame(t, c), "rct_proportions", "x", measure="OR")
+    assert o.estimate == pytest.approx((30 * 80) / (70 * 20))
+    assert o.yi == pytest.approx(math.log(30 * 80 / (70 * 20)))
+    assert o.vi == pytest.approx(1 / 30 + 1 / 70 + 1 / 20 + 1 / 80)  # Woolf, metafor's OR vi
+
+
+def test_proportions_refuse_non_binary_values():
+    with pytest.raises(EvaluationError) as exc:
+        estimate_effect(_frame([0, 1, 2], [0, 1, 1]), "rct_proportions", "x")
+    assert exc.value.field == "value"
+
+
+def test_ancova_equals_pyfixest_hc2():
+    pf = pytest.importorskip("pyfixest")
+    data = synthetic.generate(150, seed=3)
+    r = estimate_effect(data.measurements, "ancova", synthetic.INSTRUMENT)
+    m = data.measurements.loc[data.measurements["instrument"] == synthetic.INSTRUMENT]
+    wide = m.pivot(index="pseudonym", columns="occasion", values="value").reset_index()
+    wide = wide.merge(m[["pseudonym", "arm"]].drop_duplicates(), on="pseudonym")
+    wide["treat"] = (wide["arm"] == "intervention").astype(int)
+    # statsmodels' HC2 carries no (N-1)/(N-K) factor: pyfixest without it gives the same number
+    fx = pf.feols("followup_1 ~ treat + baseline", data=wide, vcov="HC2", ssc=pf.ssc(k_adj=False))
+    fx = fx.tidy().loc["treat"]
+    assert r.estimate == pytest.approx(fx["Estimate"], rel=1e-10)
+    assert r.se == pytest.approx(fx["Std. Error"], rel=1e-8)
+
+
+def test_ancova_is_more_precise_than_the_raw_difference():
+    data = synthetic.generate(300, seed=4)
+    raw = estimate_effect(data.measurements, "rct_means", synthetic.INSTRUMENT)
+    adj = estimate_effect(data.measurements, "ancova", synthetic.INSTRUMENT)
+    assert adj.se < raw.se
+
+
+def test_propensity_match_by_hand():
+    people = pd.DataFrame(
+        {
+            "treat": [1, 1, 0, 0, 0, 0, 1, 0],
+            "x": [2.0, 1.0, 1.9, 1.1, -1.0, -2.0, 0.0, 0.1],
+        }
+    )
+    matched = propensity_match(people, ["x"], caliper=1.0)
+    pairs = {frozenset(g.index) for _, g in matched.groupby("pair")}
+    # the score is monotone in x, so each treated gets its nearest-x unused control
+    assert pairs == {frozenset({0, 2}), frozenset({1, 3}), frozenset({6, 7})}
+
+
+def test_psm_recovers_effect_under_selection_on_observables():
+    errs = []
+    for seed in range(8):
+        data = synthetic.generate(800, seed=seed, design="observational", true_effect=3.0)
+        r = estimate_effect(data.measurements, "psm", synthetic.INSTRUMENT, covariates=["risk_score", "age"])
+        errs.append(r.estimate - 3.0)
+        before, after = dict(r.detail("balance_before")), dict(r.detail("balance_after"))
+        assert all(abs(v) < 0.15 for v in after.values())
+        assert abs(after["risk_score"]) < abs(before["risk_score"]) / 3
+    assert abs(np.mean(errs)) < 0.5
+
+
+def test_naive_difference_is_biased_in_observational_data_but_did_is_not():
+    naive, did = [], []
+    for seed in range(8):
+        data = synthetic.generate(800, seed=seed, design="observational", true_effect=3.0)
+        naive.append(estimate_effect(data.measurements, "rct_means", synthetic.INSTRUMENT).estimate - 3)
+        did.append(estimate_effect(data.measurements, "did", synthetic.INSTRUMENT).estimate - 3)
+    assert np.mean(naive) > 1.0  # treated have higher risk scores -> higher levels
+    assert abs(np.mean(did)) < 0.4
+
+
+def test_kaplan_meier_aml_by_hand():
+    ref = json.loads((REF / "aml.json").read_text())
+    rows = [
+        {"pseudonym": f"m{i}", "arm": "intervention", "time": t, "event": e}
+        for i, (t, e) in enumerate(ref["maintained"])
+    ]
+    rows += [
+        {"pseudonym": f"n{i}", "arm": "comparison", "time": t, "event": e}
+        for i, (t, e) in enumerate(ref["nonmaintained"])
+    ]
+    frame = pd.DataFrame(rows)
+    curves = {c.arm: c for c in kaplan_meier(frame)}
+    km = dict(zip(curves["intervention"].times, curves["intervention"].survival, strict=True))
+    expected = {9: 10 / 11}
+    expected[13] = expected[9] * 9 / 10
+    expected[18] = expected[13] * 7 / 8
+    expected[23] = expected[18] * 6 / 7
+    expected[31] = expected[23] * 4 / 5
+    expected[34] = expected[31] * 3 / 4
+    expected[48] = expected[34] * 1 / 2
+    for t, s in expected.items():
+        assert km[t] == pytest.approx(s, rel=1e-12)
+    assert curves["intervention"].median == ref["km_maintained_hand"]["median"]
+    assert curves["intervention"].n == 11 and curves["intervention"].events == 7
+
+    hr = cox(frame.assign(arm=frame["arm"].map({"intervention": "comparison", "comparison": "intervention"})))
+    # R: coxph(Surv(time, status) ~ x, aml) -> coef 0.9155 (Nonmaintained), se 0.5119
+    assert hr.yi == pytest.approx(ref["cox_coef"], abs=5e-5)
+    assert math.sqrt(hr.vi) == pytest.approx(ref["cox_se"], abs=5e-5)
+    assert hr.measure == "HR" and hr.estimate == pytest.approx(math.exp(hr.yi))
+
+
+def test_cox_recovers_synthetic_hazard_ratio():
+    logs = []
+    for seed in range(5):
+        data = synthetic.generate(1000, seed=seed, log_hr=math.log(1.5))
+        logs.append(cox(data.survival, covariates=["risk_score"]).yi)
+    assert np.mean(logs) == pytest.approx(math.log(1.5), abs=0.08)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda f: f.drop(columns=["arm"]), "arm"),
+        (lambda f: f.assign(arm="treatment"), "arm"),
+        (lambda f: f.assign(occasion="after"), "occasion"),
+        (lambda f: f.assign(value="high"), "value"),
+        (lambda f: pd.concat([f, f.iloc[:1]]), "occasion"),
+    ],
+)
+def test_bad_frames_name_the_field(mutate, field):
+    data = synthetic.generate(40, seed=1)
+    with pytest.raises(EvaluationError) as exc:
+        estimate_effect(mutate(data.measurements), "rct_means", synthetic.INSTRUMENT)
+    assert exc.value.field == field
+    assert exc.value.message_da
+
+
+def test_unknown_design_and_instrument():
+    data = synthetic.generate(40, seed=1)
+    with pytest.raises(EvaluationError) as exc:
+        estimate_effect(data.measurements, "magic", synthetic.INSTRUMENT)
+    assert exc.value.field == "design"
+    with pytest.raises(EvaluationError) as exc:
+        estimate_effect(data.measurements, "rct_means", "nope")
+    assert exc.value.field == "instrument"
+
+
+def test_every_design_returns_an_evidence_effect_size_and_a_success_rate():
+    rct = synthetic.generate(300, seed=2)
+    waves = synthetic.generate(200, seed=2, design="waves", municipalities=list(synthetic.MUNICIPALITIES)[:6])
+    for design in ("rct_means", "ancova", "did", "twfe", "psm"):
+        r = estimate_effect(rct.measurements, design, synthetic.INSTRUMENT)
+        assert r.measure == "MD" and r.vi == pytest.approx(r.se**2)
+        assert r.to_smd().measure == "SMD"
+        s = r.to_success_rate(0.2)
+        assert 0 < s.mean < 0.8 and s.sd > 0
+    st = estimate_effect(waves.measurements, "staggered", synthetic.INSTRUMENT)
+    assert st.to_success_rate(0.2).mean > 0
+    p = estimate_effect(rct.measurements, "rct_proportions", synthetic.BINARY_INSTRUMENT)
+    assert p.to_success_rate(0.3).mean == pytest.approx(p.estimate)

@@ -1,0 +1,230 @@
+"""Fidelity, monitoring, small cells and the register follow-up."""
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from susi.engines.evaluation import synthetic
+from susi.engines.evaluation.errors import EvaluationError
+from susi.engines.evaluation.fidelity import fidelity_by_municipality
+from susi.engines.evaluation.monitoring import key_figures, monitor, monitoring_estimates
+from susi.engines.evaluation.privacy import is_reportable, suppress_small
+from susi.engines.evaluation.register import register_followup, register_followup_frames, to_som_consequences
+
+
+# ------------------------------------------------------------------------------------------ small cells
+def test_suppress_small_keeps_shape():
+    assert suppress_small({"a": 0, "b": 3, "c": 5, "d": 4}) == {"a": 0, "b": None, "c": 5, "d": None}
+    assert suppress_small([1, 5, 12]) == [None, 5, 12]
+    s = suppress_small(pd.Series([2, 7], index=["x", "y"]))
+    assert s.isna().tolist() == [True, False] and list(s.index) == ["x", "y"]
+    assert suppress_small({"a": 9}, threshold=10) == {"a": None}
+    assert not is_reportable(4) and is_reportable(5) and is_reportable(0)
+
+
+# --------------------------------------------------------------------------------------------- fidelity
+def test_fidelity_by_hand():
+    rows = []
+    for i in range(10):
+        rows += [
+            {"municipality": "101", "pseudonym": f"a{i}", "component": "samtaler", "delivered": 1},
+            {"municipality": "101", "pseudonym": f"a{i}", "component": "handleplan", "delivered": int(i < 6)},
+        ]
+    for i in range(3):
+        rows.append({"municipality": "461", "pseudonym": f"b{i}", "component": "samtaler", "delivered": 1})
+    out = {r.municipality: r for r in fidelity_by_municipality(pd.DataFrame(rows))}
+    assert out["101"].delivered_share == pytest.approx(16 / 20)
+    assert out["101"].components_below == ("handleplan",)  # 6/10 < 0.8
+    assert out["101"].adequate is False and out["101"].n_citizens == 10
+    assert out["461"].suppressed and out["461"].delivered_share is None
+
+
+def test_fidelity_from_synthetic_levels():
+    data = synthetic.generate(2000, seed=1, fidelity_levels=[0.95, 0.95, 0.6, 0.95])
+    out = {r.municipality: r for r in fidelity_by_municipality(data.fidelity)}
+    assert out["751"].adequate is False  # the third municipality delivers 60 %
+    assert out["461"].adequate is True
+    assert out["101"].delivered_share > 0.85
+
+
+def test_fidelity_rejects_bad_delivered():
+    with pytest.raises(EvaluationError) as exc:
+        fidelity_by_municipality(
+            pd.DataFrame([{"municipality": "1", "pseudonym": "a", "component": "c", "delivered": "ja"}])
+        )
+    assert exc.value.field == "delivered"
+
+
+# ------------------------------------------------------------------------------------------- monitoring
+def test_monitor_warns_on_clear_and_persistent_drift():
+    est = pd.DataFrame(
+        [
+            {"municipality": "101", "period": 1, "estimate": 3.1, "se": 0.5, "n": 40},
+            {"municipality": "101", "period": 2, "estimate": 2.9, "se": 0.5, "n": 40},
+            {"municipality": "461", "period": 1, "estimate": 0.2, "se": 0.3, "n": 60},  # clearly below 1.5
+            {"municipality": "751", "period": 1, "estimate": 1.2, "se": 0.8, "n": 30},  # below, uncertain
+            {"municipality": "751", "period": 2, "estimate": 1.0, "se": 0.8, "n": 30},  # below twice
+            {"municipality": "851", "period": 1, "estimate": -9.0, "se": 0.1, "n": 3},  # small cell
+        ]
+    )
+    rows = {(r.municipality, r.period): r for r in monitor(est, reference_effect=3.0)}
+    assert not rows[("101", 2)].drift_warning and rows[("101", 2)].reason_da == ""
+    assert rows[("461", 1)].drift_warning and "tydeligt under 50 %" in rows[("461", 1)].reason_da
+    assert not rows[("751", 1)].drift_warning
+    assert rows[("751", 2)].drift_warning and "to perioder i træk" in rows[("751", 2)].reason_da
+    assert rows[("851", 1)].suppressed and rows[("851", 1)].estimate is None
+    assert not rows[("851", 1)].drift_warning
+    assert rows[("101", 1)].ratio_to_reference == pytest.approx(3.1 / 3.0)
+
+
+def test_monitor_lower_is_better():
+    est = [{"municipality": "101", "period": 1, "estimate": -0.1, "se": 0.2, "n": 50}]
+    (row,) = monitor(est, reference_effect=-2.0, higher_is_better=False)
+    assert row.drift_warning  # a reduction of 0.1 against an expected 2.0
+
+
+def test_monitoring_estimates_from_measurements_find_the_drifting_municipality():
+    data = synthetic.generate(3000, seed=2, true_effect=3.0, municipalities=("101", "461", "751"))
+    m = data.measurements.copy()
+    # municipality 751 delivers a watered-down intervention: its intervention citizens lose the effect
+    hit = (m["municipality"] == "751") & (m["arm"] == "intervention") & (m["occasion"] != "baseline")
+    m.loc[hit & (m["instrument"] == synthetic.INSTRUMENT), "value"] -= 3.0
+    est = monitoring_estimates(m, synthetic.INSTRUMENT)
+    rows = {r.municipality: r for r in monitor(est, reference_effect=3.0)}
+    assert rows["751"].drift_warning
+    assert not rows["101"].drift_warning and not rows["461"].drift_warning
+    assert rows["101"].estimate == pytest.approx(3.0, abs=1.0)
+
+
+def test_key_figures_suppress_small_municipalities():
+    data = synthetic.generate(200, seed=3, municipalities=("101", "461"))
+    m = data.measurements
+    tiny = m.loc[m["pseudonym"].isin(m.loc[m["municipality"] == "461", "pseudonym"].unique()[:3])]
+    frame = pd.concat([m.loc[m["municipality"] == "101"], tiny.assign(municipality="999")])
+    figs = {k.municipality: k for k in key_figures(frame, synthetic.INSTRUMENT)}
+    assert figs["999"].suppressed and figs["999"].n_enrolled is None
+    assert figs["101"].followup_rate == 1.0 and figs["101"].mean_change > 0
+
+
+# -------------------------------------------------------------------------------------------- register
+def _register_fixture():
+    enrolled = pd.DataFrame(
+        {"pseudonym": ["e1", "e2", "e3", "e4", "e5", "e6"], "index_year": [2020] * 5 + [2022]}
+    )
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(6)], "index_year": [2020] * 6})
+    register = pd.DataFrame(
+        [
+            # employment in 2021 (year 1 after 2020): e1, e2, e3 employed; c0 employed
+            *(
+                {"pseudonym": p, "year": 2021, "outcome": "employment", "value": 1.0}
+                for p in ("e1", "e2", "e3", "c0")
+            ),
+            # hospital contacts in 2021: e1 has 2, c0 has 1, c1 has 3
+            {"pseudonym": "e1", "year": 2021, "outcome": "hospital_contacts", "value": 2.0},
+            {"pseudonym": "c0", "year": 2021, "outcome": "hospital_contacts", "value": 1.0},
+            {"pseudonym": "c1", "year": 2021, "outcome": "hospital_contacts", "value": 3.0},
+            # e6 enrolled 2022: its 2021 row is before enrolment and must not count
+            {"pseudonym": "e6", "year": 2021, "outcome": "employment", "value": 1.0},
+            # 2020 is the index year itself: not follow-up
+            {"pseudonym": "e1", "year": 2020, "outcome": "employment", "value": 1.0},
+            # someone outside both groups
+            {"pseudonym": "x9", "year": 2021, "outcome": "employment", "value": 1.0},
+            {"pseudonym": "c5", "year": 2023, "outcome": "employment", "value": 1.0},
+        ]
+    )
+    return enrolled, comparison, register
+
+
+def test_register_followup_by_hand():
+    enrolled, comparison, register = _register_fixture()
+    res = register_followup_frames(enrolled, comparison, register, years=3)
+    assert res.last_register_year == 2023 and res.first_index_year == 2020
+    emp1 = res.row("employment", 1)
+    # year 1: e1..e5 observable (2021 <= 2023) and e6 (2023 <= 2023): n = 6; 3 employed
+    assert emp1.n_enrolled == 6 and emp1.n_comparison == 6
+    assert emp1.mean_enrolled == pytest.approx(3 / 6) and emp1.mean_comparison == pytest.approx(1 / 6)
+    v1 = np.var([1, 1, 1, 0, 0, 0], ddof=1) / 6
+    v0 = np.var([1, 0, 0, 0, 0, 0], ddof=1) / 6
+    assert emp1.se == pytest.approx(np.sqrt(v1 + v0))
+    hosp = res.row("hospital_contacts", 1)
+    assert hosp.mean_enrolled == pytest.approx(2 / 6) and hosp.mean_comparison == pytest.approx(4 / 6)
+    e = [2, 0, 0, 0, 0, 0]
+    c = [1, 3, 0, 0, 0, 0]
+    assert hosp.se == pytest.approx(np.sqrt(np.var(e, ddof=1) / 6 + np.var(c, ddof=1) / 6))
+    # year 2 (2022): e6 is not observable (2024 > 2023): n = 5 -> reportable; year 3: 2023
+    assert res.row("employment", 2).n_enrolled == 5
+    assert res.row("employment", 3).mean_comparison == pytest.approx(1 / 6)
+    cons = to_som_consequences(res, outcomes=["hospital_contacts"])
+    assert {c.year_after for c in cons} == {1, 2, 3}
+    assert cons[0].difference == pytest.approx(2 / 6 - 4 / 6)
+
+
+def test_register_followup_suppresses_small_groups():
+    enrolled, comparison, register = _register_fixture()
+    res = register_followup_frames(enrolled.iloc[:3], comparison, register, years=2)
+    assert all(r.suppressed and r.difference is None for r in res.rows)
+    assert to_som_consequences(res) == []
+
+
+def test_register_followup_recovers_synthetic_effects():
+    rng = np.random.default_rng(0)
+    n = 6000
+    people = pd.DataFrame(
+        {
+            "pseudonym": [f"p{i}" for i in range(n)],
+            "index_year": rng.integers(2015, 2020, n),
+            "treat": np.repeat([1, 0], n // 2),
+        }
+    )
+    reg = synthetic.generate_register(
+        people, first_year=2015, years=10, effects={"employment": 0.08, "hospital_contacts": -0.4}
+    )
+    con = duckdb.connect()
+    con.register("enr", people.loc[people["treat"] == 1])
+    con.register("cmp", people.loc[people["treat"] == 0])
+    con.register("reg", reg)
+    res = register_followup(con, "enr", "reg", "cmp", years=5)
+    emp = [res.row("employment", k) for k in range(1, 6)]
+    assert np.mean([r.difference for r in emp]) == pytest.approx(0.08, abs=0.02)
+    hosp = res.row("hospital_contacts", 2)
+    assert hosp.ci_low < -0.4 < hosp.ci_high
+    # no effect was put on convictions: the yearly differences scatter around 0
+    conv = [res.row("convictions", k).difference for k in range(1, 6)]
+    assert abs(np.mean(conv)) < 0.02
+    assert set(res.outcomes()) == set(synthetic.REGISTER_OUTCOMES)
+
+
+def test_register_followup_refuses_bad_table_names():
+    con = duckdb.connect()
+    with pytest.raises(EvaluationError) as exc:
+        register_followup(con, "enr; DROP TABLE x", "reg", "cmp")
+    assert exc.value.field == "enrolled_table"
+    with pytest.raises(EvaluationError) as exc:
+        register_followup(con, "enr", "reg", "cmp")
+    assert exc.value.field == "register_table"
+
+
+# ------------------------------------------------------------------------------------------- synthetic
+def test_synthetic_import_file_has_only_synthetic_numbers(tmp_path):
+    from susi.engines.evaluation.cpr import is_synthetic
+
+    data = synthetic.generate(50, seed=7, key=bytes(32))
+    path = synthetic.write_csv(data, tmp_path / "maalinger.csv")
+    frame = pd.read_csv(path, sep=";", decimal=",", dtype=str)
+    assert list(frame.columns)[:3] == ["cpr", "kommune", "gruppe"]
+    assert frame["cpr"].map(is_synthetic).all()
+    assert len(frame) == 50 * 3
+    xlsx = synthetic.write_xlsx(data, tmp_path / "maalinger.xlsx")
+    assert pd.read_excel(xlsx, dtype=str)["cpr"].map(is_synthetic).all()
+    # keyed pseudonyms are those an import would compute
+    from susi.engines.evaluation.cpr import pseudonymise
+
+    assert data.citizens["pseudonym"].iloc[0] == pseudonymise(data.citizens["cpr"].iloc[0], bytes(32))
+
+
+def test_synthetic_is_reproducible():
+    a = synthetic.generate(60, seed=3)
+    b = synthetic.generate(60, seed=3)
+    pd.testing.assert_frame_equal(a.measurements, b.measurements)
+    assert a.true_effect == b.true_effect == 3.0
