@@ -1,3 +1,160 @@
-import typer
+"""`susi outcomes`: import outcome files with a progress bar, write synthetic files, register follow-up."""
 
-app = typer.Typer(help="outcomes", no_args_is_help=True)
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="Borgerdata: import, effekt og monitorering.", no_args_is_help=True)
+console = Console()
+
+
+def _setup():
+    from susi.cli import setup_django
+
+    setup_django()
+
+
+def _user(username: str):
+    from susi.accounts.models import User
+
+    try:
+        return User.objects.get(username=username)
+    except User.DoesNotExist:
+        console.print(f"[red]Ukendt bruger: {username}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _initiative(pk: int):
+    from susi.portfolio.models import Initiative
+
+    try:
+        return Initiative.objects.get(pk=pk)
+    except Initiative.DoesNotExist:
+        console.print(f"[red]Ukendt initiativ: {pk}[/red]")
+        raise typer.Exit(2) from None
+
+
+@app.command("import")
+def import_file(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV- eller Excel-fil"),
+    initiative: int = typer.Option(..., "--initiative", help="initiativets id"),
+    municipality: str = typer.Option(
+        "", "--municipality", help="kommunenummer for rækker uden kolonnen 'kommune'"
+    ),
+    user: str = typer.Option(..., "--user", help="brugernavnet, importen sker (og logges) som"),
+    yes: bool = typer.Option(False, "--yes", help="importér uden at spørge, når filen er gyldig"),
+) -> None:
+    """Check a file row by row, then import it all or nothing (CPR numbers become pseudonyms at once)."""
+    _setup()
+    from django.core.exceptions import PermissionDenied
+
+    from susi.organisations.models import Organisation
+
+    from . import services
+
+    the_user, the_initiative = _user(user), _initiative(initiative)
+    muni = None
+    if municipality:
+        muni = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, code=municipality).first()
+        if muni is None:
+            console.print(f"[red]Ukendt kommunenummer: {municipality}[/red]")
+            raise typer.Exit(2)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console) as progress, file.open("rb") as fh:
+            task = progress.add_task("Kontrollerer", total=None)
+            batch = services.stage_file(
+                user=the_user,
+                initiative=the_initiative,
+                municipality=muni,
+                fh=fh,
+                name=file.name,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except services.ImportRefused as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    except PermissionDenied:
+        console.print("[red]Du må ikke indlæse data i dette initiativ for denne kommune.[/red]")
+        raise typer.Exit(1) from None
+
+    console.print(
+        f"{batch.rows_total} rækker, {services.batch_meta(batch)['citizens']} borgere, {batch.error_count} fejl · "
+        f"nye {batch.rows_new}, ændrede {batch.rows_changed}, uændrede {batch.rows_unchanged}"
+    )
+    if batch.status == batch.Status.INVALID:
+        table = Table("Række", "Felt", "Problem", title="Valideringsrapport (de første 30 fejl)")
+        for error in services.batch_errors(batch)[:30]:
+            table.add_row(str(error["row"]), error["field"], error["message"])
+        console.print(table)
+        console.print("[red]Filen er ikke importeret; intet er ændret.[/red]")
+        raise typer.Exit(1)
+    if batch.status == batch.Status.UNCHANGED:
+        console.print("Filens indhold er allerede indlæst: intet er ændret.")
+        return
+    if not yes and not typer.confirm("Importér nu?"):
+        services.discard_batch(user=the_user, batch=batch)
+        console.print("Kasseret; intet er indlæst.")
+        return
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("Importerer", total=batch.rows_total)
+        batch = services.commit_batch(
+            user=the_user,
+            batch=batch,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    console.print(f"[green]Importeret:[/green] {batch.rows_new} nye, {batch.rows_changed} ændrede målinger.")
+
+
+@app.command()
+def synth(
+    out: Path = typer.Argument(Path("var/synthetic"), help="mappe til filerne"),
+    citizens: int = typer.Option(400, help="antal borgere"),
+    municipalities: str = typer.Option("751,461,851,101", help="kommunenumre, kommasepareret"),
+    effect: float = typer.Option(3.0, help="den sande effekt på trivselsskalaen"),
+    seed: int = typer.Option(0),
+) -> None:
+    """Write synthetic import files (CSV and Excel) whose CPR numbers can never be a real person's."""
+    from susi.engines.evaluation import synthetic
+
+    out.mkdir(parents=True, exist_ok=True)
+    dataset = synthetic.generate(
+        citizens,
+        municipalities=tuple(m.strip() for m in municipalities.split(",")),
+        true_effect=effect,
+        seed=seed,
+    )
+    csv_path = synthetic.write_csv(dataset, out / "maalinger.csv")
+    xlsx_path = synthetic.write_xlsx(dataset, out / "ja_nej.xlsx", instrument=synthetic.BINARY_INSTRUMENT)
+    console.print(
+        f"{csv_path} ({len(dataset.measurements) // 2} rækker), {xlsx_path}; sand effekt {dataset.true_effect}"
+    )
+
+
+@app.command()
+def register(
+    initiative: int = typer.Option(..., "--initiative"),
+    register_file: Path = typer.Option(
+        ..., "--register", exists=True, help="pseudonym, year, outcome, value"
+    ),
+    comparison_file: Path = typer.Option(..., "--comparison", exists=True, help="pseudonym, index_year"),
+    user: str = typer.Option(..., "--user"),
+    years: int = typer.Option(10, help="år at følge borgerne"),
+) -> None:
+    """Register follow-up in DuckDB: yearly differences, enrolled vs comparison, stored as aggregates."""
+    _setup()
+    from .register import followup_from_files
+
+    count = followup_from_files(
+        user=_user(user),
+        initiative=_initiative(initiative),
+        comparison_file=comparison_file,
+        register_file=register_file,
+        years=years,
+    )
+    console.print(f"[green]{count} år × udfald gemt.[/green]")

@@ -384,7 +384,9 @@ def citizen_rights(request):
 def monitoring(request, pk: int):
     initiative = _initiative(request, pk)
     instruments = selectors.instruments_in(initiative)
-    code = request.GET.get("maaleredskab") or (instruments[0].code if instruments else "")
+    with_reference = [i for i in instruments if selectors.reference_evaluation(initiative, i) is not None]
+    default = (with_reference or instruments)[0].code if instruments else ""
+    code = request.GET.get("maaleredskab") or default
     instrument = next((i for i in instruments if i.code == code), None)
     context = {"initiative": initiative, "instruments": instruments, "instrument": instrument}
     municipalities = list(initiative.municipalities.order_by("name"))

@@ -1,0 +1,76 @@
+"""Register follow-up: yearly register outcomes of the enrolled citizens against a comparison population,
+linked by pseudonym in DuckDB (the engine's ``register_followup``), stored as aggregates only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from django.db import transaction
+
+from susi.accounts.permissions import require
+from susi.engines.evaluation.register import register_followup, register_followup_frames
+
+from .models import Enrolment, RegisterOutcome
+
+
+def enrolled_frame(initiative) -> pd.DataFrame:
+    rows = Enrolment.objects.filter(initiative=initiative, arm="intervention").values_list(
+        "citizen__pseudonym", "start"
+    )
+    return pd.DataFrame([(p, s.year) for p, s in rows], columns=["pseudonym", "index_year"])
+
+
+def store(initiative, result) -> int:
+    """Replace the initiative's register aggregates by ``result`` (suppressed cells kept as None)."""
+    with transaction.atomic():
+        RegisterOutcome.objects.filter(initiative=initiative).delete()
+        RegisterOutcome.objects.bulk_create(
+            [
+                RegisterOutcome(
+                    initiative=initiative,
+                    outcome=r.outcome,
+                    year=r.year_after,
+                    n_enrolled=r.n_enrolled,
+                    n_comparison=r.n_comparison,
+                    mean_enrolled=None if r.suppressed else r.mean_enrolled,
+                    mean_comparison=None if r.suppressed else r.mean_comparison,
+                    difference=None if r.suppressed else r.difference,
+                    se=None if r.suppressed else r.se,
+                    ci_low=None if r.suppressed else r.ci_low,
+                    ci_high=None if r.suppressed else r.ci_high,
+                )
+                for r in result.rows
+            ]
+        )
+    return len(result.rows)
+
+
+def followup_from_frames(
+    *, user, initiative, comparison: pd.DataFrame, register: pd.DataFrame, years: int = 10
+) -> int:
+    require(user, "outcomes.import", initiative)
+    result = register_followup_frames(enrolled_frame(initiative), comparison, register, years)
+    return store(initiative, result)
+
+
+def followup_from_files(
+    *, user, initiative, comparison_file: Path, register_file: Path, years: int = 10
+) -> int:
+    """Files (CSV or Parquet) with ``pseudonym`` columns; DuckDB reads them without loading them into Python."""
+    require(user, "outcomes.import", initiative)
+    con = duckdb.connect()
+    try:
+        con.register("enrolled_df", enrolled_frame(initiative))
+        con.execute(
+            "CREATE TABLE enrolled AS SELECT pseudonym::VARCHAR AS pseudonym, index_year::INTEGER AS index_year FROM enrolled_df"
+        )
+        for name, path in (("comparison", comparison_file), ("register", register_file)):
+            reader = "read_parquet" if Path(path).suffix.lower() == ".parquet" else "read_csv_auto"
+            quoted = "'" + str(path).replace("'", "''") + "'"  # a path from the operator's command line
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {reader}({quoted})")
+        result = register_followup(con, "enrolled", "register", "comparison", years)
+    finally:
+        con.close()
+    return store(initiative, result)
