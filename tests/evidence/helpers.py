@@ -10,3 +10,13 @@ def bcg_csv(extra_row: str = "") -> bytes:
     if extra_row:
         lines.append(extra_row)
     return ("\n".join(lines) + "\n").encode()
+
+
+def evidence_rows() -> dict:
+    """Every row of the evidence app's tables (compare two calls to prove nothing was written)."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: sorted(map(repr, model.objects.values_list()))
+        for model in apps.get_app_config("evidence").get_models()
+    }

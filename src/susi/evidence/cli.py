@@ -23,6 +23,11 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+@app.callback()
+def _group() -> None:
+    """Evidens: effektstørrelser og metaanalyse (keeps `meta` a sub-command even when it is the only one)."""
+
+
 def _clean(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return None

@@ -115,6 +115,8 @@ def study_import(request):
                         "intervention": data["intervention"].pk,
                         "outcome": data["outcome"].strip(),
                         "measure": data["measure"],
+                        "method": "REML",
+                        "higher_is_better": "1",
                     }
                 )
                 return redirect(f"{reverse('evidence:meta')}?{query}")

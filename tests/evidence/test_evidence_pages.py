@@ -1,0 +1,241 @@
+"""Evidence pages, API and CLI through their real entry points."""
+
+import json
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import NoReverseMatch, reverse
+from typer.testing import CliRunner
+
+from susi.accounts.models import Role
+from susi.evidence.cli import app as cli_app
+from susi.evidence.models import MetaAnalysis, PracticeAssessment, Study
+from tests.engines.evidence.reference import metafor_reference as R
+from tests.evidence.helpers import bcg_csv
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+    return client
+
+
+def upload(client, world, data=None):
+    return client.post(
+        reverse("evidence:study_import"),
+        {
+            "intervention": world.own_initiative.intervention.pk,
+            "outcome": "Tuberkulose",
+            "measure": "RR",
+            "design": "rct",
+            "risk_of_bias": "low",
+            "country": "US",
+            "file": SimpleUploadedFile("bcg.csv", data or bcg_csv(), content_type="text/csv"),
+        },
+    )
+
+
+def meta_url(world, **extra):
+    params = {
+        "intervention": world.own_initiative.intervention.pk,
+        "outcome": "Tuberkulose",
+        "measure": "RR",
+        "method": "REML",
+        "higher_is_better": "0",
+        **extra,
+    }
+    return reverse("evidence:meta") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def test_import_then_meta_analysis_page_shows_metafor_numbers_and_plots(client, world):
+    login(client, world, Role.AGENCY)
+    response = upload(client, world)
+    assert response.status_code == 302 and Study.objects.count() == 13
+    page = client.get(meta_url(world))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<title>Forest plot</title>" in html and "Tragtplot" in html
+    assert "-0.7145" in html  # REML estimate, as metafor
+    assert "0.3132" in html  # tau^2
+    assert "Sandsynlig virkning" in html
+    assert "Metaregression" in html  # the moderator column (latitude) was imported
+
+
+def test_import_error_is_shown_and_nothing_is_saved(client, world):
+    login(client, world, Role.AGENCY)
+    response = upload(client, world, bcg_csv("Trial 14,4,-3,11,128,1990,rct,US,40"))
+    assert response.status_code == 422
+    assert "negativ" in response.content.decode()
+    assert not Study.objects.exists()
+
+
+def test_single_study_gives_a_clear_message(client, world):
+    login(client, world, Role.AGENCY)
+    upload(client, world, b"study,ai,bi,ci,di\nA,4,119,11,128\n")
+    page = client.get(meta_url(world))
+    assert page.status_code == 422
+    assert "mindst 2 studier" in page.content.decode()
+
+
+def test_saving_needs_edit_rights_and_creates_a_detail_page(client, world):
+    login(client, world, Role.AGENCY)
+    upload(client, world)
+    client.force_login(world.users[Role.MUNICIPALITY])
+    assert client.get(meta_url(world)).status_code == 200  # anyone logged in may run it
+    assert client.post(meta_url(world), {"save": "1", "title": "x"}).status_code == 403
+    assert not MetaAnalysis.objects.exists()
+    client.force_login(world.users[Role.EVALUATOR])
+    response = client.post(meta_url(world), {"save": "1", "title": "BCG"})
+    saved = MetaAnalysis.objects.get()
+    assert response.status_code == 302 and response["Location"] == saved.get_absolute_url()
+    detail = client.get(saved.get_absolute_url())
+    assert detail.status_code == 200 and "BCG" in detail.content.decode()
+    summary = client.get(reverse("evidence:intervention", args=[world.own_initiative.intervention.pk]))
+    assert "BCG" in summary.content.decode()
+
+
+def test_success_rate_link_to_som(client, world):
+    login(client, world, Role.AGENCY)
+    upload(client, world)
+    page = client.get(meta_url(world, baseline_percent="10", desirable="0", interval="prediction"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Succesrate" in html
+    try:
+        som = reverse("som:index")
+    except NoReverseMatch:
+        assert "ikke tilgængelig" in html
+        return
+    start = html.index(f'href="{som}?')
+    href = html[start + 6 : html.index('"', start + 6)].replace("&amp;", "&")
+    query = parse_qs(urlparse(href).query)
+    # RR = exp(-0.7145) = 0.4894 on a 10 % baseline of an undesirable outcome: 5.1 percentage points fewer
+    assert float(query["success_rate_mean"][0]) == pytest.approx(0.1 * (1 - 0.48942), abs=1e-4)
+    assert float(query["success_rate_sd"][0]) > 0
+    assert "PI" in query["success_rate_source"][0]
+
+
+def test_study_form_add_and_edit(client, world):
+    login(client, world, Role.EVALUATOR)
+    data = {
+        "intervention": world.own_initiative.intervention.pk,
+        "outcome": "Trivsel",
+        "label": "Hansen 2020",
+        "design": "rct",
+        "risk_of_bias": "low",
+        "country": "DK",
+        "measure": "SMD",
+        "m1i": "12",
+        "sd1i": "4",
+        "n1i": "50",
+        "m2i": "10",
+        "sd2i": "4",
+        "n2i": "50",
+    }
+    assert client.post(reverse("evidence:study_create"), data).status_code == 302
+    study = Study.objects.get()
+    assert study.grade == 1
+    bad = dict(data, sd2i="-1")
+    response = client.post(reverse("evidence:study_edit", args=[study.pk]), bad)
+    assert response.status_code == 422
+    study.refresh_from_db()
+    assert study.sd2i == 4
+
+
+def test_pages_need_login_and_register_edit_rights(client, world):
+    assert client.get(reverse("evidence:index")).status_code == 302
+    client.force_login(world.users[Role.MUNICIPALITY])
+    assert client.get(reverse("evidence:index")).status_code == 200
+    assert client.get(reverse("evidence:studies")).status_code == 200
+    assert client.get(reverse("evidence:study_create")).status_code == 403
+    assert client.get(reverse("evidence:study_import")).status_code == 403
+
+
+def test_practice_self_assessment_profile_page(client, world):
+    login(client, world, Role.MUNICIPALITY)
+    data = {"practice_name": "Udflytningsteam", "description": "", "theory_1": "3", "theory_2": "3"}
+    response = client.post(reverse("evidence:practice_create"), data)
+    assessment = PracticeAssessment.objects.get()
+    assert response.status_code == 302 and assessment.organisation == world.own_municipality
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert "<title>Profil for lovende praksis</title>" in page and "Teori og viden" in page
+    client.force_login(world.users[Role.FOUNDATION])
+    assert client.get(assessment.get_absolute_url()).status_code == 404
+    assert client.post(reverse("evidence:practice_edit", args=[assessment.pk]), data).status_code == 403
+
+
+def test_api_meta_matches_metafor_and_rejects_bad_input(client, world):
+    login(client, world, Role.FOUNDATION)
+    studies = [{"study": f"T{i}", "ai": a, "bi": b, "ci": c, "di": d} for i, (a, b, c, d) in enumerate(R.BCG)]
+    response = client.post(
+        "/api/evidence/meta",
+        {"measure": "RR", "method": "DL", "studies": studies},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["estimate"] == pytest.approx(R.BCG_RR_DL["estimate"], abs=5e-5)
+    assert body["tau2"] == pytest.approx(R.BCG_RR_DL["tau2"], abs=5e-5)
+    bad = client.post(
+        "/api/evidence/meta",
+        {"measure": "GEN", "studies": [{"yi": 0.1, "vi": 0.01}, {"yi": 0.2, "vi": -0.01}]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "vi"
+    client.logout()
+    assert client.post("/api/evidence/meta", {}, content_type="application/json").status_code == 401
+
+
+def test_cli_meta_json_has_the_promised_keys(tmp_path):
+    path = tmp_path / "bcg.csv"
+    path.write_bytes(bcg_csv())
+    result = CliRunner().invoke(cli_app, ["meta", str(path), "--measure", "RR", "--method", "REML", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    for key in (
+        "k",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "tau2",
+        "i2",
+        "h2",
+        "q",
+        "q_p",
+        "pi_low",
+        "pi_high",
+    ):
+        assert key in data
+    assert data["k"] == 13
+    assert data["estimate"] == pytest.approx(R.BCG_RR_REML["estimate"], abs=5e-5)
+    assert data["se"] == pytest.approx(R.BCG_RR_REML["se"], abs=5e-5)
+
+
+def test_cli_gen_with_hartung_knapp(tmp_path):
+    path = tmp_path / "k.csv"
+    rows = ["study,yi,vi"] + [
+        f"S{i},{y},{v}" for i, (y, v) in enumerate(zip(R.KACKER_Y, R.KACKER_V, strict=True))
+    ]
+    path.write_text("\n".join(rows))
+    result = CliRunner().invoke(
+        cli_app, ["meta", str(path), "--measure", "GEN", "--method", "DL", "--hk", "--json"]
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.output)["se"] == pytest.approx(R.KACKER_DL_KNHA["se"], abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "needle"),
+    [
+        ("study,yi,vi\nA,0.1,0.01\n", ["--measure", "GEN"], "mindst 2 studier"),
+        ("study,yi,vi\nA,0.1,0.01\nB,0.2,-0.01\n", ["--measure", "GEN"], "negativ"),
+        ("study,yi,vi\nA,0.1,0.01\nB,abc,0.01\n", ["--measure", "GEN"], "'abc'"),
+        ("study,yi\nA,0.1\nB,0.2\n", ["--measure", "GEN"], "vi"),
+    ],
+)
+def test_cli_bad_input_exits_with_a_clear_message(tmp_path, content, args, needle):
+    path = tmp_path / "s.csv"
+    path.write_text(content)
+    result = CliRunner().invoke(cli_app, ["meta", str(path), *args])
+    assert result.exit_code == 2
+    assert needle in result.output
