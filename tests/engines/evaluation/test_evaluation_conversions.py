@@ -7,6 +7,7 @@ from scipy import stats
 
 from susi.engines.evaluation.errors import EvaluationError
 from susi.engines.evaluation.results import EffectEstimate
+from susi.engines.evidence.effect_sizes import standardized_mean_difference
 
 
 def _est(measure, estimate, se, yi=None, higher=True, sd=None, n1=50, n0=50):
@@ -28,16 +29,16 @@ def _est(measure, estimate, se, yi=None, higher=True, sd=None, n1=50, n0=50):
     )
 
 
-def test_smd_matches_metafor_escalc_formula_for_an_unadjusted_difference():
-    # metafor escalc("SMD", m1i=12, sd1i=4, n1i=50, m2i=10, sd2i=4, n2i=50):
-    # d = 2/4 = 0.5; J = 1 - 3/(4*98 - 1) = 0.992327...; g = 0.496164;
-    # vi = 1/50 + 1/50 + g^2/(2*100) = 0.041230889
+def test_smd_equals_the_evidence_engines_metafor_smd_for_an_unadjusted_difference():
+    # escalc("SMD", m1i=12, sd1i=4, n1i=50, m2i=10, sd2i=4, n2i=50), which the evidence engine pins
     se = math.sqrt(16 / 50 + 16 / 50)
     g = _est("MD", 2.0, se, sd=4.0).to_smd()
-    j = 1 - 3 / (4 * 98 - 1)
-    assert g.yi == pytest.approx(j * 0.5, rel=1e-12)
-    # our vi uses J^2 (SE/SD)^2, metafor 1/n1+1/n2: equal up to J^2 (0.985) on the first term
-    assert g.vi == pytest.approx(j * j * 0.04 + g.yi**2 / 200, rel=1e-12)
+    ref = standardized_mean_difference([12.0], [4.0], [50], [10.0], [4.0], [50])
+    assert g.yi == pytest.approx(float(ref.yi[0]), rel=1e-12)
+    assert g.vi == pytest.approx(float(ref.vi[0]), rel=1e-12)
+    # by hand: c(98) = 0.992304...; vi = 1/50 + 1/50 + g^2/200
+    assert g.yi == pytest.approx(0.5 * 0.9923, abs=1e-4)
+    assert g.vi == pytest.approx(0.04 + g.yi**2 / 200, rel=1e-12)
     assert g.measure == "SMD"
 
 

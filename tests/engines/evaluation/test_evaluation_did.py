@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyfixest as pf
 import pytest
 
 from susi.engines.evaluation import synthetic
@@ -43,7 +44,6 @@ def _long(data):
 
 
 def test_did_equals_live_pyfixest_and_linearmodels():
-    pf = pytest.importorskip("pyfixest")
     from linearmodels.panel import PanelOLS
 
     data = synthetic.generate(300, seed=5, design="observational", n_followups=1)
@@ -74,7 +74,6 @@ def test_did_equals_live_pyfixest_and_linearmodels():
 
 
 def test_twfe_equals_pyfixest_feols_with_two_fixed_effects():
-    pf = pytest.importorskip("pyfixest")
     data = synthetic.generate(200, seed=9, n_followups=3)
     m = _long(data)
     m["time"] = m["occasion"].str.extract(r"(\d+)$")[0].fillna("0").astype(int)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyfixest as pf
 import pytest
 from scipy import stats
 
@@ -72,7 +73,6 @@ def test_proportions_refuse_non_binary_values():
 
 
 def test_ancova_equals_pyfixest_hc2():
-    pf = pytest.importorskip("pyfixest")
     data = synthetic.generate(150, seed=3)
     r = estimate_effect(data.measurements, "ancova", synthetic.INSTRUMENT)
     m = data.measurements.loc[data.measurements["instrument"] == synthetic.INSTRUMENT]

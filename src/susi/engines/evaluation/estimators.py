@@ -135,6 +135,15 @@ def _check_groups(n1: int, n0: int, minimum: int = 2) -> None:
         )
 
 
+def _check_cluster(cluster: str) -> None:
+    if cluster not in ("pseudonym", "municipality"):
+        raise EvaluationError(
+            "cluster",
+            "Klyngerne skal være 'pseudonym' (borger) eller 'municipality' (kommune).",
+            "cluster must be 'pseudonym' or 'municipality'.",
+        )
+
+
 def _pooled_sd(values: np.ndarray, treat: np.ndarray) -> float:
     a, b = values[treat == 1], values[treat == 0]
     n1, n0 = len(a), len(b)
@@ -332,6 +341,7 @@ def did(
     contribute to their cell mean (repeated cross-section); clustering keeps the SE honest for those
     seen twice. statsmodels' cluster correction G/(G−1)·(N−1)/(N−K) and t(G−1) match fixest's CRV1.
     """
+    _check_cluster(cluster)
     two = _two_period(_select(frame, instrument), followup)
     X = sm.add_constant(two[["treat", "post", "treat_post"]].astype(float))
     groups = pd.factorize(two[cluster])[0]
@@ -458,7 +468,15 @@ def staggered(
     regresses the residualised outcome on the treatment indicator. Robust to effects that differ by
     adoption wave and over time (unlike plain TWFE); the SE accounts for the first stage.
     """
-    import pyfixest as pf
+    _check_cluster(cluster)
+    try:
+        import pyfixest as pf
+    except ImportError:  # pragma: no cover - a deployment without the dependency
+        raise EvaluationError(
+            "design",
+            "Forskudt opstart kan ikke beregnes: pakken pyfixest er ikke installeret.",
+            "Staggered adoption needs the pyfixest package.",
+        ) from None
 
     panel = _panel(_select(frame, instrument), need_cohort=True)
     if panel["treated"].nunique() < 2 or (panel["treated"] == 0).sum() < 2:

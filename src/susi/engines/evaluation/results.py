@@ -11,7 +11,10 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from scipy import stats
+
+from susi.engines.evidence.effect_sizes import hedges_correction
 
 from .errors import EvaluationError
 
@@ -56,11 +59,11 @@ class EffectEstimate:
         return dict(self.details).get(key, default)
 
     def to_smd(self) -> EffectEstimate:
-        """Hedges' g from a mean difference: g = J · MD / SD_pooled.
+        """Hedges' g from a mean difference: g = c(m) · MD / SD_pooled, c(m) metafor's exact correction.
 
-        vi = J²·(SE/SD)² + g²/(2·N). For an unadjusted difference with equal variances (SE/SD)² equals
-        1/n₁ + 1/n₂, which is metafor's ``escalc("SMD")`` variance; for an adjusted estimate (ANCOVA,
-        DiD) it keeps the precision the adjustment bought.
+        vi = (SE/SD)² + g²/(2·N). For an unadjusted difference with equal SDs (SE/SD)² is 1/n₁ + 1/n₂,
+        so this is metafor's ``escalc("SMD")`` (and the evidence engine's); for an adjusted estimate
+        (ANCOVA, DiD) it keeps the precision the adjustment bought.
         """
         if self.measure == "SMD":
             return self
@@ -71,10 +74,10 @@ class EffectEstimate:
                 "A standardised effect needs a mean difference and a pooled SD.",
             )
         n = self.n_total
-        j = 1.0 - 3.0 / (4.0 * (n - 2) - 1.0) if n > 2 else 1.0
+        j = float(hedges_correction(np.array([n - 2.0]))[0]) if n > 3 else 1.0
         g = j * self.estimate / self.sd_pooled
         se_d = self.se / self.sd_pooled
-        vi = j * j * se_d * se_d + g * g / (2.0 * n)
+        vi = se_d * se_d + g * g / (2.0 * n)
         z = stats.norm.ppf(0.975)
         return replace(
             self,
