@@ -110,7 +110,7 @@ def test_api_rejects_unknown_criterion_and_malformed_body(client, world):
 
 def test_api_lists_respect_permissions(client, world):
     client.force_login(world.users["evaluator"])
-    ids = {i["id"] for i in client.get("/api/initiatives").json()}
+    ids = {i["id"] for i in client.get("/api/initiatives").json()["items"]}
     assert ids == {world.own_initiative.pk}
     assert client.get(f"/api/initiatives/{world.other_initiative.pk}").status_code == 403
     assert client.get(f"/api/initiatives/{world.other_initiative.pk}/products").status_code == 403

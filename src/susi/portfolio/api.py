@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from susi.accounts.permissions import require
 
@@ -155,6 +156,7 @@ def _initiative(request, pk: int) -> Initiative:
 
 
 @router.get("/interventions", response=list[InterventionOut])
+@paginate(LimitOffsetPagination)
 def list_interventions(request):
     require(request.user, "portfolio.view_board")
     return Intervention.objects.all()
@@ -166,6 +168,7 @@ def create_intervention(request, payload: InterventionIn):
 
 
 @router.get("/initiatives", response=list[InitiativeOut])
+@paginate(LimitOffsetPagination)
 def list_initiatives(
     request,
     phase: str = "",

@@ -5,27 +5,50 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from susi.accounts.permissions import visible_initiatives
 from susi.engines import phases
 from susi.organisations.models import Organisation
 
-from .models import CriterionAssessment, GateDecision, Initiative, Product, Programme, Status
+from .models import (
+    TRACK_CHOICES,
+    Area,
+    CriterionAssessment,
+    GateDecision,
+    Initiative,
+    Product,
+    Programme,
+    Status,
+)
 
 BOARD_FILTERS = ("programme", "area", "track", "municipality", "status", "phase", "q")
 CARDS_PER_COLUMN = 60
 
 
 @dataclass(frozen=True)
+class Card:
+    """What the board shows of one initiative, prepared once so the template only prints."""
+
+    pk: int
+    title: str
+    url: str
+    meta: str
+    municipalities: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
 class BoardColumn:
     phase: phases.PhaseDefinition
-    initiatives: list[Initiative]
+    cards: list[Card]
     total: int
 
     @property
     def hidden(self) -> int:
-        return self.total - len(self.initiatives)
+        return self.total - len(self.cards)
 
 
 @dataclass(frozen=True)
@@ -59,30 +82,57 @@ def filtered_initiatives(user, params) -> QuerySet[Initiative]:
     if params.get("municipality"):
         qs = qs.filter(municipalities__code=params["municipality"])
     if params.get("q"):
-        qs = qs.filter(title__icontains=params["q"]) | qs.filter(intervention__name__icontains=params["q"])
-    return qs.distinct() if params.get("municipality") or params.get("q") else qs
+        qs = qs.filter(Q(title__icontains=params["q"]) | Q(intervention__name__icontains=params["q"]))
+    return qs.distinct() if params.get("municipality") else qs
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _cards(rows: list[dict], municipality_names: dict[int, list[str]]) -> list[Card]:
+    programme, area, status = _labels(Programme.choices), _labels(Area.choices), _labels(Status.choices)
+    track = _labels(TRACK_CHOICES)
+    prefix = reverse("portfolio:initiative", args=[0])[:-2]
+    cards = []
+    for row in rows:
+        names = municipality_names.get(row["pk"], [])
+        shown = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
+        cards.append(
+            Card(
+                pk=row["pk"],
+                title=row["title"],
+                url=f"{prefix}{row['pk']}/",
+                meta=f"{programme[row['programme']]} · {track[row['track']]} · {area[row['area']]}",
+                municipalities=shown,
+                status=row["status"],
+                status_label=status[row["status"]],
+            )
+        )
+    return cards
 
 
 def board(user, params) -> Board:
     qs = filtered_initiatives(user, params)
-    cards = (
-        qs.select_related("intervention", "evaluator")
-        .prefetch_related(
-            Prefetch(
-                "municipalities",
-                queryset=Organisation.objects.only("id", "name", "code", "kind"),
-            )
-        )
-        .order_by("title")
-    )
-    per_phase = Counter(qs.values_list("phase", flat=True))
     limit = None if params.get("phase") else CARDS_PER_COLUMN
-    columns = []
+    per_phase = Counter(qs.values_list("phase", flat=True).order_by())
+    fields = ("pk", "title", "programme", "track", "area", "status")
+    rows_by_phase = {}
     for definition in phases.PHASE_MODEL:
-        phase_cards = cards.filter(phase=definition.phase.value)
-        if limit:
-            phase_cards = phase_cards[:limit]
-        columns.append(BoardColumn(definition, list(phase_cards), per_phase.get(definition.phase.value, 0)))
+        rows = qs.filter(phase=definition.phase.value).order_by("title").values(*fields)
+        rows_by_phase[definition.phase.value] = list(rows[:limit] if limit else rows)
+    shown_ids = [row["pk"] for rows in rows_by_phase.values() for row in rows]
+    names: dict[int, list[str]] = {}
+    for initiative_id, name in (
+        Initiative.municipalities.through.objects.filter(initiative_id__in=shown_ids)
+        .order_by("organisation__name")
+        .values_list("initiative_id", "organisation__name")
+    ):
+        names.setdefault(initiative_id, []).append(name)
+    columns = [
+        BoardColumn(d, _cards(rows_by_phase[d.phase.value], names), per_phase.get(d.phase.value, 0))
+        for d in phases.PHASE_MODEL
+    ]
     return Board(columns=columns, counts=phase_counts(qs), total=sum(per_phase.values()))
 
 

@@ -122,3 +122,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"susi": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 500
