@@ -209,3 +209,17 @@ def test_every_design_returns_an_evidence_effect_size_and_a_success_rate():
     assert st.to_success_rate(0.2).mean > 0
     p = estimate_effect(rct.measurements, "rct_proportions", synthetic.BINARY_INSTRUMENT)
     assert p.to_success_rate(0.3).mean == pytest.approx(p.estimate)
+
+
+def test_estimate_by_municipality_suppresses_small_groups():
+    from susi.engines.evaluation.estimators import estimate_by
+
+    data = synthetic.generate(400, seed=6, municipalities=("101", "461"))
+    m = data.measurements
+    few = m.loc[m["pseudonym"].isin(m.loc[m["municipality"] == "461", "pseudonym"].unique()[:6])]
+    frame = pd.concat([m.loc[m["municipality"] == "101"], few.assign(municipality="999")])
+    out = {g.group: g for g in estimate_by(frame, "ancova", synthetic.INSTRUMENT, "municipality")}
+    assert out["101"].estimate is not None and out["101"].reason_da == ""
+    whole = estimate_effect(m.loc[m["municipality"] == "101"], "ancova", synthetic.INSTRUMENT)
+    assert out["101"].estimate.estimate == pytest.approx(whole.estimate)
+    assert out["999"].estimate is None and "For få borgere" in out["999"].reason_da

@@ -68,6 +68,12 @@ n_intervention, n_comparison, yi, vi, label_da`` plus ``sd_pooled`` (for SMD; ma
 log: yi = log ratio, vi = SE² on the log scale). ``SuccessRate(mean, sd)`` is the *additional* share
 reaching the outcome (probability scale, 0.10 = 10 percentage points) and its standard error.
 
+``estimate_by(frame, design, instrument, by, *, min_per_arm=5, **options) -> list[GroupEstimate]``
+("for whom"): the design within each value of column ``by`` (e.g. 'municipality' or a covariate);
+``GroupEstimate(group, estimate | None, reason_da)`` -- None with a Danish reason for small groups.
+``propensity_match(people, covariates, *, treat_col='treat', caliper=0.2)`` returns the matched
+rows with ``pair`` and ``pscore`` (use it to build a register comparison table).
+
 Survival (``susi.engines.evaluation.survival``)
 -----------------------------------------------
 Frame with ``pseudonym, arm, time`` (float, days or years from enrolment) and ``event`` (0/1).
@@ -148,7 +154,14 @@ from .cpr import (
     validate_cpr,
 )
 from .errors import CprError, EvaluationError
-from .estimators import DESIGNS, estimate_effect, propensity_match, validate_measurements
+from .estimators import (
+    DESIGNS,
+    GroupEstimate,
+    estimate_by,
+    estimate_effect,
+    propensity_match,
+    validate_measurements,
+)
 from .fidelity import fidelity_by_municipality
 from .monitoring import KeyFigures, key_figures, monitor, monitoring_estimates
 from .privacy import SMALL_CELL_THRESHOLD, is_reportable, suppress_small
@@ -173,6 +186,7 @@ __all__ = [
     "EffectEstimate",
     "EvaluationError",
     "FidelityRow",
+    "GroupEstimate",
     "KaplanMeierCurve",
     "KeyFigures",
     "MonitoringRow",
@@ -182,6 +196,7 @@ __all__ = [
     "SomConsequence",
     "SuccessRate",
     "cox",
+    "estimate_by",
     "estimate_effect",
     "fidelity_by_municipality",
     "generate_key_file",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from .errors import EvaluationError
+from .privacy import SMALL_CELL_THRESHOLD
 from .results import EffectEstimate
 
 ARMS = ("intervention", "comparison", "waitlist")
@@ -380,6 +382,12 @@ def _panel(sub: pd.DataFrame, need_cohort: bool) -> pd.DataFrame:
         )
     else:
         panel["time"] = panel["occasion_no"]
+    if "treated_from" in panel.columns and "period" not in panel.columns:
+        raise EvaluationError(
+            "period",
+            "Kolonnen 'treated_from' angiver en periode; så skal målingerne også have kolonnen 'period'.",
+            "'treated_from' is a period, so the measurements need a 'period' column too.",
+        )
     if "treated_from" in panel.columns:
         cohort = pd.to_numeric(panel["treated_from"], errors="coerce")
         panel["cohort"] = cohort.fillna(0).astype(int)  # 0 = never treated (pyfixest convention)
@@ -680,6 +688,51 @@ def estimate_effect(
         f"Ukendt evalueringsdesign '{design}'. Vælg et af: {', '.join(DESIGNS)}.",
         f"Unknown design '{design}'; choose one of {DESIGNS}.",
     )
+
+
+@dataclass(frozen=True)
+class GroupEstimate:
+    """The effect in one subgroup (e.g. a municipality, men/women); None when it may not be shown."""
+
+    group: str
+    estimate: EffectEstimate | None
+    reason_da: str
+
+
+def estimate_by(
+    frame: pd.DataFrame,
+    design: str,
+    instrument: str,
+    by: str,
+    *,
+    min_per_arm: int = SMALL_CELL_THRESHOLD,
+    **options: Any,
+) -> list[GroupEstimate]:
+    """For whom does it work: the same design within each value of column ``by``.
+
+    A group with fewer than ``min_per_arm`` citizens in either arm is not estimated (the small-cell
+    rule); a group where the design cannot run gets the engine's Danish reason instead of a number.
+    """
+    validate_measurements(frame)
+    if by not in frame.columns:
+        raise EvaluationError(by, f"Kolonnen '{by}' mangler.", f"The column '{by}' is missing.")
+    out: list[GroupEstimate] = []
+    for value, grp in frame.loc[frame["instrument"] == instrument].groupby(by, sort=True):
+        people = grp.drop_duplicates("pseudonym")
+        n1 = int((people["arm"] == "intervention").sum())
+        n0 = len(people) - n1
+        if n1 < min_per_arm or n0 < min_per_arm:
+            out.append(
+                GroupEstimate(
+                    str(value), None, f"For få borgere til at vise et tal (under {min_per_arm} i en gruppe)."
+                )
+            )
+            continue
+        try:
+            out.append(GroupEstimate(str(value), estimate_effect(grp, design, instrument, **options), ""))
+        except EvaluationError as exc:
+            out.append(GroupEstimate(str(value), None, exc.message_da))
+    return out
 
 
 def normal_ci(estimate: float, se: float, alpha: float = 0.05) -> tuple[float, float]:
