@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from susi.accounts.permissions import require
+from susi.web.i18n import localized
 
 from . import selectors, services
 from .models import GateDecision, Initiative, Intervention, Product
@@ -259,6 +260,6 @@ def record_gate_decision(request, pk: int, payload: GateDecisionIn):
         )
     except services.GateDecisionRefused as refused:
         return Status(
-            422, {"detail": [{"field": p.field, "message": p.message.da} for p in refused.problems]}
+            422, {"detail": [{"field": p.field, "message": localized(p.message)} for p in refused.problems]}
         )
     return Status(201, decision)

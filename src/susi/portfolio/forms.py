@@ -5,13 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from susi.engines import phases
 from susi.organisations.models import Organisation
+from susi.web.i18n import localized
 
 from .models import RATING_CHOICES, Initiative, Intervention, Product, Recommendation
 from .services import AssessmentInput
 
 
 def _outcome_choices(phase: str) -> list[tuple[str, str]]:
-    return [(o.value, phases.OUTCOME_NAMES[o].da) for o in phases.possible_outcomes(phases.Phase(phase))]
+    return [
+        (o.value, localized(phases.OUTCOME_NAMES[o])) for o in phases.possible_outcomes(phases.Phase(phase))
+    ]
 
 
 class GateForm(forms.Form):
@@ -45,7 +48,7 @@ class GateForm(forms.Form):
         rows = []
         for criterion in definition.gate_criteria:
             key = f"{prefix}_{criterion.value}"
-            name = phases.CRITERION_NAMES[criterion].da
+            name = localized(phases.CRITERION_NAMES[criterion])
             self.fields[f"{key}_rating"] = forms.ChoiceField(
                 label=_("Vurdering af %(name)s") % {"name": name.lower()},
                 choices=RATING_CHOICES,
@@ -71,7 +74,7 @@ class GateForm(forms.Form):
                 {
                     "criterion": criterion,
                     "name": name,
-                    "lines": [t.da for t in definition.continue_lines(criterion)],
+                    "lines": [localized(t) for t in definition.continue_lines(criterion)],
                     "rating": self[f"{key}_rating"],
                     "justification": self[f"{key}_justification"],
                     "evidence": self[f"{key}_evidence"],
@@ -122,9 +125,10 @@ class ProductUploadForm(forms.Form):
     def __init__(self, *args, initiative: Initiative, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
-            (p.kind.value, phases.PRODUCT_NAMES[p.kind].da) for p in initiative.phase_definition.products
+            (p.kind.value, localized(phases.PRODUCT_NAMES[p.kind]))
+            for p in initiative.phase_definition.products
         ] + [
-            (k.value, phases.PRODUCT_NAMES[k].da)
+            (k.value, localized(phases.PRODUCT_NAMES[k]))
             for k in phases.ProductKind
             if k not in {p.kind for p in initiative.phase_definition.products}
         ]

@@ -11,13 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from susi.engines import phases
 from susi.organisations.models import Organisation
+from susi.web.i18n import lazy_localized
 
 
 def _choices(enum, names) -> list[tuple[str, str]]:
-    return [(member.value, names[member].da) for member in enum]
+    return [(member.value, lazy_localized(names[member])) for member in enum]
 
 
-PHASE_CHOICES = [(d.phase.value, d.name.da) for d in phases.PHASE_MODEL]
+PHASE_CHOICES = [(d.phase.value, lazy_localized(d.name)) for d in phases.PHASE_MODEL]
 TRACK_CHOICES = _choices(phases.Track, phases.TRACK_NAMES)
 CRITERION_CHOICES = _choices(phases.Criterion, phases.CRITERION_NAMES)
 RATING_CHOICES = _choices(phases.Rating, phases.RATING_NAMES)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from susi.accounts.permissions import visible_initiatives
 from susi.engines import phases
 from susi.organisations.models import Organisation
+from susi.web.i18n import localized
 
 from .models import (
     TRACK_CHOICES,
@@ -230,7 +231,9 @@ def products_by_phase(
         in_phase = [p for p in products if p.phase == definition.phase.value]
         approved = {p.kind for p in in_phase if p.state == Product.State.APPROVED}
         missing = [
-            phases.PRODUCT_NAMES[k].da for k in definition.required_products if k.value not in approved
+            localized(phases.PRODUCT_NAMES[k])
+            for k in definition.required_products
+            if k.value not in approved
         ]
         result.append((definition, in_phase, missing))
     return result

@@ -65,6 +65,13 @@ class GateDecisionRefused(Exception):
     def messages_da(self) -> list[str]:
         return [p.message.da for p in self.problems]
 
+    @property
+    def messages(self) -> list[str]:
+        """In the active language."""
+        from susi.web.i18n import localized
+
+        return [localized(p.message) for p in self.problems]
+
 
 # --- interventions and initiatives ---------------------------------------------------------------------
 

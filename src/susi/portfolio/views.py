@@ -14,6 +14,7 @@ from susi.accounts.permissions import can, require
 from susi.engines import phases
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
+from susi.web.i18n import localized
 
 from . import selectors, services
 from .forms import GateForm, InitiativeForm, InterventionForm, ProductUploadForm, RecommendationForm
@@ -39,7 +40,7 @@ def board(request):
         "params": params,
         "programmes": Programme.choices,
         "areas": Area.choices,
-        "tracks": [(t.value, phases.TRACK_NAMES[t].da) for t in phases.Track],
+        "tracks": [(t.value, localized(phases.TRACK_NAMES[t])) for t in phases.Track],
         "statuses": Status.choices,
         "phase_defs": phases.PHASE_MODEL,
         "municipalities": Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).only(
@@ -122,7 +123,7 @@ def gate(request, pk: int):
                 )
                 return redirect("portfolio:initiative", pk=pk)
             except services.GateDecisionRefused as refused:
-                problems = refused.messages_da
+                problems = refused.messages
             except DomainError as error:
                 problems = [error.message]
     else:
@@ -132,7 +133,7 @@ def gate(request, pk: int):
         "initiative": initiative,
         "form": form,
         "problems": problems,
-        "missing": [phases.PRODUCT_NAMES[k].da for k in missing],
+        "missing": [localized(phases.PRODUCT_NAMES[k]) for k in missing],
         "draft": draft,
         "track_rule": phases.Track(initiative.track) is phases.Track.TWO,
     }

@@ -26,3 +26,11 @@ def kr(value) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{number:,.0f} kr.".replace(",", ".")
+
+
+@register.filter
+def loc(text) -> str:
+    """{{ definition.name|loc }}: the Danish or English side of an engine text, by the active language."""
+    from susi.web.i18n import localized
+
+    return localized(text) if hasattr(text, "da") else text
