@@ -184,3 +184,19 @@ def test_practice_assessment_only_for_the_own_organisation(world):
         )
     assert PracticeAssessment.objects.count() == 1
     assert list(selectors.practice_assessments(world.users[Role.MUNICIPALITY])) == [own]
+
+
+def test_demo_loads_and_is_idempotent(db):
+    from susi.accounts import demo as accounts_demo
+    from susi.evidence import demo as evidence_demo
+    from susi.organisations import demo as organisations_demo
+    from susi.portfolio import demo as portfolio_demo
+
+    lines = []
+    for module in (organisations_demo, accounts_demo, portfolio_demo, evidence_demo):
+        module.load(lines.append)
+    assert Study.objects.count() == 5 and MetaAnalysis.objects.count() == 1
+    assert PracticeAssessment.objects.count() == 1
+    before = evidence_rows()
+    evidence_demo.load(lines.append)
+    assert evidence_rows() == before

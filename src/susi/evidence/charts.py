@@ -50,8 +50,11 @@ def forest_svg(a: Analysis) -> str:
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     if a.log_scale:
-        ticks = ax.get_xticks()
-        ax.set_xticks(ticks, [f"{np.exp(t):.2g}" for t in ticks])
+        left, right = ax.get_xlim()
+        nice = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+        ticks = [t for t in nice if left <= np.log(t) <= right] or [1]
+        ax.set_xticks(np.log(ticks), [f"{t:g}".replace(".", ",") for t in ticks])
+        ax.set_xlim(left, right)
         ax.set_xlabel(f"{e.measure.value} (logaritmisk akse; 1 = ingen effekt)")
     else:
         ax.set_xlabel(f"{e.measure.value} (0 = ingen effekt)")
@@ -95,8 +98,9 @@ def practice_svg(profile: PracticeProfile) -> str:
     ax.barh(names, shares, color=PALETTE[0])
     for y, (share, el) in enumerate(zip(shares, profile.elements[::-1], strict=True)):
         text = "ikke besvaret" if el.share is None else f"{share:.0f} %"
-        ax.text(min(share + 1, 90), y, text, va="center", fontsize=9)
-    ax.set_xlim(0, 100)
+        ax.text(share + 1, y, text, va="center", fontsize=9)
+    ax.set_xlim(0, 112)
+    ax.set_xticks([0, 20, 40, 60, 80, 100])
     ax.set_xlabel("Andel af maksimal score (%)")
     desc = "; ".join(
         f"{el.name_da}: {'ikke besvaret' if el.share is None else f'{100 * el.share:.0f} %'}"
