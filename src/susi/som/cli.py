@@ -32,9 +32,13 @@ def _kr(value: float) -> str:
 def calc(
     case_file: Path = typer.Argument(..., help="Beregningen som JSON-fil (se docs/developers/som.md)."),
     draws: int = typer.Option(
-        engine.DEFAULT_DRAWS, "--draws", help="Antal Monte Carlo-træk (0 = kun den deterministiske beregning)."
+        engine.DEFAULT_DRAWS,
+        "--draws",
+        help="Antal Monte Carlo-træk (0 = kun den deterministiske beregning).",
     ),
-    seed: int = typer.Option(engine.DEFAULT_SEED, "--seed", help="Startværdi for tilfældige tal (reproducerbar)."),
+    seed: int = typer.Option(
+        engine.DEFAULT_SEED, "--seed", help="Startværdi for tilfældige tal (reproducerbar)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON."),
 ) -> None:
     """Calculate a SØM case: net result per year, present value, break-even, and Monte Carlo."""
@@ -44,7 +48,9 @@ def calc(
                 "(file)", f"file not found: {case_file}", f"filen findes ikke: {case_file}"
             )
         if draws < 0:
-            raise engine.SomInputError.single("--draws", "must not be negative", "antal træk må ikke være negativt")
+            raise engine.SomInputError.single(
+                "--draws", "must not be negative", "antal træk må ikke være negativt"
+            )
         case = engine.loads_case(case_file.read_text(encoding="utf-8"))
         result = engine.calculate(case)
         mc = engine.simulate(case, draws=draws, seed=seed) if draws > 0 and case.has_uncertainty else None
@@ -59,7 +65,9 @@ def calc(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
 
-    console.print(f"[bold]{case.name}[/bold] – horisont {case.horizon} år, diskonteringsrente {case.discount_rate:.1%}")
+    console.print(
+        f"[bold]{case.name}[/bold] – horisont {case.horizon} år, diskonteringsrente {case.discount_rate:.1%}"
+    )
     table = Table(title="Budgetøkonomisk nettoresultat pr. år (kr.)", title_justify="left")
     for column in ("År", "Omkostninger", "Gevinster", "Netto", *AUTHORITY_DA.values(), "Akk. nutidsværdi"):
         table.add_column(column, justify="right")

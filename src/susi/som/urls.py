@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "som"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("beregn/", views.calculator, name="calculator"),
+    path("skoen/", views.quick, name="quick"),
+    path("beregning/<int:pk>/", views.calculation, name="calculation"),
+    path("beregning/<int:pk>/excel/", views.export_excel, name="export_excel"),
+    path("beregning/<int:pk>/json/", views.export_json, name="export_json"),
+    path("sammenlign/", views.compare, name="compare"),
+    path("viden/", views.knowledge, name="knowledge"),
+    path("viden/eksport/", views.knowledge_export, name="knowledge_export"),
+    path("viden/import/", views.knowledge_import, name="knowledge_import"),
+    path("viden/pris/<int:pk>/", views.price_edit, name="price_edit"),
+]

@@ -130,22 +130,27 @@ def _check_range(
     low: float | None,
     high: float | None,
     what_da: str,
+    percent: bool = False,
 ) -> None:
     """Check the point value (the mean) of a number against a closed range."""
     mean = mean_of(value)
+
+    def da(x: float) -> str:
+        return f"{x * 100:g} %" if percent else f"{x:g}"
+
     if low is not None and mean < low:
         _problem(
             problems,
             field,
             f"must be at least {low:g}, got {mean:g}",
-            f"{what_da} må ikke være under {low:g} (er {mean:g})",
+            f"{what_da} må ikke være under {da(low)} (er {da(mean)})",
         )
     if high is not None and mean > high:
         _problem(
             problems,
             field,
             f"must be at most {high:g}, got {mean:g}",
-            f"{what_da} må højst være {high:g} (er {mean:g})",
+            f"{what_da} må højst være {da(high)} (er {da(mean)})",
         )
 
 
@@ -277,8 +282,8 @@ def validate_case(case: Case) -> Case:
         _problem(problems, "outcomes", "needs at least one success outcome", "angiv mindst ét succesmål")
     for i, outcome in enumerate(case.outcomes):
         where = f"outcomes[{i}]"
-        _check_range(problems, outcome.success_rate, f"{where}.success_rate", 0, 1, "succesraten")
-        _check_range(problems, outcome.relapse, f"{where}.relapse", 0, 1, "tilbagefaldet")
+        _check_range(problems, outcome.success_rate, f"{where}.success_rate", 0, 1, "succesraten", True)
+        _check_range(problems, outcome.relapse, f"{where}.relapse", 0, 1, "tilbagefaldet", True)
         _check_range(problems, outcome.phase_in_years, f"{where}.phase_in_years", 0, None, "indfasningen")
         delay = outcome.effect_delay_years
         if delay is not None and (

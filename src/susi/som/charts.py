@@ -1,0 +1,123 @@
+"""The SØM charts (matplotlib → accessible inline SVG via susi.web.charts). Each has a <title> and a text
+alternative in <desc>; the pages show the same numbers in tables beside them."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from susi.engines.som import AUTHORITIES, MonteCarloResult, SomResult
+from susi.web.charts import PALETTE, new_figure, svg
+
+_KR = FuncFormatter(
+    lambda x, _pos: f"{x / 1e6:,.1f} mio.".replace(",", "X").replace(".", ",").replace("X", ".")
+)
+
+
+def _kr(x: float) -> str:
+    return f"{x:,.0f}".replace(",", ".") + " kr."
+
+
+def net_by_authority(result: SomResult) -> str:
+    fig, ax = new_figure()
+    years = np.array(result.years)
+    pos = np.zeros(len(years))
+    neg = np.zeros(len(years))
+    for i, authority in enumerate(AUTHORITIES):
+        values = np.asarray(result.net_by_authority[authority.code])
+        bottom = np.where(values >= 0, pos, neg)
+        ax.bar(years, values, bottom=bottom, label=authority.name_da, color=PALETTE[i], width=0.7)
+        pos += np.where(values >= 0, values, 0)
+        neg += np.where(values < 0, values, 0)
+    ax.plot(years, result.net, color="#000000", marker="o", linewidth=1.5, label="Netto i alt")
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel("År")
+    ax.set_ylabel("Nettoresultat (kr.)")
+    ax.yaxis.set_major_formatter(_KR)
+    ax.set_xticks(years)
+    ax.legend(loc="best", frameon=False)
+    desc = "; ".join(f"år {y}: netto {_kr(n)}" for y, n in zip(result.years, result.net, strict=True))
+    return svg(fig, "Nettoresultat pr. år fordelt på kommune, region og stat", desc)
+
+
+def cumulative(result: SomResult, mc: MonteCarloResult | None) -> str:
+    fig, ax = new_figure()
+    years = np.array(result.years)
+    if mc is not None:
+        p = mc.cumulative_percentiles
+        ax.fill_between(years, p[5], p[95], color=PALETTE[0], alpha=0.18, label="90 %-interval")
+        ax.fill_between(years, p[25], p[75], color=PALETTE[0], alpha=0.32, label="50 %-interval")
+        ax.plot(years, p[50], color=PALETTE[0], linestyle="--", label="Median (Monte Carlo)")
+    ax.plot(
+        years, result.cumulative_discounted, color="#000000", marker="o", label="Beregnet (middelværdier)"
+    )
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    if result.break_even_year:
+        ax.axvline(
+            result.break_even_year,
+            color=PALETTE[2],
+            linestyle=":",
+            label=f"Break-even år {result.break_even_year}",
+        )
+    ax.set_xlabel("År")
+    ax.set_ylabel("Akkumuleret nutidsværdi (kr.)")
+    ax.yaxis.set_major_formatter(_KR)
+    ax.set_xticks(years)
+    ax.legend(loc="best", frameon=False)
+    desc = "; ".join(
+        f"år {y}: {_kr(v)}" for y, v in zip(result.years, result.cumulative_discounted, strict=True)
+    )
+    if mc is not None:
+        desc += ". Usikkerhedsbånd fra Monte Carlo."
+    return svg(fig, "Akkumuleret nettoresultat (nutidsværdi) med usikkerhed", desc)
+
+
+def distribution(mc: MonteCarloResult) -> str:
+    fig, ax = new_figure()
+    pv = mc.present_value
+    share = float((pv >= 0).mean())
+    counts, edges, patches = ax.hist(pv, bins=50, color=PALETTE[0], alpha=0.85)
+    for patch, left in zip(patches, edges[:-1], strict=True):
+        if left < 0:
+            patch.set_facecolor(PALETTE[1])
+    ax.axvline(0, color="#000000", linewidth=1)
+    ax.set_xlabel("Nutidsværdi af nettoresultatet over horisonten (kr.)")
+    ax.set_ylabel("Antal træk")
+    ax.xaxis.set_major_formatter(_KR)
+    ax.set_title(f"Chance for at tjene sig hjem: {share:.0%}", fontsize=10)
+    pcts = mc.pv_percentiles
+    desc = (
+        f"Fordeling af {mc.draws} træk. Middel {_kr(mc.mean_present_value)}, 5 %-fraktil {_kr(pcts[5])}, "
+        f"median {_kr(pcts[50])}, 95 %-fraktil {_kr(pcts[95])}. Sandsynlighed for nutidsværdi ≥ 0: {share:.0%}."
+    )
+    return svg(fig, "Fordelingen af nettoresultatet og chancen for break-even", desc)
+
+
+def tornado(mc: MonteCarloResult) -> str:
+    bars = list(mc.tornado)[:10]
+    fig, ax = new_figure(height=max(2.5, 0.45 * len(bars) + 1.2))
+    base = mc.deterministic.present_value
+    labels = [b.label_da if len(b.label_da) < 55 else b.label_da[:52] + "…" for b in bars]
+    ys = np.arange(len(bars))[::-1]
+    for y, b in zip(ys, bars, strict=True):
+        ax.barh(y, b.result_low - base, left=base, color=PALETTE[1], height=0.6)
+        ax.barh(y, b.result_high - base, left=base, color=PALETTE[0], height=0.6)
+    ax.axvline(base, color="#000000", linewidth=1)
+    ax.set_yticks(ys, labels)
+    ax.xaxis.set_major_formatter(_KR)
+    ax.set_xlabel("Nutidsværdi når inputtet er lavt (rød) eller højt (blå)")
+    desc = "; ".join(f"{b.label_da}: {_kr(b.result_low)} til {_kr(b.result_high)}" for b in bars)
+    return svg(fig, "Følsomhed: de input, der flytter resultatet mest (tornado)", desc)
+
+
+def compare(series: list[tuple[str, list[int], list[float]]]) -> str:
+    fig, ax = new_figure()
+    for i, (name, years, values) in enumerate(series):
+        ax.plot(years, values, marker="o", color=PALETTE[i % len(PALETTE)], label=name[:40])
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel("År")
+    ax.set_ylabel("Akkumuleret nutidsværdi (kr.)")
+    ax.yaxis.set_major_formatter(_KR)
+    ax.legend(loc="best", frameon=False)
+    desc = "; ".join(f"{name}: {_kr(values[-1])} efter {years[-1]} år" for name, years, values in series)
+    return svg(fig, "Sammenligning af scenarier: akkumuleret nutidsværdi", desc)

@@ -1,0 +1,492 @@
+"""The calculator form: a plain-HTML, step-by-step form whose fields map one-to-one onto the engine's case
+file. `state_from_defaults` fills it from the knowledge database, `state_from_post` reads it back, and
+`case_from_state` turns it into a case-file dict, collecting problems with the form field they belong to.
+
+Field names: `intake-<i>`, `costs-<i>-<name|kind|payer>`, `costs-<i>-amount-<dist|value|sd|low|high>`,
+`outcomes-<i>-<name|include|effect_delay_years|phase_in_years>`, `outcomes-<i>-success_rate-…` (in %),
+`outcomes-<i>-relapse-…` (in %), `outcomes-<i>-cons-<j>-<service|change|se>`, `prices-<i>-<field>`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from susi.engines import som as engine
+
+from .selectors import Defaults
+
+DIST_CHOICES = [
+    ("fixed", "Fast værdi"),
+    ("normal", "Normalfordeling (middel, sd)"),
+    ("lognormal", "Log-normal (middel, sd)"),
+    ("triangular", "Trekant (min, typisk, maks)"),
+    ("pert", "PERT (min, typisk, maks)"),
+    ("uniform", "Ligefordeling (min, maks)"),
+    ("interval90", "90 % sikker: mellem min og maks"),
+]
+COST_KIND_CHOICES = [
+    ("per_citizen", "Pr. borger (fordelt over forløbet)"),
+    ("per_year", "Pr. år (i driftsårene)"),
+    ("once", "Engangsudgift (opstart)"),
+]
+INTAKE_YEARS = 5
+BLANK_COST_ROWS = 2
+BLANK_CONSEQUENCE_ROWS = 1
+
+
+def q_state(
+    value: float | str | None = "", dist: str = "fixed", sd: Any = "", low: Any = "", high: Any = ""
+) -> dict:
+    def fmt(x: Any) -> str:
+        if x is None or x == "":
+            return ""
+        return f"{float(x):.10g}" if isinstance(x, int | float) else str(x)
+
+    return {"dist": dist, "value": fmt(value), "sd": fmt(sd), "low": fmt(low), "high": fmt(high)}
+
+
+def _pct(x: float | None) -> float | str:
+    return "" if x is None else round(x * 100, 6)
+
+
+def state_from_defaults(
+    defaults: Defaults,
+    *,
+    name: str = "",
+    horizon: int = engine.DEFAULT_HORIZON,
+    prefill: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The form's initial state. `prefill` may carry a success rate from a meta-analysis
+    (success_rate_mean / success_rate_sd as fractions, success_rate_source)."""
+    tg = defaults.target_group
+    citizens = defaults.citizens_per_year if defaults.citizens_per_year is not None else 20
+    state: dict[str, Any] = {
+        "name": name or (f"SØM: {tg.name}" if tg else "SØM-beregning"),
+        "horizon": str(horizon),
+        "discount_rate_pct": f"{engine.DEFAULT_DISCOUNT_RATE * 100:g}",
+        "duration_years": "1",
+        "draws": str(engine.DEFAULT_DRAWS),
+        "seed": str(engine.DEFAULT_SEED),
+        "area": tg.area if tg else "adult_social",
+        "committee": tg.committee if tg else "social",
+        "intake": [str(citizens)] + [""] * (INTAKE_YEARS - 1),
+        "costs": [
+            {
+                "name": "Opstart og kompetenceudvikling",
+                "kind": "once",
+                "payer": "municipality",
+                "amount": q_state(""),
+            },
+            {
+                "name": "Indsatsen pr. borger",
+                "kind": "per_citizen",
+                "payer": "municipality",
+                "amount": q_state(""),
+            },
+        ],
+        "outcomes": [],
+        "prices": [],
+    }
+    for od in defaults.outcomes:
+        if od.success_rate is not None and od.success_rate_se:
+            rate = q_state(_pct(od.success_rate), "normal", sd=_pct(od.success_rate_se))
+        else:
+            rate = q_state(_pct(od.success_rate))
+        state["outcomes"].append(
+            {
+                "name": od.outcome.name,
+                "include": True,
+                "success_rate": rate,
+                "relapse": q_state(0),
+                "effect_delay_years": "",
+                "phase_in_years": "0",
+                "consequences": [
+                    {
+                        "service": c["service"],
+                        "change": c["change"],
+                        "se": "" if c["se"] is None else f"{c['se']:g}",
+                    }
+                    for c in od.consequences
+                ],
+                "source": ", ".join(sorted({s.title for s in od.studies})),
+            }
+        )
+    if not state["outcomes"]:
+        state["outcomes"].append(
+            {
+                "name": "Succes",
+                "include": True,
+                "success_rate": q_state(""),
+                "relapse": q_state(0),
+                "effect_delay_years": "",
+                "phase_in_years": "0",
+                "consequences": [],
+                "source": "",
+            }
+        )
+    if prefill and prefill.get("success_rate_mean") not in (None, ""):
+        try:
+            mean = float(prefill["success_rate_mean"])
+            sd = float(prefill.get("success_rate_sd") or 0)
+        except (TypeError, ValueError):
+            pass
+        else:
+            first = state["outcomes"][0]
+            first["success_rate"] = q_state(
+                _pct(mean), "normal" if sd > 0 else "fixed", sd=_pct(sd) if sd > 0 else ""
+            )
+            first["source"] = str(prefill.get("success_rate_source") or "")[:300]
+            first["prefilled"] = True
+    for outcome in state["outcomes"]:
+        for _ in range(BLANK_CONSEQUENCE_ROWS):
+            outcome["consequences"].append({"service": "", "change": "", "se": ""})
+    for price in sorted(defaults.prices.values(), key=lambda p: p.name):
+        state["prices"].append(
+            {
+                "service": price.service,
+                "name": price.name,
+                "unit": price.unit,
+                "municipality": f"{price.municipality:g}",
+                "region": f"{price.region:g}",
+                "state": f"{price.state:g}",
+                "area": price.area,
+                "committee": price.committee,
+                "own": price.organisation_id is not None,
+                "illustrative": price.is_illustrative,
+            }
+        )
+    return state
+
+
+def _q_from_post(post: Any, prefix: str) -> dict[str, str]:
+    return {k: post.get(f"{prefix}-{k}", "").strip() for k in ("dist", "value", "sd", "low", "high")}
+
+
+def _count(post: Any, key: str, limit: int = 200) -> int:
+    try:
+        return max(0, min(limit, int(post.get(key, "0"))))
+    except ValueError:
+        return 0
+
+
+def state_from_post(post: Any) -> dict[str, Any]:
+    """Read the submitted form back into the same state structure the template renders."""
+    state: dict[str, Any] = {
+        key: post.get(key, "").strip()
+        for key in (
+            "name",
+            "horizon",
+            "discount_rate_pct",
+            "duration_years",
+            "draws",
+            "seed",
+            "area",
+            "committee",
+        )
+    }
+    state["intake"] = [post.get(f"intake-{i}", "").strip() for i in range(INTAKE_YEARS)]
+    state["costs"] = [
+        {
+            "name": post.get(f"costs-{i}-name", "").strip(),
+            "kind": post.get(f"costs-{i}-kind", "per_citizen"),
+            "payer": post.get(f"costs-{i}-payer", "municipality"),
+            "amount": _q_from_post(post, f"costs-{i}-amount"),
+        }
+        for i in range(_count(post, "costs-count"))
+    ]
+    state["outcomes"] = []
+    for i in range(_count(post, "outcomes-count")):
+        p = f"outcomes-{i}"
+        state["outcomes"].append(
+            {
+                "name": post.get(f"{p}-name", "").strip(),
+                "include": post.get(f"{p}-include") == "on",
+                "success_rate": _q_from_post(post, f"{p}-success_rate"),
+                "relapse": _q_from_post(post, f"{p}-relapse"),
+                "effect_delay_years": post.get(f"{p}-effect_delay_years", "").strip(),
+                "phase_in_years": post.get(f"{p}-phase_in_years", "").strip(),
+                "source": post.get(f"{p}-source", "").strip(),
+                "consequences": [
+                    {k: post.get(f"{p}-cons-{j}-{k}", "").strip() for k in ("service", "change", "se")}
+                    for j in range(_count(post, f"{p}-cons-count"))
+                ],
+            }
+        )
+    state["prices"] = [
+        {
+            k: post.get(f"prices-{i}-{k}", "").strip()
+            for k in ("service", "name", "unit", "municipality", "region", "state", "area", "committee")
+        }
+        for i in range(_count(post, "prices-count"))
+    ]
+    return state
+
+
+class FormProblems:
+    """Problems keyed by form field name, each a Danish sentence."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, str] = {}
+        self.items: list[tuple[str, str, str]] = []  # (field name, label, message)
+
+    def add(self, field: str, label: str, message: str) -> None:
+        self.by_field.setdefault(field, message)
+        self.items.append((field, label, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _number(raw: str, field: str, label: str, problems: FormProblems, scale: float = 1.0) -> float | None:
+    if raw == "":
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        problems.add(field, label, f"skal være et tal (ikke »{raw}«)")
+        return None
+    if not math.isfinite(value):
+        problems.add(field, label, "skal være et endeligt tal")
+        return None
+    return value * scale
+
+
+def _quantity(
+    q: dict[str, str],
+    prefix: str,
+    label: str,
+    problems: FormProblems,
+    scale: float = 1.0,
+    required: bool = True,
+) -> Any:
+    dist = q.get("dist") or "fixed"
+    value = _number(q.get("value", ""), f"{prefix}-value", label, problems, scale)
+    sd = _number(q.get("sd", ""), f"{prefix}-sd", label, problems, scale)
+    low = _number(q.get("low", ""), f"{prefix}-low", label, problems, scale)
+    high = _number(q.get("high", ""), f"{prefix}-high", label, problems, scale)
+    needs = {
+        "fixed": {"value": value},
+        "normal": {"value": value, "sd": sd},
+        "lognormal": {"value": value, "sd": sd},
+        "triangular": {"low": low, "value": value, "high": high},
+        "pert": {"low": low, "value": value, "high": high},
+        "uniform": {"low": low, "high": high},
+        "interval90": {"low": low, "high": high},
+    }
+    if dist not in needs:
+        problems.add(f"{prefix}-dist", label, "ukendt fordeling")
+        return None
+    names = {"value": "værdi", "sd": "standardafvigelse", "low": "minimum", "high": "maksimum"}
+    missing = [k for k, v in needs[dist].items() if v is None]
+    if missing:
+        if dist == "fixed" and not required:
+            return None
+        for k in missing:
+            if f"{prefix}-{k}" not in problems.by_field:
+                problems.add(f"{prefix}-{k}", label, f"{names[k]} mangler")
+        return None
+    if dist == "fixed":
+        return value
+    if dist in ("normal", "lognormal"):
+        return {"dist": dist, "mean": value, "sd": sd}
+    if dist in ("triangular", "pert"):
+        return {"dist": dist, "min": low, "mode": value, "max": high}
+    if dist == "uniform":
+        return {"dist": dist, "min": low, "max": high}
+    return {"dist": dist, "low": low, "high": high}
+
+
+def _int(raw: str, field: str, label: str, problems: FormProblems, default: int | None) -> int | None:
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        problems.add(field, label, f"skal være et helt tal (ikke »{raw}«)")
+        return default
+
+
+def case_from_state(
+    state: dict[str, Any], target_group_code: str = ""
+) -> tuple[dict[str, Any], FormProblems, dict[str, str]]:
+    """The case-file dict of a form state, the form problems found on the way, and a map from engine field
+    paths to form field names (to place the engine's own validation messages next to the right input)."""
+    problems = FormProblems()
+    paths: dict[str, str] = {}
+    case: dict[str, Any] = {"name": state.get("name") or "SØM-beregning", "target_group": target_group_code}
+    case["horizon"] = _int(state.get("horizon", ""), "horizon", "Horisont", problems, engine.DEFAULT_HORIZON)
+    paths["horizon"] = "horizon"
+    rate = _number(
+        state.get("discount_rate_pct", ""), "discount_rate_pct", "Diskonteringsrente", problems, 0.01
+    )
+    case["discount_rate"] = engine.DEFAULT_DISCOUNT_RATE if rate is None else rate
+    paths["discount_rate"] = "discount_rate_pct"
+    case["duration_years"] = _int(state.get("duration_years", ""), "duration_years", "Varighed", problems, 1)
+    paths["duration_years"] = "duration_years"
+    case["area"] = state.get("area") or "adult_social"
+    case["committee"] = state.get("committee") or "social"
+
+    intake_raw = list(state.get("intake", []))
+    while intake_raw and intake_raw[-1] == "":
+        intake_raw.pop()
+    intake = []
+    for i, raw in enumerate(intake_raw):
+        value = _number(raw, f"intake-{i}", f"Borgere år {i + 1}", problems)
+        intake.append(0.0 if value is None else value)
+        paths[f"intake[{i}]"] = f"intake-{i}"
+    if not intake:
+        problems.add("intake-0", "Borgere år 1", "angiv antal borgere, der starter i indsatsen")
+    case["intake"] = intake
+    paths["intake"] = "intake-0"
+
+    costs = []
+    for i, row in enumerate(state.get("costs", [])):
+        label = f"Omkostning »{row.get('name') or i + 1}«"
+        amount = _quantity(row["amount"], f"costs-{i}-amount", label, problems, required=False)
+        if amount is None:
+            continue
+        paths[f"costs[{len(costs)}].amount"] = f"costs-{i}-amount-value"
+        paths[f"costs[{len(costs)}].payer"] = f"costs-{i}-payer"
+        paths[f"costs[{len(costs)}].kind"] = f"costs-{i}-kind"
+        costs.append(
+            {
+                "name": row.get("name") or f"Omkostning {i + 1}",
+                "kind": row.get("kind"),
+                "payer": row.get("payer"),
+                "amount": amount,
+            }
+        )
+    case["costs"] = costs
+
+    outcomes = []
+    for i, row in enumerate(state.get("outcomes", [])):
+        if not row.get("include"):
+            continue
+        k = len(outcomes)
+        label = f"Succesmål »{row.get('name') or i + 1}«"
+        p = f"outcomes-{i}"
+        rate_q = _quantity(row["success_rate"], f"{p}-success_rate", f"{label}: succesrate", problems, 0.01)
+        relapse_q = _quantity(
+            row["relapse"], f"{p}-relapse", f"{label}: tilbagefald", problems, 0.01, required=False
+        )
+        phase = _number(
+            row.get("phase_in_years", ""), f"{p}-phase_in_years", f"{label}: indfasning", problems
+        )
+        delay = _int(
+            row.get("effect_delay_years", ""),
+            f"{p}-effect_delay_years",
+            f"{label}: forsinkelse",
+            problems,
+            None,
+        )
+        for suffix, form_suffix in (
+            ("success_rate", "success_rate-value"),
+            ("relapse", "relapse-value"),
+            ("phase_in_years", "phase_in_years"),
+            ("effect_delay_years", "effect_delay_years"),
+            ("consequences", "cons-0-service"),
+        ):
+            paths[f"outcomes[{k}].{suffix}"] = f"{p}-{form_suffix}"
+        consequences = []
+        for j, c in enumerate(row.get("consequences", [])):
+            if not c.get("service") and not c.get("change"):
+                continue
+            clabel = f"{label}: konsekvens »{c.get('service')}«"
+            if not c.get("service"):
+                problems.add(f"{p}-cons-{j}-service", clabel, "vælg en ydelse")
+                continue
+            parts = [x.strip() for x in re.split(r"[;\s]+", c.get("change", "")) if x.strip()]
+            values = [_number(x, f"{p}-cons-{j}-change", clabel, problems) for x in parts]
+            if not parts:
+                problems.add(f"{p}-cons-{j}-change", clabel, "ændringen pr. år mangler")
+                continue
+            if any(v is None for v in values):
+                continue
+            se = _number(c.get("se", ""), f"{p}-cons-{j}-se", clabel, problems)
+            if se is not None and se < 0:
+                problems.add(f"{p}-cons-{j}-se", clabel, "standardfejlen må ikke være negativ")
+                se = None
+
+            def q(v: float, se: float | None = se) -> Any:
+                return {"dist": "normal", "mean": v, "sd": se} if se else v
+
+            change = q(values[0]) if len(values) == 1 else [q(v) for v in values]  # type: ignore[arg-type]
+            paths[f"outcomes[{k}].consequences[{len(consequences)}].service"] = f"{p}-cons-{j}-service"
+            paths[f"outcomes[{k}].consequences[{len(consequences)}].change"] = f"{p}-cons-{j}-change"
+            consequences.append({"service": c["service"], "change": change})
+        outcome: dict[str, Any] = {
+            "name": row.get("name") or f"Succesmål {i + 1}",
+            "success_rate": rate_q if rate_q is not None else 0.0,
+            "relapse": relapse_q if relapse_q is not None else 0.0,
+            "phase_in_years": phase or 0.0,
+            "consequences": consequences,
+        }
+        if delay is not None:
+            outcome["effect_delay_years"] = delay
+        outcomes.append(outcome)
+    case["outcomes"] = outcomes
+    paths["outcomes"] = "outcomes-0-include"
+
+    prices: dict[str, Any] = {}
+    for i, row in enumerate(state.get("prices", [])):
+        service = row.get("service")
+        if not service:
+            continue
+        label = f"Pris »{row.get('name') or service}«"
+        entry: dict[str, Any] = {
+            "name": row.get("name", ""),
+            "unit": row.get("unit", ""),
+            "area": row.get("area") or "adult_social",
+        }
+        entry["committee"] = row.get("committee") or None
+        for authority in ("municipality", "region", "state"):
+            value = _number(row.get(authority, ""), f"prices-{i}-{authority}", label, problems)
+            entry[authority] = 0.0 if value is None else value
+            paths[f"prices[{service}].{authority}"] = f"prices-{i}-{authority}"
+        paths[f"prices[{service}].area"] = f"prices-{i}-area"
+        prices[service] = entry
+    case["prices"] = prices
+    return case, problems, paths
+
+
+def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: FormProblems) -> None:
+    """Place the engine's validation messages on the form fields they concern."""
+    for problem in exc.problems:
+        field = problem.field
+        form_field = paths.get(field)
+        if form_field is None:
+            base = re.sub(r"\.(mean|sd|min|max|mode|low|high|dist)$", "", field)
+            form_field = paths.get(base, "")
+            suffix = field[len(base) + 1 :] if base != field else ""
+            if form_field and suffix and form_field.endswith("-value"):
+                mapped = {
+                    "mean": "value",
+                    "mode": "value",
+                    "sd": "sd",
+                    "min": "low",
+                    "low": "low",
+                    "max": "high",
+                    "high": "high",
+                }
+                form_field = form_field[: -len("value")] + mapped.get(suffix, "value")
+        problems.add(
+            form_field or field,
+            FIELD_LABELS.get(field.split("[")[0].split(".")[0], field),
+            problem.message_da,
+        )
+
+
+FIELD_LABELS = {
+    "horizon": "Horisont",
+    "discount_rate": "Diskonteringsrente",
+    "duration_years": "Varighed",
+    "intake": "Borgere",
+    "costs": "Omkostninger",
+    "outcomes": "Succesmål",
+    "prices": "Priser",
+    "area": "Hovedområde",
+    "committee": "Udvalg",
+    "(file)": "Fil",
+}

@@ -1,0 +1,412 @@
+"""Import and export of the knowledge database as Excel (one sheet per table) and CSV (one table).
+
+Columns use stable English codes (see docs/users/som.md). An import is validated completely first; one bad
+cell refuses the whole file with a Danish message naming sheet, row and column, and nothing is written. A
+valid import updates rows by their natural key, adds new ones, and becomes one new knowledge version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import xlsxwriter
+from django.db import transaction
+from openpyxl import load_workbook
+
+from susi.accounts.permissions import require
+from susi.engines.som import AREA_CODES, COMMITTEE_CODES
+from susi.organisations.models import Organisation
+from susi.web.api_errors import DomainError
+
+from .models import Consequence, EffectStudy, Outcome, Price, TargetGroup
+from .services import new_version
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"  # text | float | int | bool | area | committee
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    sheet: str
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterable[dict[str, Any]]]
+
+
+def _common(obj) -> dict[str, Any]:
+    return {"source": obj.source, "is_illustrative": obj.is_illustrative}
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "target_groups",
+        "Målgrupper",
+        (
+            Column("code"),
+            Column("name"),
+            Column("description", required=False),
+            Column("area", "area"),
+            Column("committee", "committee"),
+            Column("source", required=False),
+            Column("is_illustrative", "bool", required=False),
+        ),
+        lambda: (
+            {
+                "code": t.code,
+                "name": t.name,
+                "description": t.description,
+                "area": t.area,
+                "committee": t.committee,
+                **_common(t),
+            }
+            for t in TargetGroup.objects.filter(organisation__isnull=True)
+        ),
+    ),
+    Table(
+        "outcomes",
+        "Succesmål",
+        (
+            Column("target_group"),
+            Column("code"),
+            Column("name"),
+            Column("description", required=False),
+            Column("source", required=False),
+            Column("is_illustrative", "bool", required=False),
+        ),
+        lambda: (
+            {
+                "target_group": o.target_group.code,
+                "code": o.code,
+                "name": o.name,
+                "description": o.description,
+                **_common(o),
+            }
+            for o in Outcome.objects.select_related("target_group")
+        ),
+    ),
+    Table(
+        "consequences",
+        "Konsekvenser",
+        (
+            Column("target_group"),
+            Column("outcome"),
+            Column("service"),
+            Column("year_after_success", "int", required=False),
+            Column("change", "float"),
+            Column("standard_error", "float", required=False),
+            Column("source", required=False),
+            Column("is_illustrative", "bool", required=False),
+        ),
+        lambda: (
+            {
+                "target_group": c.target_group.code,
+                "outcome": c.outcome.code,
+                "service": c.service,
+                "year_after_success": c.year_after_success,
+                "change": c.change,
+                "standard_error": c.standard_error,
+                **_common(c),
+            }
+            for c in Consequence.objects.select_related("target_group", "outcome")
+        ),
+    ),
+    Table(
+        "prices",
+        "Priser",
+        (
+            Column("service"),
+            Column("name"),
+            Column("unit"),
+            Column("municipality", "float"),
+            Column("region", "float"),
+            Column("state", "float"),
+            Column("area", "area"),
+            Column("committee", "committee", required=False),
+            Column("price_year", "int"),
+            Column("municipality_code", required=False),
+            Column("source", required=False),
+            Column("is_illustrative", "bool", required=False),
+        ),
+        lambda: (
+            {
+                "service": p.service,
+                "name": p.name,
+                "unit": p.unit,
+                "municipality": p.municipality,
+                "region": p.region,
+                "state": p.state,
+                "area": p.area,
+                "committee": p.committee,
+                "price_year": p.price_year,
+                "municipality_code": p.organisation.code if p.organisation else "",
+                **_common(p),
+            }
+            for p in Price.objects.select_related("organisation")
+        ),
+    ),
+    Table(
+        "studies",
+        "Effektstudier",
+        (
+            Column("target_group"),
+            Column("outcome"),
+            Column("intervention"),
+            Column("title"),
+            Column("year", "int", required=False),
+            Column("grade", "int"),
+            Column("effect", "float"),
+            Column("standard_error", "float", required=False),
+            Column("source", required=False),
+            Column("is_illustrative", "bool", required=False),
+        ),
+        lambda: (
+            {
+                "target_group": s.target_group.code,
+                "outcome": s.outcome.code,
+                "intervention": s.intervention,
+                "title": s.title,
+                "year": s.year,
+                "grade": s.grade,
+                "effect": s.effect,
+                "standard_error": s.standard_error,
+                **_common(s),
+            }
+            for s in EffectStudy.objects.select_related("target_group", "outcome")
+        ),
+    ),
+)
+TABLE_BY_KEY = {t.key: t for t in TABLES}
+TABLE_BY_SHEET = {t.sheet: t for t in TABLES}
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+def export_xlsx() -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True, "bg_color": "#dde6f0"})
+    for table in TABLES:
+        sheet = workbook.add_worksheet(table.sheet)
+        for c, column in enumerate(table.columns):
+            sheet.write(0, c, column.name, bold)
+            sheet.set_column(c, c, 16)
+        for r, row in enumerate(table.rows(), start=1):
+            for c, column in enumerate(table.columns):
+                value = row.get(column.name)
+                if value is not None and value != "":
+                    sheet.write(r, c, value)
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def export_csv(key: str) -> str:
+    table = TABLE_BY_KEY[key]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.name for c in table.columns])
+    for row in table.rows():
+        writer.writerow(["" if row.get(c.name) is None else row.get(c.name) for c in table.columns])
+    return out.getvalue()
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+
+def _cell(table: Table, column: Column, raw: Any, where: str) -> Any:
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        if column.required:
+            raise DomainError(column.name, f"{where}, kolonne {column.name}: værdien mangler.")
+        return False if column.kind == "bool" else None
+    if column.kind == "float":
+        try:
+            return float(raw) if isinstance(raw, int | float) else float(text.replace(",", "."))
+        except ValueError:
+            raise DomainError(
+                column.name, f"{where}, kolonne {column.name}: »{text}« er ikke et tal."
+            ) from None
+    if column.kind == "int":
+        try:
+            value = float(raw) if isinstance(raw, int | float) else float(text)
+            if value != int(value):
+                raise ValueError
+            return int(value)
+        except ValueError:
+            raise DomainError(
+                column.name, f"{where}, kolonne {column.name}: »{text}« er ikke et helt tal."
+            ) from None
+    if column.kind == "bool":
+        return text.lower() in ("1", "true", "ja", "yes", "sand", "x")
+    if column.kind == "area" and text not in AREA_CODES:
+        raise DomainError(column.name, f"{where}, kolonne {column.name}: ukendt hovedområde »{text}«.")
+    if column.kind == "committee" and text not in COMMITTEE_CODES:
+        raise DomainError(column.name, f"{where}, kolonne {column.name}: ukendt udvalg »{text}«.")
+    return text
+
+
+def _rows(table: Table, header: list[Any], data: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    names = [str(h).strip() if h is not None else "" for h in header]
+    missing = [c.name for c in table.columns if c.required and c.name not in names]
+    if missing:
+        raise DomainError(missing[0], f"{table.sheet}: kolonnen »{missing[0]}« mangler i overskriften.")
+    out = []
+    for r, values in enumerate(data, start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        raw = dict(zip(names, values, strict=False))
+        where = f"{table.sheet}, række {r}"
+        out.append(
+            {c.name: _cell(table, c, raw.get(c.name), where) for c in table.columns} | {"_where": where}
+        )
+    return out
+
+
+def parse_upload(data: bytes, filename: str, csv_table: str = "") -> dict[str, list[dict[str, Any]]]:
+    """Rows per table key from an Excel workbook (sheets named as in the export) or a CSV file of one table."""
+    if filename.lower().endswith(".csv"):
+        if csv_table not in TABLE_BY_KEY:
+            raise DomainError("table", "Vælg hvilken tabel CSV-filen indeholder.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DomainError("file", "CSV-filen skal være gemt som UTF-8.") from None
+        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        reader = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        if not reader:
+            raise DomainError("file", "Filen er tom.")
+        return {csv_table: _rows(TABLE_BY_KEY[csv_table], reader[0], reader[1:])}
+    if not filename.lower().endswith(".xlsx"):
+        raise DomainError("file", "Filen skal være en Excel-fil (.xlsx) eller en CSV-fil (.csv).")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a broken file
+        raise DomainError("file", "Filen kunne ikke læses som en Excel-fil.") from None
+    result = {}
+    for sheet_name in workbook.sheetnames:
+        table = TABLE_BY_SHEET.get(sheet_name)
+        if table is None:
+            continue
+        rows = list(workbook[sheet_name].iter_rows(values_only=True))
+        if rows:
+            result[table.key] = _rows(table, list(rows[0]), rows[1:])
+    if not result:
+        names = ", ".join(t.sheet for t in TABLES)
+        raise DomainError("file", f"Excel-filen har ingen af arkene {names}.")
+    return result
+
+
+def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> tuple[int, int]:
+    """Validate and import; returns (rows written, new version number)."""
+    require(user, "som.edit_knowledge")
+    tables = parse_upload(data, filename, csv_table)
+    written = 0
+    with transaction.atomic():
+        for row in tables.get("target_groups", []):
+            TargetGroup.objects.update_or_create(
+                code=row["code"],
+                defaults={k: row[k] or "" for k in ("name", "description", "area", "committee", "source")}
+                | {"is_illustrative": row["is_illustrative"]},
+            )
+            written += 1
+
+        def target_group(row: dict[str, Any]) -> TargetGroup:
+            try:
+                return TargetGroup.objects.get(code=row["target_group"])
+            except TargetGroup.DoesNotExist:
+                raise DomainError(
+                    "target_group", f"{row['_where']}: ukendt målgruppe »{row['target_group']}«."
+                ) from None
+
+        def outcome(row: dict[str, Any], tg: TargetGroup) -> Outcome:
+            try:
+                return Outcome.objects.get(target_group=tg, code=row["outcome"])
+            except Outcome.DoesNotExist:
+                raise DomainError(
+                    "outcome", f"{row['_where']}: ukendt succesmål »{row['outcome']}«."
+                ) from None
+
+        for row in tables.get("outcomes", []):
+            Outcome.objects.update_or_create(
+                target_group=target_group(row),
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "description": row["description"] or "",
+                    "source": row["source"] or "",
+                    "is_illustrative": row["is_illustrative"],
+                },
+            )
+            written += 1
+        for row in tables.get("consequences", []):
+            tg = target_group(row)
+            Consequence.objects.update_or_create(
+                target_group=tg,
+                outcome=outcome(row, tg),
+                service=row["service"],
+                year_after_success=row["year_after_success"],
+                defaults={
+                    "change": row["change"],
+                    "standard_error": row["standard_error"],
+                    "source": row["source"] or "",
+                    "is_illustrative": row["is_illustrative"],
+                },
+            )
+            written += 1
+        for row in tables.get("prices", []):
+            org = None
+            if row["municipality_code"]:
+                org = Organisation.objects.filter(
+                    kind=Organisation.Kind.MUNICIPALITY, code=row["municipality_code"]
+                ).first()
+                if org is None:
+                    raise DomainError(
+                        "municipality_code",
+                        f"{row['_where']}: ukendt kommunenummer »{row['municipality_code']}«.",
+                    )
+            Price.objects.update_or_create(
+                service=row["service"],
+                organisation=org,
+                defaults={
+                    k: row[k]
+                    for k in (
+                        "name",
+                        "unit",
+                        "municipality",
+                        "region",
+                        "state",
+                        "area",
+                        "price_year",
+                        "is_illustrative",
+                    )
+                }
+                | {"committee": row["committee"] or "", "source": row["source"] or ""},
+            )
+            written += 1
+        for row in tables.get("studies", []):
+            tg = target_group(row)
+            grade = row["grade"]
+            if grade not in (1, 2, 3):
+                raise DomainError("grade", f"{row['_where']}: evidensniveau skal være 1, 2 eller 3.")
+            EffectStudy.objects.update_or_create(
+                target_group=tg,
+                outcome=outcome(row, tg),
+                title=row["title"],
+                defaults={
+                    k: row[k]
+                    for k in ("intervention", "year", "grade", "effect", "standard_error", "is_illustrative")
+                }
+                | {"source": row["source"] or ""},
+            )
+            written += 1
+        version = new_version(user, f"Import af {filename} ({written} rækker)")
+    return written, version.number

@@ -1,0 +1,120 @@
+"""Reads of the SØM knowledge database and of saved calculations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+
+from susi.accounts.models import Role
+from susi.accounts.permissions import can
+
+from .models import (
+    Calculation,
+    Consequence,
+    EffectStudy,
+    KnowledgeVersion,
+    Outcome,
+    Price,
+    TargetGroup,
+    TargetGroupSize,
+)
+
+
+def current_version() -> int:
+    return KnowledgeVersion.objects.aggregate(n=Max("number"))["n"] or 0
+
+
+def visible_target_groups(user) -> QuerySet[TargetGroup]:
+    """National target groups plus those the user's own organisation defined."""
+    qs = TargetGroup.objects.all()
+    if user.role in (Role.AGENCY, Role.ADMIN, Role.STEERING):
+        return qs
+    return qs.filter(Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id))
+
+
+def visible_calculations(user) -> list[Calculation]:
+    qs = Calculation.objects.select_related("owner", "initiative", "municipality", "target_group")
+    return [c for c in qs if can(user, "som.view_calculation", c)]
+
+
+def prices_for(organisation_id: int | None) -> dict[str, Price]:
+    """Prices by service code: the municipality's own prices where it has them, national prices otherwise."""
+    prices = {p.service: p for p in Price.objects.filter(organisation__isnull=True)}
+    if organisation_id is not None:
+        prices.update({p.service: p for p in Price.objects.filter(organisation_id=organisation_id)})
+    return prices
+
+
+def knowledge_as_of(version: int) -> dict[str, Any]:
+    """Prices and consequences as they were right after knowledge version `version` (from the change
+    history), so a calculation can be rebuilt from the database it used."""
+    stamp = KnowledgeVersion.objects.get(number=version).created_at
+    return {
+        "prices": {p.service: p for p in Price.history.as_of(stamp) if p.organisation_id is None},
+        "consequences": list(Consequence.history.as_of(stamp)),
+    }
+
+
+@dataclass
+class OutcomeDefaults:
+    outcome: Outcome
+    success_rate: float | None  # mean of the best-graded studies' effects
+    success_rate_se: float | None
+    studies: list[EffectStudy]
+    consequences: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Defaults:
+    target_group: TargetGroup | None
+    citizens_per_year: int | None
+    outcomes: list[OutcomeDefaults]
+    prices: dict[str, Price]
+    illustrative: bool
+
+
+def pooled_effect(studies: list[EffectStudy]) -> tuple[float | None, float | None]:
+    """A default success rate from the studies of the best grade: the inverse-variance weighted mean when
+    every study has a standard error, otherwise the plain mean. A starting point the user may change."""
+    if not studies:
+        return None, None
+    best = min(s.grade for s in studies)
+    chosen = [s for s in studies if s.grade == best]
+    if all(s.standard_error for s in chosen):
+        weights = [1 / s.standard_error**2 for s in chosen]  # type: ignore[operator]
+        mean = sum(w * s.effect for w, s in zip(weights, chosen, strict=True)) / sum(weights)
+        return mean, (1 / sum(weights)) ** 0.5
+    return sum(s.effect for s in chosen) / len(chosen), None
+
+
+def defaults_for(target_group: TargetGroup | None, organisation_id: int | None) -> Defaults:
+    """Everything the calculator prefills from the knowledge database for a target group and municipality."""
+    prices = prices_for(organisation_id)
+    if target_group is None:
+        return Defaults(None, None, [], prices, False)
+    size = TargetGroupSize.objects.filter(target_group=target_group, organisation_id=organisation_id).first()
+    outcomes = []
+    illustrative = target_group.is_illustrative
+    for outcome in target_group.outcomes.all().order_by("pk"):
+        studies = list(outcome.studies.all())
+        mean, se = pooled_effect(studies)
+        by_service: dict[str, list[Consequence]] = {}
+        for c in outcome.consequences.all().order_by("service", "year_after_success"):
+            by_service.setdefault(c.service, []).append(c)
+            illustrative = illustrative or c.is_illustrative
+        consequences = []
+        for service, rows in by_service.items():
+            yearly = [r for r in rows if r.year_after_success]
+            if yearly:
+                change = "; ".join(f"{r.change:g}" for r in yearly)
+                se_values = [r.standard_error for r in yearly if r.standard_error]
+                se_c = max(se_values) if se_values else None
+            else:
+                change = f"{rows[0].change:g}"
+                se_c = rows[0].standard_error
+            consequences.append({"service": service, "change": change, "se": se_c, "source": rows[0].source})
+        outcomes.append(OutcomeDefaults(outcome, mean, se, studies, consequences))
+    illustrative = illustrative or any(p.is_illustrative for p in prices.values())
+    return Defaults(target_group, size.citizens_per_year if size else None, outcomes, prices, illustrative)

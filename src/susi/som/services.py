@@ -1,0 +1,91 @@
+"""Every write of the SØM app, each in one transaction: knowledge edits (each a new version), imports, and
+saving a calculation. Bad input raises DomainError / SomInputError before anything is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from susi.accounts.permissions import require
+from susi.engines import som as engine
+from susi.web.api_errors import DomainError
+
+from .models import Calculation, KnowledgeVersion, TargetGroup
+
+
+def new_version(user, note: str) -> KnowledgeVersion:
+    """Record one edit of the knowledge database. Call inside the edit's transaction."""
+    number = (KnowledgeVersion.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+    return KnowledgeVersion.objects.create(number=number, created_by=user, note=note[:300])
+
+
+def save_knowledge_row(user, instance, note: str) -> KnowledgeVersion:
+    """Save one edited knowledge row (a form's instance) as a new version."""
+    require(user, "som.edit_knowledge")
+    with transaction.atomic():
+        instance.full_clean()
+        instance.save()
+        return new_version(user, note)
+
+
+def run(
+    case_data: dict[str, Any], draws: int, seed: int
+) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
+    """Validate and calculate a case-file dict (raises SomInputError naming the field)."""
+    if not 0 <= draws <= 100_000:
+        raise engine.SomInputError.single(
+            "draws", "must be between 0 and 100,000", "antal træk skal være mellem 0 og 100.000"
+        )
+    case = engine.parse_case(case_data)
+    result = engine.calculate(case)
+    mc = engine.simulate(case, draws=draws, seed=seed) if draws > 0 and case.has_uncertainty else None
+    return case, result, mc
+
+
+def result_summary(result: engine.SomResult, mc: engine.MonteCarloResult | None) -> dict[str, Any]:
+    return {"deterministic": result.to_json(), "monte_carlo": mc.to_json() if mc is not None else None}
+
+
+def save_calculation(
+    user,
+    case_data: dict[str, Any],
+    *,
+    draws: int,
+    seed: int,
+    knowledge_version: int,
+    mode: str = Calculation.Mode.FULL,
+    initiative=None,
+    municipality=None,
+    target_group: TargetGroup | None = None,
+    uses_illustrative_data: bool = False,
+) -> Calculation:
+    """Calculate and save. Nothing is written unless the case is valid and the user may calculate."""
+    require(user, "som.calculate", initiative)
+    if municipality is not None and not municipality.is_municipality:
+        raise DomainError("municipality", "Vælg en kommune.")
+    case, result, mc = run(case_data, draws, seed)
+    with transaction.atomic():
+        return Calculation.objects.create(
+            name=case.name[:200],
+            mode=mode,
+            owner=user,
+            organisation_id=user.organisation_id,
+            municipality=municipality,
+            initiative=initiative,
+            target_group=target_group,
+            knowledge_version=knowledge_version,
+            uses_illustrative_data=uses_illustrative_data,
+            case=engine.case_to_json(case),
+            draws=draws,
+            seed=seed,
+            result=result_summary(result, mc),
+        )
+
+
+def recalculate(
+    calculation: Calculation,
+) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
+    """Reproduce a saved calculation from its stored case, draws and seed."""
+    return run(calculation.case, calculation.draws, calculation.seed)

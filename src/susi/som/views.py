@@ -1,0 +1,470 @@
+"""SØM pages: the calculator (step by step, or the quick estimate), saved calculations with charts and
+exports, side-by-side comparison, and the knowledge database. Views translate HTTP to services/selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import modelform_factory
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from susi.accounts.permissions import can, require, visible_initiatives
+from susi.engines import som as engine
+from susi.organisations.models import Organisation
+from susi.portfolio.models import Initiative
+from susi.web.api_errors import DomainError
+
+from . import charts, exports, forms, knowledge_io, selectors, services
+from .models import Calculation, Consequence, EffectStudy, KnowledgeVersion, Price, TargetGroup
+
+PREFILL_KEYS = ("success_rate_mean", "success_rate_sd", "success_rate_source")
+AREA_NAMES = {a.code: a.name_da for a in engine.MAIN_AREAS}
+COMMITTEE_NAMES = {c.code: c.name_da for c in engine.COMMITTEES} | {"none": _("Intet udvalg angivet")}
+AUTHORITY_NAMES = {a.code: a.name_da for a in engine.AUTHORITIES}
+
+
+def _initiative(request, raw) -> Initiative | None:
+    if not raw:
+        return None
+    try:
+        initiative = Initiative.objects.get(pk=int(raw))
+    except (ValueError, Initiative.DoesNotExist):
+        raise Http404 from None
+    require(request.user, "som.calculate", initiative)
+    return initiative
+
+
+def _municipality(request, raw) -> Organisation | None:
+    """The municipality calculated for: the chosen one, else a municipality user's own."""
+    if raw:
+        try:
+            return Organisation.objects.get(pk=int(raw), kind=Organisation.Kind.MUNICIPALITY)
+        except (ValueError, Organisation.DoesNotExist):
+            raise Http404 from None
+    org = request.user.organisation
+    return org if org is not None and org.is_municipality else None
+
+
+def _target_group(request, code) -> TargetGroup | None:
+    if not code:
+        return None
+    return get_object_or_404(selectors.visible_target_groups(request.user), code=code)
+
+
+def _visible_calculation(request, pk: int) -> Calculation:
+    calculation = get_object_or_404(
+        Calculation.objects.select_related("initiative", "municipality", "owner"), pk=pk
+    )
+    require(request.user, "som.view_calculation", calculation)
+    return calculation
+
+
+@login_required
+def index(request):
+    """Start page: step 1 of the calculator, the quick estimate, and saved calculations."""
+    require(request.user, "som.calculate")
+    initiative = _initiative(request, request.GET.get("initiative"))
+    context = {
+        "target_groups": selectors.visible_target_groups(request.user),
+        "initiatives": visible_initiatives(request.user).order_by("title"),
+        "initiative": initiative,
+        "municipalities": Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("name"),
+        "own_municipality": _municipality(request, ""),
+        "prefill": {k: request.GET[k] for k in PREFILL_KEYS if request.GET.get(k)},
+        "calculations": selectors.visible_calculations(request.user)[:50],
+        "can_edit_knowledge": can(request.user, "som.edit_knowledge"),
+    }
+    return render(request, "som/index.html", context)
+
+
+def _calculator_context(request, state, *, target_group, initiative, municipality, problems=None):
+    return {
+        "state": state,
+        "target_group": target_group,
+        "initiative": initiative,
+        "municipality": municipality,
+        "problems": problems,
+        "dist_choices": forms.DIST_CHOICES,
+        "cost_kinds": forms.COST_KIND_CHOICES,
+        "authorities": engine.AUTHORITIES,
+        "areas": engine.MAIN_AREAS,
+        "committees": engine.COMMITTEES,
+        "services": [(p["service"], p["name"]) for p in state["prices"]],
+        "knowledge_version": selectors.current_version(),
+        "prefill": {k: request.GET.get(k, "") for k in PREFILL_KEYS},
+    }
+
+
+@login_required
+def calculator(request):
+    """Steps 2-6: citizens, costs, outcomes and consequences, prices, horizon. Prefilled from the knowledge
+    database; POST calculates, saves and shows the result."""
+    params = request.POST if request.method == "POST" else request.GET
+    initiative = _initiative(request, params.get("initiative"))
+    require(request.user, "som.calculate", initiative)
+    municipality = _municipality(request, params.get("municipality"))
+    target_group = _target_group(request, params.get("target_group"))
+    own_group = params.get("own_target_group", "").strip()
+    defaults = selectors.defaults_for(target_group, municipality.pk if municipality else None)
+    if request.method != "POST":
+        name = f"SØM: {own_group}" if own_group and target_group is None else ""
+        state = forms.state_from_defaults(defaults, name=name, prefill=request.GET)
+        if own_group:
+            state["own_target_group"] = own_group
+        context = _calculator_context(
+            request, state, target_group=target_group, initiative=initiative, municipality=municipality
+        )
+        context["illustrative"] = defaults.illustrative
+        return render(request, "som/calculator.html", context)
+
+    state = forms.state_from_post(request.POST)
+    state["own_target_group"] = own_group
+    case_data, problems, paths = forms.case_from_state(
+        state, target_group.name if target_group else own_group
+    )
+    draws = forms._int(state.get("draws", ""), "draws", _("Antal træk"), problems, engine.DEFAULT_DRAWS)
+    seed = forms._int(state.get("seed", ""), "seed", _("Seed"), problems, engine.DEFAULT_SEED)
+    calculation = None
+    if not problems:
+        try:
+            calculation = services.save_calculation(
+                request.user,
+                case_data,
+                draws=draws or 0,
+                seed=seed or 0,
+                knowledge_version=int(request.POST.get("knowledge_version") or selectors.current_version()),
+                initiative=initiative,
+                municipality=municipality,
+                target_group=target_group,
+                uses_illustrative_data=defaults.illustrative,
+            )
+        except engine.SomInputError as exc:
+            forms.engine_problems(exc, paths, problems)
+        except DomainError as exc:
+            problems.add(exc.field, exc.field, exc.message)
+    if calculation is not None:
+        messages.success(request, _("Beregningen er gemt."))
+        return redirect(calculation)
+    context = _calculator_context(
+        request,
+        state,
+        target_group=target_group,
+        initiative=initiative,
+        municipality=municipality,
+        problems=problems,
+    )
+    context["illustrative"] = defaults.illustrative
+    return render(request, "som/calculator.html", context, status=422)
+
+
+@login_required
+def quick(request):
+    """The quick estimate (budgetøkonomisk skøn): a handful of inputs."""
+    require(request.user, "som.calculate")
+    params = request.POST if request.method == "POST" else request.GET
+    target_group = _target_group(request, params.get("target_group"))
+    municipality = _municipality(request, params.get("municipality"))
+    defaults = selectors.defaults_for(target_group, municipality.pk if municipality else None)
+    saving, shares = _annual_saving(defaults)
+    first = defaults.outcomes[0] if defaults.outcomes else None
+    state = {
+        "name": f"Skøn: {target_group.name}" if target_group else "Budgetøkonomisk skøn",
+        "citizens_per_year": str(defaults.citizens_per_year or 20),
+        "intake_years": "1",
+        "cost_per_citizen": forms.q_state(""),
+        "success_rate": forms.q_state(
+            round(first.success_rate * 100, 4) if first and first.success_rate else ""
+        ),
+        "annual_saving": forms.q_state(round(saving) if saving else ""),
+        "shares": [f"{s * 100:g}" for s in shares],
+        "horizon": "10",
+        "discount_rate_pct": "3.5",
+    }
+    problems = forms.FormProblems()
+    if request.method == "POST":
+        post = request.POST
+        state = {
+            "name": post.get("name", "").strip(),
+            "citizens_per_year": post.get("citizens_per_year", "").strip(),
+            "intake_years": post.get("intake_years", "").strip(),
+            "cost_per_citizen": forms._q_from_post(post, "cost_per_citizen"),
+            "success_rate": forms._q_from_post(post, "success_rate"),
+            "annual_saving": forms._q_from_post(post, "annual_saving"),
+            "shares": [post.get(f"share-{i}", "").strip() for i in range(3)],
+            "horizon": post.get("horizon", "").strip(),
+            "discount_rate_pct": post.get("discount_rate_pct", "").strip(),
+        }
+        citizens = forms._number(
+            state["citizens_per_year"], "citizens_per_year", _("Borgere pr. år"), problems
+        )
+        years = forms._int(state["intake_years"], "intake_years", _("Antal år"), problems, 1)
+        cost = forms._quantity(state["cost_per_citizen"], "cost_per_citizen", _("Pris pr. borger"), problems)
+        rate = forms._quantity(state["success_rate"], "success_rate", _("Succesrate"), problems, 0.01)
+        saving_q = forms._quantity(
+            state["annual_saving"], "annual_saving", _("Besparelse pr. succes"), problems
+        )
+        share_values = [
+            forms._number(s, f"share-{i}", _("Andel"), problems, 0.01) or 0.0
+            for i, s in enumerate(state["shares"])
+        ]
+        horizon = forms._int(state["horizon"], "horizon", _("Horisont"), problems, 10)
+        rate_pct = forms._number(
+            state["discount_rate_pct"], "discount_rate_pct", _("Diskonteringsrente"), problems, 0.01
+        )
+        if citizens is None and "citizens_per_year" not in problems.by_field:
+            problems.add("citizens_per_year", _("Borgere pr. år"), _("angiv antal borgere"))
+        if not problems:
+            try:
+                case = engine.quick_case(
+                    citizens_per_year=citizens or 0.0,
+                    intake_years=years or 1,
+                    cost_per_citizen=_as_quantity(cost),
+                    success_rate=_as_quantity(rate),
+                    annual_saving_per_success=_as_quantity(saving_q),
+                    saving_shares=(share_values[0], share_values[1], share_values[2]),
+                    horizon=horizon or 0,
+                    discount_rate=engine.DEFAULT_DISCOUNT_RATE if rate_pct is None else rate_pct,
+                    name=state["name"] or "Budgetøkonomisk skøn",
+                    target_group=target_group.name if target_group else "",
+                    area=target_group.area if target_group else "adult_social",
+                )
+                calculation = services.save_calculation(
+                    request.user,
+                    engine.case_to_json(case),
+                    draws=engine.DEFAULT_DRAWS,
+                    seed=engine.DEFAULT_SEED,
+                    knowledge_version=selectors.current_version(),
+                    mode=Calculation.Mode.QUICK,
+                    municipality=municipality,
+                    target_group=target_group,
+                    uses_illustrative_data=defaults.illustrative,
+                )
+                messages.success(request, _("Skønnet er gemt."))
+                return redirect(calculation)
+            except engine.SomInputError as exc:
+                quick_fields = {
+                    "saving_shares": "share-0",
+                    "intake": "citizens_per_year",
+                    "intake[0]": "citizens_per_year",
+                    "horizon": "horizon",
+                    "discount_rate": "discount_rate_pct",
+                    "outcomes[0].success_rate": "success_rate-value",
+                    "costs[0].amount": "cost_per_citizen-value",
+                }
+                for p in exc.problems:
+                    problems.add(quick_fields.get(p.field, p.field), p.field, p.message_da)
+    context = {
+        "state": state,
+        "problems": problems,
+        "target_group": target_group,
+        "municipality": municipality,
+        "dist_choices": forms.DIST_CHOICES,
+        "authorities": engine.AUTHORITIES,
+        "illustrative": defaults.illustrative,
+    }
+    return render(request, "som/quick.html", context, status=422 if problems else 200)
+
+
+def _as_quantity(raw):
+    if raw is None or isinstance(raw, int | float):
+        return 0.0 if raw is None else float(raw)
+    problems: list[engine.FieldProblem] = []
+    value = engine.parse_quantity(raw, "", problems)
+    return 0.0 if value is None else value
+
+
+def _annual_saving(defaults: selectors.Defaults) -> tuple[float, tuple[float, float, float]]:
+    """The knowledge database's yearly saving per success for the first outcome (year-1 change × price)."""
+    if not defaults.outcomes:
+        return 0.0, (1.0, 0.0, 0.0)
+    totals = [0.0, 0.0, 0.0]
+    for c in defaults.outcomes[0].consequences:
+        price = defaults.prices.get(c["service"])
+        if price is None:
+            continue
+        change = float(str(c["change"]).split(";")[0])
+        for i, amount in enumerate((price.municipality, price.region, price.state)):
+            totals[i] -= change * amount
+    total = sum(totals)
+    if total <= 0:
+        return 0.0, (1.0, 0.0, 0.0)
+    shares = tuple(max(0.0, t) / sum(max(0.0, x) for x in totals) for t in totals)
+    return total, (shares[0], shares[1], shares[2])
+
+
+@login_required
+def calculation(request, pk: int):
+    calc = _visible_calculation(request, pk)
+    case, result, mc = services.recalculate(calc)
+    yearly_rows = [
+        {
+            "year": y,
+            "costs": result.costs[t],
+            "gains": result.gains[t],
+            "net": result.net[t],
+            "authorities": [result.net_by_authority[a.code][t] for a in engine.AUTHORITIES],
+            "cumulative": result.cumulative_discounted[t],
+            "p_break_even": mc.probability_break_even[t] if mc else None,
+            "p5": mc.cumulative_percentiles[5][t] if mc else None,
+            "p95": mc.cumulative_percentiles[95][t] if mc else None,
+        }
+        for t, y in enumerate(result.years)
+    ]
+    context = {
+        "calculation": calc,
+        "case": case,
+        "result": result,
+        "mc": mc,
+        "yearly_rows": yearly_rows,
+        "authorities": engine.AUTHORITIES,
+        "pv_by_authority": [(a.name_da, result.pv_by_authority[a.code]) for a in engine.AUTHORITIES],
+        "pv_by_area": [(AREA_NAMES[k], v) for k, v in result.pv_by_area.items()],
+        "pv_by_committee": [(COMMITTEE_NAMES[k], v) for k, v in result.pv_by_committee.items()],
+        "chart_authority": charts.net_by_authority(result),
+        "chart_cumulative": charts.cumulative(result, mc),
+        "chart_distribution": charts.distribution(mc) if mc else "",
+        "chart_tornado": charts.tornado(mc) if mc and mc.tornado else "",
+        "p_positive": float((mc.present_value >= 0).mean()) if mc else None,
+        "others": [c for c in selectors.visible_calculations(request.user) if c.pk != calc.pk][:20],
+    }
+    return render(request, "som/calculation.html", context)
+
+
+@login_required
+def export_excel(request, pk: int):
+    calc = _visible_calculation(request, pk)
+    _case, result, mc = services.recalculate(calc)
+    response = HttpResponse(
+        exports.excel(calc, result, mc),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="som-beregning-{calc.pk}.xlsx"'
+    return response
+
+
+@login_required
+def export_json(request, pk: int):
+    calc = _visible_calculation(request, pk)
+    _case, result, mc = services.recalculate(calc)
+    response = HttpResponse(exports.as_json(calc, result, mc), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="som-beregning-{calc.pk}.json"'
+    return response
+
+
+@login_required
+def compare(request):
+    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()][:6]
+    calcs = [_visible_calculation(request, pk) for pk in ids]
+    if len(calcs) < 2:
+        messages.error(request, _("Vælg mindst to gemte beregninger at sammenligne."))
+        return redirect("som:index")
+    columns = []
+    series = []
+    for c in calcs:
+        det = c.result["deterministic"]
+        mc = c.result.get("monte_carlo")
+        columns.append({"calc": c, "det": det, "mc": mc})
+        series.append((c.name, det["years"], det["cumulative_discounted"]))
+    context = {"columns": columns, "chart": charts.compare(series), "authorities": engine.AUTHORITIES}
+    return render(request, "som/compare.html", context)
+
+
+# --- knowledge database -------------------------------------------------------------------------------
+
+
+@login_required
+def knowledge(request):
+    require(request.user, "som.view_knowledge")
+    context = {
+        "target_groups": selectors.visible_target_groups(request.user).prefetch_related("outcomes"),
+        "consequences": Consequence.objects.select_related("target_group", "outcome"),
+        "prices": Price.objects.select_related("organisation"),
+        "studies": EffectStudy.objects.select_related("target_group", "outcome"),
+        "versions": KnowledgeVersion.objects.select_related("created_by")[:10],
+        "version": selectors.current_version(),
+        "can_edit": can(request.user, "som.edit_knowledge"),
+        "tables": knowledge_io.TABLES,
+        "area_names": AREA_NAMES,
+        "committee_names": COMMITTEE_NAMES,
+        "any_illustrative": Price.objects.filter(is_illustrative=True).exists()
+        or Consequence.objects.filter(is_illustrative=True).exists(),
+    }
+    return render(request, "som/knowledge.html", context)
+
+
+@login_required
+def knowledge_export(request):
+    require(request.user, "som.view_knowledge")
+    table = request.GET.get("table", "")
+    if table:
+        if table not in knowledge_io.TABLE_BY_KEY:
+            raise Http404
+        response = HttpResponse(knowledge_io.export_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="som-{table}.csv"'
+        return response
+    response = HttpResponse(
+        knowledge_io.export_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="som-vidensdatabase.xlsx"'
+    return response
+
+
+@login_required
+def knowledge_import(request):
+    require(request.user, "som.edit_knowledge")
+    if request.method != "POST":
+        return redirect("som:knowledge")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Vælg en fil at importere."))
+        return redirect("som:knowledge")
+    try:
+        written, version = knowledge_io.import_knowledge(
+            request.user, upload.read(), upload.name, request.POST.get("table", "")
+        )
+    except DomainError as exc:
+        messages.error(request, _("Importen blev afvist, og intet er ændret: %(msg)s") % {"msg": exc.message})
+    else:
+        messages.success(
+            request,
+            _("%(n)d rækker importeret. Vidensdatabasen er nu version %(v)d.") % {"n": written, "v": version},
+        )
+    return redirect("som:knowledge")
+
+
+PriceForm = modelform_factory(
+    Price,
+    fields=(
+        "name",
+        "unit",
+        "municipality",
+        "region",
+        "state",
+        "area",
+        "committee",
+        "price_year",
+        "source",
+        "is_illustrative",
+    ),
+)
+
+
+@login_required
+def price_edit(request, pk: int):
+    require(request.user, "som.edit_knowledge")
+    price = get_object_or_404(Price, pk=pk)
+    form = PriceForm(request.POST or None, instance=price)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.save_knowledge_row(request.user, form.instance, f"Pris rettet: {price.name}")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Prisen er gemt som version %(v)d.") % {"v": version.number})
+            return redirect(reverse("som:knowledge") + "#priser")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "som/price_form.html", {"form": form, "price": price}, status=status)

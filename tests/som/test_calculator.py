@@ -1,0 +1,263 @@
+"""The calculator pages: defaults from the knowledge database, saving, bad input (Danish, nothing saved),
+the evidence app's prefill, the initiative link, and permissions."""
+
+import re
+
+import pytest
+
+from susi.accounts.models import Role
+from susi.engines import som as engine
+from susi.som import forms, selectors
+from susi.som.models import Calculation, TargetGroup
+
+START = "/som/beregn/?target_group=homelessness"
+
+
+def form_post(client, url=START, **changes):
+    """Fetch the prefilled form, take every field's value as the browser would send it, apply changes."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    data = {}
+    for match in re.finditer(r"<input[^>]*>", html):
+        tag = match.group(0)
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or 'type="checkbox"' in tag and "checked" not in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = "on" if 'type="checkbox"' in tag else (value.group(1) if value else "")
+    for select in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(2))
+        first = re.search(r'<option value="([^"]*)"', select.group(2))
+        data[select.group(1)] = (chosen or first).group(1) if (chosen or first) else ""
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(changes)
+    return data
+
+
+def test_defaults_come_from_the_knowledge_database_and_the_own_municipality(municipality_client, knowledge):
+    html = municipality_client.get(START).content.decode()
+    assert "Illustrative tal" in html
+    # Aarhus's own number of citizens (35) and own shelter price (520 kr.) are used.
+    assert 'name="intake-0" value="35"' in html
+    assert 'value="520"' in html
+    assert "kommunens pris" in html
+    # The success rate is pooled from the grade-1 studies: (0.12/0.04² + 0.15/0.03²) / (1/0.04² + 1/0.03²) = 0.1392.
+    defaults = selectors.defaults_for(
+        TargetGroup.objects.get(code="homelessness"), knowledge.own_municipality.pk
+    )
+    assert defaults.outcomes[0].success_rate == pytest.approx(0.1392, abs=1e-4)
+    assert 'id="outcomes-0-success_rate-value" name="outcomes-0-success_rate-value" value="13.92"' in html
+
+
+def test_a_valid_form_is_calculated_and_saved(municipality_client, knowledge):
+    data = form_post(
+        municipality_client, **{"costs-1-amount-value": "60000", "costs-0-amount-value": "200000"}
+    )
+    response = municipality_client.post("/som/beregn/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    calc = Calculation.objects.get()
+    assert calc.municipality == knowledge.own_municipality
+    assert calc.organisation == knowledge.own_municipality
+    assert calc.knowledge_version == selectors.current_version() == 1
+    assert calc.uses_illustrative_data
+    # The stored case reproduces the stored result exactly.
+    case = engine.parse_case(calc.case)
+    assert engine.calculate(case).present_value == pytest.approx(
+        calc.result["deterministic"]["present_value"], abs=0.01
+    )
+    page = municipality_client.get(calc.get_absolute_url()).content.decode()
+    for testid in ("chart-authority", "chart-cumulative", "chart-distribution", "chart-tornado"):
+        assert f'data-testid="{testid}"' in page
+    assert "<title>" in page and "Illustrative tal" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"intake-0": "-5"}, "intake-0", "antal borgere må ikke være under 0"),
+        (
+            {"outcomes-0-success_rate-value": "120"},
+            "outcomes-0-success_rate-value",
+            "succesraten må højst være 100 %",
+        ),
+        ({"horizon": "0"}, "horizon", "horisonten skal være mindst 1 år"),
+        ({"prices-0-service": ""}, "outcomes-0-cons-", "der mangler en pris"),
+        ({"intake-0": "tyve"}, "intake-0", "skal være et tal"),
+        (
+            {"outcomes-0-success_rate-dist": "normal", "outcomes-0-success_rate-sd": ""},
+            "outcomes-0-success_rate-sd",
+            "standardafvigelse mangler",
+        ),
+        ({"discount_rate_pct": "-1"}, "discount_rate_pct", "diskonteringsrenten må ikke være negativ"),
+    ],
+)
+def test_bad_input_names_the_field_in_danish_and_saves_nothing(
+    municipality_client, knowledge, changes, field, words
+):
+    # prices-0 is the first price row in the form (alphabetical); blanking its service removes that price.
+    data = form_post(municipality_client, **changes)
+    if "prices-0-service" in changes:
+        removed = form_post(municipality_client)["prices-0-service"]
+        # make sure the removed price is used by a consequence
+        data["outcomes-0-cons-0-service"] = removed
+    response = municipality_client.post("/som/beregn/", data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert words in html
+    assert f'href="#{field}' in html
+    assert "Intet er gemt" in html
+    assert Calculation.objects.count() == 0
+
+
+def test_evidence_prefill_sets_a_normal_success_rate(municipality_client, knowledge):
+    url = START + "&success_rate_mean=0.15&success_rate_sd=0.05&success_rate_source=Metaanalyse+af+CTI"
+    html = municipality_client.get(url).content.decode()
+    assert 'name="outcomes-0-success_rate-value" value="15"' in html
+    assert 'name="outcomes-0-success_rate-sd" value="5"' in html
+    assert "Metaanalyse af CTI" in html
+    index = municipality_client.get(
+        "/som/?success_rate_mean=0.15&success_rate_sd=0.05&success_rate_source=X"
+    ).content.decode()
+    assert 'name="success_rate_mean" value="0.15"' in index
+
+
+def test_initiative_link_and_its_permission(client_for, knowledge):
+    client = client_for(Role.MUNICIPALITY)
+    own = knowledge.own_initiative
+    html = client.get(f"/som/?initiative={own.pk}").content.decode()
+    assert f'<option value="{own.pk}" selected' in html
+    assert client.get(f"/som/beregn/?target_group=homelessness&initiative={own.pk}").status_code == 200
+    other = knowledge.other_initiative
+    assert client.get(f"/som/?initiative={other.pk}").status_code == 403
+    assert client.get(f"/som/beregn/?initiative={other.pk}").status_code == 403
+    data = form_post(client, **{"initiative": str(other.pk), "costs-1-amount-value": "1000"})
+    assert client.post("/som/beregn/", data).status_code == 403
+    assert Calculation.objects.count() == 0
+
+
+def test_saved_calculation_visibility(client_for, knowledge):
+    owner = client_for(Role.MUNICIPALITY)
+    data = form_post(owner, **{"costs-1-amount-value": "60000", "draws": "200"})
+    assert owner.post("/som/beregn/", data).status_code == 302
+    calc = Calculation.objects.get()
+    assert client_for(Role.AGENCY).get(calc.get_absolute_url()).status_code == 200
+    assert client_for(Role.STEERING).get(calc.get_absolute_url()).status_code == 200
+    assert client_for(Role.EVALUATOR).get(calc.get_absolute_url()).status_code == 403
+    assert client_for(Role.EVALUATOR).get(f"/som/beregning/{calc.pk}/excel/").status_code == 403
+
+
+def test_own_target_group_without_the_database(municipality_client, knowledge):
+    url = "/som/beregn/?own_target_group=Unge+hjemløse+under+25"
+    data = form_post(municipality_client, url=url)
+    price = next(
+        k
+        for k, v in data.items()
+        if k.endswith("-service") and k.startswith("prices-") and v == "shelter_night"
+    )
+    data.update(
+        {
+            "own_target_group": "Unge hjemløse under 25",
+            "costs-1-amount-value": "40000",
+            "outcomes-0-success_rate-value": "10",
+            "outcomes-0-cons-0-service": "shelter_night",
+            "outcomes-0-cons-0-change": "-100; -50",
+        }
+    )
+    assert price
+    response = municipality_client.post("/som/beregn/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calc = Calculation.objects.get()
+    assert calc.case["target_group"] == "Unge hjemløse under 25"
+    assert calc.case["outcomes"][0]["consequences"][0]["change"] == [-100.0, -50.0]
+
+
+def test_quick_estimate_page(municipality_client, knowledge):
+    html = municipality_client.get("/som/skoen/?target_group=homelessness").content.decode()
+    assert "Budgetøkonomisk skøn" in html
+    response = municipality_client.post(
+        "/som/skoen/",
+        {
+            "target_group": "homelessness",
+            "name": "Skøn",
+            "citizens_per_year": "20",
+            "intake_years": "1",
+            "cost_per_citizen-dist": "fixed",
+            "cost_per_citizen-value": "50000",
+            "success_rate-dist": "fixed",
+            "success_rate-value": "10",
+            "annual_saving-dist": "fixed",
+            "annual_saving-value": "100000",
+            "share-0": "60",
+            "share-1": "20",
+            "share-2": "20",
+            "horizon": "3",
+            "discount_rate_pct": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    det = Calculation.objects.get().result["deterministic"]
+    # 2 successes × 100,000 × 3 years − 20 × 50,000 = −400,000.
+    assert det["present_value"] == pytest.approx(-400_000)
+    bad = municipality_client.post(
+        "/som/skoen/",
+        {
+            "citizens_per_year": "20",
+            "share-0": "50",
+            "share-1": "0",
+            "share-2": "0",
+            "cost_per_citizen-value": "1",
+            "success_rate-value": "10",
+            "annual_saving-value": "1",
+        },
+    )
+    assert bad.status_code == 422
+    assert "summe til 100 %" in bad.content.decode()
+    assert Calculation.objects.count() == 1
+
+
+def test_form_round_trip_matches_the_engine_case():
+    state = {
+        "name": "x",
+        "horizon": "5",
+        "discount_rate_pct": "3.5",
+        "duration_years": "1",
+        "intake": ["10", "", ""],
+        "costs": [
+            {
+                "name": "c",
+                "kind": "per_citizen",
+                "payer": "municipality",
+                "amount": forms.q_state(1000, "interval90", low=800, high=1200),
+            }
+        ],
+        "outcomes": [
+            {
+                "name": "o",
+                "include": True,
+                "success_rate": forms.q_state(20),
+                "relapse": forms.q_state(10),
+                "effect_delay_years": "",
+                "phase_in_years": "0",
+                "consequences": [{"service": "s", "change": "-2", "se": "0.5"}],
+            }
+        ],
+        "prices": [
+            {
+                "service": "s",
+                "name": "S",
+                "unit": "u",
+                "municipality": "100",
+                "region": "0",
+                "state": "0",
+                "area": "housing",
+                "committee": "social",
+            }
+        ],
+    }
+    case, problems, _paths = forms.case_from_state(state)
+    assert not problems
+    assert case["outcomes"][0]["success_rate"] == pytest.approx(0.2)
+    assert case["costs"][0]["amount"] == {"dist": "interval90", "low": 800.0, "high": 1200.0}
+    assert case["outcomes"][0]["consequences"][0]["change"] == {"dist": "normal", "mean": -2.0, "sd": 0.5}
+    assert engine.calculate(engine.parse_case(case)).present_value != 0
