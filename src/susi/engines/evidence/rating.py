@@ -24,7 +24,7 @@ The rule (first level whose conditions hold):
 | C     | Lovende                   | pooled estimate on the good side (CI may include no effect), or only grade-3/high-risk studies with a good-side CI |
 | D     | Utilstrækkelig viden      | none of the above (no studies, no pooled result, or an estimate on the harmful side without a clear CI) |
 
-A pooled result is needed for HARM, A, B and the first branch of C; with a single study its own interval is used.
+A pooled result is needed for HARM, A, B and C: without one (no meta-analysis) the level is D.
 """
 
 from __future__ import annotations
