@@ -6,7 +6,9 @@ The scale the issue sets: 180,000 citizens enrolled per year against a register 
 1. builds a synthetic register in a DuckDB file with DuckDB itself (``range`` + hash-based random
    numbers, so 5.9 M × 10 years × 6 outcomes are generated in SQL, not in Python): pseudonyms are
    64-hex-character strings like the real keyed HMACs, zeros are left out as a register does;
-2. runs ``susi.engines.evaluation.register_followup`` on it in a fresh process per run, and prints the
+2. draws a comparison population of the same size from the rest of the population, matched exactly on
+   birth year and sex (``build_comparison``), timed;
+3. runs ``susi.engines.evaluation.register_followup`` on it in a fresh process per run, and prints the
    median wall time and the peak resident memory of those runs (``resource.getrusage``), plus the
    build figures.
 
@@ -30,6 +32,8 @@ import time
 from pathlib import Path
 
 import duckdb
+
+from susi.engines.evaluation.register import build_comparison
 
 POPULATION = 5_900_000
 ENROLLED_PER_YEAR = 180_000
@@ -66,8 +70,8 @@ def build(db: Path, scale: float, threads: int | None) -> dict[str, float]:
         "CREATE TABLE outcome_def (code INTEGER, outcome VARCHAR, kind VARCHAR, mean DOUBLE, effect DOUBLE)"
     )
     con.executemany("INSERT INTO outcome_def VALUES (?, ?, ?, ?, ?)", OUTCOMES)
-    # persons: the first per_year*YEARS ids are enrolled (cohorts 2014..2023), the next as many are the
-    # comparison sample with the same index-year distribution, the rest only appear in the register.
+    # persons: the first per_year*YEARS ids are enrolled (cohorts 2014..2023); birth year and sex are
+    # hash-drawn for everyone and serve as the matching strata of the comparison population
     con.execute(
         f"""
         CREATE TABLE persons AS
@@ -75,19 +79,17 @@ def build(db: Path, scale: float, threads: int | None) -> dict[str, float]:
                sha256('susi-benchmark-' || id::VARCHAR) AS pseudonym,
                CASE WHEN id < {per_year * YEARS}
                     THEN {FIRST_REGISTER_YEAR - 1} + (id // {per_year})::INTEGER END AS index_year,
-               CASE WHEN id >= {per_year * YEARS} AND id < {2 * per_year * YEARS}
-                    THEN {FIRST_REGISTER_YEAR - 1} + ((id - {per_year * YEARS}) // {per_year})::INTEGER
-               END AS comparison_index_year
+               (1940 + hash(id, 'birth') % 70)::INTEGER AS birth_year,
+               CASE WHEN hash(id, 'sex') % 2 = 0 THEN 'F' ELSE 'M' END AS sex
         FROM range({population}) t(id)
         """
     )
     con.execute(
         "CREATE TABLE enrolled AS SELECT pseudonym, index_year FROM persons WHERE index_year IS NOT NULL"
     )
-    con.execute(
-        "CREATE TABLE comparison AS SELECT pseudonym, comparison_index_year AS index_year "
-        "FROM persons WHERE comparison_index_year IS NOT NULL"
-    )
+    matched_at = time.perf_counter()
+    summary = build_comparison(con, "persons", "enrolled", "comparison", strata=("birth_year", "sex"))
+    matching_seconds = time.perf_counter() - matched_at
     # hash-based uniform u in (0, 1) per person, year and outcome; shares are Bernoulli, counts are
     # geometric with the given mean (P(X >= k) = q^k, q = m / (1 + m)); zeros are not stored
     con.execute(
@@ -117,6 +119,9 @@ def build(db: Path, scale: float, threads: int | None) -> dict[str, float]:
     con.close()
     return {
         "build_seconds": time.perf_counter() - started,
+        "matching_seconds": matching_seconds,
+        "comparison_total": float(summary.n_comparison),
+        "enrolled_without_match": float(summary.n_enrolled_without_match),
         "build_peak_mb": _peak_mb(),
         "register_rows": float(rows[0]) if rows else 0.0,
         "db_mb": db.stat().st_size / 1e6,
@@ -181,7 +186,11 @@ def main() -> None:
         print(f"Reusing {db} (built earlier; --rebuild to build again)")
     print(
         f"  population {built['population']:,.0f}, enrolled {built['enrolled_total']:,.0f} "
-        f"(+ as many comparisons), register rows {built['register_rows']:,.0f}, file {built['db_mb']:,.0f} MB"
+        f", register rows {built['register_rows']:,.0f}, file {built['db_mb']:,.0f} MB"
+    )
+    print(
+        f"  comparison population: {built['comparison_total']:,.0f} matched exactly on birth year and sex "
+        f"in {built['matching_seconds']:.1f} s ({built['enrolled_without_match']:,.0f} enrolled without a match)"
     )
     print(f"  build: {built['build_seconds']:.1f} s, peak memory {built['build_peak_mb']:,.0f} MB")
 

@@ -228,3 +228,41 @@ def test_synthetic_is_reproducible():
     b = synthetic.generate(60, seed=3)
     pd.testing.assert_frame_equal(a.measurements, b.measurements)
     assert a.true_effect == b.true_effect == 3.0
+
+
+def test_build_comparison_matches_exactly_on_strata():
+    from susi.engines.evaluation.register import build_comparison
+
+    population = pd.DataFrame(
+        {
+            "pseudonym": ["e1", "e2", "e3", "a", "b", "c", "d", "e", "f"],
+            "birth_year": [1990, 1990, 1970, 1990, 1990, 1990, 1970, 1980, 1970],
+            "sex": ["F", "F", "M", "F", "F", "M", "M", "M", "M"],
+        }
+    )
+    enrolled = pd.DataFrame({"pseudonym": ["e1", "e2", "e3", "zz"], "index_year": [2020, 2021, 2019, 2020]})
+    con = duckdb.connect()
+    con.register("population", population)
+    con.register("enrolled", enrolled)
+    summary = build_comparison(con, "population", "enrolled", "comparison", ratio=1, seed=3)
+    comp = con.execute("SELECT pseudonym, index_year, matched_to FROM comparison").df()
+    # 1990/F: e1, e2 <- a, b (in some seeded order); 1970/M: e3 <- one of d, f; "zz" is not in the register
+    assert set(comp.loc[comp["matched_to"].isin(["e1", "e2"]), "pseudonym"]) == {"a", "b"}
+    assert comp.loc[comp["matched_to"] == "e3", "pseudonym"].iloc[0] in {"d", "f"}
+    assert dict(zip(comp["matched_to"], comp["index_year"], strict=True)) == {
+        "e1": 2020,
+        "e2": 2021,
+        "e3": 2019,
+    }
+    assert not comp["pseudonym"].isin(enrolled["pseudonym"]).any()
+    assert (summary.n_enrolled, summary.n_enrolled_in_population, summary.n_comparison) == (4, 3, 3)
+    assert summary.n_enrolled_without_match == 1  # "zz"
+    again = build_comparison(con, "population", "enrolled", "comparison2", ratio=2, seed=3)
+    comp2 = con.execute("SELECT * FROM comparison2").df()
+    assert set(comp2.loc[comp2["matched_to"] == "e3", "pseudonym"]) == {"d", "f"}
+    # ratio 2: the first-drawn 1990/F citizen gets both a and b, the other nobody; e3 gets d and f
+    assert again.n_comparison == 4
+    assert again.n_enrolled_without_match == 2
+    with pytest.raises(EvaluationError) as exc:
+        build_comparison(con, "population", "enrolled", "c3", strata=["no_such_column"])
+    assert exc.value.field == "population_table"

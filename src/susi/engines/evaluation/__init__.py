@@ -114,7 +114,10 @@ Register follow-up (``susi.engines.evaluation.register``)
                     'placement', 'hospital_contacts', 'convictions'; a missing row means 0)
 Result: ``rows`` (tuple of RegisterYearRow: outcome, year_after (1..years), n_enrolled,
 n_comparison, mean_enrolled, mean_comparison, difference, se, ci_low, ci_high) and
-``to_som_consequences(result, outcomes=None) -> list[SomConsequence]`` (outcome, year_after,
+``build_comparison(con, population_table, enrolled_table, out_table, *, strata=('birth_year', 'sex'),
+ratio=1, seed=0) -> ComparisonSummary`` makes a comparison table by exact matching on register strata
+(population_table: ``pseudonym`` + the strata columns); ``to_som_consequences(result, outcomes=None)
+-> list[SomConsequence]`` (outcome, year_after,
 difference per citizen, se) for SØM. The SQL is plain set-based DuckDB SQL (joins + GROUP BY) so a
 larger engine can run the same queries.
 
@@ -165,7 +168,13 @@ from .estimators import (
 from .fidelity import fidelity_by_municipality
 from .monitoring import KeyFigures, key_figures, monitor, monitoring_estimates
 from .privacy import SMALL_CELL_THRESHOLD, is_reportable, suppress_small
-from .register import register_followup, register_followup_frames, to_som_consequences
+from .register import (
+    ComparisonSummary,
+    build_comparison,
+    register_followup,
+    register_followup_frames,
+    to_som_consequences,
+)
 from .results import (
     EffectEstimate,
     FidelityRow,
@@ -182,6 +191,7 @@ __all__ = [
     "DESIGNS",
     "KEY_ENV_VAR",
     "SMALL_CELL_THRESHOLD",
+    "ComparisonSummary",
     "CprError",
     "EffectEstimate",
     "EvaluationError",
@@ -195,6 +205,7 @@ __all__ = [
     "RegisterYearRow",
     "SomConsequence",
     "SuccessRate",
+    "build_comparison",
     "cox",
     "estimate_by",
     "estimate_effect",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -145,6 +146,99 @@ def register_followup(
         years=years,
         first_index_year=int(first) if first is not None else None,
         last_register_year=int(last) if last is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class ComparisonSummary:
+    """How well the comparison population matched the enrolled citizens."""
+
+    table: str
+    n_enrolled: int
+    n_enrolled_in_population: int
+    n_comparison: int
+    n_enrolled_without_match: int
+    ratio: int
+    strata: tuple[str, ...]
+
+
+COMPARISON_SQL = """
+CREATE OR REPLACE TABLE {out} AS
+WITH enrolled_strata AS (
+    SELECT e.pseudonym, CAST(e.index_year AS INTEGER) AS index_year, {p_strata},
+           row_number() OVER (PARTITION BY {p_strata} ORDER BY hash(e.pseudonym, {seed})) AS rn
+    FROM {enrolled} e JOIN {population} p ON p.pseudonym = e.pseudonym
+),
+pool AS (
+    SELECT p.pseudonym, {p_strata},
+           row_number() OVER (PARTITION BY {p_strata} ORDER BY hash(p.pseudonym, {seed})) AS rn
+    FROM {population} p
+    WHERE NOT EXISTS (SELECT 1 FROM {enrolled} e WHERE e.pseudonym = p.pseudonym)
+)
+SELECT pool.pseudonym, es.index_year, es.pseudonym AS matched_to
+FROM pool
+JOIN enrolled_strata es
+  ON {join_strata} AND (pool.rn - 1) // {ratio} + 1 = es.rn
+"""
+
+
+def build_comparison(
+    con: duckdb.DuckDBPyConnection,
+    population_table: str,
+    enrolled_table: str,
+    out_table: str,
+    *,
+    strata: Iterable[str] = ("birth_year", "sex"),
+    ratio: int = 1,
+    seed: int = 0,
+) -> ComparisonSummary:
+    """A comparison population by exact matching on register strata, in one set-based DuckDB query.
+
+    Each enrolled citizen gets up to ``ratio`` people from the register population who were never
+    enrolled and share the citizen's strata (e.g. birth year, sex, municipality); they inherit the
+    citizen's index year. Within a stratum the draw is a seeded hash order, so the result is
+    reproducible. ``out_table`` gets ``pseudonym, index_year, matched_to`` and can be passed to
+    ``register_followup`` as the comparison table.
+    """
+    cols = tuple(_ident(c, "strata") for c in strata)
+    if not cols:
+        raise EvaluationError("strata", "Vælg mindst én matchvariabel.", "Choose at least one stratum.")
+    if not isinstance(ratio, int) or not 1 <= ratio <= 10:
+        raise EvaluationError("ratio", "Forholdet skal være 1 til 10.", "ratio must be 1 to 10.")
+    sql = COMPARISON_SQL.format(
+        out=_ident(out_table, "out_table"),
+        population=_ident(population_table, "population_table"),
+        enrolled=_ident(enrolled_table, "enrolled_table"),
+        p_strata=", ".join(f"p.{c}" for c in cols),
+        join_strata=" AND ".join(f"pool.{c} IS NOT DISTINCT FROM es.{c}" for c in cols),
+        ratio=ratio,
+        seed=int(seed),
+    )
+    try:
+        con.execute(sql)
+        counts = con.execute(
+            f"""SELECT (SELECT count(*) FROM {enrolled_table}),
+                       (SELECT count(*) FROM {enrolled_table} e
+                         WHERE EXISTS (SELECT 1 FROM {population_table} p WHERE p.pseudonym = e.pseudonym)),
+                       (SELECT count(*) FROM {out_table}),
+                       (SELECT count(*) FROM {enrolled_table} e
+                         WHERE NOT EXISTS (SELECT 1 FROM {out_table} c WHERE c.matched_to = e.pseudonym))"""
+        ).fetchone()
+    except duckdb.Error as exc:
+        raise EvaluationError(
+            "population_table",
+            "Befolkningstabellen mangler eller har ikke matchvariablerne.",
+            f"Population table missing or without the strata columns: {exc}",
+        ) from None
+    assert counts is not None
+    return ComparisonSummary(
+        table=out_table,
+        n_enrolled=int(counts[0]),
+        n_enrolled_in_population=int(counts[1]),
+        n_comparison=int(counts[2]),
+        n_enrolled_without_match=int(counts[3]),
+        ratio=ratio,
+        strata=cols,
     )
 
 
