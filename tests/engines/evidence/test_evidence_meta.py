@@ -131,6 +131,17 @@ def test_agrees_with_statsmodels_combine_effects_where_both_apply():
         assert res.q == pytest.approx(sm.q, abs=1e-8)
 
 
+# ---------------------------------------------------------------- CLASP: PM, DL, REML on log OR -------
+
+
+@pytest.mark.parametrize("method", ["PM", "DL", "REML"])
+def test_clasp_tau_mu_se_match_dersimonian_kacker_tables(method):
+    n1, n2, ai, ci = R.CLASP.T
+    res = meta_analysis(log_odds_ratio(ai, n1 - ai, ci, n2 - ci), method)
+    tau, mu, se = R.CLASP_OR[method]
+    assert (round(res.tau, 4), round(res.estimate, 4), round(res.se, 4)) == (tau, mu, se)
+
+
 # ---------------------------------------------------------------- normand1999: MD, SMD -------------------
 
 

@@ -9,6 +9,8 @@ Sources (all public):
 [T-rmauni]  metafor tests/testthat/test_misc_rma_uni.r
 [T-normand] metafor tests/testthat/test_analysis_example_normand1999.r (Normand 1999, Stat Med, Tables VIII-IX)
 [T-pubbias] metafor tests/testthat/test_misc_pub_bias.r
+[T-ders]    metafor tests/testthat/test_analysis_example_dersimonian2007.r (DerSimonian & Kacker 2007,
+            Contemp Clin Trials 28:105-114, Tables 3-4; the CLASP data are written out in the test)
 [JSS]       Viechtbauer W (2010). Conducting meta-analyses in R with the metafor package. J Stat Softw 36(3),
             printed output of `rma(yi, vi, data=dat)` and `predict(res, transf=exp)` for dat.bcg.
 [SM-meta]   statsmodels statsmodels/stats/tests/results/results_meta.py: metafor output for the Kacker (2004)
@@ -264,3 +266,23 @@ NORMAND_SMD_1_4_REML_TAU2 = 1.0090
 #: has a zero cell, so 1/2 is added to its four cells: escalc's add=1/2, to="only0")
 #:             regtest(res)$zval
 EGGER2001_OR_REGTEST_Z = -4.6686
+
+#: [T-ders] CLASP trials: n1i, n2i, ai, ci
+CLASP = np.array(
+    [
+        [156, 74, 5, 8],
+        [303, 303, 5, 17],
+        [565, 477, 12, 9],
+        [1570, 1565, 69, 94],
+        [103, 105, 9, 11],
+        [4659, 4650, 313, 352],
+    ],
+    dtype=float,
+)
+#: [T-ders] dat <- escalc(measure="OR", ai=ai, n1i=n1i, ci=ci, n2i=n2i)
+#:          rma(yi, vi, method="PM"/"DL"/"REML", data=dat): (tau, mu, se), rounded to 4 decimals
+CLASP_OR = {
+    "PM": (0.3681, -0.3811, 0.2060),
+    "DL": (0.2323, -0.3240, 0.1540),
+    "REML": (0.1843, -0.2980, 0.1343),
+}
