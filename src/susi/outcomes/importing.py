@@ -279,6 +279,29 @@ def parse_occasion(value: Any) -> int:
     return number
 
 
+def _memo(parse: Callable[[Any], Any], limit: int = 50_000) -> Callable[[Any], Any]:
+    """``parse`` with a bounded memory of earlier answers, including the ValueError/TypeError it raised."""
+    seen: dict[Any, tuple[bool, Any]] = {}
+
+    def cached(value: Any) -> Any:
+        try:
+            ok, answer = seen[value]
+        except KeyError:
+            try:
+                ok, answer = True, parse(value)
+            except (ValueError, TypeError) as exc:
+                ok, answer = False, exc
+            if len(seen) < limit:
+                seen[value] = (ok, answer)
+        except TypeError:  # an unhashable cell
+            return parse(value)
+        if not ok:
+            raise answer.with_traceback(None)
+        return answer
+
+    return cached
+
+
 # --- validation ---------------------------------------------------------------------------------------
 
 
@@ -355,6 +378,13 @@ def validate_file(
             return None
         return row[position]
 
+    # The same dates, groups, occasions and instruments recur on thousands of rows: parse each text once.
+    # (Never applied to the CPR column: a clear number is not kept beyond its row.)
+    arm_of = _memo(lambda v: ARM_VALUES.get(_norm_heading(v)))
+    date_of = _memo(parse_date)
+    occasion_of = _memo(parse_occasion)
+    instrument_of = _memo(lambda v: re.sub(r"[^a-z0-9_-]", "", _fold(str(v or "")).replace(" ", "-")))
+
     row_number = 1
     try:
         for row in rows:
@@ -394,7 +424,7 @@ def validate_file(
                 report.add_error(row_number, "municipality", _("Kommunen mangler (kolonnen kommune)."))
                 ok = False
 
-            arm = ARM_VALUES.get(_norm_heading(cell(row, "arm")))
+            arm = arm_of(cell(row, "arm"))
             if arm is None:
                 report.add_error(
                     row_number, "arm", _("Gruppen skal være 'indsats', 'sammenligning' eller 'venteliste'.")
@@ -403,7 +433,7 @@ def validate_file(
 
             start = end = measured_on = None
             try:
-                start = parse_date(cell(row, "start"))
+                start = date_of(cell(row, "start"))
             except (ValueError, TypeError):
                 report.add_error(
                     row_number, "start", _("Startdatoen mangler eller er ikke en dato (ÅÅÅÅ-MM-DD).")
@@ -411,7 +441,7 @@ def validate_file(
                 ok = False
             if not _blank(cell(row, "end")):
                 try:
-                    end = parse_date(cell(row, "end"))
+                    end = date_of(cell(row, "end"))
                 except (ValueError, TypeError):
                     report.add_error(row_number, "end", _("Slutdatoen er ikke en dato (ÅÅÅÅ-MM-DD)."))
                     ok = False
@@ -420,21 +450,19 @@ def validate_file(
                 ok = False
             if not _blank(cell(row, "measured_on")):
                 try:
-                    measured_on = parse_date(cell(row, "measured_on"))
+                    measured_on = date_of(cell(row, "measured_on"))
                 except (ValueError, TypeError):
                     report.add_error(row_number, "measured_on", _("Måledatoen er ikke en dato (ÅÅÅÅ-MM-DD)."))
                     ok = False
 
-            instrument = re.sub(
-                r"[^a-z0-9_-]", "", _fold(str(cell(row, "instrument") or "")).replace(" ", "-")
-            )
+            instrument = instrument_of(cell(row, "instrument"))
             if not instrument:
                 report.add_error(row_number, "instrument", _("Måleredskabet mangler."))
                 ok = False
 
             occasion = -1
             try:
-                occasion = parse_occasion(cell(row, "occasion"))
+                occasion = occasion_of(cell(row, "occasion"))
             except (ValueError, TypeError):
                 report.add_error(
                     row_number,
