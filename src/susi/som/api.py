@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from susi.accounts.permissions import require
 from susi.engines import som as engine
@@ -29,12 +29,12 @@ def calculate(request, draws: int = engine.DEFAULT_DRAWS, seed: int = engine.DEF
     try:
         data: Any = json.loads(request.body or b"null")
     except json.JSONDecodeError:
-        return 422, error_body([("(file)", "Indholdet er ikke gyldig JSON.")])
+        return Status(422, error_body([("(file)", "Indholdet er ikke gyldig JSON.")]))
     try:
         case, result, mc = services.run(data, draws, seed)
     except engine.SomInputError as exc:
-        return 422, error_body([(p.field, p.message_da) for p in exc.problems])
-    return 200, {"case": engine.case_to_json(case), **services.result_summary(result, mc)}
+        return Status(422, error_body([(p.field, p.message_da) for p in exc.problems]))
+    return Status(200, {"case": engine.case_to_json(case), **services.result_summary(result, mc)})
 
 
 @router.get(

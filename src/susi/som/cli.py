@@ -24,6 +24,11 @@ err_console = Console(stderr=True)
 AUTHORITY_DA = {a.code: a.name_da for a in engine.AUTHORITIES}
 
 
+@app.callback()
+def main() -> None:
+    """SØM: den socialøkonomiske investeringsmodel."""
+
+
 def _kr(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
