@@ -14,6 +14,7 @@ from susi.engines.evidence import (
     mean_difference,
     meta_analysis,
     meta_regression,
+    moderator_test,
     risk_difference,
     standardized_mean_difference,
     subgroups,
@@ -97,6 +98,24 @@ def test_bcg_or_fe_and_dl_match_metafor():
 def test_bcg_rd_fe_and_dl_match_metafor():
     check(meta_analysis(bcg(risk_difference), "FE"), R.BCG_RD_FE, 5e-5)
     check(meta_analysis(bcg(risk_difference), "DL"), R.BCG_RD_DL, 5e-5)
+
+
+@pytest.mark.parametrize(
+    ("hk", "expected"), [(False, R.BCG_ABLAT_ALLOC_QM), (True, R.BCG_ABLAT_ALLOC_QM_KNHA)]
+)
+def test_moderator_test_for_allocation_dummies_matches_anova_btt(hk, expected):
+    # rma(yi, vi, mods = ~ ablat + alloc): alloc's levels are alternate (reference), random, systematic
+    x = np.column_stack(
+        [
+            np.ones(13),
+            R.BCG_ABLAT,
+            [a == "random" for a in R.BCG_ALLOC],
+            [a == "systematic" for a in R.BCG_ALLOC],
+        ]
+    )
+    qm, qm_p = moderator_test(bcg(), x, [2, 3], "REML", hk)
+    assert qm == pytest.approx(expected[0], abs=5e-5)
+    assert round(qm_p, 2) == expected[1]
 
 
 # ---------------------------------------------------------------- Kacker (2004): PM, DL, Hartung-Knapp ----

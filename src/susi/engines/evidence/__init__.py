@@ -31,6 +31,7 @@ from .meta import (
     leave_one_out,
     meta_analysis,
     meta_regression,
+    moderator_test,
     subgroups,
 )
 from .tables import read_table
@@ -59,6 +60,7 @@ __all__ = [
     "mean_difference",
     "meta_analysis",
     "meta_regression",
+    "moderator_test",
     "read_table",
     "risk_difference",
     "smd_to_log_odds_ratio",

@@ -590,14 +590,35 @@ def subgroups(
         x = np.column_stack(
             [np.ones_like(y)] + [np.array([lab == n for lab in labels], float) for n in names[1:]]
         )
-        f = _fit(y, v, x, m, hk, level)
-        b = f.beta[1:]
-        cov = f.cov[1:, 1:]
-        qm = float(b @ np.linalg.solve(cov, b))
-        qm_p = float(stats.f.sf(qm / (g - 1), g - 1, f.k - g)) if hk else float(stats.chi2.sf(qm, g - 1))
-        if hk:
-            qm = qm / (g - 1)
+        qm, qm_p = moderator_test(effects, x, list(range(1, g)), m, hk)
     return SubgroupAnalysis(tuple(out), qm, g - 1, qm_p, m, hk)
+
+
+def moderator_test(
+    effects: EffectSizes,
+    design: ArrayLike,
+    columns: Sequence[int],
+    method: Method | str = Method.REML,
+    hk: bool = False,
+) -> tuple[float, float]:
+    """Omnibus test that the coefficients of `columns` of the design matrix are all 0 (metafor:
+    `anova(res, btt=columns + 1)`): Wald χ² on m df, or with Hartung–Knapp F = Wald/m on (m, k − p) df."""
+    y, v = _inputs(effects, min_k=2)
+    x = np.asarray(design, dtype=float)
+    k, p = x.shape
+    if k <= p or np.linalg.matrix_rank(x) < p:
+        raise EvidenceInputError(
+            "design",
+            "too few studies (or collinear moderators) for this model",
+            "For få studier (eller moderatorer, der overlapper) til denne model.",
+        )
+    f = _fit(y, v, x, _method(method), hk, 0.95)
+    idx = list(columns)
+    b = f.beta[idx]
+    wald = float(b @ np.linalg.solve(f.cov[np.ix_(idx, idx)], b))
+    if hk:
+        return wald / len(idx), float(stats.f.sf(wald / len(idx), len(idx), k - p))
+    return wald, float(stats.chi2.sf(wald, len(idx)))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ Sources (all public):
 [T-rmauni]  metafor tests/testthat/test_misc_rma_uni.r
 [T-normand] metafor tests/testthat/test_analysis_example_normand1999.r (Normand 1999, Stat Med, Tables VIII-IX)
 [T-pubbias] metafor tests/testthat/test_misc_pub_bias.r
+[T-anova]   metafor tests/testthat/test_misc_anova.r
 [T-ders]    metafor tests/testthat/test_analysis_example_dersimonian2007.r (DerSimonian & Kacker 2007,
             Contemp Clin Trials 28:105-114, Tables 3-4; the CLASP data are written out in the test)
 [JSS]       Viechtbauer W (2010). Conducting meta-analyses in R with the metafor package. J Stat Softw 36(3),
@@ -51,6 +52,9 @@ BCG = np.array(
 )
 #: Absolute latitude, from model.matrix(rma(yi, vi, mods = ~ ablat, data=dat)) in [T-infl].
 BCG_ABLAT = np.array([44, 55, 42, 52, 13, 44, 19, 13, 27, 42, 18, 33, 33], dtype=float)
+
+#: Allocation of the BCG trials (dat.bcg$alloc); checked by reproducing [T-anova]'s QM for the alloc dummies.
+BCG_ALLOC = ["random"] * 4 + ["alternate"] * 2 + ["random"] * 3 + ["systematic"] * 4
 
 #: metafor's dat.normand1999 (Normand 1999, Table VIII): n1i, m1i, sd1i, n2i, m2i, sd2i. Checked by
 #: reproducing [T-normand]'s yi and vi for the mean differences.
@@ -286,3 +290,8 @@ CLASP_OR = {
     "DL": (0.2323, -0.3240, 0.1540),
     "REML": (0.1843, -0.2980, 0.1343),
 }
+
+#: [T-anova] res <- rma(yi, vi, mods = ~ ablat + alloc, data=dat); anova(res, btt=3:4): QM, QMp (rounded 2)
+BCG_ABLAT_ALLOC_QM = (1.2850, 0.53)
+#: [T-anova] the same with test="knha": F-statistic QM and its p-value (rounded 2)
+BCG_ABLAT_ALLOC_QM_KNHA = (0.6007, 0.57)
