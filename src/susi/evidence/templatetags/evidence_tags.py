@@ -21,11 +21,14 @@ def num(value, digits=4):
 
 @register.filter
 def pval(value):
+    """`p = 0.0123` or `p < 0.0001` (the whole phrase, so templates never print "p = < ...")."""
     try:
         x = float(value)
     except (TypeError, ValueError):
-        return "–"
-    return "< 0,0001" if x < 0.0001 else f"{x:.4f}"
+        return "p = –"
+    if math.isnan(x):
+        return "p = –"
+    return "p < 0.0001" if x < 0.0001 else f"p = {x:.4f}"
 
 
 @register.filter
