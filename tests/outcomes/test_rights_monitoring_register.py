@@ -1,0 +1,213 @@
+"""A citizen's rights (export, erasure), monitoring against the testing effect, fidelity, register follow-up,
+and the `susi outcomes` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pandas as pd
+from django.urls import reverse
+from typer.testing import CliRunner
+
+from susi.engines.evaluation import synthetic
+from susi.outcomes import register, services
+from susi.outcomes.models import (
+    AccessLog,
+    Citizen,
+    DeliveryRecord,
+    EffectEvaluation,
+    Enrolment,
+    Instrument,
+    Measurement,
+    Occasion,
+    RegisterOutcome,
+)
+from susi.portfolio.models import Initiative
+
+from .helpers import csv_bytes, rows_for, synthetic_cpr
+
+
+def load(world, municipality, n=30, offset=0, effect=5.0, initiative=None, seed=1):
+    batch = services.stage_file(
+        user=world.evaluator,
+        initiative=initiative or world.initiative,
+        municipality=municipality,
+        fh=io.BytesIO(csv_bytes(rows_for(n, offset=offset, effect=effect, seed=seed))),
+        name="data.csv",
+    )
+    assert batch.error_count == 0, services.batch_errors(batch)[:3]
+    return services.commit_batch(user=world.evaluator, batch=batch)
+
+
+def test_export_and_erase_a_citizen_on_request(client, world):
+    load(world, world.aarhus, n=10)
+    load(world, world.odense, n=10, offset=500)
+    cpr = synthetic_cpr(0)  # an Aarhus citizen
+    client.force_login(world.odense_user)
+    response = client.post(reverse("outcomes:citizen_rights"), {"cpr": cpr, "action": "find"})
+    assert "ingen data om borgeren" in response.content.decode()  # another municipality's citizen
+    client.force_login(world.aarhus_user)
+    bad = client.post(reverse("outcomes:citizen_rights"), {"cpr": "3102314000", "action": "find"})
+    assert "gyldig fødselsdato" in bad.content.decode()
+    export = client.post(
+        reverse("outcomes:citizen_rights"), {"cpr": cpr.replace("-", ""), "action": "export"}
+    )
+    data = json.loads(export.content)
+    assert data["birth_year"] == 2031 and len(data["enrolments"][0]["measurements"]) == 2
+    citizen = Citizen.objects.get(pseudonym=data["pseudonym"])
+    # Erasure needs the confirmation box.
+    client.post(reverse("outcomes:citizen_rights"), {"cpr": cpr, "action": "erase"})
+    assert Citizen.objects.filter(pk=citizen.pk).exists()
+    client.post(reverse("outcomes:citizen_rights"), {"cpr": cpr, "action": "erase", "confirm": "yes"})
+    assert not Citizen.objects.filter(pk=citizen.pk).exists()
+    assert Measurement.objects.count() == 38 and Enrolment.objects.count() == 19
+    actions = list(AccessLog.objects.filter(username="aarhus").values_list("action", flat=True))
+    assert AccessLog.Action.EXPORT in actions and AccessLog.Action.ERASE in actions
+    # Agency and steering have no such page.
+    client.force_login(world.agency_user)
+    assert client.get(reverse("outcomes:citizen_rights")).status_code == 404
+
+
+def test_monitoring_warns_when_a_municipality_drifts_below_testing(client, world):
+    from susi.outcomes.evaluation import run_estimate
+
+    load(world, world.aarhus, n=100, effect=5.0)
+    instrument = Instrument.objects.get(code="trivsel")
+    reference = run_estimate(world.initiative, instrument, "rct_means", 1, chart=False)
+    services.save_evaluation(
+        user=world.evaluator,
+        initiative=world.initiative,
+        instrument=instrument,
+        occasion=Occasion.objects.get(number=1),
+        result=reference,
+    )
+    dissemination = Initiative.objects.create(
+        intervention=world.initiative.intervention,
+        title="Udbredelse af mestringsforløb",
+        phase="dissemination",
+        programme="uip_adults",
+        area="adults",
+        start_date=dt.date(2025, 1, 1),
+        phase_started_on=dt.date(2025, 1, 1),
+        evaluator=world.vive,
+    )
+    dissemination.municipalities.set([world.aarhus, world.odense])
+    load(world, world.aarhus, n=200, offset=2000, effect=5.0, initiative=dissemination, seed=2)
+    load(world, world.odense, n=200, offset=4000, effect=0.0, initiative=dissemination, seed=3)
+
+    client.force_login(world.agency_user)
+    page = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
+    assert "Advarsler" in page and "Odense" in page.split("Advarsler")[1].split("</ul>")[0]
+    assert "Aarhus" not in page.split("Advarsler")[1].split("</ul>")[0]
+    assert "<svg" in page and "Ledelsestal" in page
+    # A municipality user sees their own municipality's figures only.
+    client.force_login(world.aarhus_user)
+    own = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
+    assert "Odense" not in own.split("<main")[1]
+
+
+def test_fidelity_summary_per_municipality(client, world):
+    load(world, world.aarhus, n=20)
+    load(world, world.odense, n=6, offset=500)
+    for enrolment in Enrolment.objects.filter(arm="intervention"):
+        for component in ("samtaler", "handleplan"):
+            delivered = (
+                1.0 if enrolment.municipality_id == world.aarhus.pk or component == "samtaler" else 0.0
+            )
+            DeliveryRecord.objects.create(enrolment=enrolment, component=component, delivered=delivered)
+    client.force_login(world.evaluator)
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
+    section = page.split("Implementering")[1].split("</table>")[0]
+    assert "Som planlagt" in section  # Aarhus: 10 citizens, everything delivered
+    assert "Færre end 5 borgere" in section  # Odense: 3 intervention citizens
+
+
+def test_register_followup_is_stored_as_aggregates_and_shown(client, world):
+    load(world, world.aarhus, n=60)
+    enrolled = register.enrolled_frame(world.initiative)
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(150)], "index_year": 2024})
+    people = pd.concat([enrolled.assign(treat=1), comparison.assign(treat=0)], ignore_index=True)
+    history = synthetic.generate_register(
+        people, first_year=2024, last_year=2034, effects={"employment": 0.3}, seed=4
+    )
+    stored = register.followup_from_frames(
+        user=world.evaluator, initiative=world.initiative, comparison=comparison, register=history, years=10
+    )
+    assert stored == RegisterOutcome.objects.count() == 60  # 6 outcomes x 10 years
+    employment = RegisterOutcome.objects.filter(outcome="employment").order_by("year")
+    assert employment.count() == 10 and all(r.n_enrolled == 30 for r in employment)
+    assert sum(r.difference for r in employment) / 10 > 0.15  # the true difference is 0.30
+    client.force_login(world.agency_user)
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
+    assert "Registeropfølgning" in page and "Beskæftigelse" in page
+
+
+def test_cli_import_and_synth(world, tmp_path):
+    from susi.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["outcomes", "synth", str(tmp_path), "--citizens", "40", "--municipalities", "751,461"]
+    )
+    assert result.exit_code == 0, result.output
+    csv_path = tmp_path / "maalinger.csv"
+    args = [
+        "outcomes",
+        "import",
+        str(csv_path),
+        "--initiative",
+        str(world.initiative.pk),
+        "--user",
+        "vive",
+        "--yes",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Importeret" in result.output and Enrolment.objects.count() == 40
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "intet er ændret" in again.output
+    # A municipality user may not import another municipality's rows: the report says which rows.
+    result = runner.invoke(
+        app,
+        ["outcomes", "import", str(csv_path), "--initiative", str(world.initiative.pk), "--user", "odense"],
+    )
+    assert result.exit_code == 1 and "80 fejl" in result.output and "ikke importeret" in result.output
+    for cpr in pd.read_csv(csv_path, sep=";", dtype=str)["cpr"]:
+        assert cpr not in result.output and cpr.replace("-", "") not in result.output
+
+
+def test_saved_evaluation_carries_effect_size_and_success_rate(world):
+    from susi.outcomes.evaluation import run_estimate
+
+    rows = []
+    for i in range(80):
+        arm = "indsats" if i % 2 == 0 else "sammenligning"
+        cpr = synthetic_cpr(i)
+        rows.append([cpr, arm, "2024-02-01", "", "i-job", "baseline", "0"])
+        rows.append(
+            [cpr, arm, "2024-02-01", "", "i-job", "opfølgning 1", "1" if (i % 4 == 0 or i % 8 == 1) else "0"]
+        )
+    batch = services.stage_file(
+        user=world.evaluator,
+        initiative=world.initiative,
+        municipality=world.aarhus,
+        fh=io.BytesIO(csv_bytes(rows)),
+        name="j.csv",
+    )
+    services.commit_batch(user=world.evaluator, batch=batch)
+    instrument = Instrument.objects.get(code="i-job")
+    assert instrument.kind == Instrument.Kind.BINARY  # only 0/1 seen
+    result = run_estimate(world.initiative, instrument, "rct_proportions", 1, chart=False)
+    # Intervention: 20 of 40 (i % 4 == 0); comparison: 10 of 40 (i % 8 == 1): RD = 0.25.
+    assert abs(result.estimate.estimate - 0.25) < 1e-12
+    saved = services.save_evaluation(
+        user=world.evaluator,
+        initiative=world.initiative,
+        instrument=instrument,
+        occasion=Occasion.objects.get(number=1),
+        result=result,
+    )
+    assert saved.effect_size_kind == "RD" and abs(saved.som_success_rate - 0.25) < 1e-12
+    assert EffectEvaluation.objects.count() == 1
