@@ -1,5 +1,6 @@
 """Evidence pages, API and CLI through their real entry points."""
 
+import io
 import json
 from urllib.parse import parse_qs, urlparse
 
@@ -239,3 +240,38 @@ def test_cli_bad_input_exits_with_a_clear_message(tmp_path, content, args, needl
     result = CliRunner().invoke(cli_app, ["meta", str(path), *args])
     assert result.exit_code == 2
     assert needle in result.output
+
+
+def test_register_export_round_trips_through_the_import(client, world):
+    from susi.engines.evidence import read_table
+
+    login(client, world, Role.AGENCY)
+    upload(client, world)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse("evidence:study_export", args=[fmt]))
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="studier.{fmt}"'
+        table = read_table(response.content, f"studier.{fmt}")
+        assert table.labels[0] == "Trial 1" and table.k == 13
+        assert table.columns["ai"][:2] == (4.0, 6.0)
+    before = Study.objects.count()
+    exported = client.get(reverse("evidence:study_export", args=["csv"])).content
+    assert upload(client, world, exported).status_code == 302
+    assert Study.objects.count() == 2 * before
+
+
+def test_saved_meta_analysis_export(client, world):
+    from openpyxl import load_workbook
+
+    login(client, world, Role.AGENCY)
+    upload(client, world)
+    client.post(meta_url(world), {"save": "1", "title": "BCG"})
+    saved = MetaAnalysis.objects.get()
+    csv_text = client.get(reverse("evidence:meta_export", args=[saved.pk, "csv"])).content.decode("utf-8-sig")
+    assert "estimate,-0.7145" in csv_text and "Trial 13" in csv_text
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("evidence:meta_export", args=[saved.pk, "xlsx"])).content)
+    )
+    assert book.sheetnames == ["Resultat", "Studier"]
+    values = {row[0]: row[1] for row in book["Resultat"].iter_rows(values_only=True)}
+    assert values["estimate"] == pytest.approx(R.BCG_RR_REML["estimate"], abs=5e-5)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from susi.portfolio.models import Intervention
 from susi.web.api_errors import DomainError
 
 from . import analysis as analysis_mod
-from . import charts, selectors, services
+from . import charts, exports, selectors, services
 from .forms import ImportForm, MetaForm, PracticeForm, StudyForm, SuccessRateForm
 from .models import MetaAnalysis, PracticeAssessment, Study
 
@@ -54,6 +54,38 @@ def study_list(request):
         "can_edit": can(request.user, "evidence.edit_studies"),
     }
     return render(request, "evidence/studies.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body: bytes, filename: str, fmt: str) -> HttpResponse:
+    content_type = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+def study_export(request, fmt: str):
+    """The register (optionally one intervention's studies) in the import's own columns."""
+    require(request.user, "evidence.view")
+    intervention = None
+    if request.GET.get("intervention", "").isdigit():
+        intervention = get_object_or_404(Intervention, pk=int(request.GET["intervention"]))
+    studies = selectors.studies(intervention, request.GET.get("outcome", "").strip() or None)
+    body = exports.studies_xlsx(studies) if fmt == "xlsx" else exports.studies_csv(studies)
+    return _download(body, "studier", fmt)
+
+
+@login_required
+def meta_export(request, pk: int, fmt: str):
+    require(request.user, "evidence.view")
+    record = get_object_or_404(MetaAnalysis, pk=pk)
+    studies = list(record.studies.order_by("year", "label"))
+    result = analysis_mod.run(studies, record.measure, record.method, record.hk, record.higher_is_better)
+    body = exports.analysis_xlsx(result) if fmt == "xlsx" else exports.analysis_csv(result)
+    return _download(body, f"metaanalyse-{record.pk}", fmt)
 
 
 def _apply_domain_error(form, error: DomainError) -> None:

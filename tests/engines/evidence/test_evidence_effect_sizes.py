@@ -188,3 +188,11 @@ def test_practice_profile_and_summary():
     assert p.level_da == "I nogen grad lovende praksis"
     with pytest.raises(EvidenceInputError):
         profile({"theory_1": 4})
+
+
+def test_empty_cell_in_a_needed_column_is_reported_by_compute():
+    t = read_table(b"study,yi,vi,m1i\nA,0.1,0.01,\nB,,0.02,\n", "s.csv")
+    compute("GEN", {"yi": [0.1, 0.2], "vi": t.columns["vi"]})  # the empty m1i column is not needed
+    with pytest.raises(EvidenceInputError) as err:
+        compute("GEN", dict(t.columns))
+    assert err.value.field == "yi" and err.value.row == 2

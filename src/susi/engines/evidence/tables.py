@@ -4,13 +4,16 @@ Columns are named as in metafor (`ai, bi, ci, di`, `m1i, sd1i, n1i, m2i, sd2i, n
 optional study label (`study`, `slab` or `label`) and any other text or numeric columns (moderators, groups),
 which are kept as text. Headers are matched case-insensitively. Decimal commas ("0,25") are accepted, since
 Danish spreadsheets write them. A cell that is not a number in a numeric column is an error naming the column
-and the row as the user sees it in the file (the header is row 1).
+and the row as the user sees it in the file (the header is row 1). An empty cell is read as missing (NaN):
+an exported register has empty cells in the columns another measure uses, and `compute` reports a gap in
+a column the chosen measure needs.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 
 from .effect_sizes import REQUIRED_COLUMNS
@@ -35,16 +38,11 @@ def _number(cell: str, column: str, row: int) -> float:
     text = cell.strip().replace("\u2212", "-").replace(" ", "")
     if "," in text and "." not in text:
         text = text.replace(",", ".")
+    if text == "":
+        return math.nan  # allowed here; the measure's own columns are checked for gaps by `compute`
     try:
         return float(text)
     except ValueError:
-        if text == "":
-            raise EvidenceInputError(
-                column,
-                f"column '{column}' is empty in row {row}",
-                f"Kolonnen '{column}' er tom i række {row} i filen.",
-                row=row,
-            ) from None
         raise EvidenceInputError(
             column,
             f"column '{column}' has a non-numeric value '{cell}' in row {row}",
