@@ -275,3 +275,17 @@ def test_saved_meta_analysis_export(client, world):
     assert book.sheetnames == ["Resultat", "Studier"]
     values = {row[0]: row[1] for row in book["Resultat"].iter_rows(values_only=True)}
     assert values["estimate"] == pytest.approx(R.BCG_RR_REML["estimate"], abs=5e-5)
+
+
+def test_api_lists_studies_and_reads_a_saved_meta_analysis(client, world):
+    login(client, world, Role.AGENCY)
+    upload(client, world)
+    client.post(meta_url(world), {"save": "1", "title": "BCG"})
+    saved = MetaAnalysis.objects.get()
+    client.force_login(world.users[Role.STEERING])
+    studies = client.get(f"/api/evidence/studies?intervention={world.own_initiative.intervention.pk}").json()
+    assert len(studies) == 13 and studies[0]["measure"] == "RR"
+    body = client.get(f"/api/evidence/meta-analyses/{saved.pk}").json()
+    assert body["rating_level"] == "B" and body["rating_label"] == "Sandsynlig virkning"
+    assert body["result"]["tau2"] == pytest.approx(R.BCG_RR_REML["tau2"], abs=5e-5)
+    assert client.get("/api/evidence/meta-analyses/999999").status_code == 404

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.meta_analysis import combine_effects
 
 from susi.engines.evidence import (
@@ -257,3 +259,24 @@ def test_unknown_method_is_refused():
     with pytest.raises(EvidenceInputError) as err:
         meta_analysis(kacker(), "ML")
     assert err.value.field == "method"
+
+
+# ---------------------------------------------------------------- properties -----------------------------
+
+studies_strategy = st.lists(st.tuples(st.floats(-3, 3), st.floats(0.005, 2.0)), min_size=2, max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(studies_strategy, st.sampled_from(["FE", "DL", "REML", "PM"]), st.floats(-5, 5))
+def test_estimators_are_location_equivariant_and_intervals_nest(rows, method, shift):
+    y = np.array([r[0] for r in rows])
+    v = np.array([r[1] for r in rows])
+    res = meta_analysis(generic(y, v), method)
+    moved = meta_analysis(generic(y + shift, v), method)
+    assert res.tau2 >= 0
+    assert moved.estimate == pytest.approx(res.estimate + shift, abs=1e-6)
+    assert moved.tau2 == pytest.approx(res.tau2, abs=1e-6)
+    assert y.min() - 1e-9 <= res.estimate <= y.max() + 1e-9  # a weighted mean of the effects
+    assert res.pi_low <= res.ci_low + 1e-12 and res.ci_high <= res.pi_high + 1e-12
+    if res.tau2_ci is not None:
+        assert res.tau2_ci[0] <= res.tau2_ci[1]
