@@ -186,7 +186,12 @@ def gate_history(initiative: Initiative) -> list[GateDecision]:
         initiative.gate_decisions.filter(state=GateDecision.State.RECORDED)
         .select_related("decided_by")
         .prefetch_related(
-            Prefetch("assessments", queryset=CriterionAssessment.objects.prefetch_related("products"))
+            Prefetch(
+                "assessments",
+                queryset=CriterionAssessment.objects.select_related(
+                    "effect_link__meta_analysis"
+                ).prefetch_related("products"),
+            )
         )
         .order_by("decided_at")
     )
