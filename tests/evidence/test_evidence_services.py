@@ -184,6 +184,10 @@ def test_practice_assessment_only_for_the_own_organisation(world):
         )
     assert PracticeAssessment.objects.count() == 1
     assert list(selectors.practice_assessments(world.users[Role.MUNICIPALITY])) == [own]
+    own.intervention = world.own_initiative.intervention
+    own.save()
+    knowledge = selectors.practice_knowledge(world.own_initiative.intervention)
+    assert knowledge[0]["organisation"] == "Aarhus" and "Teori og viden" in knowledge[0]["summary"]
 
 
 def test_demo_loads_and_is_idempotent(db):

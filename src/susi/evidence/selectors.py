@@ -91,3 +91,23 @@ def can_view_practice(user, assessment: PracticeAssessment) -> bool:
 
 def practice_profile(assessment: PracticeAssessment) -> practice_engine.PracticeProfile:
     return practice_engine.profile(assessment.answers or {})
+
+
+def practice_knowledge(intervention) -> list[dict]:
+    """Self-assessments of practices linked to `intervention`, as knowledge for screening: each with its
+    organisation, the summary sentence, the overall share (0-1) and the page URL."""
+    out = []
+    for assessment in PracticeAssessment.objects.filter(intervention=intervention).select_related(
+        "organisation"
+    ):
+        profile = practice_engine.profile(assessment.answers or {})
+        out.append(
+            {
+                "assessment": assessment,
+                "organisation": assessment.organisation.name,
+                "summary": profile.summary_da,
+                "overall": profile.overall,
+                "url": assessment.get_absolute_url(),
+            }
+        )
+    return out
