@@ -211,3 +211,53 @@ def test_saved_evaluation_carries_effect_size_and_success_rate(world):
     )
     assert saved.effect_size_kind == "RD" and abs(saved.som_success_rate - 0.25) < 1e-12
     assert EffectEvaluation.objects.count() == 1
+
+
+def test_time_to_outcome_and_success_rate_from_a_baseline_rate(client, world):
+    from susi.engines.evaluation.survival import cox
+
+    from susi.outcomes import selectors
+    from susi.outcomes.evaluation import run_estimate
+
+    rows = []
+    for i in range(60):
+        arm = "indsats" if i % 2 == 0 else "sammenligning"
+        cpr, start = synthetic_cpr(i), dt.date(2024, 1, 1)
+        # The intervention arm reaches the outcome earlier: at follow-up 1 (half a year) for i % 4 == 0.
+        reached_at = 1 if (arm == "indsats" and i % 4 == 0) else (2 if i % 3 == 0 else None)
+        rows.append([cpr, arm, start.isoformat(), "", "i-job", "baseline", "0", start.isoformat()])
+        for k in (1, 2):
+            when = (start + dt.timedelta(days=182 * k)).isoformat()
+            value = "1" if reached_at is not None and k >= reached_at else "0"
+            rows.append([cpr, arm, start.isoformat(), "", "i-job", f"opfølgning {k}", value, when])
+    header = ["CPR", "Gruppe", "Startdato", "Slutdato", "Redskab", "Måletidspunkt", "Værdi", "Måledato"]
+    batch = services.stage_file(
+        user=world.evaluator,
+        initiative=world.initiative,
+        municipality=world.aarhus,
+        fh=io.BytesIO(csv_bytes(rows, header=header)),
+        name="job.csv",
+    )
+    services.commit_batch(user=world.evaluator, batch=batch)
+    instrument = Instrument.objects.get(code="i-job")
+    frame = selectors.measurements_frame(world.initiative, instrument)
+    times = selectors.time_to_outcome_frame(frame, "i-job")
+    expected_events = sum(1 for i in range(60) if i % 4 == 0 or i % 3 == 0)  # 30
+    assert len(times) == 60 and times["event"].sum() == expected_events
+    early = times.loc[times["event"] == 1, "time"]
+    assert early.min() == 182 / 365.25 and early.max() == 364 / 365.25
+    result = run_estimate(world.initiative, instrument, "survival", 1)
+    assert result.estimate.measure == "HR"
+    assert result.estimate.estimate == cox(times).estimate
+    assert "Kaplan" in result.chart and result.curves
+    # With a baseline rate, an HR becomes a SØM success rate.
+    with_rate = run_estimate(world.initiative, instrument, "survival", 1, chart=False, baseline_rate=0.2)
+    assert with_rate.success_rate is not None and with_rate.success_rate.mean > 0
+    client.force_login(world.evaluator)
+    partial = client.get(
+        reverse("outcomes:estimate", args=[world.initiative.pk]),
+        {"instrument": "i-job", "design": "survival", "followup": 1, "baseline_rate": "0,2"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Hazard ratio" in partial and "Tid til udfald pr. gruppe" in partial
+    assert "ekstra andel" in partial

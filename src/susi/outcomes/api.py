@@ -64,6 +64,7 @@ class EstimateIn(Schema):
     instrument: str
     design: str = "rct_means"
     followup: int = 1
+    baseline_rate: float | None = None
 
 
 class EvaluationOut(Schema):
@@ -119,7 +120,16 @@ def estimate(request, pk: int, payload: EstimateIn):
     instrument = next((i for i in selectors.instruments_in(initiative) if i.code == payload.instrument), None)
     if instrument is None:
         raise DomainError("instrument", "Der er ingen målinger på dette måleredskab.")
-    result = evaluation.run_estimate(initiative, instrument, payload.design, payload.followup, chart=False)
+    if payload.baseline_rate is not None and not 0 < payload.baseline_rate < 1:
+        raise DomainError("baseline_rate", "Grundraten skal være en andel mellem 0 og 1 (fx 0,02).")
+    result = evaluation.run_estimate(
+        initiative,
+        instrument,
+        payload.design,
+        payload.followup,
+        chart=False,
+        baseline_rate=payload.baseline_rate,
+    )
     if result.error:
         raise DomainError("design", result.error)
     return result.as_dict()

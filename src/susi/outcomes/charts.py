@@ -136,3 +136,33 @@ def register_chart(rows: list[dict[str, Any]], outcome_label: str) -> str:
     return svg(
         fig, title=_("Registeropfølgning: %(outcome)s") % {"outcome": outcome_label}, description=description
     )
+
+
+def survival_chart(curves, estimate, instrument_name: str) -> str:
+    """Kaplan–Meier curves: the share who have not yet reached the outcome, per arm, over years."""
+    fig = Figure(figsize=(7.0, 3.4), layout="constrained")
+    ax = fig.add_subplot()
+    described = []
+    for i, curve in enumerate(curves):
+        if not curve.times:
+            continue
+        xs, ys = [0.0, *curve.times], [1.0, *curve.survival]
+        lows, highs = [1.0, *curve.ci_low], [1.0, *curve.ci_high]
+        label = str(ARM_LABELS.get(curve.arm, curve.arm))
+        ax.step(xs, ys, where="post", color=PALETTE[i], label=label)
+        ax.fill_between(xs, lows, highs, step="post", color=PALETTE[i], alpha=0.15)
+        described.append(f"{label}: {curve.n} " + _("borgere") + f", {curve.events} " + _("nåede udfaldet"))
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(_("År fra start"))
+    ax.set_ylabel(_("Andel der endnu ikke har nået: %(name)s") % {"name": instrument_name}, fontsize=8)
+    ax.legend(frameon=False)
+    if estimate is not None:
+        described.append(
+            _("Hazard ratio %(hr)s (95 %%-KI %(lo)s til %(hi)s)")
+            % {
+                "hr": f"{estimate.estimate:.2f}".replace(".", ","),
+                "lo": f"{estimate.ci_low:.2f}".replace(".", ","),
+                "hi": f"{estimate.ci_high:.2f}".replace(".", ","),
+            }
+        )
+    return svg(fig, title=_("Tid til udfald (Kaplan–Meier)"), description="; ".join(described))

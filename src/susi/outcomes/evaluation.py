@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 
 from susi.engines.evaluation.errors import EvaluationError
 from susi.engines.evaluation.estimators import LABELS_DA, estimate_effect
+from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD as SMALL_CELL
 from susi.engines.evaluation.privacy import is_reportable
 
 from . import charts, selectors
 from .models import Instrument
 
 COVARIATE_DESIGNS = ("ancova", "psm")
+SURVIVAL = "survival"
+DESIGN_LABELS = {**LABELS_DA, SURVIVAL: "Tid til udfald (Kaplan–Meier og Cox)"}
 
 
 @dataclass
@@ -27,6 +30,8 @@ class EstimateResult:
     error: str = ""
     means: list[dict[str, Any]] | None = None
     chart: str = ""
+    curves: list[Any] | None = None  # Kaplan–Meier curves, cut where fewer than 5 are at risk
+    baseline_rate: float | None = None  # share reaching success without the intervention (for SØM)
 
     @property
     def smd(self):
@@ -39,13 +44,21 @@ class EstimateResult:
 
     @property
     def success_rate(self):
-        """The SØM success rate: for a yes/no outcome, the risk difference (additional share)."""
-        if self.estimate is None or self.estimate.measure != "RD":
+        """The SØM success rate: the additional share reaching the success outcome.
+
+        For a yes/no outcome (RD) the comparison group's share is the baseline; for other measures the
+        user gives the baseline rate (the share who reach success without the intervention).
+        """
+        if self.estimate is None:
             return None
-        comparison = [
-            m for m in (self.means or []) if m["arm"] != "intervention" and m["period"] == self.followup
-        ]
-        base = comparison[0]["mean"] if comparison and comparison[0]["mean"] is not None else 0.5
+        base = self.baseline_rate
+        if base is None and self.estimate.measure == "RD":
+            comparison = [
+                m for m in (self.means or []) if m["arm"] != "intervention" and m["period"] == self.followup
+            ]
+            base = comparison[0]["mean"] if comparison and comparison[0]["mean"] is not None else None
+        if base is None:
+            return None
         try:
             return self.estimate.to_success_rate(min(max(base, 0.001), 0.999))
         except EvaluationError:
@@ -81,15 +94,25 @@ class EstimateResult:
 
 
 def run_estimate(
-    initiative, instrument: Instrument, design: str, followup: int, *, chart: bool = True
+    initiative,
+    instrument: Instrument,
+    design: str,
+    followup: int,
+    *,
+    chart: bool = True,
+    baseline_rate: float | None = None,
 ) -> EstimateResult:
     """Estimate the effect on ``instrument``; any figure from fewer than 5 citizens is withheld."""
-    result = EstimateResult(instrument=instrument, design=design, followup=followup)
+    result = EstimateResult(
+        instrument=instrument, design=design, followup=followup, baseline_rate=baseline_rate
+    )
     frame = selectors.measurements_frame(initiative, instrument)
     if frame.empty:
         result.error = _("Der er ingen målinger på dette måleredskab endnu.")
         return result
     result.means = selectors.arm_means(frame, instrument.code)
+    if design == SURVIVAL:
+        return _run_survival(result, frame, instrument, chart)
     covariates = [c for c in ("age",) if design in COVARIATE_DESIGNS and frame[c].notna().all()]
     try:
         estimate = estimate_effect(
@@ -121,5 +144,43 @@ def run_estimate(
     return result
 
 
+def _run_survival(result: EstimateResult, frame, instrument: Instrument, chart: bool) -> EstimateResult:
+    from susi.engines.evaluation.survival import cox, kaplan_meier
+
+    if instrument.kind != Instrument.Kind.BINARY:
+        result.error = _("Tid til udfald kræver et ja/nej-måleredskab.")
+        return result
+    times = selectors.time_to_outcome_frame(frame, instrument.code)
+    counts = times["arm"].value_counts()
+    if min(counts.get("intervention", 0), counts.get("comparison", 0)) < SMALL_CELL:
+        result.error = _("For få borgere (under 5 i en gruppe) til at vise et resultat.")
+        return result
+    try:
+        result.estimate = cox(times, higher_is_better=instrument.higher_is_better)
+        result.curves = [_cut(curve) for curve in kaplan_meier(times)]
+    except EvaluationError as exc:
+        result.error = exc.message_da
+        result.estimate = None
+    if chart and result.curves:
+        result.chart = charts.survival_chart(result.curves, result.estimate, instrument.name)
+    return result
+
+
+def _cut(curve):
+    """A Kaplan–Meier curve up to the last time with at least 5 citizens at risk (the small-cell rule)."""
+    from dataclasses import replace
+
+    keep = [i for i, n in enumerate(curve.n_at_risk) if n >= SMALL_CELL]
+    last = keep[-1] + 1 if keep else 0
+    return replace(
+        curve,
+        times=curve.times[:last],
+        survival=curve.survival[:last],
+        ci_low=curve.ci_low[:last],
+        ci_high=curve.ci_high[:last],
+        n_at_risk=curve.n_at_risk[:last],
+    )
+
+
 def design_label(design: str) -> str:
-    return LABELS_DA.get(design, design)
+    return DESIGN_LABELS.get(design, design)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from susi.engines.evaluation.estimators import DESIGNS, LABELS_DA
+from susi.engines.evaluation.estimators import DESIGNS
+
+from .evaluation import DESIGN_LABELS, SURVIVAL
 
 
 class UploadForm(forms.Form):
@@ -25,8 +27,20 @@ class UploadForm(forms.Form):
 
 class EstimateForm(forms.Form):
     instrument = forms.ChoiceField(label=_("Måleredskab"))
-    design = forms.ChoiceField(label=_("Metode"), choices=[(d, LABELS_DA[d]) for d in DESIGNS])
+    design = forms.ChoiceField(
+        label=_("Metode"), choices=[(d, DESIGN_LABELS[d]) for d in (*DESIGNS, SURVIVAL)]
+    )
     followup = forms.TypedChoiceField(label=_("Opfølgning"), coerce=int)
+    baseline_rate = forms.DecimalField(
+        label=_("Grundrate uden indsatsen (andel, fx 0,02)"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        localize=True,
+        help_text=_(
+            "Til SØM: andelen der når succesudfaldet uden indsatsen. Ved ja/nej-udfald bruges sammenligningsgruppen."
+        ),
+    )
 
     def __init__(self, *args, instruments=(), occasions=(), **kwargs):
         super().__init__(*args, **kwargs)

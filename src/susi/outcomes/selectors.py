@@ -153,6 +153,38 @@ def measurements_frame(
     return frame.drop(columns=["birth_year", "sex"])
 
 
+def time_to_outcome_frame(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
+    """Time to the first follow-up where a yes/no outcome is reached (value 1), for Kaplan–Meier and Cox.
+
+    Time is in years from the start of the enrolment to the measurement date (or, without dates, the
+    occasion number). Citizens who had the outcome already at baseline are left out; a citizen who never
+    reaches it is censored at the last follow-up.
+    """
+    sub = frame.loc[frame["instrument"] == instrument].copy()
+    if sub.empty:
+        return pd.DataFrame(columns=["pseudonym", "arm", "time", "event", "municipality"])
+    sub["years"] = [
+        (m - s).days / 365.25 if m is not None and not pd.isna(m) else float(p)
+        for m, s, p in zip(sub["measured_on"], sub["enrolled_on"], sub["period"], strict=True)
+    ]
+    at_baseline = set(sub.loc[(sub["period"] == 0) & (sub["value"] >= 0.5), "pseudonym"])
+    follow = sub.loc[(sub["period"] > 0) & ~sub["pseudonym"].isin(at_baseline)].sort_values("period")
+    rows = []
+    for pseudonym, group in follow.groupby("pseudonym", sort=False):
+        reached = group.loc[group["value"] >= 0.5]
+        first = reached.iloc[0] if len(reached) else group.iloc[-1]
+        rows.append(
+            {
+                "pseudonym": pseudonym,
+                "arm": "intervention" if first["arm"] == "intervention" else "comparison",
+                "time": max(float(first["years"]), 0.0),
+                "event": int(len(reached) > 0),
+                "municipality": first["municipality"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["pseudonym", "arm", "time", "event", "municipality"])
+
+
 def arm_means(frame: pd.DataFrame, instrument: str) -> list[dict[str, Any]]:
     """Mean with 95 % CI per arm and occasion; a cell from fewer than 5 citizens is suppressed."""
     sub = frame.loc[frame["instrument"] == instrument]

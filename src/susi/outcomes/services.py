@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from susi.accounts.models import Role
 from susi.accounts.permissions import can, require
 
-from .importing import FileError, read_staged, validate_file
+from .importing import FileError, file_kind, hash_and_sniff, read_staged, validate_file
 from .models import (
     AccessLog,
     Citizen,
@@ -126,14 +126,49 @@ def stage_file(
             _("%(municipality)s deltager ikke i initiativet.") % {"municipality": municipality}
         )
     allowed = {m.code: m.pk for m in importable_municipalities(user, initiative)}
+    try:
+        file_kind(name)
+    except FileError as exc:
+        raise ImportRefused(exc.message) from None
+
+    # The very same bytes imported before: nothing can change, so the rows are not read again.
+    sha256 = hash_and_sniff(fh)[0]
+    previous = ImportBatch.objects.filter(
+        initiative=initiative,
+        municipality=municipality,
+        file_sha256=sha256,
+        status=ImportBatch.Status.IMPORTED,
+    ).first()
+    if previous is not None:
+        batch = ImportBatch.objects.create(
+            initiative=initiative,
+            municipality=municipality,
+            file_name=Path(name).name[:255],
+            file_sha256=sha256,
+            uploaded_by=user if getattr(user, "pk", None) else None,
+            status=ImportBatch.Status.UNCHANGED,
+            rows_total=previous.rows_total,
+            rows_unchanged=previous.rows_total,
+            report=[{"meta": True, **batch_meta(previous), "same_as": previous.pk}],
+        )
+        logger.info("Outcome file %s is batch %s again: nothing changed", batch.pk, previous.pk)
+        return batch
+
     target = staging_dir() / f"{uuid.uuid4().hex}.csv"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    has_enrolments = Enrolment.objects.filter(initiative=initiative).exists()
 
     def existing(pseudonyms: list[str]) -> dict[str, tuple[str, int]]:
-        rows = Enrolment.objects.filter(initiative=initiative, citizen__pseudonym__in=pseudonyms).values_list(
-            "citizen__pseudonym", "arm", "municipality_id"
+        if not has_enrolments:
+            return {}
+        q = connection.ops.quote_name
+        sql = (
+            f"SELECT c.pseudonym, e.arm, e.municipality_id FROM {q(Enrolment._meta.db_table)} e "  # noqa: S608
+            f"JOIN {q(Citizen._meta.db_table)} c ON c.id = e.citizen_id "
+            f"WHERE e.initiative_id = {int(initiative.pk)} AND c.pseudonym IN ({{placeholders}})"
         )
-        return {p: (arm, m) for p, arm, m in rows}
+        with connection.cursor() as cursor:
+            return {p: (arm, m) for p, arm, m in _in_chunks(cursor, sql, pseudonyms)}
 
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as staged:
@@ -168,18 +203,8 @@ def stage_file(
             *report.errors,
         ],
     )
-    previous = ImportBatch.objects.filter(
-        initiative=initiative,
-        municipality=municipality,
-        file_sha256=sha256,
-        status=ImportBatch.Status.IMPORTED,
-    ).first()
     if report.error_count:
         batch.status = ImportBatch.Status.INVALID
-        target.unlink(missing_ok=True)
-    elif previous is not None:
-        batch.status = ImportBatch.Status.UNCHANGED
-        batch.rows_unchanged = report.rows_total
         target.unlink(missing_ok=True)
     else:
         new, changed, unchanged = _classify(target, initiative)
@@ -532,6 +557,7 @@ def save_evaluation(*, user, initiative, instrument, occasion, result) -> Effect
             "higher_is_better": instrument.higher_is_better,
             "se": estimate.se,
             "som_success_rate_sd": rate.sd if rate else None,
+            "baseline_rate": result.baseline_rate,
             "smd": {"yi": result.smd.yi, "vi": result.smd.vi} if result.smd else None,
         },
         created_by=user if getattr(user, "pk", None) else None,

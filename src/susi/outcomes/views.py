@@ -152,7 +152,11 @@ def estimate(request, pk: int):
         )
     instrument = next(i for i in instruments if i.code == form.cleaned_data["instrument"])
     result = evaluation.run_estimate(
-        initiative, instrument, form.cleaned_data["design"], form.cleaned_data["followup"]
+        initiative,
+        instrument,
+        form.cleaned_data["design"],
+        form.cleaned_data["followup"],
+        baseline_rate=_rate(form),
     )
     template = (
         "outcomes/_estimate.html" if request.headers.get("HX-Request") else "outcomes/estimate_page.html"
@@ -178,7 +182,12 @@ def save_estimate(request, pk: int):
     if form.is_valid() and request.user.role in ("evaluator", "agency", "admin"):
         instrument = next(i for i in instruments if i.code == form.cleaned_data["instrument"])
         result = evaluation.run_estimate(
-            initiative, instrument, form.cleaned_data["design"], form.cleaned_data["followup"], chart=False
+            initiative,
+            instrument,
+            form.cleaned_data["design"],
+            form.cleaned_data["followup"],
+            chart=False,
+            baseline_rate=_rate(form),
         )
         if result.estimate is not None:
             occasion = next(o for o in occasions if o.number == form.cleaned_data["followup"])
@@ -195,6 +204,11 @@ def save_estimate(request, pk: int):
     else:
         messages.error(request, _("Estimatet kunne ikke gemmes."))
     return redirect("outcomes:initiative", pk=initiative.pk)
+
+
+def _rate(form) -> float | None:
+    value = form.cleaned_data.get("baseline_rate")
+    return float(value) if value is not None else None
 
 
 # --- import -------------------------------------------------------------------------------------------
