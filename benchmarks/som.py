@@ -10,6 +10,7 @@ Run: .venv/bin/python benchmarks/som.py [--runs 7] [--portfolio-runs 3]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -71,13 +72,15 @@ def benchmark_case(index: int = 0) -> Case:
     )
 
 
-def _median_time(fn, runs: int) -> float:
-    times = []
+def _median_time(fn, runs: int) -> tuple[float, float]:
+    """Median wall-clock and CPU (this process) seconds over `runs` runs."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:

@@ -315,6 +315,7 @@ def case_from_state(
     paths to form field names (to place the engine's own validation messages next to the right input)."""
     problems = FormProblems()
     paths: dict[str, str] = {}
+    labels: dict[str, str] = {}  # form field -> what the user sees
     case: dict[str, Any] = {"name": state.get("name") or "SØM-beregning", "target_group": target_group_code}
     case["horizon"] = _int(state.get("horizon", ""), "horizon", "Horisont", problems, engine.DEFAULT_HORIZON)
     paths["horizon"] = "horizon"
@@ -336,6 +337,7 @@ def case_from_state(
         value = _number(raw, f"intake-{i}", f"Borgere år {i + 1}", problems)
         intake.append(0.0 if value is None else value)
         paths[f"intake[{i}]"] = f"intake-{i}"
+        labels[f"intake-{i}"] = f"Borgere år {i + 1}"
     if not intake:
         problems.add("intake-0", "Borgere år 1", "angiv antal borgere, der starter i indsatsen")
     case["intake"] = intake
@@ -350,6 +352,7 @@ def case_from_state(
         paths[f"costs[{len(costs)}].amount"] = f"costs-{i}-amount-value"
         paths[f"costs[{len(costs)}].payer"] = f"costs-{i}-payer"
         paths[f"costs[{len(costs)}].kind"] = f"costs-{i}-kind"
+        labels[f"costs-{i}-amount-value"] = labels[f"costs-{i}-payer"] = labels[f"costs-{i}-kind"] = label
         costs.append(
             {
                 "name": row.get("name") or f"Omkostning {i + 1}",
@@ -389,6 +392,13 @@ def case_from_state(
             ("consequences", "cons-0-service"),
         ):
             paths[f"outcomes[{k}].{suffix}"] = f"{p}-{form_suffix}"
+            labels[f"{p}-{form_suffix}"] = {
+                "success_rate": f"{label}: succesrate",
+                "relapse": f"{label}: tilbagefald",
+                "phase_in_years": f"{label}: indfasning",
+                "effect_delay_years": f"{label}: forsinkelse",
+                "consequences": f"{label}: konsekvenser",
+            }[suffix]
         consequences = []
         for j, c in enumerate(row.get("consequences", [])):
             if not c.get("service") and not c.get("change"):
@@ -415,6 +425,7 @@ def case_from_state(
             change = q(values[0]) if len(values) == 1 else [q(v) for v in values]  # type: ignore[arg-type]
             paths[f"outcomes[{k}].consequences[{len(consequences)}].service"] = f"{p}-cons-{j}-service"
             paths[f"outcomes[{k}].consequences[{len(consequences)}].change"] = f"{p}-cons-{j}-change"
+            labels[f"{p}-cons-{j}-service"] = labels[f"{p}-cons-{j}-change"] = clabel
             consequences.append({"service": c["service"], "change": change})
         outcome: dict[str, Any] = {
             "name": row.get("name") or f"Succesmål {i + 1}",
@@ -445,9 +456,14 @@ def case_from_state(
             value = _number(row.get(authority, ""), f"prices-{i}-{authority}", label, problems)
             entry[authority] = 0.0 if value is None else value
             paths[f"prices[{service}].{authority}"] = f"prices-{i}-{authority}"
+            labels[f"prices-{i}-{authority}"] = label
         paths[f"prices[{service}].area"] = f"prices-{i}-area"
         prices[service] = entry
     case["prices"] = prices
+    labels.update(
+        {"horizon": "Horisont", "discount_rate_pct": "Diskonteringsrente", "duration_years": "Varighed"}
+    )
+    paths["__labels__"] = labels  # type: ignore[assignment]
     return case, problems, paths
 
 
