@@ -10,7 +10,6 @@ Run: .venv/bin/python benchmarks/som.py [--runs 7] [--portfolio-runs 3]
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
