@@ -32,3 +32,36 @@ def test_import_csv_and_run_random_effects_meta_analysis(page, login, world, tmp
     result = page.get_by_role("region", name="Resultat")
     assert "-0.7141" in result.inner_text()  # DerSimonian-Laird, as metafor
     assert "random effects, DerSimonian–Laird" in result.inner_text()
+
+
+def test_success_rate_goes_from_the_meta_analysis_to_the_som_calculator(page, login, world):
+    import pytest
+    from django.urls import NoReverseMatch, reverse
+
+    from susi.evidence import services
+
+    try:
+        reverse("som:index")
+    except NoReverseMatch:
+        pytest.skip("the SØM calculator is not installed")
+    services.import_studies(
+        world.users[Role.AGENCY],
+        world.own_initiative.intervention,
+        outcome="Tuberkulose",
+        measure="RR",
+        data=bcg_csv(),
+        filename="bcg.csv",
+        defaults={"design": "rct", "risk_of_bias": "low", "country": "US"},
+    )
+    login(world.users[Role.AGENCY].username)
+    page.goto(
+        f"/evidens/metaanalyse/?intervention={world.own_initiative.intervention.pk}"
+        "&outcome=Tuberkulose&measure=RR&method=REML&higher_is_better=0"
+    )
+    page.get_by_label("Andel, der i dag (nuværende praksis) når udfaldet (%)").fill("10")
+    page.get_by_label("Er udfaldet ønskeligt?").select_option("0")
+    page.get_by_role("button", name="Beregn succesrate").click()
+    page.get_by_role("link", name="Brug som succesrate i SØM").click()
+    page.wait_for_url(re.compile(r"/som/\?"))
+    assert "success_rate_mean=0.05" in page.url  # 10 % × (1 − RR 0.489) = 5.1 percentage points
+    assert page.get_by_text("Succesraten forudfyldes fra metaanalysen").is_visible()
