@@ -289,3 +289,14 @@ def test_api_lists_studies_and_reads_a_saved_meta_analysis(client, world):
     assert body["rating_level"] == "B" and body["rating_label"] == "Sandsynlig virkning"
     assert body["result"]["tau2"] == pytest.approx(R.BCG_RR_REML["tau2"], abs=5e-5)
     assert client.get("/api/evidence/meta-analyses/999999").status_code == 404
+
+
+def test_detail_page_says_when_studies_changed_after_saving(client, world):
+    login(client, world, Role.AGENCY)
+    upload(client, world)
+    client.post(meta_url(world), {"save": "1", "title": "BCG"})
+    saved = MetaAnalysis.objects.get()
+    assert "er ændret" not in client.get(saved.get_absolute_url()).content.decode()
+    Study.objects.filter(label="Trial 1").update(ai=40)
+    html = client.get(saved.get_absolute_url()).content.decode()
+    assert "er ændret, siden metaanalysen blev gemt" in html and "-0.7145" in html

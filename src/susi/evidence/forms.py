@@ -56,9 +56,12 @@ class StudyForm(forms.ModelForm):
         }
 
 
+OUTCOME_WIDGET = forms.TextInput(attrs={"list": "outcome-options", "autocomplete": "off"})
+
+
 class ImportForm(forms.Form):
     intervention = forms.ModelChoiceField(label=_("Indsats"), queryset=Intervention.objects.order_by("name"))
-    outcome = forms.CharField(label=_("Udfaldsmål"), max_length=200)
+    outcome = forms.CharField(label=_("Udfaldsmål"), max_length=200, widget=OUTCOME_WIDGET)
     measure = forms.ChoiceField(label=_("Effektmål"), choices=MEASURE_CHOICES)
     file = forms.FileField(
         label=_("Fil (CSV eller Excel)"),
@@ -79,7 +82,7 @@ class ImportForm(forms.Form):
 
 class MetaForm(forms.Form):
     intervention = forms.ModelChoiceField(label=_("Indsats"), queryset=Intervention.objects.order_by("name"))
-    outcome = forms.CharField(label=_("Udfaldsmål"), max_length=200)
+    outcome = forms.CharField(label=_("Udfaldsmål"), max_length=200, widget=OUTCOME_WIDGET)
     measure = forms.ChoiceField(label=_("Effektmål"), choices=MEASURE_CHOICES)
     method = forms.ChoiceField(label=_("Metode"), choices=METHOD_CHOICES, initial="REML")
     hk = forms.BooleanField(label=_("Hartung–Knapp-justering"), required=False)

@@ -33,6 +33,11 @@ def studies(intervention=None, outcome: str | None = None, measure: str | None =
     return qs
 
 
+def outcome_options() -> list[str]:
+    """Every outcome label in the register, for the outcome field's suggestions."""
+    return list(Study.objects.order_by("outcome").values_list("outcome", flat=True).distinct())
+
+
 def outcome_groups(intervention) -> list[dict]:
     """Each (outcome, measure) of an intervention with its number of studies: what can be pooled."""
     rows = (

@@ -155,7 +155,8 @@ def study_import(request):
             except DomainError as error:
                 _apply_domain_error(form, error)
         status = 422
-    return render(request, "evidence/import.html", {"form": form}, status=status)
+    context = {"form": form, "outcome_options": selectors.outcome_options()}
+    return render(request, "evidence/import.html", context, status=status)
 
 
 def _som_link(analysis: analysis_mod.Analysis, request, title: str) -> dict | None:
@@ -226,7 +227,11 @@ def meta(request):
     """Run a meta-analysis on the register's studies of one intervention, outcome and measure."""
     require(request.user, "evidence.run_meta")
     form = MetaForm(request.GET or None)
-    context: dict = {"form": form, "can_save": can(request.user, "evidence.edit_studies")}
+    context: dict = {
+        "form": form,
+        "can_save": can(request.user, "evidence.edit_studies"),
+        "outcome_options": selectors.outcome_options(),
+    }
     status = 200
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
@@ -273,8 +278,13 @@ def meta_detail(request, pk: int):
     studies = list(record.studies.order_by("year", "label"))
     result = analysis_mod.run(studies, record.measure, record.method, record.hk, record.higher_is_better)
     context = _analysis_context(request, result, record.title)
+    stored = record.result
+    changed = (
+        stored.get("k") != result.meta.k or abs(stored.get("estimate", 0.0) - result.meta.estimate) > 1e-9
+    )
     context.update(
         {
+            "changed_since_saved": changed,
             "record": record,
             "title": record.title,
             "links": record.criterion_links.select_related("assessment__decision__initiative"),
