@@ -261,3 +261,11 @@ def test_form_round_trip_matches_the_engine_case():
     assert case["costs"][0]["amount"] == {"dist": "interval90", "low": 800.0, "high": 1200.0}
     assert case["outcomes"][0]["consequences"][0]["change"] == {"dist": "normal", "mean": -2.0, "sd": 0.5}
     assert engine.calculate(engine.parse_case(case)).present_value != 0
+
+
+def test_the_message_also_stands_next_to_the_input(municipality_client, knowledge):
+    data = form_post(municipality_client, **{"intake-0": "-5", "outcomes-0-success_rate-value": "120"})
+    html = municipality_client.post("/som/beregn/", data).content.decode()
+    assert '<p class="error" id="intake-0-error">antal borgere må ikke være under 0 (er -5)</p>' in html
+    assert 'id="outcomes-0-success_rate-value-error">succesraten må højst være 100 % (er 120 %)</p>' in html
+    assert ">Borgere år 1</a>" in html

@@ -487,11 +487,14 @@ def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: 
                     "high": "high",
                 }
                 form_field = form_field[: -len("value")] + mapped.get(suffix, "value")
-        problems.add(
-            form_field or field,
-            FIELD_LABELS.get(field.split("[")[0].split(".")[0], field),
-            problem.message_da,
+        labels: dict[str, str] = paths.get("__labels__", {})  # type: ignore[assignment]
+        base_field = re.sub(r"-(sd|low|high)$", "-value", form_field or "")
+        label = (
+            labels.get(form_field or "")
+            or labels.get(base_field)
+            or FIELD_LABELS.get(field.split("[")[0].split(".")[0], field)
         )
+        problems.add(form_field or field, label, problem.message_da)
 
 
 FIELD_LABELS = {

@@ -254,8 +254,17 @@ def quick(request):
                     "outcomes[0].success_rate": "success_rate-value",
                     "costs[0].amount": "cost_per_citizen-value",
                 }
+                quick_labels = {
+                    "share-0": _("Fordeling på myndigheder"),
+                    "citizens_per_year": _("Borgere pr. år"),
+                    "horizon": _("Horisont"),
+                    "discount_rate_pct": _("Diskonteringsrente"),
+                    "success_rate-value": _("Succesrate"),
+                    "cost_per_citizen-value": _("Pris pr. borger"),
+                }
                 for p in exc.problems:
-                    problems.add(quick_fields.get(p.field, p.field), p.field, p.message_da)
+                    form_field = quick_fields.get(p.field, p.field)
+                    problems.add(form_field, quick_labels.get(form_field, p.field), p.message_da)
     context = {
         "state": state,
         "problems": problems,
