@@ -185,7 +185,7 @@ def main() -> None:
         built = json.loads(meta.read_text())
         print(f"Reusing {db} (built earlier; --rebuild to build again)")
     print(
-        f"  population {built['population']:,.0f}, enrolled {built['enrolled_total']:,.0f} "
+        f"  population {built['population']:,.0f}, enrolled {built['enrolled_total']:,.0f}"
         f", register rows {built['register_rows']:,.0f}, file {built['db_mb']:,.0f} MB"
     )
     print(

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
@@ -62,15 +61,16 @@ def validate_measurements(frame: pd.DataFrame) -> None:
             f"(fandt {frame.loc[bad_arm, 'arm'].iloc[0]!r}).",
             f"arm must be one of {ARMS}.",
         )
-    occ = frame["occasion"].astype(str)
-    bad_occ = ~occ.str.match(_OCCASION)
-    if bad_occ.any():
-        raise EvaluationError(
-            "occasion",
-            f"Måletidspunktet skal være 'baseline' eller 'followup_<n>' (fandt {occ[bad_occ].iloc[0]!r}).",
-            "occasion must be 'baseline' or 'followup_<n>'.",
-        )
-    values = pd.to_numeric(frame["value"], errors="coerce")
+    for occ in pd.unique(frame["occasion"]):  # a handful of distinct values, not every row
+        if not _OCCASION.match(str(occ)):
+            raise EvaluationError(
+                "occasion",
+                f"Måletidspunktet skal være 'baseline' eller 'followup_<n>' (fandt {str(occ)!r}).",
+                "occasion must be 'baseline' or 'followup_<n>'.",
+            )
+    values = frame["value"]
+    if not pd.api.types.is_numeric_dtype(values):
+        values = pd.to_numeric(values, errors="coerce")
     if values.isna().any():
         raise EvaluationError(
             "value", "Værdien skal være et tal i alle rækker.", "value must be numeric in every row."
@@ -79,7 +79,11 @@ def validate_measurements(frame: pd.DataFrame) -> None:
 
 def occasion_number(occasion: pd.Series) -> pd.Series:
     """0 for 'baseline', n for 'followup_<n>'."""
-    return occasion.astype(str).str.extract(_OCCASION)[1].fillna("0").astype(int)
+    numbers = {}
+    for occ in pd.unique(occasion):
+        m = _OCCASION.match(str(occ))
+        numbers[occ] = int(m.group(2)) if m and m.group(2) else 0
+    return occasion.map(numbers).astype(int)
 
 
 def _select(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
@@ -733,8 +737,3 @@ def estimate_by(
         except EvaluationError as exc:
             out.append(GroupEstimate(str(value), None, exc.message_da))
     return out
-
-
-def normal_ci(estimate: float, se: float, alpha: float = 0.05) -> tuple[float, float]:
-    z = float(stats.norm.ppf(1 - alpha / 2))
-    return estimate - z * se, estimate + z * se
