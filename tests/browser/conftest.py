@@ -52,7 +52,8 @@ def _browser():
 def page(_browser, live_server, settings):
     settings.DEBUG = False
     context = _browser.new_context(base_url=live_server.url, locale="da-DK", accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(60_000)
     page = context.new_page()
     yield page
     context.close()
