@@ -220,3 +220,23 @@ def test_cli_bad_files(tmp_path):
     result = runner.invoke(som_cli, ["calc", str(bad)])
     assert result.exit_code == 2
     assert "outcomes[0].success_rate" in result.output
+
+
+def test_malformed_upload_is_refused(client_for, knowledge):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agency = client_for(Role.AGENCY)
+    for name, content in (
+        ("viden.xlsx", b"not a zip file"),
+        ("viden.txt", b"x"),
+        ("priser.csv", b"a;b\n"),
+    ):
+        upload = SimpleUploadedFile(name, content)
+        response = agency.post("/som/viden/import/", {"file": upload, "table": "prices"}, follow=True)
+        assert "Importen blev afvist" in response.content.decode()
+    assert KnowledgeVersion.objects.count() == 1
+
+
+def test_anonymous_users_get_nothing(client, knowledge):
+    assert client.get("/som/").status_code == 302
+    assert client.post("/api/som/calculate", "{}", content_type="application/json").status_code in (401, 403)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
@@ -98,7 +98,6 @@ class Case:
     area: str = "adult_social"
     committee: str | None = "social"
     target_group: str = ""
-    notes: Mapping[str, Any] = field(default_factory=dict)
 
     def price_of(self, service: str) -> Price | None:
         return next((p for p in self.prices if p.service == service), None)
