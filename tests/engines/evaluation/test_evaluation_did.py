@@ -115,3 +115,14 @@ def test_staggered_needs_period_and_treated_from():
         estimate_effect(data.measurements, "staggered", synthetic.INSTRUMENT)
     assert e.value.field == "period"
     assert "periode" in e.value.message_da or "period" in e.value.message_da
+
+
+def test_staggered_without_a_never_treated_group_leaves_out_unidentified_periods():
+    # every municipality adopts (periods 2, 3, 4 of 0..5): periods 4 and 5 have nobody untreated
+    data = synthetic.generate(
+        300, seed=3, design="waves", municipalities=["101", "147", "159"], wave_periods=[2, 3, 4]
+    )
+    r = estimate_effect(data.measurements, "staggered", synthetic.INSTRUMENT)
+    assert r.detail("observations_left_out") == 2 * 300  # periods 4 and 5 for every citizen
+    assert r.ci_low < data.true_effect < r.ci_high
+    assert r.sd_pooled is not None and r.to_success_rate(0.3).mean > 0

@@ -223,3 +223,11 @@ def test_estimate_by_municipality_suppresses_small_groups():
     whole = estimate_effect(m.loc[m["municipality"] == "101"], "ancova", synthetic.INSTRUMENT)
     assert out["101"].estimate.estimate == pytest.approx(whole.estimate)
     assert out["999"].estimate is None and "For få borgere" in out["999"].reason_da
+
+
+def test_psm_refuses_groups_the_covariates_separate_completely():
+    people = pd.DataFrame({"treat": [1, 1, 1, 0, 0, 0], "x": [5.0, 6.0, 7.0, 1.0, 2.0, 3.0]})
+    with pytest.raises(EvaluationError) as exc:
+        propensity_match(people, ["x"])
+    assert exc.value.field == "covariates"
+    assert "sammenlignelige" in exc.value.message_da

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ import statsmodels.api as sm
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
 from .errors import EvaluationError
 from .privacy import SMALL_CELL_THRESHOLD
@@ -151,10 +153,11 @@ def _check_cluster(cluster: str) -> None:
 
 
 def _pooled_sd(values: np.ndarray, treat: np.ndarray) -> float:
+    """Pooled within-arm SD; the overall SD when an arm has fewer than 2 values (e.g. no never-treated)."""
     a, b = values[treat == 1], values[treat == 0]
     n1, n0 = len(a), len(b)
-    if n1 + n0 <= 2:
-        return float("nan")
+    if n1 < 2 or n0 < 2:
+        return float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
     var = ((n1 - 1) * np.var(a, ddof=1) + (n0 - 1) * np.var(b, ddof=1)) / (n1 + n0 - 2)
     return float(math.sqrt(var))
 
@@ -497,6 +500,21 @@ def staggered(
             "Forskudt opstart kræver både behandlede og (endnu) ikke-behandlede målinger.",
             "Staggered adoption needs both treated and not-yet-treated observations.",
         )
+    # Stage 1 needs an untreated observation in every period and for every citizen: periods in which
+    # everyone is already treated (no never-treated group left) and citizens treated from their first
+    # period carry no identifying information without extrapolation, so they are left out.
+    untreated = panel["treated"] == 0
+    keep = panel["time"].isin(panel.loc[untreated, "time"]) & panel["pseudonym"].isin(
+        panel.loc[untreated, "pseudonym"]
+    )
+    dropped = int((~keep).sum())
+    panel = panel.loc[keep]
+    if panel["treated"].nunique() < 2:
+        raise EvaluationError(
+            "treated_from",
+            "Der er ingen perioder med både behandlede og endnu ikke behandlede borgere.",
+            "No period has both treated and not-yet-treated citizens.",
+        )
     data = panel[["time", "value", "treated", "cohort"]].copy()
     data["unit"] = pd.factorize(panel["pseudonym"])[0]
     data["cl"] = pd.factorize(panel[cluster])[0]
@@ -527,6 +545,7 @@ def staggered(
         _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
         {
             "cluster_by": cluster,
+            "observations_left_out": dropped,
             "cohorts": tuple(int(c) for c in per_cohort.index),
             "citizens_per_cohort": tuple(int(v) for v in per_cohort.to_numpy()),
         },
@@ -548,11 +567,14 @@ def propensity_match(
     X = sm.add_constant(people[list(covariates)].astype(float), has_constant="add")
     t = people[treat_col].to_numpy().astype(int)
     try:
-        model = sm.Logit(t, X).fit(disp=0)
-    except np.linalg.LinAlgError as exc:  # perfectly collinear covariates
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PerfectSeparationWarning)
+            model = sm.Logit(t, X).fit(disp=0)
+    except (np.linalg.LinAlgError, PerfectSeparationError, PerfectSeparationWarning) as exc:
         raise EvaluationError(
             "covariates",
-            "Baggrundsvariablerne kan ikke bruges til en propensity score (de er lineært afhængige).",
+            "Baggrundsvariablerne kan ikke bruges til en propensity score: de adskiller grupperne "
+            "fuldstændigt eller er lineært afhængige, så der findes ingen sammenlignelige borgere.",
             f"The covariates cannot form a propensity model: {exc}.",
         ) from None
     ps = np.clip(np.asarray(model.predict(X)), 1e-9, 1 - 1e-9)
