@@ -58,8 +58,20 @@ def test_rct_proportions_by_hand():
     r = estimate_effect(_frame(t, c), "rct_proportions", "x")
     se = math.sqrt(0.3 * 0.7 / 100 + 0.2 * 0.8 / 100)
     assert r.estimate == pytest.approx(0.1)
-    assert r.se == pytest.approx(se)
-    assert (r.ci_low, r.ci_high) == pytest.approx((0.1 - 1.959964 * se, 0.1 + 1.959964 * se), rel=1e-5)
+    assert r.se == pytest.approx(se) and r.vi == pytest.approx(se * se)  # metafor's RD variance
+    # Newcombe (1998, method 10) by hand from the Wilson limits of each arm
+    z = stats.norm.ppf(0.975)
+
+    def wilson(x, n):
+        p = x / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return centre - half, centre + half
+
+    (l1, u1), (l0, u0) = wilson(30, 100), wilson(20, 100)
+    low = 0.1 - math.sqrt((0.3 - l1) ** 2 + (u0 - 0.2) ** 2)
+    high = 0.1 + math.sqrt((u1 - 0.3) ** 2 + (0.2 - l0) ** 2)
+    assert (r.ci_low, r.ci_high) == pytest.approx((low, high), rel=1e-9)
     o = estimate_effect(_frame(t, c), "rct_proportions", "x", measure="OR")
     assert o.estimate == pytest.approx((30 * 80) / (70 * 20))
     assert o.yi == pytest.approx(math.log(30 * 80 / (70 * 20)))

@@ -52,7 +52,7 @@ higher_is_better=True, **options) -> EffectEstimate`` (options: ``measure='OR'``
 'rct_proportions', ``cluster='municipality'`` for 'did'/'staggered', ``caliper`` for 'psm') with
 design one of (``DESIGNS``):
   'rct_means'        difference in follow-up means (Welch SE),              measure 'MD'
-  'rct_proportions'  difference in follow-up proportions (Wald), or measure='OR' (log, Woolf) 'RD'
+  'rct_proportions'  difference in proportions (Newcombe CI), or measure='OR' (log, Woolf) 'RD'
   'ancova'           OLS follow-up ~ arm + baseline (+ covariates), HC2,     measure 'MD'
   'did'              2x2 difference-in-differences, OLS with cluster-robust SE by pseudonym, 'MD'
   'twfe'             linearmodels PanelOLS, entity + time effects, clustered by entity,     'MD'

@@ -250,7 +250,7 @@ def rct_proportions(
     higher_is_better: bool = True,
     measure: str = "RD",
 ) -> EffectEstimate:
-    """Difference in proportions (Wald) or odds ratio (log scale, Woolf) of a 0/1 outcome."""
+    """Difference in proportions (Newcombe interval, score test) or odds ratio (log, Woolf) of a 0/1 outcome."""
     wide = _wide(_select(frame, instrument), followup, (), need_baseline=False)
     y, t = wide["y"].to_numpy(), wide["treat"].to_numpy()
     if not np.isin(y, (0.0, 1.0)).all():
@@ -265,8 +265,10 @@ def rct_proportions(
     details = {"p_intervention": p1, "p_comparison": p0, "events_intervention": c1, "events_comparison": c0}
     if measure == "RD":
         se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
-        low, high = confint_proportions_2indep(c1, n1, c0, n0, method="wald", compare="diff", alpha=alpha)
-        p = test_proportions_2indep(c1, n1, c0, n0, method="wald", compare="diff").pvalue
+        # Newcombe's hybrid score interval (Wilson limits per arm): the Wald interval under-covers
+        # with small arms or shares near 0 or 1; yi/vi stay the Wald RD and its variance (metafor's RD)
+        low, high = confint_proportions_2indep(c1, n1, c0, n0, method="newcomb", compare="diff", alpha=alpha)
+        p = test_proportions_2indep(c1, n1, c0, n0, method="score", compare="diff").pvalue
         return _make(
             "rct_proportions", "RD", p1 - p0, se, (low, high), p, n1, n0, higher_is_better, None, details
         )
