@@ -321,70 +321,68 @@ def _entry_prices(cc: CompiledCase, price: np.ndarray) -> np.ndarray:
     return np.take(flat, cells, axis=1).reshape(price.shape[0], len(cc.entry_service), 3)
 
 
-def _cohorts_year_major(streams: np.ndarray, intake: np.ndarray, delay: int) -> np.ndarray:
-    """Like _over_cohorts, for year-major streams (T, n, X) delayed by `delay` years: out[t] =
-    Σ_s intake[s] · streams[t − s − delay]. One GEMM with a fixed intake, a loop over start years else."""
-    t = streams.shape[0]
-    if intake.shape[0] == 1:
-        lag = _lag_matrix(intake, t, delay)[0]  # (k, t)
-        return (lag.T @ streams.reshape(t, -1)).reshape((t, *streams.shape[1:]))
-    out = np.zeros((t, max(streams.shape[1], intake.shape[0]), streams.shape[2]))
-    for s in np.flatnonzero(intake.any(axis=0)):
-        if s + delay < t:
-            out[s + delay :] += intake[None, :, s, None] * streams[: t - s - delay]
-    return out
-
-
 def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
-    """The same sums as `evaluate(detail=True)` with the year axis first, so that every elementwise step runs
-    over contiguous blocks of draws; used for Monte Carlo and the tornado."""
+    """The same sums as `evaluate(detail=True)` in a cheaper order, for many rows at once (Monte Carlo and
+    the tornado): the success profile is built year by year with each outcome's delay folded in, valued for
+    the three authorities with one batched matrix product, and summed over the cohorts last.
+    tests/engines/som/test_properties.py checks it against the detailed path on random cases."""
     horizon = cc.horizon
-    k = np.arange(horizon, dtype=float)
+    delay = cc.outcome_delay  # (O,)
+    # Years since the start (axis 0) for each outcome: nothing before its delay, 1 in the year the effect
+    # begins, then multiplied by (1 − relapse) each year: p[t] = p[t − 1] · keep + [t = delay].
     keep = 1.0 - arr["relapse"]  # (n_r, O)
-    persistence = np.empty((horizon, *keep.shape))
-    persistence[0] = 1.0
+    begins = (np.arange(horizon)[:, None] == delay[None, :]).astype(float)  # (T, O)
+    persistence = np.empty((horizon, keep.shape[0], keep.shape[1]))
+    persistence[0] = begins[0]
     for j in range(1, horizon):
         np.multiply(persistence[j - 1], keep, out=persistence[j])
+        persistence[j] += begins[j]
     weighted = persistence * arr["sr"][None]  # (T, n, O)
     phase = arr["phase"]
     if np.any(phase > 1.0):
-        weighted = weighted * np.minimum(1.0, (k + 1.0)[:, None, None] / np.maximum(phase, 1.0)[None])
+        since = np.maximum(np.arange(horizon)[:, None] - delay[None, :], 0).astype(float)  # (T, O)
+        weighted = weighted * np.minimum(1.0, (since[:, None, :] + 1.0) / np.maximum(phase, 1.0)[None])
     intake = arr["intake"]
 
     n_all = max(
         weighted.shape[1], intake.shape[0], arr["q"].shape[0], arr["price"].shape[0], arr["shape"].shape[0]
     )
-    gains = np.zeros((horizon, n_all, 3))
     if len(cc.entry_outcome):
         if np.array_equal(cc.stream_outcome, np.arange(weighted.shape[2])):
             per_stream = weighted
         else:
             per_stream = weighted[:, :, cc.stream_outcome]
-        shape = arr["shape"][:, cc.stream_entry, :]  # (n_s, G, T)
+        shape = arr["shape"][:, cc.stream_entry, :]  # (n_s, G, T) indexed by years since the effect began
         if shape.shape[0] > 1 or not np.all(shape == 1.0):
-            per_stream = per_stream * np.transpose(shape, (2, 0, 1))
+            shape_since_start = np.zeros((horizon, shape.shape[0], shape.shape[1]))
+            for g, d in enumerate(delay[cc.stream_outcome]):
+                if d < horizon:
+                    shape_since_start[d:, :, g] = shape[:, g, : horizon - d].T
+            per_stream = per_stream * shape_since_start
         entry_value = arr["q"][..., None] * _entry_prices(cc, arr["price"])  # (n, E, 3)
         membership = np.zeros((len(cc.stream_outcome), len(cc.entry_outcome)))
         membership[cc.entry_stream, np.arange(len(cc.entry_outcome))] = 1.0
         stream_value = np.swapaxes(
             np.tensordot(entry_value, membership, axes=([1], [1])), 1, 2
         )  # (n_v, G, 3)
-        stream_delay = cc.outcome_delay[cc.stream_outcome]
-        for d in np.unique(stream_delay):
-            rows = np.flatnonzero(stream_delay == d)
-            part = per_stream if len(rows) == per_stream.shape[2] else per_stream[:, :, rows]
-            values = stream_value if len(rows) == stream_value.shape[1] else stream_value[:, rows, :]
-            # value of the per-starter streams for each authority, then summed over the cohorts
-            valued = np.matmul(np.transpose(part, (1, 0, 2)), values)  # (n, T, 3)
-            gains += _cohorts_year_major(np.transpose(valued, (1, 0, 2)), intake, int(d))
-    gains = -np.transpose(gains, (1, 0, 2))  # (n, T, 3)
+        # Value the per-starter streams for every authority, then add up the cohorts.
+        valued = np.matmul(np.transpose(per_stream, (1, 0, 2)), stream_value)  # (n, T, 3)
+        gains = np.zeros((max(valued.shape[0], intake.shape[0]), horizon, 3))
+        for s in np.flatnonzero(intake.any(axis=0)):
+            gains[:, s:, :] += intake[:, s, None, None] * valued[:, : horizon - s, :]
+        gains = -gains
+    else:
+        gains = np.zeros((n_all, horizon, 3))
 
     duration = cc.case.duration_years
     spread = np.zeros_like(intake)
     for j in range(min(duration, horizon)):
         spread[:, j:] += intake[:, : horizon - j] / duration
-    pattern = cc.cost_pattern[None] + cc.cost_per_citizen[None, :, None] * spread[:, None, :]
-    costs = np.tensordot(arr["cost"][..., None] * pattern, cc.cost_payer, axes=([1], [0]))  # (n, T, 3)
+    amount = arr["cost"]  # (n_c, C)
+    # fixed-pattern costs: amount @ (pattern ⊗ payer); per-citizen costs: spread × (amount · payer)
+    fixed = amount @ (cc.cost_pattern[:, :, None] * cc.cost_payer[:, None, :]).reshape(len(cc.cost_payer), -1)
+    per_citizen = (amount * cc.cost_per_citizen) @ cc.cost_payer  # (n_c, 3)
+    costs = fixed.reshape(-1, horizon, 3) + spread[:, :, None] * per_citizen[:, None, :]  # (n, T, 3)
     n = max(gains.shape[0], costs.shape[0])
     return RawResult(
         gains=np.broadcast_to(gains, (n, horizon, 3)),
