@@ -158,3 +158,36 @@ def register(
         years=years,
     )
     console.print(f"[green]{count} år × udfald gemt.[/green]")
+
+
+@app.command()
+def waves(
+    initiative: int = typer.Option(..., "--initiative"),
+    starts: list[str] = typer.Argument(..., help="KOMMUNENUMMER=PERIODE, fx 751=2 461=3 101=aldrig"),
+) -> None:
+    """Record when each municipality began offering the intervention (staggered adoption)."""
+    _setup()
+
+    from .models import AdoptionWave
+
+    the_initiative = _initiative(initiative)
+    parsed = []
+    for item in starts:
+        code, _, period = item.partition("=")
+        municipality = the_initiative.municipalities.filter(code=code.strip()).first()
+        if municipality is None:
+            console.print(f"[red]Kommune {code} deltager ikke i initiativet.[/red]")
+            raise typer.Exit(2)
+        text = period.strip().lower()
+        if text in {"aldrig", "never", ""}:
+            parsed.append((municipality, None))
+        elif text.isdigit():
+            parsed.append((municipality, int(text)))
+        else:
+            console.print(f"[red]Perioden for {code} skal være et helt tal eller 'aldrig'.[/red]")
+            raise typer.Exit(2)
+    for municipality, period in parsed:
+        AdoptionWave.objects.update_or_create(
+            initiative=the_initiative, municipality=municipality, defaults={"treated_from": period}
+        )
+    console.print(f"[green]{len(parsed)} opstartsbølger gemt.[/green]")

@@ -15,11 +15,11 @@ from susi.accounts.models import Role, User
 from susi.engines.evaluation import synthetic
 from susi.portfolio.models import Initiative
 
-# (title prefix, citizens, true effect, seed)
+# (title prefix, citizens, true effect, seed, design): the ACT municipalities start in waves.
 PLAN = (
-    ("Afprøvning af mestringsindsats til unge og voksne med ADHD", 400, 4.0, 11),
-    ("Modning af modificeret ACT", 120, 2.0, 12),
-    ("Udbredelse af Housing First", 300, 3.0, 13),
+    ("Afprøvning af mestringsindsats til unge og voksne med ADHD", 400, 4.0, 11, "rct"),
+    ("Modning af modificeret ACT", 160, 2.0, 12, "waves"),
+    ("Udbredelse af Housing First", 300, 3.0, 13, "rct"),
 )
 
 
@@ -33,9 +33,9 @@ def _importer(initiative) -> User | None:
 def load(log) -> None:
     """Load this app's demo data; `log` takes one line of progress text."""
     from . import evaluation, register, services
-    from .models import DeliveryRecord, Enrolment, Instrument, Occasion
+    from .models import AdoptionWave, DeliveryRecord, Enrolment, Instrument, Occasion
 
-    for prefix, n, effect, seed in PLAN:
+    for prefix, n, effect, seed, design in PLAN:
         initiative = Initiative.objects.filter(title__startswith=prefix).first()
         if initiative is None:
             continue
@@ -46,8 +46,13 @@ def load(log) -> None:
         codes = tuple(initiative.municipalities.values_list("code", flat=True)[:4])
         if user is None or len(codes) < 2:
             continue
-        dataset = synthetic.generate(n, municipalities=codes, true_effect=effect, seed=seed)
-        for instrument in (synthetic.INSTRUMENT, synthetic.BINARY_INSTRUMENT):
+        dataset = synthetic.generate(n, municipalities=codes, true_effect=effect, seed=seed, design=design)
+        instruments = (
+            (synthetic.INSTRUMENT,)
+            if design == "waves"
+            else (synthetic.INSTRUMENT, synthetic.BINARY_INSTRUMENT)
+        )
+        for instrument in instruments:
             frame = synthetic.import_file_frame(dataset, instrument)
             data = frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8")
             batch = services.stage_file(
@@ -56,6 +61,12 @@ def load(log) -> None:
             if batch.error_count:
                 raise RuntimeError(f"demo file rejected: {services.batch_errors(batch)[:3]}")
             services.commit_batch(user=user, batch=batch)
+        for code, period in dataset.waves.items():
+            AdoptionWave.objects.update_or_create(
+                initiative=initiative,
+                municipality=initiative.municipalities.get(code=code),
+                defaults={"treated_from": period},
+            )
         Instrument.objects.filter(code=synthetic.INSTRUMENT).update(name="Trivsel (WEMWBS, 14–70)")
         Instrument.objects.filter(code=synthetic.BINARY_INSTRUMENT).update(
             name="I job eller uddannelse", kind=Instrument.Kind.BINARY
@@ -86,7 +97,8 @@ def load(log) -> None:
 
         # The effect estimate (the reference for monitoring in dissemination).
         wemwbs = Instrument.objects.get(code=synthetic.INSTRUMENT)
-        result = evaluation.run_estimate(initiative, wemwbs, "ancova", 1, chart=False)
+        method = "staggered" if design == "waves" else "ancova"
+        result = evaluation.run_estimate(initiative, wemwbs, method, 1, chart=False)
         if result.estimate is not None:
             services.save_evaluation(
                 user=user,
@@ -113,4 +125,6 @@ def load(log) -> None:
         register.followup_from_frames(
             user=user, initiative=initiative, comparison=comparison, register=history
         )
-        log(f"Borgerdata: {n} syntetiske borgere i {initiative.title}")
+        log(
+            f"Borgerdata: {n} syntetiske borgere i {initiative.title} (sand effekt {dataset.true_effect:.2f})"
+        )

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,14 @@ from .forms import CitizenLookupForm, EstimateForm, UploadForm
 from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
 from .pseudonyms import get_key, validate_cpr
 from .services import ImportRefused, Scope
+
+
+def _go(request, to: str, **kwargs):
+    """A redirect that also works for an HTMX request (which follows it with a full page load)."""
+    url = reverse(to, kwargs=kwargs)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 def _initiative(request, pk: int, action: str = "outcomes.view_aggregates") -> Initiative:
@@ -224,7 +233,7 @@ def upload(request, pk: int):
     form = UploadForm(request.POST, request.FILES, municipalities=importable)
     if not form.is_valid():
         messages.error(request, _("Vælg en fil at indlæse."))
-        return redirect("outcomes:initiative", pk=pk)
+        return _go(request, "outcomes:initiative", pk=pk)
     code = form.cleaned_data["municipality"]
     municipality = next((m for m in importable if m.code == code), None) if code else None
     if municipality is None and len(importable) == 1:
@@ -240,8 +249,8 @@ def upload(request, pk: int):
         )
     except ImportRefused as exc:
         messages.error(request, exc.message)
-        return redirect("outcomes:initiative", pk=pk)
-    return redirect("outcomes:batch", pk=batch.pk)
+        return _go(request, "outcomes:initiative", pk=pk)
+    return _go(request, "outcomes:batch", pk=batch.pk)
 
 
 def _batch(request, pk: int) -> ImportBatch:
@@ -275,13 +284,13 @@ def commit(request, pk: int):
         batch = services.commit_batch(user=request.user, batch=batch)
     except ImportRefused as exc:
         messages.error(request, exc.message)
-        return redirect("outcomes:batch", pk=pk)
+        return _go(request, "outcomes:batch", pk=pk)
     messages.success(
         request,
         _("Importen er gennemført: %(new)s nye og %(changed)s ændrede målinger, %(unchanged)s uændrede.")
         % {"new": batch.rows_new, "changed": batch.rows_changed, "unchanged": batch.rows_unchanged},
     )
-    return redirect("outcomes:initiative", pk=batch.initiative_id)
+    return _go(request, "outcomes:initiative", pk=batch.initiative_id)
 
 
 @login_required
