@@ -33,6 +33,10 @@ def _kr(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
 
+def _dec(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
 @app.command()
 def calc(
     case_file: Path = typer.Argument(..., help="Beregningen som JSON-fil (se docs/developers/som.md)."),
@@ -71,7 +75,7 @@ def calc(
         return
 
     console.print(
-        f"[bold]{case.name}[/bold] – horisont {case.horizon} år, diskonteringsrente {case.discount_rate:.1%}"
+        f"[bold]{case.name}[/bold] – horisont {case.horizon} år, diskonteringsrente {_dec(case.discount_rate * 100, 1)} %"
     )
     table = Table(title="Budgetøkonomisk nettoresultat pr. år (kr.)", title_justify="left")
     for column in ("År", "Omkostninger", "Gevinster", "Netto", *AUTHORITY_DA.values(), "Akk. nutidsværdi"):
@@ -92,7 +96,7 @@ def calc(
     breakeven = f"år {result.break_even_year}" if result.break_even_year else "ikke inden for horisonten"
     console.print(f"Break-even: {breakeven}")
     if result.return_per_krone is not None:
-        console.print(f"Afkast pr. investeret krone: {result.return_per_krone:.2f} kr.")
+        console.print(f"Afkast pr. investeret krone: {_dec(result.return_per_krone)} kr.")
     if mc is None:
         if case.has_uncertainty:
             console.print("(Monte Carlo sprunget over: --draws 0)")
