@@ -269,3 +269,36 @@ def test_the_message_also_stands_next_to_the_input(municipality_client, knowledg
     assert '<p class="error" id="intake-0-error">antal borgere må ikke være under 0 (er -5)</p>' in html
     assert 'id="outcomes-0-success_rate-value-error">succesraten må højst være 100 % (er 120 %)</p>' in html
     assert ">Borgere år 1</a>" in html
+
+
+def test_an_own_target_group_can_be_kept_for_the_organisation(client_for, knowledge):
+    client = client_for(Role.MUNICIPALITY)
+    data = form_post(client, url="/som/beregn/?own_target_group=Unge+hjemløse")
+    data.update(
+        {
+            "own_target_group": "Unge hjemløse",
+            "costs-1-amount-value": "40000",
+            "outcomes-0-success_rate-value": "10",
+            "outcomes-0-cons-0-service": "shelter_night",
+            "outcomes-0-cons-0-change": "-90",
+            "outcomes-0-cons-0-se": "10",
+        }
+    )
+    assert client.post("/som/beregn/", data).status_code == 302
+    calc = Calculation.objects.get()
+    page = client.get(calc.get_absolute_url()).content.decode()
+    assert "Gem »Unge hjemløse« som egen målgruppe" in page
+    assert client.post(f"/som/beregning/{calc.pk}/maalgruppe/").status_code == 302
+    group = TargetGroup.objects.get(name="Unge hjemløse")
+    assert group.user_defined and group.organisation == knowledge.own_municipality
+    assert selectors.current_version() == 2
+    consequence = group.consequences.get()
+    assert (consequence.service, consequence.change, consequence.standard_error) == ("shelter_night", -90, 10)
+    # The own organisation sees it with its defaults; another municipality does not.
+    html = client.get(f"/som/beregn/?target_group={group.code}").content.decode()
+    assert 'value="-90"' in html
+    other = client_for(Role.EVALUATOR)
+    assert other.get(f"/som/beregn/?target_group={group.code}").status_code == 404
+    # Saving twice is refused with a message and changes nothing.
+    client.post(f"/som/beregning/{calc.pk}/maalgruppe/")
+    assert TargetGroup.objects.filter(name="Unge hjemløse").count() == 1

@@ -89,3 +89,72 @@ def recalculate(
 ) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
     """Reproduce a saved calculation from its stored case, draws and seed."""
     return run(calculation.case, calculation.draws, calculation.seed)
+
+
+def save_own_target_group(user, calculation: Calculation) -> TargetGroup:
+    """Keep the own target group of a calculation (one outside the knowledge database) as a user-defined
+    target group of the user's organisation, with the outcomes and consequences the calculation used, so
+    the next calculation starts from them. One new knowledge version."""
+    from django.utils.text import slugify
+
+    from .models import Consequence, Outcome
+
+    require(user, "som.view_calculation", calculation)
+    require(user, "som.calculate")
+    name = (calculation.case.get("target_group") or "").strip()
+    if not name:
+        raise DomainError("target_group", "Beregningen har ingen egen målgruppe at gemme.")
+    if calculation.target_group_id is not None:
+        raise DomainError("target_group", "Beregningen bruger allerede en målgruppe fra vidensdatabasen.")
+    if user.organisation_id is None:
+        raise DomainError(
+            "target_group", "Kun brugere, der hører til en organisation, kan gemme egne målgrupper."
+        )
+    base = slugify(f"{name}-{user.organisation_id}")[:50] or f"egen-{user.organisation_id}"
+    code, n = base, 1
+    while TargetGroup.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    with transaction.atomic():
+        group = TargetGroup.objects.create(
+            code=code,
+            name=name[:200],
+            area=calculation.case.get("area") or "adult_social",
+            committee=calculation.case.get("committee") or "social",
+            user_defined=True,
+            organisation_id=user.organisation_id,
+            source=f"Egen målgruppe fra beregningen »{calculation.name}«",
+            is_illustrative=calculation.uses_illustrative_data,
+        )
+        for i, outcome_data in enumerate(calculation.case.get("outcomes", [])):
+            outcome = Outcome.objects.create(
+                target_group=group,
+                code=slugify(outcome_data.get("name", ""))[:50] or f"succes-{i + 1}",
+                name=outcome_data.get("name", f"Succesmål {i + 1}")[:200],
+                source=group.source,
+                is_illustrative=group.is_illustrative,
+            )
+            for consequence in outcome_data.get("consequences", []):
+                change = consequence["change"]
+                rows = list(enumerate(change, start=1)) if isinstance(change, list) else [(None, change)]
+                for year, value in rows:
+                    mean = value.get("mean", 0.0) if isinstance(value, dict) else float(value)
+                    se = (
+                        value.get("sd") if isinstance(value, dict) and value.get("dist") == "normal" else None
+                    )
+                    Consequence.objects.update_or_create(
+                        target_group=group,
+                        outcome=outcome,
+                        service=consequence["service"],
+                        year_after_success=year,
+                        defaults={
+                            "change": mean,
+                            "standard_error": se,
+                            "source": group.source,
+                            "is_illustrative": group.is_illustrative,
+                        },
+                    )
+        calculation.target_group = group
+        calculation.save(update_fields=["target_group"])
+        new_version(user, f"Egen målgruppe gemt: {name[:200]}")
+    return group

@@ -9,6 +9,7 @@ urlpatterns = [
     path("skoen/", views.quick, name="quick"),
     path("beregning/<int:pk>/", views.calculation, name="calculation"),
     path("beregning/<int:pk>/excel/", views.export_excel, name="export_excel"),
+    path("beregning/<int:pk>/maalgruppe/", views.save_target_group, name="save_target_group"),
     path("beregning/<int:pk>/json/", views.export_json, name="export_json"),
     path("sammenlign/", views.compare, name="compare"),
     path("viden/", views.knowledge, name="knowledge"),

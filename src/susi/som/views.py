@@ -338,8 +338,30 @@ def calculation(request, pk: int):
         "chart_tornado": charts.tornado(mc) if mc and mc.tornado else "",
         "p_positive": float((mc.present_value >= 0).mean()) if mc else None,
         "others": [c for c in selectors.visible_calculations(request.user) if c.pk != calc.pk][:20],
+        "can_save_group": calc.target_group_id is None
+        and bool(calc.case.get("target_group"))
+        and request.user.organisation_id is not None
+        and can(request.user, "som.calculate"),
     }
     return render(request, "som/calculation.html", context)
+
+
+@login_required
+def save_target_group(request, pk: int):
+    """Keep a calculation's own target group in the knowledge database (for the user's organisation)."""
+    calc = _visible_calculation(request, pk)
+    if request.method != "POST":
+        return redirect(calc)
+    try:
+        group = services.save_own_target_group(request.user, calc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Målgruppen »%(name)s« er gemt og kan vælges i næste beregning.") % {"name": group.name},
+        )
+    return redirect(calc)
 
 
 @login_required
