@@ -240,3 +240,23 @@ def test_malformed_upload_is_refused(client_for, knowledge):
 def test_anonymous_users_get_nothing(client, knowledge):
     assert client.get("/som/").status_code == 302
     assert client.post("/api/som/calculate", "{}", content_type="application/json").status_code in (401, 403)
+
+
+def test_agency_edits_consequences_and_studies_as_new_versions(client_for, knowledge):
+    from susi.som.models import Consequence, EffectStudy
+
+    agency = client_for(Role.AGENCY)
+    consequence = Consequence.objects.filter(service="shelter_night").first()
+    response = agency.post(
+        f"/som/viden/konsekvens/{consequence.pk}/",
+        {"change": "-95", "standard_error": "12", "source": "rettet", "is_illustrative": "on"},
+    )
+    assert response.status_code == 302
+    consequence.refresh_from_db()
+    assert consequence.change == -95
+    study = EffectStudy.objects.first()
+    bad = agency.post(f"/som/viden/studie/{study.pk}/", {"title": study.title, "grade": "7", "effect": "x"})
+    assert bad.status_code == 422
+    assert selectors.current_version() == 2
+    assert client_for(Role.MUNICIPALITY).get(f"/som/viden/studie/{study.pk}/").status_code == 403
+    assert agency.get("/som/viden/ukendt/1/").status_code == 404

@@ -15,5 +15,5 @@ urlpatterns = [
     path("viden/", views.knowledge, name="knowledge"),
     path("viden/eksport/", views.knowledge_export, name="knowledge_export"),
     path("viden/import/", views.knowledge_import, name="knowledge_import"),
-    path("viden/pris/<int:pk>/", views.price_edit, name="price_edit"),
+    path("viden/<str:kind>/<int:pk>/", views.knowledge_edit, name="knowledge_edit"),
 ]

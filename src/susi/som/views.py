@@ -467,35 +467,60 @@ def knowledge_import(request):
     return redirect("som:knowledge")
 
 
-PriceForm = modelform_factory(
-    Price,
-    fields=(
-        "name",
-        "unit",
-        "municipality",
-        "region",
-        "state",
-        "area",
-        "committee",
-        "price_year",
-        "source",
-        "is_illustrative",
+KNOWLEDGE_FORMS = {
+    "pris": (
+        Price,
+        (
+            "name",
+            "unit",
+            "municipality",
+            "region",
+            "state",
+            "area",
+            "committee",
+            "price_year",
+            "source",
+            "is_illustrative",
+        ),
+        "priser",
+        _("pris"),
     ),
-)
+    "konsekvens": (
+        Consequence,
+        ("year_after_success", "change", "standard_error", "source", "is_illustrative"),
+        "konsekvenser",
+        _("konsekvens"),
+    ),
+    "studie": (
+        EffectStudy,
+        ("intervention", "title", "year", "grade", "effect", "standard_error", "source", "is_illustrative"),
+        "studier",
+        _("effektstudie"),
+    ),
+}
 
 
 @login_required
-def price_edit(request, pk: int):
+def knowledge_edit(request, kind: str, pk: int):
+    """Edit one row of the knowledge database; saving makes a new version."""
     require(request.user, "som.edit_knowledge")
-    price = get_object_or_404(Price, pk=pk)
-    form = PriceForm(request.POST or None, instance=price)
+    if kind not in KNOWLEDGE_FORMS:
+        raise Http404
+    model, fields, anchor, label = KNOWLEDGE_FORMS[kind]
+    row = get_object_or_404(model, pk=pk)
+    form_class = modelform_factory(model, fields=fields)
+    form = form_class(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.save_knowledge_row(request.user, form.instance, f"Pris rettet: {price.name}")
+            version = services.save_knowledge_row(
+                request.user, form.instance, f"{label.capitalize()} rettet: {row}"
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Prisen er gemt som version %(v)d.") % {"v": version.number})
-            return redirect(reverse("som:knowledge") + "#priser")
+            messages.success(request, _("Ændringen er gemt som version %(v)d.") % {"v": version.number})
+            return redirect(reverse("som:knowledge") + f"#{anchor}")
     status = 422 if request.method == "POST" else 200
-    return render(request, "som/price_form.html", {"form": form, "price": price}, status=status)
+    return render(
+        request, "som/knowledge_form.html", {"form": form, "row": row, "label": label}, status=status
+    )
