@@ -10,6 +10,7 @@ Run: .venv/bin/python benchmarks/som.py [--runs 7] [--portfolio-runs 3]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -108,12 +109,20 @@ def main() -> None:
     t_one = _median_time(one, args.runs)
     t_tornado = _median_time(one_with_tornado, args.runs)
     t_many = _median_time(many, args.portfolio_runs)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"SØM Monte Carlo, {args.draws:,} draws, 10 outcomes × 3 consequences, 10 years, {n_uncertain} uncertain inputs"
+        f"SØM Monte Carlo, {args.draws:,} draws, 10 outcomes × 3 consequences, 10 years, "
+        f"{n_uncertain} uncertain inputs (load average {load:.1f} on {os.cpu_count()} CPUs)"
     )
-    print(f"one case:                     median {t_one * 1000:8.1f} ms  ({args.runs} runs)")
-    print(f"one case incl. tornado:       median {t_tornado * 1000:8.1f} ms  ({args.runs} runs)")
-    print(f"portfolio of 100 cases:       median {t_many:8.2f} s   ({args.portfolio_runs} runs)")
+    rows = (
+        ("one case", t_one, 1000, "ms", args.runs),
+        ("one case incl. tornado", t_tornado, 1000, "ms", args.runs),
+        ("portfolio of 100 cases", t_many, 1, "s", args.portfolio_runs),
+    )
+    for label, (wall, cpu), scale, unit, runs in rows:
+        print(
+            f"{label:24s} median {wall * scale:8.1f} {unit} wall, {cpu * scale:8.1f} {unit} CPU  ({runs} runs)"
+        )
 
 
 if __name__ == "__main__":
