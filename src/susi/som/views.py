@@ -420,6 +420,7 @@ def knowledge(request):
         "tables": knowledge_io.TABLES,
         "area_names": AREA_NAMES,
         "committee_names": COMMITTEE_NAMES,
+        "service_names": {p.service: p.name for p in Price.objects.filter(organisation__isnull=True)},
         "any_illustrative": Price.objects.filter(is_illustrative=True).exists()
         or Consequence.objects.filter(is_illustrative=True).exists(),
     }
