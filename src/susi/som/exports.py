@@ -130,7 +130,7 @@ def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
                 r,
                 0,
                 [
-                    f"   Konsekvens: {cq['service']}",
+                    f"   Konsekvens: {data['prices'].get(cq['service'], {}).get('name') or cq['service']}",
                     json.dumps(change, ensure_ascii=False) if not isinstance(change, int | float) else change,
                 ],
             )
