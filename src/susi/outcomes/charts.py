@@ -100,42 +100,53 @@ def monitoring_chart(rows, names: dict[str, str], reference: float | None, instr
         ax.axhline(reference, color="#222", linestyle="--", linewidth=1, label=_("Effekt i afprøvningen"))
         described.append(_("Effekt i afprøvningen: %(ref)s") % {"ref": f"{reference:.1f}".replace(".", ",")})
     ax.axhline(0, color="#999", linewidth=0.6)
-    ax.set_xlabel(_("Periode"))
+    periods = sorted({r.period for r in rows})
+    ax.set_xticks(periods, [str(p) for p in periods])
+    if periods:
+        ax.set_xlim(periods[0] - 0.5, periods[-1] + 0.5)
+    ax.set_xlabel(_("Startår"))
     ax.set_ylabel(_("Ændring fra baseline: %(name)s") % {"name": instrument_name})
     if described:
         ax.legend(frameon=False, fontsize=8, ncol=2)
     return svg(fig, title=_("Fortsat effekt pr. kommune"), description="; ".join(described))
 
 
-def register_chart(rows: list[dict[str, Any]], outcome_label: str) -> str:
-    fig = Figure(figsize=(7.0, 3.2), layout="constrained")
-    ax = fig.add_subplot()
-    shown = [r for r in rows if r["difference"] is not None]
-    if shown:
-        ax.errorbar(
-            [r["year"] for r in shown],
-            [r["difference"] for r in shown],
-            yerr=[
-                [
-                    r["difference"] - (r["ci_low"] if r["ci_low"] is not None else r["difference"])
-                    for r in shown
+def register_chart(blocks: list[dict[str, Any]]) -> str:
+    """Small multiples: per register outcome, the yearly difference (enrolled − comparison) with 95 % CI."""
+    columns = 3
+    rows_n = max(1, -(-len(blocks) // columns))
+    fig = Figure(figsize=(9.0, 2.4 * rows_n), layout="constrained")
+    axes = fig.subplots(rows_n, columns, squeeze=False)
+    described = []
+    for index, ax in enumerate(axes.flat):
+        if index >= len(blocks):
+            ax.set_axis_off()
+            continue
+        block = blocks[index]
+        shown = [r for r in block["rows"] if r.difference is not None]
+        if shown:
+            ax.errorbar(
+                [r.year for r in shown],
+                [r.difference for r in shown],
+                yerr=[
+                    [r.difference - (r.ci_low if r.ci_low is not None else r.difference) for r in shown],
+                    [(r.ci_high if r.ci_high is not None else r.difference) - r.difference for r in shown],
                 ],
-                [
-                    (r["ci_high"] if r["ci_high"] is not None else r["difference"]) - r["difference"]
-                    for r in shown
-                ],
-            ],
-            marker="o",
-            capsize=3,
-            color=PALETTE[0],
+                marker="o",
+                markersize=3,
+                capsize=2,
+                color=PALETTE[0],
+            )
+        ax.axhline(0, color="#555", linewidth=0.8, linestyle="--")
+        ax.set_title(block["label"], fontsize=9)
+        ax.tick_params(labelsize=8)
+        described.append(
+            f"{block['label']}: "
+            + ", ".join(f"{r.year}: {r.difference:.3f}".replace(".", ",") for r in shown)
         )
-    ax.axhline(0, color="#555", linewidth=0.8, linestyle="--")
-    ax.set_xlabel(_("År efter start"))
-    ax.set_ylabel(_("Forskel pr. borger"))
-    description = ", ".join(f"{r['year']}: {r['difference']:.3f}".replace(".", ",") for r in shown)
-    return svg(
-        fig, title=_("Registeropfølgning: %(outcome)s") % {"outcome": outcome_label}, description=description
-    )
+    fig.supxlabel(_("År efter start"), fontsize=9)
+    fig.supylabel(_("Forskel pr. borger"), fontsize=9)
+    return svg(fig, title=_("Registeropfølgning: forskel pr. år"), description="; ".join(described))
 
 
 def survival_chart(curves, estimate, instrument_name: str) -> str:

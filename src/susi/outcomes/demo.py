@@ -19,8 +19,29 @@ from susi.portfolio.models import Initiative
 PLAN = (
     ("Afprøvning af mestringsindsats til unge og voksne med ADHD", 400, 4.0, 11, "rct"),
     ("Modning af modificeret ACT", 160, 2.0, 12, "waves"),
-    ("Udbredelse af Housing First", 300, 3.0, 13, "rct"),
+    ("Udbredelse af Housing First", 900, 3.0, 13, "rct"),
 )
+
+
+def _spread_over_years(frame: pd.DataFrame, drifting: str, effect: float) -> pd.DataFrame:
+    """Dissemination runs for years: start citizens over three years, and let one municipality lose the
+    effect for its third year's citizens, so monitoring has something to warn about."""
+    frame = frame.copy()
+    shift = frame["cpr"].map(lambda c: int(c[-3:]) % 3)  # the same shift for every row of a citizen
+    for column in ("startdato", "maaledato"):
+        dates = pd.to_datetime(frame[column])
+        frame[column] = [
+            (d + pd.DateOffset(years=int(k))).date().isoformat() for d, k in zip(dates, shift, strict=True)
+        ]
+    drift = (
+        (frame["kommune"] == drifting)
+        & (shift == 2)
+        & (frame["gruppe"] == "indsats")
+        & (frame["maaletidspunkt"] != "baseline")
+        & (frame["redskab"] == synthetic.INSTRUMENT)
+    )
+    frame.loc[drift, "vaerdi"] = frame.loc[drift, "vaerdi"] - effect
+    return frame
 
 
 def _importer(initiative) -> User | None:
@@ -54,6 +75,8 @@ def load(log) -> None:
         )
         for instrument in instruments:
             frame = synthetic.import_file_frame(dataset, instrument)
+            if initiative.phase == "dissemination":
+                frame = _spread_over_years(frame, codes[-1], effect)
             data = frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8")
             batch = services.stage_file(
                 user=user, initiative=initiative, fh=io.BytesIO(data), name=f"{instrument}.csv"

@@ -13,19 +13,28 @@ from . import charts, selectors
 
 def monitoring_rows(initiative, instrument, *, visible: list[str]) -> dict[str, Any]:
     """Rows (per municipality and period) with drift warnings, and the chart; only ``visible`` municipalities."""
-    from susi.engines.evaluation.monitoring import monitor, monitoring_estimates
+    from susi.engines.evaluation.monitoring import key_figures, monitor, monitoring_estimates
 
     reference = selectors.reference_evaluation(initiative, instrument)
     frame = selectors.measurements_frame(initiative, instrument)
     frame = frame.loc[frame["municipality"].isin(visible)]
     if frame.empty:
         return {"monitoring_error": _("Der er endnu ingen målinger at følge.")}
+    names = selectors.municipality_names(initiative)
+    try:
+        figures = [
+            (names.get(k.municipality, k.municipality), k)
+            for k in key_figures(frame, instrument.code, higher_is_better=instrument.higher_is_better)
+        ]
+    except EvaluationError:
+        figures = []
     if reference is None:
         return {
+            "key_figures": figures,
             "monitoring_error": _(
                 "Der er intet gemt effektestimat fra afprøvningen at sammenligne med. "
                 "Evaluator gemmer det på afprøvningsinitiativets side."
-            )
+            ),
         }
     try:
         estimates = monitoring_estimates(frame, instrument.code)
@@ -36,9 +45,9 @@ def monitoring_rows(initiative, instrument, *, visible: list[str]) -> dict[str, 
             higher_is_better=instrument.higher_is_better,
         )
     except EvaluationError as exc:
-        return {"monitoring_error": exc.message_da}
-    names = selectors.municipality_names(initiative)
+        return {"key_figures": figures, "monitoring_error": exc.message_da}
     return {
+        "key_figures": figures,
         "reference": reference,
         "rows": [(names.get(r.municipality, r.municipality), r) for r in rows],
         "warnings": [(names.get(r.municipality, r.municipality), r) for r in rows if r.drift_warning],

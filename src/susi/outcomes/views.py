@@ -119,25 +119,25 @@ def _fidelity(initiative):
 
 
 def _register(initiative):
-    rows = list(RegisterOutcome.objects.filter(initiative=initiative))
-    if not rows:
-        return None
+    """Register aggregates per outcome (small cells already None), with one small-multiples chart."""
     from .charts import register_chart
 
-    outcomes = {}
-    for row in rows:
-        outcomes.setdefault(row.outcome, []).append(row)
-    result = []
-    for outcome, items in outcomes.items():
-        chart = register_chart(
-            [
-                {"year": r.year, "difference": r.difference, "ci_low": r.ci_low, "ci_high": r.ci_high}
-                for r in items
-            ],
-            REGISTER_LABELS.get(outcome, outcome),
+    blocks: dict[str, dict] = {}
+    for row in RegisterOutcome.objects.filter(initiative=initiative).order_by("outcome", "year"):
+        label = REGISTER_LABELS.get(row.outcome, row.outcome)
+        blocks.setdefault(row.outcome, {"outcome": row.outcome, "label": label, "rows": []})["rows"].append(
+            row
         )
-        result.append({"outcome": REGISTER_LABELS.get(outcome, outcome), "rows": items, "chart": chart})
-    return result
+    if not blocks:
+        return None
+    ordered = [blocks[k] for k in REGISTER_LABELS if k in blocks] + [
+        b for k, b in blocks.items() if k not in REGISTER_LABELS
+    ]
+    years = sorted({r.year for b in ordered for r in b["rows"]})
+    for block in ordered:
+        by_year = {r.year: r for r in block["rows"]}
+        block["cells"] = [by_year.get(y) for y in years]
+    return {"blocks": ordered, "years": years, "chart": register_chart(ordered)}
 
 
 REGISTER_LABELS = {
