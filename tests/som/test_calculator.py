@@ -302,3 +302,28 @@ def test_an_own_target_group_can_be_kept_for_the_organisation(client_for, knowle
     # Saving twice is refused with a message and changes nothing.
     client.post(f"/som/beregning/{calc.pk}/maalgruppe/")
     assert TargetGroup.objects.filter(name="Unge hjemløse").count() == 1
+
+
+def test_compare_scenarios_and_a_result_without_uncertainty(municipality_client, knowledge):
+    client = municipality_client
+    first = form_post(client, **{"costs-1-amount-value": "60000", "draws": "500", "name": "Scenarie A"})
+    assert client.post("/som/beregn/", first).status_code == 302
+    second = form_post(
+        client,
+        **{
+            "costs-1-amount-value": "90000",
+            "draws": "0",
+            "name": "Scenarie B",
+            "outcomes-0-success_rate-dist": "fixed",
+        },
+    )
+    assert client.post("/som/beregn/", second).status_code == 302
+    a, b = Calculation.objects.order_by("pk")
+    assert a.result["monte_carlo"] is not None and b.result["monte_carlo"] is None
+    page_b = client.get(b.get_absolute_url()).content.decode()
+    assert 'data-testid="chart-cumulative"' in page_b and 'data-testid="chart-distribution"' not in page_b
+    compare = client.get(f"/som/sammenlign/?ids={a.pk}&ids={b.pk}")
+    assert compare.status_code == 200
+    html = compare.content.decode()
+    assert "Scenarie A" in html and "Scenarie B" in html and "<title>" in html
+    assert client.get(f"/som/sammenlign/?ids={a.pk}").status_code == 302
