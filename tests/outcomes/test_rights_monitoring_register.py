@@ -307,3 +307,38 @@ def test_waves_command_and_staggered_adoption_estimate(world, tmp_path):
         # Through the file, the pseudonyms and the database, the engine sees the same data it generated.
         direct = estimate_effect(dataset.measurements, design, synthetic.INSTRUMENT)
         assert abs(estimate.estimate - direct.estimate) < 1e-9 and abs(estimate.se - direct.se) < 1e-9
+
+
+def test_delivery_file_all_or_nothing_then_fidelity(client, world):
+    load(world, world.aarhus, n=12)
+    load(world, world.odense, n=6, offset=500)
+    header = ["CPR-nummer", "Kerneelement", "Leveret", "Planlagt"]
+    rows = [
+        [synthetic_cpr(i), component, "1", ""] for i in range(0, 12, 2) for component in ("samtaler", "plan")
+    ]
+    bad = [*rows, [synthetic_cpr(900), "samtaler", "1", ""], [synthetic_cpr(2), "plan", "måske", ""]]
+    client.force_login(world.aarhus_user)
+    upload = io.BytesIO(csv_bytes(bad, header=header))
+    upload.name = "leverancer.csv"
+    page = client.post(
+        reverse("outcomes:deliveries", args=[world.initiative.pk]), {"file": upload}
+    ).content.decode()
+    assert "ikke indskrevet i initiativet" in page and "andel" in page and "Intet er indlæst" in page
+    assert DeliveryRecord.objects.count() == 0
+    # Odense's citizens are not Aarhus' to record.
+    odense_rows = [[synthetic_cpr(500), "samtaler", "1", ""]]
+    upload = io.BytesIO(csv_bytes(odense_rows, header=header))
+    upload.name = "odense.csv"
+    page = client.post(
+        reverse("outcomes:deliveries", args=[world.initiative.pk]), {"file": upload}
+    ).content.decode()
+    assert "ikke må indlæse" in page and DeliveryRecord.objects.count() == 0
+    for _ in range(2):  # the same file twice: the second changes nothing
+        upload = io.BytesIO(csv_bytes(rows, header=header))
+        upload.name = "leverancer.csv"
+        response = client.post(reverse("outcomes:deliveries", args=[world.initiative.pk]), {"file": upload})
+        assert response.status_code == 302
+    assert DeliveryRecord.objects.count() == 12
+    client.force_login(world.evaluator)
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
+    assert "Som planlagt" in page.split("Implementering")[1].split("</table>")[0]

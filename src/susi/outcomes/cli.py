@@ -191,3 +191,32 @@ def waves(
             initiative=the_initiative, municipality=municipality, defaults={"treated_from": period}
         )
     console.print(f"[green]{len(parsed)} opstartsbølger gemt.[/green]")
+
+
+@app.command()
+def deliveries(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV- eller Excel-fil med leverancer"),
+    initiative: int = typer.Option(..., "--initiative"),
+    user: str = typer.Option(..., "--user"),
+) -> None:
+    """Import delivery records (implementation fidelity): CPR-nummer, kerneelement, leveret, planlagt."""
+    _setup()
+    from .deliveries import import_deliveries
+    from .importing import FileError
+
+    with file.open("rb") as fh:
+        try:
+            report = import_deliveries(
+                user=_user(user), initiative=_initiative(initiative), fh=fh, name=file.name
+            )
+        except FileError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(1) from None
+    if report.error_count:
+        table = Table("Række", "Felt", "Problem", title=f"{report.error_count} fejl (de første 30)")
+        for error in report.errors[:30]:
+            table.add_row(str(error["row"]), error["field"], error["message"])
+        console.print(table)
+        console.print("[red]Intet er indlæst.[/red]")
+        raise typer.Exit(1)
+    console.print(f"[green]{report.rows_new} nye og {report.rows_changed} ændrede leverancer.[/green]")

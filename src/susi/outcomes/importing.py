@@ -138,6 +138,8 @@ class Validation:
     error_count: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     citizens: int = 0
+    rows_new: int = 0
+    rows_changed: int = 0
     # Instruments the file names that do not exist yet: code -> 'binary' (only 0/1 seen) or 'continuous'.
     new_instruments: dict[str, str] = field(default_factory=dict)
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("initiativ/<int:pk>/", views.initiative, name="initiative"),
     path("initiativ/<int:pk>/upload/", views.upload, name="upload"),
+    path("initiativ/<int:pk>/leverancer/", views.deliveries, name="deliveries"),
     path("initiativ/<int:pk>/estimat/", views.estimate, name="estimate"),
     path("initiativ/<int:pk>/estimat/gem/", views.save_estimate, name="save_estimate"),
     path("initiativ/<int:pk>/monitorering/", views.monitoring, name="monitoring"),

@@ -295,6 +295,41 @@ def commit(request, pk: int):
 
 @login_required
 @require_POST
+def deliveries(request, pk: int):
+    """Delivery records (fidelity): checked row by row; with any error nothing is written."""
+    from .deliveries import import_deliveries
+    from .importing import FileError
+
+    initiative = get_object_or_404(Initiative, pk=pk)
+    if not services.importable_municipalities(request.user, initiative):
+        require(request.user, "outcomes.import", Scope(initiative, None))
+    upload_file = request.FILES.get("file")
+    if upload_file is None:
+        messages.error(request, _("Vælg en fil at indlæse."))
+        return redirect("outcomes:initiative", pk=pk)
+    try:
+        report = import_deliveries(
+            user=request.user, initiative=initiative, fh=upload_file.file, name=upload_file.name
+        )
+    except FileError as exc:
+        messages.error(request, exc.message)
+        return redirect("outcomes:initiative", pk=pk)
+    if report.error_count:
+        return render(
+            request,
+            "outcomes/deliveries_report.html",
+            {"initiative": initiative, "report": report, "file_name": upload_file.name},
+        )
+    messages.success(
+        request,
+        _("Leverancerne er indlæst: %(new)s nye og %(changed)s ændrede.")
+        % {"new": report.rows_new, "changed": report.rows_changed},
+    )
+    return redirect("outcomes:initiative", pk=pk)
+
+
+@login_required
+@require_POST
 def discard(request, pk: int):
     batch = _batch(request, pk)
     services.discard_batch(user=request.user, batch=batch)
