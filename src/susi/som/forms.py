@@ -13,23 +13,26 @@ import math
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from susi.engines import som as engine
 
 from .selectors import Defaults
 
 DIST_CHOICES = [
-    ("fixed", "Fast værdi"),
-    ("normal", "Normalfordeling (middel, sd)"),
-    ("lognormal", "Log-normal (middel, sd)"),
-    ("triangular", "Trekant (min, typisk, maks)"),
-    ("pert", "PERT (min, typisk, maks)"),
-    ("uniform", "Ligefordeling (min, maks)"),
-    ("interval90", "90 % sikker: mellem min og maks"),
+    ("fixed", gettext_lazy("Fast værdi")),
+    ("normal", gettext_lazy("Normalfordeling (middel, sd)")),
+    ("lognormal", gettext_lazy("Log-normal (middel, sd)")),
+    ("triangular", gettext_lazy("Trekant (min, typisk, maks)")),
+    ("pert", gettext_lazy("PERT (min, typisk, maks)")),
+    ("uniform", gettext_lazy("Ligefordeling (min, maks)")),
+    ("interval90", gettext_lazy("90 % sikker: mellem min og maks")),
 ]
 COST_KIND_CHOICES = [
-    ("per_citizen", "Pr. borger (fordelt over forløbet)"),
-    ("per_year", "Pr. år (i driftsårene)"),
-    ("once", "Engangsudgift (opstart)"),
+    ("per_citizen", gettext_lazy("Pr. borger (fordelt over forløbet)")),
+    ("per_year", gettext_lazy("Pr. år (i driftsårene)")),
+    ("once", gettext_lazy("Engangsudgift (opstart)")),
 ]
 INTAKE_YEARS = 5
 BLANK_COST_ROWS = 2
@@ -140,7 +143,7 @@ def state_from_defaults(
             first["source"] = str(prefill.get("success_rate_source") or "")[:300]
             first["prefilled"] = True
     for outcome in state["outcomes"]:
-        for _ in range(BLANK_CONSEQUENCE_ROWS):
+        for _row in range(BLANK_CONSEQUENCE_ROWS):
             outcome["consequences"].append({"service": "", "change": "", "se": ""})
     for price in sorted(defaults.prices.values(), key=lambda p: p.name):
         state["prices"].append(
@@ -245,10 +248,10 @@ def _number(raw: str, field: str, label: str, problems: FormProblems, scale: flo
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
-        problems.add(field, label, f"skal være et tal (ikke »{raw}«)")
+        problems.add(field, label, _("skal være et tal (ikke »%(raw)s«)") % {"raw": raw})
         return None
     if not math.isfinite(value):
-        problems.add(field, label, "skal være et endeligt tal")
+        problems.add(field, label, _("skal være et endeligt tal"))
         return None
     return value * scale
 
@@ -276,16 +279,16 @@ def _quantity(
         "interval90": {"low": low, "high": high},
     }
     if dist not in needs:
-        problems.add(f"{prefix}-dist", label, "ukendt fordeling")
+        problems.add(f"{prefix}-dist", label, _("ukendt fordeling"))
         return None
-    names = {"value": "værdi", "sd": "standardafvigelse", "low": "minimum", "high": "maksimum"}
+    names = {"value": _("værdi"), "sd": _("standardafvigelse"), "low": _("minimum"), "high": _("maksimum")}
     missing = [k for k, v in needs[dist].items() if v is None]
     if missing:
         if dist == "fixed" and not required:
             return None
         for k in missing:
             if f"{prefix}-{k}" not in problems.by_field:
-                problems.add(f"{prefix}-{k}", label, f"{names[k]} mangler")
+                problems.add(f"{prefix}-{k}", label, _("%(what)s mangler") % {"what": names[k]})
         return None
     if dist == "fixed":
         return value
@@ -304,7 +307,7 @@ def _int(raw: str, field: str, label: str, problems: FormProblems, default: int 
     try:
         return int(raw)
     except ValueError:
-        problems.add(field, label, f"skal være et helt tal (ikke »{raw}«)")
+        problems.add(field, label, _("skal være et helt tal (ikke »%(raw)s«)") % {"raw": raw})
         return default
 
 
@@ -334,18 +337,18 @@ def case_from_state(
         intake_raw.pop()
     intake = []
     for i, raw in enumerate(intake_raw):
-        value = _number(raw, f"intake-{i}", f"Borgere år {i + 1}", problems)
+        value = _number(raw, f"intake-{i}", _("Borgere år %(year)d") % {"year": i + 1}, problems)
         intake.append(0.0 if value is None else value)
         paths[f"intake[{i}]"] = f"intake-{i}"
-        labels[f"intake-{i}"] = f"Borgere år {i + 1}"
+        labels[f"intake-{i}"] = _("Borgere år %(year)d") % {"year": i + 1}
     if not intake:
-        problems.add("intake-0", "Borgere år 1", "angiv antal borgere, der starter i indsatsen")
+        problems.add("intake-0", _("Borgere år 1"), _("angiv antal borgere, der starter i indsatsen"))
     case["intake"] = intake
     paths["intake"] = "intake-0"
 
     costs = []
     for i, row in enumerate(state.get("costs", [])):
-        label = f"Omkostning »{row.get('name') or i + 1}«"
+        label = _("Omkostning »%(name)s«") % {"name": row.get("name") or i + 1}
         amount = _quantity(row["amount"], f"costs-{i}-amount", label, problems, required=False)
         if amount is None:
             continue
@@ -368,19 +371,21 @@ def case_from_state(
         if not row.get("include"):
             continue
         k = len(outcomes)
-        label = f"Succesmål »{row.get('name') or i + 1}«"
+        label = _("Succesmål »%(name)s«") % {"name": row.get("name") or i + 1}
         p = f"outcomes-{i}"
-        rate_q = _quantity(row["success_rate"], f"{p}-success_rate", f"{label}: succesrate", problems, 0.01)
+        rate_q = _quantity(
+            row["success_rate"], f"{p}-success_rate", f"{label}: {_('succesrate')}", problems, 0.01
+        )
         relapse_q = _quantity(
-            row["relapse"], f"{p}-relapse", f"{label}: tilbagefald", problems, 0.01, required=False
+            row["relapse"], f"{p}-relapse", f"{label}: {_('tilbagefald')}", problems, 0.01, required=False
         )
         phase = _number(
-            row.get("phase_in_years", ""), f"{p}-phase_in_years", f"{label}: indfasning", problems
+            row.get("phase_in_years", ""), f"{p}-phase_in_years", f"{label}: {_('indfasning')}", problems
         )
         delay = _int(
             row.get("effect_delay_years", ""),
             f"{p}-effect_delay_years",
-            f"{label}: forsinkelse",
+            f"{label}: {_('forsinkelse')}",
             problems,
             None,
         )
@@ -393,30 +398,30 @@ def case_from_state(
         ):
             paths[f"outcomes[{k}].{suffix}"] = f"{p}-{form_suffix}"
             labels[f"{p}-{form_suffix}"] = {
-                "success_rate": f"{label}: succesrate",
-                "relapse": f"{label}: tilbagefald",
-                "phase_in_years": f"{label}: indfasning",
-                "effect_delay_years": f"{label}: forsinkelse",
-                "consequences": f"{label}: konsekvenser",
+                "success_rate": f"{label}: {_('succesrate')}",
+                "relapse": f"{label}: {_('tilbagefald')}",
+                "phase_in_years": f"{label}: {_('indfasning')}",
+                "effect_delay_years": f"{label}: {_('forsinkelse')}",
+                "consequences": f"{label}: {_('konsekvenser')}",
             }[suffix]
         consequences = []
         for j, c in enumerate(row.get("consequences", [])):
             if not c.get("service") and not c.get("change"):
                 continue
-            clabel = f"{label}: konsekvens »{c.get('service')}«"
+            clabel = _("%(label)s: konsekvens »%(service)s«") % {"label": label, "service": c.get("service")}
             if not c.get("service"):
-                problems.add(f"{p}-cons-{j}-service", clabel, "vælg en ydelse")
+                problems.add(f"{p}-cons-{j}-service", clabel, _("vælg en ydelse"))
                 continue
             parts = [x.strip() for x in re.split(r"[;\s]+", c.get("change", "")) if x.strip()]
             values = [_number(x, f"{p}-cons-{j}-change", clabel, problems) for x in parts]
             if not parts:
-                problems.add(f"{p}-cons-{j}-change", clabel, "ændringen pr. år mangler")
+                problems.add(f"{p}-cons-{j}-change", clabel, _("ændringen pr. år mangler"))
                 continue
             if any(v is None for v in values):
                 continue
             se = _number(c.get("se", ""), f"{p}-cons-{j}-se", clabel, problems)
             if se is not None and se < 0:
-                problems.add(f"{p}-cons-{j}-se", clabel, "standardfejlen må ikke være negativ")
+                problems.add(f"{p}-cons-{j}-se", clabel, _("standardfejlen må ikke være negativ"))
                 se = None
 
             def q(v: float, se: float | None = se) -> Any:
@@ -445,7 +450,7 @@ def case_from_state(
         service = row.get("service")
         if not service:
             continue
-        label = f"Pris »{row.get('name') or service}«"
+        label = _("Pris »%(name)s«") % {"name": row.get("name") or service}
         entry: dict[str, Any] = {
             "name": row.get("name", ""),
             "unit": row.get("unit", ""),
@@ -461,7 +466,11 @@ def case_from_state(
         prices[service] = entry
     case["prices"] = prices
     labels.update(
-        {"horizon": "Horisont", "discount_rate_pct": "Diskonteringsrente", "duration_years": "Varighed"}
+        {
+            "horizon": _("Horisont"),
+            "discount_rate_pct": _("Diskonteringsrente"),
+            "duration_years": _("Varighed"),
+        }
     )
     paths["__labels__"] = labels  # type: ignore[assignment]
     return case, problems, paths
@@ -498,14 +507,14 @@ def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: 
 
 
 FIELD_LABELS = {
-    "horizon": "Horisont",
-    "discount_rate": "Diskonteringsrente",
-    "duration_years": "Varighed",
-    "intake": "Borgere",
-    "costs": "Omkostninger",
-    "outcomes": "Succesmål",
-    "prices": "Priser",
-    "area": "Hovedområde",
-    "committee": "Udvalg",
-    "(file)": "Fil",
+    "horizon": gettext_lazy("Horisont"),
+    "discount_rate": gettext_lazy("Diskonteringsrente"),
+    "duration_years": gettext_lazy("Varighed"),
+    "intake": gettext_lazy("Borgere"),
+    "costs": gettext_lazy("Omkostninger"),
+    "outcomes": gettext_lazy("Succesmål"),
+    "prices": gettext_lazy("Priser"),
+    "area": gettext_lazy("Hovedområde"),
+    "committee": gettext_lazy("Udvalg"),
+    "(file)": gettext_lazy("Fil"),
 }
