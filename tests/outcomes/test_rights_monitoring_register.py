@@ -342,3 +342,20 @@ def test_delivery_file_all_or_nothing_then_fidelity(client, world):
     client.force_login(world.evaluator)
     page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
     assert "Som planlagt" in page.split("Implementering")[1].split("</table>")[0]
+
+
+def test_som_inputs_api(client, world):
+    load(world, world.aarhus, n=60)
+    enrolled = register.enrolled_frame(world.initiative)
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(100)], "index_year": 2024})
+    people = pd.concat([enrolled.assign(treat=1), comparison.assign(treat=0)], ignore_index=True)
+    history = synthetic.generate_register(people, first_year=2024, last_year=2030, seed=4)
+    register.followup_from_frames(
+        user=world.evaluator, initiative=world.initiative, comparison=comparison, register=history, years=5
+    )
+    client.force_login(world.steering)
+    data = client.get(f"/api/outcomes/initiatives/{world.initiative.pk}/som").json()
+    assert {c["outcome"] for c in data["consequences"]} >= {"employment", "hospital_contacts"}
+    assert all(1 <= c["year_after"] <= 5 for c in data["consequences"]) and data["success_rates"] == []
+    client.force_login(world.vejle_user)
+    assert client.get(f"/api/outcomes/initiatives/{world.initiative.pk}/som").status_code == 403

@@ -161,6 +161,36 @@ def evaluations(request, pk: int):
     ]
 
 
+class SomConsequenceOut(Schema):
+    outcome: str
+    year_after: int
+    difference: float
+    se: float
+
+
+class SomSuccessRateOut(Schema):
+    evaluation: int
+    instrument: str
+    method: str
+    success_rate: float
+    sd: float | None
+
+
+class SomInputsOut(Schema):
+    success_rates: list[SomSuccessRateOut]
+    consequences: list[SomConsequenceOut]
+
+
+@router.get("/initiatives/{pk}/som", response=SomInputsOut)
+def som_inputs(request, pk: int):
+    """What this initiative's outcome data give SØM: success rates and yearly consequences (aggregates)."""
+    initiative = _initiative(request, pk)
+    return {
+        "success_rates": selectors.som_success_rates(initiative),
+        "consequences": selectors.som_consequences(initiative),
+    }
+
+
 def _enrolment_out(e) -> dict:
     return {
         "id": e.pk,

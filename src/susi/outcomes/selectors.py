@@ -268,3 +268,32 @@ def finite(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if np.isfinite(number) else None
+
+
+def som_consequences(initiative: Initiative) -> list[dict[str, Any]]:
+    """Register follow-up as SØM consequences: per outcome and year after start, the per-citizen difference
+    in service use (enrolled − comparison) and its SE. Suppressed (small-cell) years are left out, as the
+    engine's ``to_som_consequences`` does."""
+    from .models import RegisterOutcome
+
+    return [
+        {"outcome": r.outcome, "year_after": r.year, "difference": r.difference, "se": r.se}
+        for r in RegisterOutcome.objects.filter(initiative=initiative).order_by("outcome", "year")
+        if r.difference is not None and r.se is not None
+    ]
+
+
+def som_success_rates(initiative: Initiative) -> list[dict[str, Any]]:
+    """Saved effect estimates that carry a SØM success rate (the additional share reaching success)."""
+    return [
+        {
+            "evaluation": e.pk,
+            "instrument": e.instrument.code,
+            "method": e.method,
+            "success_rate": e.som_success_rate,
+            "sd": (e.inputs or {}).get("som_success_rate_sd"),
+        }
+        for e in EffectEvaluation.objects.filter(
+            initiative=initiative, som_success_rate__isnull=False
+        ).select_related("instrument")
+    ]
