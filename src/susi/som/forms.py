@@ -320,14 +320,18 @@ def case_from_state(
     paths: dict[str, str] = {}
     labels: dict[str, str] = {}  # form field -> what the user sees
     case: dict[str, Any] = {"name": state.get("name") or "SØM-beregning", "target_group": target_group_code}
-    case["horizon"] = _int(state.get("horizon", ""), "horizon", "Horisont", problems, engine.DEFAULT_HORIZON)
+    case["horizon"] = _int(
+        state.get("horizon", ""), "horizon", _("Horisont"), problems, engine.DEFAULT_HORIZON
+    )
     paths["horizon"] = "horizon"
     rate = _number(
-        state.get("discount_rate_pct", ""), "discount_rate_pct", "Diskonteringsrente", problems, 0.01
+        state.get("discount_rate_pct", ""), "discount_rate_pct", _("Diskonteringsrente"), problems, 0.01
     )
     case["discount_rate"] = engine.DEFAULT_DISCOUNT_RATE if rate is None else rate
     paths["discount_rate"] = "discount_rate_pct"
-    case["duration_years"] = _int(state.get("duration_years", ""), "duration_years", "Varighed", problems, 1)
+    case["duration_years"] = _int(
+        state.get("duration_years", ""), "duration_years", _("Varighed"), problems, 1
+    )
     paths["duration_years"] = "duration_years"
     case["area"] = state.get("area") or "adult_social"
     case["committee"] = state.get("committee") or "social"
