@@ -184,3 +184,18 @@ def test_who_may_import(world):
 
 def test_synthetic_cpr_helper_is_never_real():
     assert synthetic_cpr(0) == "010131-4000"
+
+
+def test_a_clash_with_a_simultaneous_import_is_a_sentence_and_changes_nothing(world, monkeypatch):
+    from django.db import IntegrityError
+
+    batch = stage(world, csv_bytes(rows_for(5)))
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: outcomes_enrolment.citizen_id")
+
+    monkeypatch.setattr(services, "_write_chunk", clash)
+    with pytest.raises(ImportRefused, match="samtidig"):
+        commit_batch(user=world.evaluator, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEW and Citizen.objects.count() == 0

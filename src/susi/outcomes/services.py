@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,47 +271,55 @@ def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) 
     if batch.status != ImportBatch.Status.PREVIEW or path is None or not path.exists():
         raise ImportRefused(_("Importen kan ikke gennemføres: filen er ikke godkendt i gennemsynet."))
 
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != ImportBatch.Status.PREVIEW:
-            raise ImportRefused(_("Importen er allerede gennemført."))
-        meta = batch_meta(locked)
-        for code, kind in meta.get("new_instruments", {}).items():
-            Instrument.objects.get_or_create(code=code, defaults={"name": code, "kind": kind})
-        instruments = dict(Instrument.objects.values_list("code", "pk"))
-        occasions = dict(Occasion.objects.values_list("number", "pk"))
-        enrolments: dict[str, int] = {}  # pseudonym -> enrolment id
-        counts = {"new": 0, "changed": 0, "unchanged": 0}
-        citizen_ids: set[int] = set()
-        done = 0
-        chunk: list[dict[str, str]] = []
-        for row in read_staged(path):
-            chunk.append(row)
-            if len(chunk) >= CHUNK_ROWS:
+    try:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportBatch.Status.PREVIEW:
+                raise ImportRefused(_("Importen er allerede gennemført."))
+            meta = batch_meta(locked)
+            for code, kind in meta.get("new_instruments", {}).items():
+                Instrument.objects.get_or_create(code=code, defaults={"name": code, "kind": kind})
+            instruments = dict(Instrument.objects.values_list("code", "pk"))
+            occasions = dict(Occasion.objects.values_list("number", "pk"))
+            enrolments: dict[str, int] = {}  # pseudonym -> enrolment id
+            counts = {"new": 0, "changed": 0, "unchanged": 0}
+            citizen_ids: set[int] = set()
+            done = 0
+            chunk: list[dict[str, str]] = []
+            for row in read_staged(path):
+                chunk.append(row)
+                if len(chunk) >= CHUNK_ROWS:
+                    done += _write_chunk(
+                        chunk, locked, instruments, occasions, enrolments, counts, citizen_ids
+                    )
+                    chunk = []
+                    if progress:
+                        progress(done, locked.rows_total)
+            if chunk:
                 done += _write_chunk(chunk, locked, instruments, occasions, enrolments, counts, citizen_ids)
-                chunk = []
-                if progress:
-                    progress(done, locked.rows_total)
-        if chunk:
-            done += _write_chunk(chunk, locked, instruments, occasions, enrolments, counts, citizen_ids)
-        locked.status = ImportBatch.Status.IMPORTED
-        locked.imported_at = timezone.now()
-        locked.rows_new, locked.rows_changed, locked.rows_unchanged = (
-            counts["new"],
-            counts["changed"],
-            counts["unchanged"],
-        )
-        locked.staged_file = ""
-        locked.save()
-        log_access(
-            user,
-            AccessLog.Action.IMPORT,
-            f"import {locked.pk}: {locked.file_name}",
-            initiative=locked.initiative,
-            municipality=locked.municipality,
-            citizen_ids=citizen_ids,
-        )
-        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+            locked.status = ImportBatch.Status.IMPORTED
+            locked.imported_at = timezone.now()
+            locked.rows_new, locked.rows_changed, locked.rows_unchanged = (
+                counts["new"],
+                counts["changed"],
+                counts["unchanged"],
+            )
+            locked.staged_file = ""
+            locked.save()
+            log_access(
+                user,
+                AccessLog.Action.IMPORT,
+                f"import {locked.pk}: {locked.file_name}",
+                initiative=locked.initiative,
+                municipality=locked.municipality,
+                citizen_ids=citizen_ids,
+            )
+            transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    except IntegrityError:
+        # Another import wrote the same citizens at the same moment; this one changed nothing.
+        raise ImportRefused(
+            _("Importen kunne ikke gennemføres, fordi de samme borgere blev indlæst samtidig. Prøv igen.")
+        ) from None
     if progress:
         progress(done, locked.rows_total)
     logger.info("Imported outcome batch %s: %s new, %s changed", locked.pk, counts["new"], counts["changed"])
