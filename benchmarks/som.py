@@ -72,6 +72,26 @@ def benchmark_case(index: int = 0) -> Case:
     )
 
 
+def typical_case() -> Case:
+    """The same case with only the ten success rates, the relapse and the per-citizen cost uncertain."""
+    heavy = benchmark_case()
+    outcomes = tuple(
+        Outcome(
+            o.name,
+            o.success_rate,
+            tuple(Consequence(c.service, -20.0) for c in o.consequences),
+            effect_delay_years=o.effect_delay_years,
+            phase_in_years=o.phase_in_years,
+            relapse=o.relapse,
+        )
+        for o in heavy.outcomes
+    )
+    prices = tuple(
+        Price(p.service, 450.0, 200.0, 100.0, area=p.area, committee=p.committee) for p in heavy.prices
+    )
+    return heavy.with_changes(outcomes=outcomes, prices=prices, intake=(40.0, 40.0, 40.0))
+
+
 def _median_time(fn, runs: int) -> tuple[float, float]:
     """Median wall-clock and CPU (this process) seconds over `runs` runs."""
     wall, cpu = [], []
@@ -99,6 +119,12 @@ def main() -> None:
     def one_with_tornado() -> None:
         simulate_compiled(compile_case(case), draws=args.draws, seed=1, with_tornado=True)
 
+    typical = typical_case()
+    n_typical = len(compile_case(typical).uncertain_parameters)
+
+    def one_typical() -> None:
+        simulate_compiled(compile_case(typical), draws=args.draws, seed=1, with_tornado=False)
+
     portfolio = [benchmark_case(i) for i in range(100)]
 
     def many() -> None:
@@ -108,6 +134,7 @@ def main() -> None:
     one()  # warm-up (imports, BLAS threads)
     t_one = _median_time(one, args.runs)
     t_tornado = _median_time(one_with_tornado, args.runs)
+    t_typical = _median_time(one_typical, args.runs)
     t_many = _median_time(many, args.portfolio_runs)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -117,6 +144,7 @@ def main() -> None:
     rows = (
         ("one case", t_one, 1000, "ms", args.runs),
         ("one case incl. tornado", t_tornado, 1000, "ms", args.runs),
+        (f"typical ({n_typical} uncertain)", t_typical, 1000, "ms", args.runs),
         ("portfolio of 100 cases", t_many, 1, "s", args.portfolio_runs),
     )
     for label, (wall, cpu), scale, unit, runs in rows:

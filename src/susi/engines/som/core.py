@@ -275,7 +275,8 @@ class RawResult:
 
     @property
     def net(self) -> np.ndarray:
-        return (self.gains - self.costs).sum(axis=2)
+        by_authority = self.gains - self.costs
+        return by_authority[..., 0] + by_authority[..., 1] + by_authority[..., 2]
 
 
 def _lag_matrix(intake: np.ndarray, horizon: int, delay: int = 0) -> np.ndarray:
@@ -321,6 +322,31 @@ def _entry_prices(cc: CompiledCase, price: np.ndarray) -> np.ndarray:
     return np.take(flat, cells, axis=1).reshape(price.shape[0], len(cc.entry_service), 3)
 
 
+def _stream_values(cc: CompiledCase, entry_value: np.ndarray) -> np.ndarray:
+    """Σ over the entries of each stream: (n, E, 3) -> (n, G, 3). Entries are compiled outcome by outcome,
+    so a stream's entries are usually one contiguous run: then this is a few slice sums (no small BLAS
+    calls, which are slow with many threads on a shared machine, and no gather)."""
+    order = np.argsort(cc.entry_stream, kind="stable")
+    if not np.array_equal(order, np.arange(len(order))):
+        entry_value = entry_value[:, order, :]
+    streams = cc.entry_stream[order]
+    bounds = np.flatnonzero(np.r_[True, np.diff(streams) != 0, True])
+    runs = np.diff(bounds)
+    # NumPy's reductions over a short axis are slow; add slices instead.
+    if np.all(runs == runs[0]):
+        k = int(runs[0])
+        out = entry_value[:, 0::k, :].copy()
+        for j in range(1, k):
+            out += entry_value[:, j::k, :]
+        return out
+    out = np.empty((entry_value.shape[0], len(runs), 3))
+    for g in range(len(runs)):
+        out[:, g, :] = entry_value[:, bounds[g], :]
+        for e in range(bounds[g] + 1, bounds[g + 1]):
+            out[:, g, :] += entry_value[:, e, :]
+    return out
+
+
 def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
     """The same sums as `evaluate(detail=True)` in a cheaper order, for many rows at once (Monte Carlo and
     the tornado): the success profile is built year by year with each outcome's delay folded in, valued for
@@ -360,11 +386,7 @@ def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
                     shape_since_start[d:, :, g] = shape[:, g, : horizon - d].T
             per_stream = per_stream * shape_since_start
         entry_value = arr["q"][..., None] * _entry_prices(cc, arr["price"])  # (n, E, 3)
-        membership = np.zeros((len(cc.stream_outcome), len(cc.entry_outcome)))
-        membership[cc.entry_stream, np.arange(len(cc.entry_outcome))] = 1.0
-        stream_value = np.swapaxes(
-            np.tensordot(entry_value, membership, axes=([1], [1])), 1, 2
-        )  # (n_v, G, 3)
+        stream_value = _stream_values(cc, entry_value)  # (n_v, G, 3)
         # Value the per-starter streams for every authority, then add up the cohorts.
         valued = np.matmul(np.transpose(per_stream, (1, 0, 2)), stream_value)  # (n, T, 3)
         gains = np.zeros((max(valued.shape[0], intake.shape[0]), horizon, 3))
@@ -379,10 +401,13 @@ def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
     for j in range(min(duration, horizon)):
         spread[:, j:] += intake[:, : horizon - j] / duration
     amount = arr["cost"]  # (n_c, C)
-    # fixed-pattern costs: amount @ (pattern ⊗ payer); per-citizen costs: spread × (amount · payer)
-    fixed = amount @ (cc.cost_pattern[:, :, None] * cc.cost_payer[:, None, :]).reshape(len(cc.cost_payer), -1)
-    per_citizen = (amount * cc.cost_per_citizen) @ cc.cost_payer  # (n_c, 3)
-    costs = fixed.reshape(-1, horizon, 3) + spread[:, :, None] * per_citizen[:, None, :]  # (n, T, 3)
+    # Each cost item: its amount × (its fixed year pattern + spread of starters if per citizen), booked to
+    # its payer. A loop over the few items instead of small matrix products.
+    costs = np.zeros((max(amount.shape[0], spread.shape[0]), horizon, 3))
+    for c in range(amount.shape[1]):
+        a = int(np.argmax(cc.cost_payer[c]))
+        item = cc.cost_pattern[c][None, :] + (spread if cc.cost_per_citizen[c] else 0.0)
+        costs[:, :, a] += amount[:, c, None] * item
     n = max(gains.shape[0], costs.shape[0])
     return RawResult(
         gains=np.broadcast_to(gains, (n, horizon, 3)),
@@ -413,7 +438,7 @@ def evaluate(
     weighted = ramp * persistence * arr["sr"][..., None]  # successes still in the success state per starter
 
     intake = arr["intake"]
-    successes = _over_cohorts(weighted, intake, cc.outcome_delay) if detail else None
+    successes = _over_cohorts(weighted, intake, cc.outcome_delay)
 
     if len(cc.entry_outcome):
         shape = arr["shape"][:, cc.stream_entry, :]  # (n_s, G, T) indexed by years since the effect began
@@ -423,26 +448,12 @@ def evaluate(
             per_stream = weighted[:, cc.stream_outcome, :] * shape
         # Value of one success-year of each stream for each authority: Σ_e q[e] · price[u_e, a].
         entry_value = arr["q"][..., None] * _entry_prices(cc, arr["price"])  # (n, E, 3)
-        membership = np.zeros((len(cc.stream_outcome), len(cc.entry_outcome)))
-        membership[cc.entry_stream, np.arange(len(cc.entry_outcome))] = 1.0
-        stream_value = np.swapaxes(np.tensordot(entry_value, membership, axes=([1], [1])), 1, 2)  # (n, G, 3)
         stream_delay = cc.outcome_delay[cc.stream_outcome]
-        if detail:
-            success_years = _over_cohorts(per_stream, intake, stream_delay)  # (n, G, T)
-            gains = -(np.swapaxes(success_years, 1, 2) @ stream_value)  # (n, T, 3)
-            entry_money = -(success_years[:, cc.entry_stream, :, None] * entry_value[:, :, None, :])
-        else:
-            # Same sums in a cheaper order: value the per-starter streams first (3 rows per delay instead
-            # of one per stream), then add up the cohorts.
-            gains_by_row = None
-            for d in np.unique(stream_delay):
-                rows = np.flatnonzero(stream_delay == d)
-                value = np.swapaxes(stream_value[:, rows, :], 1, 2) @ per_stream[:, rows, :]  # (n, 3, T)
-                part = _over_cohorts(value, intake, np.full(3, d))
-                gains_by_row = part if gains_by_row is None else gains_by_row + part
-            assert gains_by_row is not None
-            gains = -np.swapaxes(gains_by_row, 1, 2)
-            entry_money = None
+        success_years = _over_cohorts(per_stream, intake, stream_delay)  # (n, G, T)
+        entry_money = -(
+            success_years[:, cc.entry_stream, :, None] * entry_value[:, :, None, :]
+        )  # (n, E, T, 3)
+        gains = entry_money.sum(axis=1)  # (n, T, 3)
     else:
         n = max(arr["sr"].shape[0], arr["intake"].shape[0])
         gains = np.zeros((n, horizon, 3))
@@ -464,6 +475,6 @@ def evaluate(
         gains=gains,
         costs=costs,
         entry_money=entry_money,
-        cost_items=cost_items if detail else None,
+        cost_items=cost_items,
         successes=successes,
     )
