@@ -15,6 +15,7 @@ from typing import Any
 
 import xlsxwriter
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from susi.accounts.permissions import require
@@ -226,14 +227,20 @@ def _cell(table: Table, column: Column, raw: Any, where: str) -> Any:
     text = "" if raw is None else str(raw).strip()
     if text == "":
         if column.required:
-            raise DomainError(column.name, f"{where}, kolonne {column.name}: værdien mangler.")
+            raise DomainError(
+                column.name,
+                _("%(where)s, kolonne %(column)s: værdien mangler.")
+                % {"where": where, "column": column.name},
+            )
         return False if column.kind == "bool" else None
     if column.kind == "float":
         try:
             return float(raw) if isinstance(raw, int | float) else float(text.replace(",", "."))
         except ValueError:
             raise DomainError(
-                column.name, f"{where}, kolonne {column.name}: »{text}« er ikke et tal."
+                column.name,
+                _("%(where)s, kolonne %(column)s: »%(text)s« er ikke et tal.")
+                % {"where": where, "column": column.name, "text": text},
             ) from None
     if column.kind == "int":
         try:
@@ -243,14 +250,24 @@ def _cell(table: Table, column: Column, raw: Any, where: str) -> Any:
             return int(value)
         except ValueError:
             raise DomainError(
-                column.name, f"{where}, kolonne {column.name}: »{text}« er ikke et helt tal."
+                column.name,
+                _("%(where)s, kolonne %(column)s: »%(text)s« er ikke et helt tal.")
+                % {"where": where, "column": column.name, "text": text},
             ) from None
     if column.kind == "bool":
         return text.lower() in ("1", "true", "ja", "yes", "sand", "x")
     if column.kind == "area" and text not in AREA_CODES:
-        raise DomainError(column.name, f"{where}, kolonne {column.name}: ukendt hovedområde »{text}«.")
+        raise DomainError(
+            column.name,
+            _("%(where)s, kolonne %(column)s: ukendt hovedområde »%(text)s«.")
+            % {"where": where, "column": column.name, "text": text},
+        )
     if column.kind == "committee" and text not in COMMITTEE_CODES:
-        raise DomainError(column.name, f"{where}, kolonne {column.name}: ukendt udvalg »{text}«.")
+        raise DomainError(
+            column.name,
+            _("%(where)s, kolonne %(column)s: ukendt udvalg »%(text)s«.")
+            % {"where": where, "column": column.name, "text": text},
+        )
     return text
 
 
@@ -258,13 +275,17 @@ def _rows(table: Table, header: list[Any], data: Iterable[tuple[Any, ...]]) -> l
     names = [str(h).strip() if h is not None else "" for h in header]
     missing = [c.name for c in table.columns if c.required and c.name not in names]
     if missing:
-        raise DomainError(missing[0], f"{table.sheet}: kolonnen »{missing[0]}« mangler i overskriften.")
+        raise DomainError(
+            missing[0],
+            _("%(sheet)s: kolonnen »%(column)s« mangler i overskriften.")
+            % {"sheet": table.sheet, "column": missing[0]},
+        )
     out = []
     for r, values in enumerate(data, start=2):
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         raw = dict(zip(names, values, strict=False))
-        where = f"{table.sheet}, række {r}"
+        where = _("%(sheet)s, række %(row)d") % {"sheet": table.sheet, "row": r}
         out.append(
             {c.name: _cell(table, c, raw.get(c.name), where) for c in table.columns} | {"_where": where}
         )
@@ -275,22 +296,22 @@ def parse_upload(data: bytes, filename: str, csv_table: str = "") -> dict[str, l
     """Rows per table key from an Excel workbook (sheets named as in the export) or a CSV file of one table."""
     if filename.lower().endswith(".csv"):
         if csv_table not in TABLE_BY_KEY:
-            raise DomainError("table", "Vælg hvilken tabel CSV-filen indeholder.")
+            raise DomainError("table", _("Vælg hvilken tabel CSV-filen indeholder."))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DomainError("file", "CSV-filen skal være gemt som UTF-8.") from None
+            raise DomainError("file", _("CSV-filen skal være gemt som UTF-8.")) from None
         delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
         reader = list(csv.reader(io.StringIO(text), delimiter=delimiter))
         if not reader:
-            raise DomainError("file", "Filen er tom.")
+            raise DomainError("file", _("Filen er tom."))
         return {csv_table: _rows(TABLE_BY_KEY[csv_table], reader[0], reader[1:])}
     if not filename.lower().endswith(".xlsx"):
-        raise DomainError("file", "Filen skal være en Excel-fil (.xlsx) eller en CSV-fil (.csv).")
+        raise DomainError("file", _("Filen skal være en Excel-fil (.xlsx) eller en CSV-fil (.csv)."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a broken file
-        raise DomainError("file", "Filen kunne ikke læses som en Excel-fil.") from None
+        raise DomainError("file", _("Filen kunne ikke læses som en Excel-fil.")) from None
     result = {}
     for sheet_name in workbook.sheetnames:
         table = TABLE_BY_SHEET.get(sheet_name)
@@ -301,7 +322,7 @@ def parse_upload(data: bytes, filename: str, csv_table: str = "") -> dict[str, l
             result[table.key] = _rows(table, list(rows[0]), rows[1:])
     if not result:
         names = ", ".join(t.sheet for t in TABLES)
-        raise DomainError("file", f"Excel-filen har ingen af arkene {names}.")
+        raise DomainError("file", _("Excel-filen har ingen af arkene %(names)s.") % {"names": names})
     return result
 
 
@@ -324,7 +345,9 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 return TargetGroup.objects.get(code=row["target_group"])
             except TargetGroup.DoesNotExist:
                 raise DomainError(
-                    "target_group", f"{row['_where']}: ukendt målgruppe »{row['target_group']}«."
+                    "target_group",
+                    _("%(where)s: ukendt målgruppe »%(code)s«.")
+                    % {"where": row["_where"], "code": row["target_group"]},
                 ) from None
 
         def outcome(row: dict[str, Any], tg: TargetGroup) -> Outcome:
@@ -332,7 +355,9 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 return Outcome.objects.get(target_group=tg, code=row["outcome"])
             except Outcome.DoesNotExist:
                 raise DomainError(
-                    "outcome", f"{row['_where']}: ukendt succesmål »{row['outcome']}«."
+                    "outcome",
+                    _("%(where)s: ukendt succesmål »%(code)s«.")
+                    % {"where": row["_where"], "code": row["outcome"]},
                 ) from None
 
         for row in tables.get("outcomes", []):
@@ -371,7 +396,8 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 if org is None:
                     raise DomainError(
                         "municipality_code",
-                        f"{row['_where']}: ukendt kommunenummer »{row['municipality_code']}«.",
+                        _("%(where)s: ukendt kommunenummer »%(code)s«.")
+                        % {"where": row["_where"], "code": row["municipality_code"]},
                     )
             Price.objects.update_or_create(
                 service=row["service"],
@@ -396,7 +422,9 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
             tg = target_group(row)
             grade = row["grade"]
             if grade not in (1, 2, 3):
-                raise DomainError("grade", f"{row['_where']}: evidensniveau skal være 1, 2 eller 3.")
+                raise DomainError(
+                    "grade", _("%(where)s: evidensniveau skal være 1, 2 eller 3.") % {"where": row["_where"]}
+                )
             EffectStudy.objects.update_or_create(
                 target_group=tg,
                 outcome=outcome(row, tg),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import require
 from susi.engines import som as engine
@@ -64,7 +65,7 @@ def save_calculation(
     """Calculate and save. Nothing is written unless the case is valid and the user may calculate."""
     require(user, "som.calculate", initiative)
     if municipality is not None and not municipality.is_municipality:
-        raise DomainError("municipality", "Vælg en kommune.")
+        raise DomainError("municipality", _("Vælg en kommune."))
     case, result, mc = run(case_data, draws, seed)
     with transaction.atomic():
         return Calculation.objects.create(
@@ -103,9 +104,9 @@ def save_own_target_group(user, calculation: Calculation) -> TargetGroup:
     require(user, "som.calculate")
     name = (calculation.case.get("target_group") or "").strip()
     if not name:
-        raise DomainError("target_group", "Beregningen har ingen egen målgruppe at gemme.")
+        raise DomainError("target_group", _("Beregningen har ingen egen målgruppe at gemme."))
     if calculation.target_group_id is not None:
-        raise DomainError("target_group", "Beregningen bruger allerede en målgruppe fra vidensdatabasen.")
+        raise DomainError("target_group", _("Beregningen bruger allerede en målgruppe fra vidensdatabasen."))
     if user.organisation_id is None:
         raise DomainError(
             "target_group", "Kun brugere, der hører til en organisation, kan gemme egne målgrupper."
