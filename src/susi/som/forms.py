@@ -13,8 +13,8 @@ import math
 import re
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from susi.engines import som as engine
 
@@ -480,6 +480,11 @@ def case_from_state(
     return case, problems, paths
 
 
+def engine_message(problem: engine.FieldProblem) -> str:
+    """The engine's message in the page's language (the engine carries Danish and English)."""
+    return problem.message_da if (get_language() or "da").startswith("da") else problem.message
+
+
 def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: FormProblems) -> None:
     """Place the engine's validation messages on the form fields they concern."""
     for problem in exc.problems:
@@ -507,7 +512,7 @@ def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: 
             or labels.get(base_field)
             or FIELD_LABELS.get(field.split("[")[0].split(".")[0], field)
         )
-        problems.add(form_field or field, label, problem.message_da)
+        problems.add(form_field or field, label, engine_message(problem))
 
 
 FIELD_LABELS = {

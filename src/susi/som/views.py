@@ -264,7 +264,7 @@ def quick(request):
                 }
                 for p in exc.problems:
                     form_field = quick_fields.get(p.field, p.field)
-                    problems.add(form_field, quick_labels.get(form_field, p.field), p.message_da)
+                    problems.add(form_field, quick_labels.get(form_field, p.field), forms.engine_message(p))
     context = {
         "state": state,
         "problems": problems,
