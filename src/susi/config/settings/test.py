@@ -17,6 +17,9 @@ else:
 # Fast hashing in tests; production uses Argon2 (tested separately).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SUSI_DEMO_MODE = True
-MEDIA_ROOT = VAR_DIR / "test-media"
-SUSI_PSEUDONYM_KEY_FILE = VAR_DIR / "test-pseudonym.key"
+# Each parallel test worker (pytest-xdist) gets its own files, as it gets its own database.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = VAR_DIR / f"test-{_WORKER}" / "media"
+SUSI_PSEUDONYM_KEY_FILE = VAR_DIR / f"test-{_WORKER}" / "pseudonym.key"
+SUSI_OUTCOMES_STAGING_DIR = VAR_DIR / f"test-{_WORKER}" / "outcomes-staging"
 AXES_ENABLED = True
