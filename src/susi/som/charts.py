@@ -9,9 +9,14 @@ from matplotlib.ticker import FuncFormatter
 from susi.engines.som import AUTHORITIES, MonteCarloResult, SomResult
 from susi.web.charts import PALETTE, new_figure, svg
 
-_KR = FuncFormatter(
-    lambda x, _pos: f"{x / 1e6:,.1f} mio.".replace(",", "X").replace(".", ",").replace("X", ".")
-)
+
+def _millions(x: float, _pos: int | None = None) -> str:
+    """Axis tick in Danish: 1500000 -> '1,5 mio.'."""
+    number = f"{x / 1e6:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return f"{number} mio."
+
+
+_KR = FuncFormatter(_millions)
 
 
 def _kr(x: float) -> str:
