@@ -100,7 +100,7 @@ def distribution(mc: MonteCarloResult) -> str:
 
 def tornado(mc: MonteCarloResult) -> str:
     bars = list(mc.tornado)[:10]
-    fig, ax = new_figure(height=max(2.5, 0.45 * len(bars) + 1.2))
+    fig, ax = new_figure(width=9.0, height=max(2.5, 0.45 * len(bars) + 1.2))
     base = mc.deterministic.present_value
     labels = [b.label_da if len(b.label_da) < 55 else b.label_da[:52] + "…" for b in bars]
     ys = np.arange(len(bars))[::-1]
@@ -110,7 +110,7 @@ def tornado(mc: MonteCarloResult) -> str:
     ax.axvline(base, color="#000000", linewidth=1)
     ax.set_yticks(ys, labels)
     ax.xaxis.set_major_formatter(_KR)
-    ax.set_xlabel("Nutidsværdi når inputtet er lavt (rød) eller højt (blå)")
+    ax.set_xlabel("Nutidsværdi: input lavt (rød) / højt (blå)")
     desc = "; ".join(f"{b.label_da}: {_kr(b.result_low)} til {_kr(b.result_high)}" for b in bars)
     return svg(fig, "Følsomhed: de input, der flytter resultatet mest (tornado)", desc)
 

@@ -156,7 +156,8 @@ def compile_case(case: Case) -> CompiledCase:
         if isinstance(conseq.change, tuple):
             key = (o, ("list", e))
             for k, v in enumerate(conseq.change[:horizon]):
-                add(f"{where}.change[{k}]", f"{label}, år {k + 1}", v, "shape", [e * horizon + k])
+                yearly_label = f"Konsekvens år {k + 1}: {service_name} ({case.outcomes[o].name})"
+                add(f"{where}.change[{k}]", yearly_label, v, "shape", [e * horizon + k])
         else:
             years = horizon if conseq.years is None else min(conseq.years, horizon)
             key = (o, ("years", years))
