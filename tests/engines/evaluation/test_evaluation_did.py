@@ -126,3 +126,12 @@ def test_staggered_without_a_never_treated_group_leaves_out_unidentified_periods
     assert r.detail("observations_left_out") == 2 * 300  # periods 4 and 5 for every citizen
     assert r.ci_low < data.true_effect < r.ci_high
     assert r.sd_pooled is not None and r.to_success_rate(0.3).mean > 0
+
+
+def test_staggered_with_a_wave_from_the_first_period_leaves_out_stage_one_singletons():
+    # a municipality that adopts at period 1 gives its citizens one untreated observation each: a singleton
+    # citizen effect in stage 1 that cannot impute their treated outcomes (pyfixest would fail on it)
+    data = synthetic.generate(400, seed=3, design="waves", wave_periods=[1, 2, 3, None])
+    r = estimate_effect(data.measurements, "staggered", synthetic.INSTRUMENT)
+    assert r.detail("observations_left_out") > 0
+    assert r.ci_low < data.true_effect < r.ci_high

@@ -505,12 +505,21 @@ def staggered(
     # Stage 1 needs an untreated observation in every period and for every citizen: periods in which
     # everyone is already treated (no never-treated group left) and citizens treated from their first
     # period carry no identifying information without extrapolation, so they are left out.
-    untreated = panel["treated"] == 0
-    keep = panel["time"].isin(panel.loc[untreated, "time"]) & panel["pseudonym"].isin(
-        panel.loc[untreated, "pseudonym"]
-    )
-    dropped = int((~keep).sum())
-    panel = panel.loc[keep]
+    # A citizen or period with a single untreated observation is a singleton in stage 1: its fixed effect
+    # is not estimated (pyfixest drops it), so its treated observations cannot be imputed either. Such
+    # observations are left out too, repeatedly, as dropping some can create new singletons.
+    before = len(panel)
+    while True:
+        untreated = panel.loc[panel["treated"] == 0]
+        people = untreated["pseudonym"].value_counts()
+        periods = untreated["time"].value_counts()
+        keep = panel["pseudonym"].isin(people.index[people >= 2]) & panel["time"].isin(
+            periods.index[periods >= 2]
+        )
+        if keep.all():
+            break
+        panel = panel.loc[keep]
+    dropped = before - len(panel)
     if panel["treated"].nunique() < 2:
         raise EvaluationError(
             "treated_from",
