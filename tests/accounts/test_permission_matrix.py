@@ -43,6 +43,9 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "outcomes.import": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
     "outcomes.view_citizens": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (X, X)},
     "outcomes.view_aggregates": {A: (T, T), M: (T, X), E: (T, X), F: (X, X), S: (T, T), AD: (T, T)},
+    "outcomes.list_citizens": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (X, X)},
+    "outcomes.save_estimate": {A: (T, T), M: (X, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
+    "outcomes.citizen_rights": NOBODY_BUT(M, AD),
     "outcomes.export_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
     "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
 }
@@ -60,6 +63,7 @@ def objects_for(action: str, world, user):
         "evidence.view",
         "evidence.edit_studies",
         "evidence.run_meta",
+        "outcomes.citizen_rights",
     }:
         return None, None
     if action == "portfolio.view_municipality":

@@ -114,13 +114,22 @@ def _requests(client, world, objects, action, role, side):
             client.get(f"/udfald/initiativ/{initiative.pk}/"),
             client.get(f"/api/outcomes/initiatives/{initiative.pk}/summary"),
         ]
+    if action == "outcomes.list_citizens":
+        return [client.get(f"/udfald/initiativ/{initiative.pk}/borgere/")]
+    if action == "outcomes.save_estimate":
+        return [client.post(f"/udfald/initiativ/{initiative.pk}/estimat/gem/", {})]
+    if action == "outcomes.citizen_rights":
+        return [client.get("/udfald/borgerrettigheder/")]
     raise AssertionError(action)
 
 
 HTTP_ACTIONS = [a for a in EXPECTED if a.split(".")[0] in {"som", "evidence"}] + [
     "outcomes.import",
     "outcomes.view_citizens",
+    "outcomes.list_citizens",
     "outcomes.view_aggregates",
+    "outcomes.save_estimate",
+    "outcomes.citizen_rights",
 ]
 
 

@@ -154,6 +154,13 @@ RULES: dict[str, Rule] = {
         )
     ),
     "outcomes.view_citizens": _own_municipality_citizen,
+    "outcomes.list_citizens": lambda u, o: (
+        _role(u, Role.MUNICIPALITY, Role.EVALUATOR) and takes_part(u, _initiative_of(o))
+    ),
+    "outcomes.save_estimate": lambda u, o: (
+        _agency(u) or (_role(u, Role.EVALUATOR) and takes_part(u, _initiative_of(o)))
+    ),
+    "outcomes.citizen_rights": lambda u, o: _role(u, Role.MUNICIPALITY, Role.ADMIN),
     "outcomes.view_aggregates": lambda u, o: (
         _sees_all(u) or (_role(u, Role.MUNICIPALITY, Role.EVALUATOR) and takes_part(u, _initiative_of(o)))
     ),

@@ -540,7 +540,7 @@ def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
 
 def save_evaluation(*, user, initiative, instrument, occasion, result) -> EffectEvaluation:
     """Keep an effect estimate (aggregate figures only) for the evidence base and SØM."""
-    require(user, "outcomes.view_aggregates", initiative)
+    require(user, "outcomes.save_estimate", initiative)
     estimate = result.estimate
     rate = result.success_rate
     return EffectEvaluation.objects.create(

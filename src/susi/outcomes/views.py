@@ -50,7 +50,7 @@ def index(request):
         "outcomes/index.html",
         {
             "initiatives": initiatives,
-            "can_rights": request.user.role in ("municipality", "admin"),
+            "can_rights": can(request.user, "outcomes.citizen_rights"),
         },
     )
 
@@ -90,10 +90,8 @@ def initiative(request, pk: int):
         "fidelity": _fidelity(initiative),
         "register": _register(initiative),
         "evaluations": initiative_evaluations(initiative),
-        "can_view_citizens": can(user, "outcomes.view_citizens", Scope(initiative, user.organisation))
-        or (user.role == "evaluator" and can(user, "outcomes.view_citizens", initiative)),
-        "can_save": can(user, "outcomes.view_aggregates", initiative)
-        and user.role in ("evaluator", "agency", "admin"),
+        "can_view_citizens": can(user, "outcomes.list_citizens", initiative),
+        "can_save": can(user, "outcomes.save_estimate", initiative),
     }
     return render(request, "outcomes/initiative.html", context)
 
@@ -176,7 +174,7 @@ def estimate(request, pk: int):
         {
             "result": result,
             "initiative": initiative,
-            "can_save": request.user.role in ("evaluator", "agency", "admin"),
+            "can_save": can(request.user, "outcomes.save_estimate", initiative),
         },
     )
 
@@ -188,7 +186,8 @@ def save_estimate(request, pk: int):
     instruments = selectors.instruments_in(initiative)
     occasions = selectors.occasions_in(initiative)
     form = EstimateForm(request.POST, instruments=instruments, occasions=occasions)
-    if form.is_valid() and request.user.role in ("evaluator", "agency", "admin"):
+    require(request.user, "outcomes.save_estimate", initiative)
+    if form.is_valid():
         instrument = next(i for i in instruments if i.code == form.cleaned_data["instrument"])
         result = evaluation.run_estimate(
             initiative,
@@ -362,9 +361,7 @@ def citizens(request, pk: int):
 
 
 def _may_list(user, initiative) -> bool:
-    return can(user, "outcomes.view_citizens", Scope(initiative, user.organisation)) or (
-        user.role == "evaluator" and can(user, "outcomes.view_citizens", initiative)
-    )
+    return can(user, "outcomes.list_citizens", initiative)
 
 
 @login_required
@@ -390,7 +387,7 @@ def enrolment(request, pk: int):
 def citizen_rights(request):
     """Export or erase one citizen's data on request: found by CPR number, which is never kept."""
     user = request.user
-    if user.role not in ("municipality", "admin"):
+    if not can(user, "outcomes.citizen_rights"):
         raise Http404
     form = CitizenLookupForm(request.POST or None)
     context = {"form": form}
