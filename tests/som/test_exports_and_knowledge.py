@@ -260,3 +260,17 @@ def test_agency_edits_consequences_and_studies_as_new_versions(client_for, knowl
     assert selectors.current_version() == 2
     assert client_for(Role.MUNICIPALITY).get(f"/som/viden/studie/{study.pk}/").status_code == 403
     assert agency.get("/som/viden/ukendt/1/").status_code == 404
+
+
+def test_a_consequence_without_a_price_is_refused_and_nothing_is_saved(client_for, knowledge, db_snapshot):
+    csv_text = client_for(Role.AGENCY).get("/som/viden/eksport/?table=consequences").content.decode()
+    header, first = csv_text.splitlines()[:2]
+    service_column = header.split(",").index("service")
+    cells = first.split(",")
+    cells[service_column] = "unpriced_service"
+    before = db_snapshot()
+    with pytest.raises(Exception, match="ydelsen »unpriced_service« har ingen pris"):
+        knowledge_io.import_knowledge(
+            knowledge.users[Role.AGENCY], f"{header}\n{','.join(cells)}\n".encode(), "k.csv", "consequences"
+        )
+    assert db_snapshot() == before

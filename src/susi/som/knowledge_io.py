@@ -326,6 +326,20 @@ def parse_upload(data: bytes, filename: str, csv_table: str = "") -> dict[str, l
     return result
 
 
+def _require_prices(consequences: list[dict[str, Any]]) -> None:
+    """A consequence is only usable with a national price for its service: refuse the import otherwise."""
+    priced = set(Price.objects.filter(organisation__isnull=True).values_list("service", flat=True))
+    for row in consequences:
+        if row["service"] not in priced:
+            raise DomainError(
+                "service",
+                _(
+                    "%(where)s: ydelsen »%(service)s« har ingen pris; tilføj prisen (arket med priser) i samme import."
+                )
+                % {"where": row["_where"], "service": row["service"]},
+            )
+
+
 def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> tuple[int, int]:
     """Validate and import; returns (rows written, new version number)."""
     require(user, "som.edit_knowledge")
@@ -436,5 +450,6 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 | {"source": row["source"] or ""},
             )
             written += 1
+        _require_prices(tables.get("consequences", []))
         version = new_version(user, f"Import af {filename} ({written} rækker)")
     return written, version.number
