@@ -327,3 +327,15 @@ def test_compare_scenarios_and_a_result_without_uncertainty(municipality_client,
     html = compare.content.decode()
     assert "Scenarie A" in html and "Scenarie B" in html and "<title>" in html
     assert client.get(f"/som/sammenlign/?ids={a.pk}").status_code == 302
+
+
+def test_authority_area_and_committee_names_follow_the_language(client_for, knowledge):
+    owner = client_for(Role.MUNICIPALITY)
+    assert owner.post("/som/beregn/", form_post(owner, **{"draws": "200"})).status_code == 302
+    url = Calculation.objects.get().get_absolute_url()
+    danish = owner.get(url).content.decode()
+    assert "Kommune</th>" in danish and "Socialudvalget" in danish
+    owner.cookies["django_language"] = "en"
+    english = owner.get(url).content.decode()
+    assert "Municipality</th>" in english and "Social affairs committee" in english
+    assert "Socialudvalget" not in english

@@ -8,6 +8,7 @@ from matplotlib.ticker import FuncFormatter
 
 from susi.engines.som import AUTHORITIES, MonteCarloResult, SomResult
 from susi.web.charts import PALETTE, new_figure, svg
+from susi.web.i18n import localized
 
 
 def _millions(x: float, _pos: int | None = None) -> str:
@@ -31,7 +32,7 @@ def net_by_authority(result: SomResult) -> str:
     for i, authority in enumerate(AUTHORITIES):
         values = np.asarray(result.net_by_authority[authority.code])
         bottom = np.where(values >= 0, pos, neg)
-        ax.bar(years, values, bottom=bottom, label=authority.name_da, color=PALETTE[i], width=0.7)
+        ax.bar(years, values, bottom=bottom, label=localized(authority), color=PALETTE[i], width=0.7)
         pos += np.where(values >= 0, values, 0)
         neg += np.where(values < 0, values, 0)
     ax.plot(years, result.net, color="#000000", marker="o", linewidth=1.5, label="Netto i alt")

@@ -11,10 +11,13 @@ import xlsxwriter
 
 from susi.engines.som import AUTHORITIES, COMMITTEES, MAIN_AREAS, MonteCarloResult, SomResult, case_to_json
 from susi.engines.som.results import NO_COMMITTEE_CODE
+from susi.web.i18n import lazy_localized, localized
 
 ILLUSTRATIVE_NOTE = "OBS: Beregningen bruger illustrative demotal fra vidensdatabasen – ikke officielle tal."
-AREA_NAMES = {a.code: a.name_da for a in MAIN_AREAS}
-COMMITTEE_NAMES = {c.code: c.name_da for c in COMMITTEES} | {NO_COMMITTEE_CODE: "Intet udvalg angivet"}
+AREA_NAMES = {a.code: lazy_localized(a) for a in MAIN_AREAS}
+COMMITTEE_NAMES = {c.code: lazy_localized(c) for c in COMMITTEES} | {
+    NO_COMMITTEE_CODE: "Intet udvalg angivet"
+}
 
 
 def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
@@ -150,8 +153,8 @@ def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
             p["municipality"],
             p["region"],
             p["state"],
-            AREA_NAMES.get(p["area"], p["area"]),
-            COMMITTEE_NAMES.get(p["committee"] or "", ""),
+            str(AREA_NAMES.get(p["area"], p["area"])),
+            str(COMMITTEE_NAMES.get(p["committee"] or "", "")),
         ]
         ws.write_row(r, 0, [json.dumps(x, ensure_ascii=False) if isinstance(x, dict) else x for x in cells])
         r += 1
@@ -186,17 +189,17 @@ def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
         (
             "Myndighed",
             "Nettoresultat fordelt på myndighed (kr.)",
-            [(a.name_da, result.net_by_authority[a.code]) for a in AUTHORITIES],
+            [(localized(a), result.net_by_authority[a.code]) for a in AUTHORITIES],
         ),
         (
             "Hovedområde",
             "Nettoresultat fordelt på hovedområde (kr.)",
-            [(AREA_NAMES[k], v) for k, v in result.net_by_area.items()],
+            [(str(AREA_NAMES[k]), v) for k, v in result.net_by_area.items()],
         ),
         (
             "Udvalg",
             "Kommunens nettoresultat fordelt på udvalg (kr.)",
-            [(COMMITTEE_NAMES[k], v) for k, v in result.net_by_committee.items()],
+            [(str(COMMITTEE_NAMES[k]), v) for k, v in result.net_by_committee.items()],
         ),
     ):
         ws = wb.add_worksheet(sheet_name)

@@ -10,20 +10,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from susi.accounts.permissions import can, require, visible_initiatives
 from susi.engines import som as engine
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 from susi.web.api_errors import DomainError
+from susi.web.i18n import lazy_localized, localized
 
 from . import charts, exports, forms, knowledge_io, selectors, services
 from .models import Calculation, Consequence, EffectStudy, KnowledgeVersion, Price, TargetGroup
 
 PREFILL_KEYS = ("success_rate_mean", "success_rate_sd", "success_rate_source")
-AREA_NAMES = {a.code: a.name_da for a in engine.MAIN_AREAS}
-COMMITTEE_NAMES = {c.code: c.name_da for c in engine.COMMITTEES} | {"none": _("Intet udvalg angivet")}
-AUTHORITY_NAMES = {a.code: a.name_da for a in engine.AUTHORITIES}
+AREA_NAMES = {a.code: lazy_localized(a) for a in engine.MAIN_AREAS}
+COMMITTEE_NAMES = {c.code: lazy_localized(c) for c in engine.COMMITTEES} | {
+    "none": gettext_lazy("Intet udvalg angivet")
+}
+AUTHORITY_NAMES = {a.code: lazy_localized(a) for a in engine.AUTHORITIES}
 
 
 def _initiative(request, raw) -> Initiative | None:
@@ -329,7 +333,7 @@ def calculation(request, pk: int):
         "mc": mc,
         "yearly_rows": yearly_rows,
         "authorities": engine.AUTHORITIES,
-        "pv_by_authority": [(a.name_da, result.pv_by_authority[a.code]) for a in engine.AUTHORITIES],
+        "pv_by_authority": [(localized(a), result.pv_by_authority[a.code]) for a in engine.AUTHORITIES],
         "pv_by_area": [(AREA_NAMES[k], v) for k, v in result.pv_by_area.items()],
         "pv_by_committee": [(COMMITTEE_NAMES[k], v) for k, v in result.pv_by_committee.items()],
         "chart_authority": charts.net_by_authority(result),

@@ -1,12 +1,17 @@
-"""Engine texts carry Danish and English side by side (`Text(da, en)`); pick the one for the active language."""
+"""Engine texts carry Danish and English side by side; pick the one for the active language."""
 
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 
 def localized(text) -> str:
-    language = (get_language() or "da")[:2]
-    return text.en if language == "en" else text.da
+    """`text` has `da`/`en` (engine texts) or `name_da`/`name_en` (engine labels)."""
+    english = (get_language() or "da")[:2] == "en"
+    if hasattr(text, "da"):
+        return text.en if english else text.da
+    if hasattr(text, "name_da"):
+        return text.name_en if english else text.name_da
+    return str(text)
 
 
 lazy_localized = lazy(localized, str)
