@@ -300,3 +300,14 @@ def test_detail_page_says_when_studies_changed_after_saving(client, world):
     Study.objects.filter(label="Trial 1").update(ai=40)
     html = client.get(saved.get_absolute_url()).content.decode()
     assert "er ændret, siden metaanalysen blev gemt" in html and "-0.7145" in html
+
+
+def test_rating_and_reasons_follow_the_language(client, world):
+    login(client, world, Role.AGENCY)
+    upload(client, world)
+    danish = client.get(meta_url(world)).content.decode()
+    assert "Sandsynlig virkning" in danish and "studie(r) af SØM-niveau 1" in danish
+    client.cookies["django_language"] = "en"
+    english = client.get(meta_url(world)).content.decode()
+    assert "Probable effect" in english and "stud(y/ies) of SØM grade 1" in english
+    assert "studie(r) af SØM-niveau 1" not in english

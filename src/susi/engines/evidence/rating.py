@@ -116,10 +116,28 @@ class PooledEffect:
     higher_is_better: bool
 
 
+LEVEL_LABELS_EN: dict[Level, str] = {
+    Level.HARM: "Signs of harmful effect",
+    Level.A: "Documented effect",
+    Level.B: "Probable effect",
+    Level.C: "Promising",
+    Level.D: "Insufficient knowledge",
+}
+
+
 @dataclass(frozen=True)
 class Reason:
     text_da: str
     met: bool
+    text_en: str = ""
+
+    @property
+    def da(self) -> str:
+        return self.text_da
+
+    @property
+    def en(self) -> str:
+        return self.text_en or self.text_da
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,14 @@ class EvidenceRating:
     level: Level
     label_da: str
     reasons: tuple[Reason, ...]
+
+    @property
+    def da(self) -> str:
+        return self.label_da
+
+    @property
+    def en(self) -> str:
+        return LEVEL_LABELS_EN[self.level]
 
     @property
     def summary_da(self) -> str:
@@ -151,34 +177,58 @@ def rate(studies: Sequence[StudyEvidence], pooled: PooledEffect | None) -> Evide
 
     reasons = [
         Reason(
-            f"{len(studies)} studie(r) i alt, heraf {n_high} med høj risiko for bias (tæller ikke med)", True
+            f"{len(studies)} studie(r) i alt, heraf {n_high} med høj risiko for bias (tæller ikke med)",
+            True,
+            f"{len(studies)} stud(y/ies) in all, {n_high} of them at high risk of bias (not counted)",
         ),
         Reason(
             f"{len(g1)} studie(r) af SØM-niveau 1 (metaanalyse eller RCT) uden høj risiko for bias",
             len(g1) > 0,
+            f"{len(g1)} stud(y/ies) of SØM grade 1 (meta-analysis or RCT) without high risk of bias",
         ),
-        Reason(f"{len(g2)} studie(r) af SØM-niveau 2 (kvasieksperiment / kontrolgruppe)", len(g2) > 0),
+        Reason(
+            f"{len(g2)} studie(r) af SØM-niveau 2 (kvasieksperiment / kontrolgruppe)",
+            len(g2) > 0,
+            f"{len(g2)} stud(y/ies) of SØM grade 2 (quasi-experiment / control group)",
+        ),
         Reason(
             "mindst ét niveau 1-studie er gennemført i Danmark eller Norden"
             if nordic_g1
             else "intet niveau 1-studie er gennemført i Danmark eller Norden",
             bool(nordic_g1),
+            "at least one grade-1 study was done in Denmark or the Nordic countries"
+            if nordic_g1
+            else "no grade-1 study was done in Denmark or the Nordic countries",
         ),
     ]
     if pooled is None:
-        reasons.append(Reason("der er ingen samlet effekt (metaanalyse) at vurdere", False))
+        reasons.append(
+            Reason(
+                "der er ingen samlet effekt (metaanalyse) at vurdere",
+                False,
+                "there is no pooled effect (meta-analysis) to assess",
+            )
+        )
     else:
         reasons.append(
             Reason(
                 "konfidensintervallet for den samlede effekt ligger helt på den gode side af 'ingen effekt'",
                 good_side,
+                "the confidence interval of the pooled effect lies wholly on the good side of 'no effect'",
             )
         )
-        reasons.append(Reason("den samlede effekt peger i den gode retning", estimate_good))
+        reasons.append(
+            Reason(
+                "den samlede effekt peger i den gode retning",
+                estimate_good,
+                "the pooled effect points in the good direction",
+            )
+        )
         reasons.append(
             Reason(
                 "konfidensintervallet ligger helt på den skadelige side af 'ingen effekt'",
                 harm_side,
+                "the confidence interval lies wholly on the harmful side of 'no effect'",
             )
         )
 
