@@ -264,10 +264,8 @@ def judge_gate(
 def _store_assessments(decision: GateDecision, scope: str, items: Iterable[AssessmentInput]) -> None:
     decision.assessments.filter(scope=scope).delete()
     for item in items:
-        if not item.rating and not item.justification.strip():
-            continue
         if not item.rating:
-            continue
+            continue  # an assessment is stored once it has a rating
         assessment = CriterionAssessment.objects.create(
             decision=decision,
             scope=scope,
