@@ -158,3 +158,15 @@ def test_board_in_danish_and_english(client, world, lang, word):
     client.force_login(world.users["agency"])
     client.cookies["django_language"] = lang
     assert word in client.get("/").content.decode()
+
+
+def test_initiative_page_links_only_to_what_the_user_may_open(client, world):
+    client.force_login(world.users["foundation"])
+    page = client.get(f"/initiativer/{world.own_initiative.pk}/").content.decode()
+    assert f"/som/?initiative={world.own_initiative.pk}" in page
+    assert f"/evidens/indsats/{world.own_initiative.intervention_id}/" in page
+    assert f"/udfald/initiativ/{world.own_initiative.pk}/" not in page  # foundations see no outcome data
+    client.force_login(world.users["evaluator"])
+    assert client.get(f"/udfald/initiativ/{world.own_initiative.pk}/").status_code == 200
+    page = client.get(f"/initiativer/{world.own_initiative.pk}/").content.decode()
+    assert f"/udfald/initiativ/{world.own_initiative.pk}/" in page

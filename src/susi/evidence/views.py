@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from susi.accounts.models import Role
@@ -160,13 +160,9 @@ def study_import(request):
 
 
 def _som_link(analysis: analysis_mod.Analysis, request, title: str) -> dict | None:
-    """The success-rate conversion and the link to the SØM calculator, when the SØM page exists."""
+    """The success-rate conversion and the link to the SØM calculator."""
     form = SuccessRateForm(request.GET if "baseline_percent" in request.GET else None)
     context: dict = {"form": form, "url": None, "rate": None, "error": None}
-    try:
-        base_url = reverse("som:index")
-    except NoReverseMatch:
-        base_url = None
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         m = analysis.meta
@@ -185,17 +181,15 @@ def _som_link(analysis: analysis_mod.Analysis, request, title: str) -> dict | No
             context["error"] = exc.message_da
             return context
         context["rate"] = rate
-        if base_url:
-            source = f"{title} ({m.method.value}, k={m.k}, {'PI' if d['interval'] == 'prediction' else 'CI'})"
-            query = urlencode(
-                {
-                    "success_rate_mean": f"{rate.mean:.6f}",
-                    "success_rate_sd": f"{rate.sd:.6f}",
-                    "success_rate_source": source,
-                }
-            )
-            context["url"] = f"{base_url}?{query}"
-    context["som_available"] = base_url is not None
+        source = f"{title} ({m.method.value}, k={m.k}, {'PI' if d['interval'] == 'prediction' else 'CI'})"
+        query = urlencode(
+            {
+                "success_rate_mean": f"{rate.mean:.6f}",
+                "success_rate_sd": f"{rate.sd:.6f}",
+                "success_rate_source": source,
+            }
+        )
+        context["url"] = f"{reverse('som:index')}?{query}"
     return context
 
 

@@ -70,15 +70,18 @@ def initiative_detail(request, pk: int):
         "can_gate": can(request.user, "portfolio.prepare_gate", initiative) and initiative.is_active,
         "can_recommend": can(request.user, "portfolio.recommend", initiative),
         "draft": services.current_draft(initiative),
+        "links": {
+            "som": can(request.user, "som.calculate", initiative),
+            "evidence": can(request.user, "evidence.view"),
+            "outcomes": can(request.user, "outcomes.view_aggregates", initiative),
+        },
     }
     return render(request, "portfolio/initiative.html", context)
 
 
 def _meta_analyses(initiative):
-    try:
-        from susi.evidence.selectors import meta_analyses_for_intervention
-    except ImportError:
-        return []
+    from susi.evidence.selectors import meta_analyses_for_intervention
+
     return list(meta_analyses_for_intervention(initiative.intervention))
 
 

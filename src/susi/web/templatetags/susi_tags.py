@@ -1,16 +1,6 @@
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
-
-
-@register.simple_tag
-def optional_url(name: str, *args) -> str:
-    """The URL of `name`, or "" when that app has no such page (lets the menu list only what exists)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @register.filter
