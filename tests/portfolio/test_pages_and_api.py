@@ -170,3 +170,20 @@ def test_initiative_page_links_only_to_what_the_user_may_open(client, world):
     assert client.get(f"/udfald/initiativ/{world.own_initiative.pk}/").status_code == 200
     page = client.get(f"/initiativer/{world.own_initiative.pk}/").content.decode()
     assert f"/udfald/initiativ/{world.own_initiative.pk}/" in page
+
+
+def test_service_errors_follow_the_language(client, world):
+    client.force_login(world.users["agency"])
+    payload = {
+        "intervention_id": world.own_initiative.intervention_id,
+        "title": "Nyt",
+        "phase": "screening",
+        "track": "track1",
+        "programme": "uip_adults",
+        "area": "adults",
+        "start_date": "2026-01-01",
+        "end_date": "2025-01-01",
+    }
+    client.cookies["django_language"] = "en"
+    response = client.post("/api/initiatives", json.dumps(payload), content_type="application/json")
+    assert response.json()["detail"][0]["message"] == "The end date is before the start date."

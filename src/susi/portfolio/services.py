@@ -13,6 +13,7 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import require
 from susi.engines import phases
@@ -83,9 +84,9 @@ def create_intervention(
     require(user, "portfolio.create_intervention")
     name = name.strip()
     if not name:
-        raise DomainError("name", "Indsatsen skal have et navn.")
+        raise DomainError("name", _("Indsatsen skal have et navn."))
     if Intervention.objects.filter(name__iexact=name).exists():
-        raise DomainError("name", "Der findes allerede en indsats med det navn.")
+        raise DomainError("name", _("Der findes allerede en indsats med det navn."))
     proposed_by = user.organisation if user.role == "foundation" else None
     return Intervention.objects.create(
         name=name, area=area, description=description, target_group=target_group, proposed_by=proposed_by
@@ -115,9 +116,9 @@ def create_initiative(
 ) -> Initiative:
     require(user, "portfolio.create_initiative")
     if end_date and end_date < start_date:
-        raise DomainError("end_date", "Slutdatoen ligger før startdatoen.")
+        raise DomainError("end_date", _("Slutdatoen ligger før startdatoen."))
     if budget_dkk < 0:
-        raise DomainError("budget_dkk", "Budgettet kan ikke være negativt.")
+        raise DomainError("budget_dkk", _("Budgettet kan ikke være negativt."))
     initiative = Initiative.objects.create(
         intervention=intervention,
         title=title.strip(),
@@ -151,18 +152,18 @@ def upload_product_version(
     require(user, "portfolio.upload_product", initiative)
     kind = phases.ProductKind(kind).value
     if file is None or not getattr(file, "name", ""):
-        raise DomainError("file", "Vælg en fil at uploade.")
+        raise DomainError("file", _("Vælg en fil at uploade."))
     if not file.name.lower().endswith(ALLOWED_PRODUCT_SUFFIXES):
-        raise DomainError("file", "Filtypen er ikke tilladt. Brug PDF, Word, Excel, CSV eller tekst.")
+        raise DomainError("file", _("Filtypen er ikke tilladt. Brug PDF, Word, Excel, CSV eller tekst."))
     if file.size == 0:
-        raise DomainError("file", "Filen er tom.")
+        raise DomainError("file", _("Filen er tom."))
     if file.size > MAX_PRODUCT_BYTES:
-        raise DomainError("file", "Filen er for stor (højst 50 MB).")
+        raise DomainError("file", _("Filen er for stor (højst 50 MB)."))
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    product, _ = Product.objects.select_for_update().get_or_create(
+    product, _created = Product.objects.select_for_update().get_or_create(
         initiative=initiative,
         phase=initiative.phase,
         kind=kind,
@@ -170,7 +171,7 @@ def upload_product_version(
     )
     last = product.versions.order_by("-number").first()
     if last and last.sha256 == digest.hexdigest():
-        raise DomainError("file", "Filen er identisk med den seneste version; der er ikke gemt noget.")
+        raise DomainError("file", _("Filen er identisk med den seneste version; der er ikke gemt noget."))
     version = ProductVersion.objects.create(
         product=product,
         number=(last.number + 1) if last else 1,
@@ -205,10 +206,11 @@ def set_product_state(user, product: Product, state: str) -> Product:
     if new not in _PRODUCT_TRANSITIONS[Product.State(product.state)]:
         raise DomainError(
             "state",
-            f"Et produkt med status »{product.get_state_display()}« kan ikke få status »{new.label}«.",
+            _("Et produkt med status »%(old)s« kan ikke få status »%(new)s«.")
+            % {"old": product.get_state_display(), "new": new.label},
         )
     if not product.versions.exists():
-        raise DomainError("state", "Produktet har ingen fil endnu.")
+        raise DomainError("state", _("Produktet har ingen fil endnu."))
     product.state = new
     product.save(update_fields=["state", "updated_at"])
     return product
@@ -299,7 +301,7 @@ def save_gate_draft(
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if not initiative.is_active:
         raise DomainError(
-            "status", "Initiativet er stoppet eller afsluttet; der kan ikke forberedes en faseovergang."
+            "status", _("Initiativet er stoppet eller afsluttet; der kan ikke forberedes en faseovergang.")
         )
     if outcome:
         phases.Outcome(outcome)
@@ -333,7 +335,7 @@ def record_gate_decision(
     try:
         phases.Outcome(outcome)
     except ValueError:
-        raise DomainError("outcome", "Vælg en beslutning.") from None
+        raise DomainError("outcome", _("Vælg en beslutning.")) from None
     verdict = judge_gate(
         initiative,
         outcome=outcome,
@@ -386,9 +388,9 @@ def _link_effect_evidence(decision: GateDecision, meta_analysis_id: int) -> None
 def add_recommendation(user, initiative: Initiative, *, stance: str, text: str) -> Recommendation:
     require(user, "portfolio.recommend", initiative)
     if stance not in Recommendation.Stance.values:
-        raise DomainError("stance", "Vælg en anbefaling.")
+        raise DomainError("stance", _("Vælg en anbefaling."))
     if not text.strip():
-        raise DomainError("text", "Skriv en begrundelse for anbefalingen.")
+        raise DomainError("text", _("Skriv en begrundelse for anbefalingen."))
     return Recommendation.objects.create(initiative=initiative, author=user, stance=stance, text=text.strip())
 
 
@@ -396,10 +398,14 @@ def assessment_inputs_from_mapping(data: Mapping[str, Mapping[str, str]]) -> lis
     """{criterion: {rating, justification, evidence}} → inputs (used by the API); unknown names are refused."""
     for criterion, values in data.items():
         if criterion not in {c.value for c in phases.Criterion}:
-            raise DomainError(f"assessments.{criterion}", f"Ukendt kriterium: {criterion}.")
+            raise DomainError(
+                f"assessments.{criterion}", _("Ukendt kriterium: %(name)s.") % {"name": criterion}
+            )
         rating = values.get("rating", "")
         if rating and rating not in {r.value for r in phases.Rating}:
-            raise DomainError(f"assessments.{criterion}.rating", f"Ukendt vurdering: {rating}.")
+            raise DomainError(
+                f"assessments.{criterion}.rating", _("Ukendt vurdering: %(name)s.") % {"name": rating}
+            )
     return [
         AssessmentInput(
             criterion=criterion,
