@@ -8,6 +8,7 @@ from matplotlib.ticker import FuncFormatter
 
 from susi.engines.som import AUTHORITIES, MonteCarloResult, SomResult
 from susi.web.charts import PALETTE, new_figure, svg
+from susi.web.formatting import kr
 from susi.web.i18n import localized
 
 
@@ -18,10 +19,6 @@ def _millions(x: float, _pos: int | None = None) -> str:
 
 
 _KR = FuncFormatter(_millions)
-
-
-def _kr(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".") + " kr."
 
 
 def net_by_authority(result: SomResult) -> str:
@@ -42,7 +39,7 @@ def net_by_authority(result: SomResult) -> str:
     ax.yaxis.set_major_formatter(_KR)
     ax.set_xticks(years)
     ax.legend(loc="best", frameon=False)
-    desc = "; ".join(f"år {y}: netto {_kr(n)}" for y, n in zip(result.years, result.net, strict=True))
+    desc = "; ".join(f"år {y}: netto {kr(n)}" for y, n in zip(result.years, result.net, strict=True))
     return svg(fig, "Nettoresultat pr. år fordelt på kommune, region og stat", desc)
 
 
@@ -71,7 +68,7 @@ def cumulative(result: SomResult, mc: MonteCarloResult | None) -> str:
     ax.set_xticks(years)
     ax.legend(loc="best", frameon=False)
     desc = "; ".join(
-        f"år {y}: {_kr(v)}" for y, v in zip(result.years, result.cumulative_discounted, strict=True)
+        f"år {y}: {kr(v)}" for y, v in zip(result.years, result.cumulative_discounted, strict=True)
     )
     if mc is not None:
         desc += ". Usikkerhedsbånd fra Monte Carlo."
@@ -93,8 +90,8 @@ def distribution(mc: MonteCarloResult) -> str:
     ax.set_title(f"Chance for at tjene sig hjem: {share:.0%}", fontsize=10)
     pcts = mc.pv_percentiles
     desc = (
-        f"Fordeling af {mc.draws} træk. Middel {_kr(mc.mean_present_value)}, 5 %-fraktil {_kr(pcts[5])}, "
-        f"median {_kr(pcts[50])}, 95 %-fraktil {_kr(pcts[95])}. Sandsynlighed for nutidsværdi ≥ 0: {share:.0%}."
+        f"Fordeling af {mc.draws} træk. Middel {kr(mc.mean_present_value)}, 5 %-fraktil {kr(pcts[5])}, "
+        f"median {kr(pcts[50])}, 95 %-fraktil {kr(pcts[95])}. Sandsynlighed for nutidsværdi ≥ 0: {share:.0%}."
     )
     return svg(fig, "Fordelingen af nettoresultatet og chancen for break-even", desc)
 
@@ -112,7 +109,7 @@ def tornado(mc: MonteCarloResult) -> str:
     ax.set_yticks(ys, labels)
     ax.xaxis.set_major_formatter(_KR)
     ax.set_xlabel("Nutidsværdi: input lavt (rød) / højt (blå)")
-    desc = "; ".join(f"{b.label_da}: {_kr(b.result_low)} til {_kr(b.result_high)}" for b in bars)
+    desc = "; ".join(f"{b.label_da}: {kr(b.result_low)} til {kr(b.result_high)}" for b in bars)
     return svg(fig, "Følsomhed: de input, der flytter resultatet mest (tornado)", desc)
 
 
@@ -125,5 +122,5 @@ def compare(series: list[tuple[str, list[int], list[float]]]) -> str:
     ax.set_ylabel("Akkumuleret nutidsværdi (kr.)")
     ax.yaxis.set_major_formatter(_KR)
     ax.legend(loc="best", frameon=False)
-    desc = "; ".join(f"{name}: {_kr(values[-1])} efter {years[-1]} år" for name, years, values in series)
+    desc = "; ".join(f"{name}: {kr(values[-1])} efter {years[-1]} år" for name, years, values in series)
     return svg(fig, "Sammenligning af scenarier: akkumuleret nutidsværdi", desc)

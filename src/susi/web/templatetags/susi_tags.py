@@ -1,5 +1,7 @@
 from django import template
 
+from susi.web.formatting import kr
+
 register = template.Library()
 
 
@@ -8,14 +10,7 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-@register.filter
-def kr(value) -> str:
-    """Danish money format: 1.234.567 kr."""
-    try:
-        number = round(float(value))
-    except (TypeError, ValueError):
-        return ""
-    return f"{number:,.0f} kr.".replace(",", ".")
+register.filter("kr", kr)
 
 
 @register.filter
