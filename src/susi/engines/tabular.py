@@ -271,22 +271,22 @@ def _size(fh: IO[bytes]) -> int:
     return size
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / MB:.0f}" if size >= MB else f"{size / MB:.1f}".replace(".", ",")
+def megabytes(size: int, decimal: str = ",") -> str:
+    """A size for a sentence: whole megabytes, or one decimal under 1 MB (a comma in Danish)."""
+    return f"{size / MB:.0f}" if size >= MB else f"{size / MB:.1f}".replace(".", decimal)
 
 
 def check_size(fh: IO[bytes], max_bytes: int | None) -> int:
     """The file's size in bytes; over ``max_bytes`` it is refused before a single row is read."""
     size = _size(fh)
     if max_bytes is not None and size > max_bytes:
-        limit = _megabytes(max_bytes)
+        limit = megabytes(max_bytes)
         raise TabularError(
             "too_large",
             Text(
-                f"Filen er for stor ({_megabytes(size)} MB). Den største tilladte størrelse er {limit} MB.",
-                f"The file is too large ({_megabytes(size)} MB). The largest size allowed is {limit} MB.".replace(
-                    ",", "."
-                ),
+                f"Filen er for stor ({megabytes(size)} MB). Den største tilladte størrelse er {limit} MB.",
+                f"The file is too large ({megabytes(size, '.')} MB). "
+                f"The largest size allowed is {megabytes(max_bytes, '.')} MB.",
             ),
         )
     return size
@@ -316,10 +316,10 @@ def check_xlsx(
         raise TabularError(
             "excel_too_large",
             Text(
-                f"Excel-filen fylder {_megabytes(unpacked)} MB udpakket og kan ikke læses. "
+                f"Excel-filen fylder {megabytes(unpacked)} MB udpakket og kan ikke læses. "
                 "Del den i mindre filer, eller gem den som CSV.",
-                f"The Excel file takes {_megabytes(unpacked)} MB unpacked and cannot be read. "
-                "Split it into smaller files or save it as CSV.".replace(",", "."),
+                f"The Excel file takes {megabytes(unpacked, '.')} MB unpacked and cannot be read. "
+                "Split it into smaller files or save it as CSV.",
             ),
         )
 
@@ -347,7 +347,7 @@ _CSV_UNREADABLE = Text("Filen kan ikke læses som CSV.", "The file cannot be rea
 
 
 def _csv_row_error(row: int) -> TabularError:
-    limit = _megabytes(CSV_FIELD_LIMIT)
+    limit = megabytes(CSV_FIELD_LIMIT)
     return TabularError(
         "csv_unreadable",
         Text(

@@ -4,6 +4,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from susi.engines.tabular import megabytes
+
 
 class DanishFirstLocaleMiddleware:
     """Danish unless the user chose another language (the language cookie set by the menu).
@@ -48,7 +50,7 @@ class RequestSizeLimitMiddleware:
         if length <= limit:
             return self.get_response(request)
         message = _("Filen er for stor. Den største tilladte størrelse er %(limit)s MB; intet er ændret.") % {
-            "limit": limit // (1024 * 1024)
+            "limit": megabytes(limit, "." if (translation.get_language() or "da")[:2] == "en" else ",")
         }
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": [{"field": "file", "message": message}]}, status=413)
