@@ -470,17 +470,13 @@ def no_rows_error() -> TabularError:
 
 def row_ranges(rows: Iterable[int]) -> str:
     """``[3, 5, 9, 10, 11, 12, 13, 14]`` → ``"3, 5, 9-14"``."""
-    ordered = sorted(set(rows))
-    parts: list[str] = []
-    start = previous = None
-    for row in [*ordered, None]:
-        if start is not None and (row is None or row != previous + 1):
-            parts.append(str(start) if start == previous else f"{start}-{previous}")
-            start = None
-        if row is not None and start is None:
-            start = row
-        previous = row
-    return ", ".join(parts)
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 def group_errors(errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
