@@ -47,8 +47,10 @@ CHUNK = MB
 CSV_FIELD_LIMIT = MB
 csv.field_size_limit(CSV_FIELD_LIMIT)
 
-#: An .xlsx is a zip of XML. Real workbooks compress 5-30 times; a zip bomb hundreds of times.
-XLSX_MAX_UNCOMPRESSED = 400 * MB
+#: An .xlsx is a zip of XML. Real workbooks compress 8-12 times; a zip bomb hundreds of times. calamine
+#: holds the whole sheet in memory (about 70 MB for 100,000 rows, 31 MB of XML), so 200 MB of XML (some
+#: 650,000 rows) bounds a worker's memory; a larger table goes in as CSV, which streams.
+XLSX_MAX_UNCOMPRESSED = 200 * MB
 XLSX_MAX_RATIO = 100
 #: Below this uncompressed size the ratio is not checked (a tiny, very repetitive sheet is harmless).
 XLSX_RATIO_FLOOR = 10 * MB
