@@ -11,6 +11,8 @@ import zipfile
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from susi.engines import tabular
 from susi.engines.tabular import Column, Table, TabularError
@@ -170,3 +172,40 @@ def test_row_ranges_and_grouped_errors():
         },
         {"rows": "4", "count": 1, "field": "CPR-nummer", "message": "Ugyldigt."},
     ]
+
+
+def test_calamine_reads_what_openpyxl_read():
+    """The switch of reader keeps every value an importer sees (dates compare as dates)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    rows = [
+        ["CPR-nummer", "gruppe", "startdato", "værdi", "kommune", "note"],
+        [101314000, "indsats", dt.datetime(2024, 1, 2), 12.5, 751, None],
+        ["010131-4001", "sammenligning", "2024-01-03", 7, "0751", "æøå"],
+        [None, None, None, None, None, None],
+        ["010131-4002", "venteliste", dt.datetime(2024, 2, 29), -0.25, 101, True],
+    ]
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    reference = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True, data_only=True)
+    expected = [list(r) for r in reference.worksheets[0].iter_rows(values_only=True)]
+
+    def comparable(value):
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    got = rows_of(buffer.getvalue(), "f.xlsx")
+    assert [[comparable(v) for v in r] for r in got] == [[comparable(v) for v in r] for r in expected]
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.sets(st.integers(min_value=2, max_value=200), max_size=40))
+def test_row_ranges_name_exactly_the_rows(rows):
+    named = set()
+    for part in filter(None, tabular.row_ranges(rows).split(", ")):
+        first, _, last = part.partition("-")
+        named.update(range(int(first), int(last or first) + 1))
+    assert named == rows
