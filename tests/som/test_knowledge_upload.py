@@ -33,3 +33,15 @@ def test_a_knowledge_file_over_its_limit_is_refused_whole(knowledge):
     assert err.value.field == "file" and "for stor" in err.value.message
     assert KnowledgeVersion.objects.count() == 1
     assert Price.objects.get(service="police_charge", organisation__isnull=True).state == 21000
+
+
+def test_an_overlong_csv_field_refuses_the_import_with_a_sentence(client_for, knowledge):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agency = client_for(Role.AGENCY)
+    text = PRICES + f"police_charge;{'x' * (2 * 2**20)};sag;0;0;1;police_justice;;2025\n"
+    upload = SimpleUploadedFile("priser.csv", text.encode(), content_type="text/csv")
+    response = agency.post("/som/viden/import/", {"file": upload, "table": "prices"}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Importen blev afvist" in html and "Række 3 kan ikke læses" in html
+    assert KnowledgeVersion.objects.count() == 1

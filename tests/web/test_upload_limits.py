@@ -79,3 +79,39 @@ def test_a_product_file_over_its_limit_is_refused(world):
             file=ContentFile(b"x" * 4096, "rapport.pdf"),
         )
     assert ProductVersion.objects.count() == 0
+
+
+def test_an_overlong_csv_field_is_a_sentence_in_every_importer_not_a_500(client, world):
+    """Python's csv stops at 128 KB a field; the evidence and knowledge imports answered 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from susi.evidence.models import Study
+
+    client.force_login(world.users[Role.AGENCY])
+    # Up to the documented 1 MB a field is read: a 200 KB note beside the studies is no problem.
+    lines = bcg_csv().decode().splitlines()
+    noted = [f"{lines[0]},note"] + [
+        f"{line}," + ("x" * 200_000 if i == 0 else "") for i, line in enumerate(lines[1:])
+    ]
+    form = {
+        "intervention": world.own_initiative.intervention.pk,
+        "outcome": "Tuberkulose",
+        "measure": "RR",
+        "design": "rct",
+        "risk_of_bias": "low",
+        "country": "US",
+    }
+    with override_settings(SUSI_UPLOAD_LIMITS={**SMALL, "evidence": 5 * 2**20}):
+        ok = client.post(
+            reverse("evidence:study_import"),
+            {**form, "file": SimpleUploadedFile("bcg.csv", "\n".join(noted).encode())},
+        )
+        assert ok.status_code == 302 and Study.objects.count() == 13
+        Study.objects.all().delete()
+        # Over it: refused with the row named.
+        too_long = bcg_csv(f"Trial 14,4,{'1' * (2 * 2**20)},11,128,1990,rct,US,40")
+        refused = client.post(
+            reverse("evidence:study_import"), {**form, "file": SimpleUploadedFile("bcg.csv", too_long)}
+        )
+    assert refused.status_code == 422 and "Række 15 kan ikke læses" in refused.content.decode()
+    assert not Study.objects.exists()
