@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/outcomes_import.py --rows 20000 --runs 1 --formats csv
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/susi_bench .venv/bin/python benchmarks/outcomes_import.py
 
-Each run is a fresh process with a fresh database, so the peak resident memory (ru_maxrss) belongs to that
+Each run is a fresh process with a fresh database (a DATABASE_URL database is emptied at the start of
+every run: point it at a database kept for benchmarks), so the peak resident memory (ru_maxrss) belongs to that
 run alone. A run stages the file (stream, validate, pseudonymise every CPR, write the staging file, compare
 with the database), imports it (one transaction, bulk inserts), then stages the same file again (which
 must report "already imported, nothing changed"). Printed: the median over the runs of each step's
@@ -75,6 +76,9 @@ def child(path: Path) -> dict:
     settings.SUSI_PSEUDONYM_KEY_FILE = work / "key"
     pseudonyms.reset_key_cache()
     call_command("migrate", verbosity=0)
+    # Every run starts from an empty database. With DATABASE_URL all runs share one database, and the
+    # second run's organisations and user clashed with the first's (IntegrityError).
+    call_command("flush", interactive=False, verbosity=0)
     evaluator = Organisation.objects.create(kind="evaluator", name="VIVE")
     municipalities = [
         Organisation.objects.create(kind="municipality", name=name, code=code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.db import transaction
 
 from susi.accounts.permissions import require
@@ -139,7 +140,7 @@ def import_studies(
     """Create every study in a CSV/Excel file, or none: each row is checked before anything is written."""
     require(user, "evidence.edit_studies")
     try:
-        table = engine.read_table(data, filename)
+        table = engine.read_table(data, filename, max_bytes=settings.SUSI_UPLOAD_LIMITS["evidence"])
         engine.compute(measure, dict(table.columns), labels=table.labels)
     except engine.EvidenceInputError as exc:
         raise analysis_mod.domain_error(exc) from exc

@@ -14,31 +14,86 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from susi.engines import tabular
 from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.engines.evaluation.errors import CprError
+from susi.engines.tabular import Column, blank, parse_cpr_cell, parse_number
 
-from .importing import (
-    FileError,
-    Validation,
-    _blank,
-    _norm_heading,
-    file_kind,
-    hash_and_sniff,
-    iter_csv,
-    iter_xlsx,
-    parse_cpr_cell,
-    parse_value,
-)
+from .importing import FileError, Validation, upload_limit
 from .models import AccessLog, DeliveryRecord, Enrolment
 from .pseudonyms import get_key
 
-COLUMNS = {
-    "cpr": ("cpr", "cprnummer", "cprnr", "personnummer"),
-    "component": ("kerneelement", "komponent", "component", "element"),
-    "delivered": ("leveret", "delivered"),
-    "intended": ("planlagt", "intended"),
-}
-LABELS = {"cpr": "CPR-nummer", "component": "kerneelement", "delivered": "leveret", "intended": "planlagt"}
+TABLE = tabular.Table(
+    (
+        Column("cpr", "CPR-nummer", ("cpr", "cprnummer", "cprnr", "personnummer")),
+        Column("component", "kerneelement", ("kerneelement", "komponent", "component", "element")),
+        Column("delivered", "leveret", ("leveret", "delivered")),
+        Column("intended", "planlagt", ("planlagt", "intended"), required=False),
+    )
+)
+LABELS = {column.key: column.label for column in TABLE.columns}
+# The share columns and the value an empty cell means (None: the cell is required).
+SHARES = (("delivered", None), ("intended", 1.0))
+
+Parsed = tuple[str, str, float, float, int]
+
+
+def _share(raw: Any, default: float | None) -> float:
+    if blank(raw) and default is not None:
+        return default
+    value = parse_number(raw)
+    if value < 0:
+        raise ValueError(raw)
+    return value
+
+
+def _check_row(
+    located: tabular.Located, report: Validation, key: bytes, number: int, row: Any
+) -> Parsed | None:
+    """One row as (pseudonym, component, delivered, intended, row number), or None with its errors reported."""
+    before = report.error_count
+    pseudonym = ""
+    try:
+        pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(located.cell(row, "cpr"))), key)
+    except CprError as exc:
+        report.add_error(number, LABELS["cpr"], exc.message_da)
+    component = str(located.cell(row, "component") or "").strip()[:200]
+    if not component:
+        report.add_error(number, LABELS["component"], _("Kerneelementet mangler."))
+    values = {}
+    for column, default in SHARES:
+        try:
+            values[column] = _share(located.cell(row, column), default)
+        except (ValueError, TypeError):
+            report.add_error(number, LABELS[column], _("Skal være 1, 0 eller en andel (fx 0,5)."))
+    if report.error_count != before:
+        return None
+    return pseudonym, component, values["delivered"], values["intended"], number
+
+
+def read_deliveries(fh: IO[bytes], name: str, report: Validation) -> list[Parsed]:
+    """Every valid row of the file (errors go to ``report``). Raises ``FileError`` for an unreadable file."""
+    key = get_key()
+    parsed: list[Parsed] = []
+    seen: set[tuple[str, str]] = set()
+    try:
+        upload = tabular.open_upload(fh, name, max_bytes=upload_limit())
+        located = TABLE.locate(upload.header())
+        for number, row in tabular.data_rows(upload.rows):
+            report.rows_total += 1
+            entry = _check_row(located, report, key, number, row)
+            if entry is None:
+                continue
+            if entry[:2] in seen:
+                report.add_error(
+                    number, LABELS["component"], _("Kerneelementet står allerede for borgeren i filen.")
+                )
+                continue
+            seen.add(entry[:2])
+            parsed.append(entry)
+    except tabular.TabularError as exc:
+        raise FileError.from_kit(exc) from None
+    return parsed
 
 
 def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validation:
@@ -46,70 +101,8 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
     from .services import importable_municipalities, log_access
 
     allowed = {m.pk for m in importable_municipalities(user, initiative)}
-    kind = file_kind(name)
-    encoding = hash_and_sniff(fh)[1]
-    rows = iter_csv(fh, encoding) if kind == "csv" else iter_xlsx(fh)[1]
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise FileError(_("Filen er tom.")) from None
-    index: dict[str, int] = {}
-    for position, heading in enumerate(header):
-        key = _norm_heading(heading)
-        for canonical, accepted in COLUMNS.items():
-            if key in accepted and canonical not in index:
-                index[canonical] = position
-    missing = [LABELS[c] for c in ("cpr", "component", "delivered") if c not in index]
-    if missing:
-        raise FileError(
-            _("Filen mangler kolonnen/kolonnerne: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-
-    def cell(row: Any, column: str) -> Any:
-        position = index.get(column)
-        return row[position] if position is not None and position < len(row) else None
-
-    key = get_key()
     report = Validation()
-    parsed: list[tuple[str, str, float, float, int]] = []
-    seen: set[tuple[str, str]] = set()
-    row_number = 1
-    for row in rows:
-        row_number += 1
-        if row is None or all(_blank(v) for v in row):
-            continue
-        report.rows_total += 1
-        ok = True
-        try:
-            pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(cell(row, "cpr"))), key)
-        except CprError as exc:
-            report.add_error(row_number, LABELS["cpr"], exc.message_da)
-            ok, pseudonym = False, ""
-        component = str(cell(row, "component") or "").strip()[:200]
-        if not component:
-            report.add_error(row_number, LABELS["component"], _("Kerneelementet mangler."))
-            ok = False
-        values = {}
-        for column, default in (("delivered", None), ("intended", 1.0)):
-            raw = cell(row, column)
-            if _blank(raw) and default is not None:
-                values[column] = default
-                continue
-            try:
-                values[column] = parse_value(raw)
-                if values[column] < 0:
-                    raise ValueError(raw)
-            except (ValueError, TypeError):
-                report.add_error(row_number, LABELS[column], _("Skal være 1, 0 eller en andel (fx 0,5)."))
-                ok = False
-        if ok and (pseudonym, component) in seen:
-            report.add_error(
-                row_number, LABELS["component"], _("Kerneelementet står allerede for borgeren i filen.")
-            )
-            ok = False
-        if ok:
-            seen.add((pseudonym, component))
-            parsed.append((pseudonym, component, values["delivered"], values["intended"], row_number))
+    parsed = read_deliveries(fh, name, report)
 
     enrolments = dict(
         Enrolment.objects.filter(

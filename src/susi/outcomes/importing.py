@@ -1,9 +1,11 @@
 """Reading and validating the outcome files municipalities have: CSV (any delimiter, UTF-8 or
 Windows-1252) and Excel (.xlsx), one row per measurement.
 
-Everything streams: the file is read row by row (``csv`` / ``openpyxl`` in read-only mode), each
-CPR number is validated and turned into a pseudonym at once, and only the pseudonymised row is kept,
-in a staging file next to the database (``var/``, never served). The clear number lives for one row.
+The file is read through the upload kit (``susi.engines.tabular``: type, size limit, zip-bomb check,
+encoding, delimiter, headings); this module declares the table (``TABLE``) and checks each row against
+it (``FIELDS``, ``_RowChecker``). Each CPR number is validated and turned into a pseudonym at once,
+and only the pseudonymised row is kept, in a staging file next to the database (``var/``, never
+served). The clear number lives for one row.
 
 The columns (headings are matched without regard to case, spaces, dashes or underscores):
 
@@ -28,54 +30,64 @@ import for.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
-import hashlib
-import io
-import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from susi.engines import tabular
 from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.engines.evaluation.errors import CprError
+from susi.engines.tabular import Column, blank, fold, hash_and_sniff, parse_cpr_cell, parse_date
+from susi.web.i18n import localized
 
 from .models import Arm
 from .pseudonyms import get_key
 
-MAX_REPORTED_ERRORS = 1000
-CHUNK = 1 << 20
+__all__ = [
+    "TABLE",
+    "FileError",
+    "Validation",
+    "check_upload",
+    "file_kind",
+    "hash_and_sniff",
+    "parse_cpr_cell",
+    "parse_date",
+    "parse_occasion",
+    "parse_value",
+    "read_staged",
+    "validate_file",
+]
 
-# canonical name -> accepted headings (already normalised by _norm_heading)
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "cpr": ("cpr", "cprnummer", "cprnr", "personnummer"),
-    "arm": ("gruppe", "arm"),
-    "start": ("startdato", "start", "indskrivningsdato", "enrolledon"),
-    "end": ("slutdato", "slut", "enddate"),
-    "instrument": ("maaleredskab", "maleredskab", "redskab", "instrument"),
-    "municipality": ("kommune", "kommunenummer", "kommunekode", "kommunenr"),
-    "occasion": ("maaletidspunkt", "maletidspunkt", "tidspunkt", "occasion"),
-    "value": ("vaerdi", "value", "score"),
-    "measured_on": ("maaledato", "maledato", "dato", "measuredon"),
-}
-REQUIRED = ("cpr", "arm", "start", "instrument", "occasion", "value")
-COLUMN_LABELS = {
-    "cpr": "CPR-nummer",
-    "arm": "gruppe",
-    "start": "startdato",
-    "end": "slutdato",
-    "instrument": "måleredskab",
-    "occasion": "måletidspunkt",
-    "value": "værdi",
-    "measured_on": "måledato",
-    "municipality": "kommune",
-}
+MAX_REPORTED_ERRORS = 1000
+
+# The declared table: key, label in the report, accepted headings (compared after norm_heading).
+TABLE = tabular.Table(
+    (
+        Column("cpr", "CPR-nummer", ("cpr", "cprnummer", "cprnr", "personnummer")),
+        Column("arm", "gruppe", ("gruppe", "arm")),
+        Column("start", "startdato", ("startdato", "start", "indskrivningsdato", "enrolledon")),
+        Column("end", "slutdato", ("slutdato", "slut", "enddate"), required=False),
+        Column("instrument", "måleredskab", ("maaleredskab", "maleredskab", "redskab", "instrument")),
+        Column("occasion", "måletidspunkt", ("maaletidspunkt", "maletidspunkt", "tidspunkt", "occasion")),
+        Column("value", "værdi", ("vaerdi", "value", "score")),
+        Column("measured_on", "måledato", ("maaledato", "maledato", "dato", "measuredon"), required=False),
+        Column(
+            "municipality",
+            "kommune",
+            ("kommune", "kommunenummer", "kommunekode", "kommunenr"),
+            required=False,
+        ),
+    )
+)
+COLUMN_LABELS = {column.key: column.label for column in TABLE.columns}
 
 ARM_VALUES = {
     "indsats": Arm.INTERVENTION,
@@ -105,29 +117,19 @@ STAGED_FIELDS = (
     "measured_on",
 )
 
-_DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
-    (re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$"), ("d", "m", "y")),
-)
 _OCCASION = re.compile(r"^(?:followup|opfoelgning|opfolgning|opf)?_?(\d{1,2})$")
 
 
-def _fold(text: str) -> str:
-    """Lower-case, Danish letters spelt out (æ→ae, ø→oe, å→aa), other accents dropped."""
-    text = text.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def _norm_heading(text: Any) -> str:
-    return re.sub(r"[^a-z0-9]", "", _fold(str(text or "")))
-
-
 class FileError(ValueError):
-    """The file as a whole cannot be read (wrong type, no heading row, missing columns)."""
+    """The file as a whole cannot be read (wrong type, too large, no heading row, missing columns)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @classmethod
+    def from_kit(cls, exc: tabular.TabularError) -> FileError:
+        return cls(localized(exc.text))
 
 
 @dataclass
@@ -156,112 +158,31 @@ class Validation:
 # --- reading ------------------------------------------------------------------------------------------
 
 
+def upload_limit() -> int:
+    return settings.SUSI_UPLOAD_LIMITS["outcomes"]
+
+
 def file_kind(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    if suffix in {".csv", ".txt"}:
-        return "csv"
-    if suffix in {".xlsx", ".xlsm"}:
-        return "xlsx"
-    raise FileError(
-        _("Filtypen %(suffix)s kan ikke læses. Brug CSV (.csv) eller Excel (.xlsx).")
-        % {"suffix": suffix or "?"}
-    )
-
-
-def hash_and_sniff(fh: IO[bytes]) -> tuple[str, str, int]:
-    """One pass over the bytes: SHA-256, the text encoding (UTF-8 or Windows-1252), and the line count."""
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
-    lines = 0
-    fh.seek(0)
-    while chunk := fh.read(CHUNK):
-        digest.update(chunk)
-        lines += chunk.count(b"\n")
-        if utf8:
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                utf8 = False
-    fh.seek(0)
-    return digest.hexdigest(), ("utf-8-sig" if utf8 else "cp1252"), lines
-
-
-def iter_csv(fh: IO[bytes], encoding: str) -> Iterator[list[Any]]:
-    """Rows of a CSV file. The delimiter is the one the heading row uses most (';' from Danish Excel)."""
-    text = io.TextIOWrapper(fh, encoding=encoding, newline="")
-    first = text.readline()
-    text.seek(0)
-    delimiter = max(";,\t", key=first.count) if first else ";"
     try:
-        yield from csv.reader(text, delimiter=delimiter)
-    finally:
-        if not fh.closed:
-            text.detach()
+        return tabular.file_kind(name)
+    except tabular.TabularError as exc:
+        raise FileError.from_kit(exc) from None
 
 
-def iter_xlsx(fh: IO[bytes]) -> tuple[int, Iterator[tuple[Any, ...]]]:
-    import openpyxl
-
+def check_upload(fh: IO[bytes], name: str) -> None:
+    """The file type and size, before a byte of it is read (raises ``FileError``)."""
     try:
-        workbook = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise FileError(
-            _("Excel-filen kan ikke åbnes (%(error)s).") % {"error": type(exc).__name__}
-        ) from None
-    sheet = workbook.worksheets[0]
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        try:
-            yield from sheet.iter_rows(values_only=True)
-        finally:
-            workbook.close()
-
-    return (sheet.max_row or 0), rows()
+        tabular.file_kind(name)
+        tabular.check_size(fh, upload_limit())
+    except tabular.TabularError as exc:
+        raise FileError.from_kit(exc) from None
 
 
 # --- cell parsing -------------------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def parse_cpr_cell(value: Any) -> str:
-    """Excel stores a CPR number typed as a number without its leading zero: put it back."""
-    if isinstance(value, bool):
-        return ""
-    if isinstance(value, int):
-        return f"{value:010d}"
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):010d}"
-    return "" if value is None else str(value)
-
-
-def parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for pattern, order in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
-            return dt.date(parts["y"], parts["m"], parts["d"])  # may raise ValueError
-    raise ValueError(text)
-
-
 def parse_value(value: Any) -> float:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        number = float(str(value).strip().replace(" ", "").replace(",", "."))
-    if not math.isfinite(number):
-        raise ValueError(value)
-    return number
+    return tabular.parse_number(value)
 
 
 def parse_occasion(value: Any) -> int:
@@ -269,7 +190,7 @@ def parse_occasion(value: Any) -> int:
     if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
         number = int(value)
     else:
-        text = re.sub(r"[\s\-]", "", _fold(str(value or "")))
+        text = re.sub(r"[\s\-]", "", fold(str(value or "")))
         if text in {"baseline", "foer", "start"}:
             return 0
         match = _OCCASION.match(text)
@@ -281,27 +202,50 @@ def parse_occasion(value: Any) -> int:
     return number
 
 
-def _memo(parse: Callable[[Any], Any], limit: int = 50_000) -> Callable[[Any], Any]:
-    """``parse`` with a bounded memory of earlier answers, including the ValueError/TypeError it raised."""
-    seen: dict[Any, tuple[bool, Any]] = {}
+def _parse_arm(value: Any) -> str:
+    arm = ARM_VALUES.get(tabular.norm_heading(value))
+    if arm is None:
+        raise ValueError(value)
+    return arm
 
-    def cached(value: Any) -> Any:
-        try:
-            ok, answer = seen[value]
-        except KeyError:
-            try:
-                ok, answer = True, parse(value)
-            except (ValueError, TypeError) as exc:
-                ok, answer = False, exc
-            if len(seen) < limit:
-                seen[value] = (ok, answer)
-        except TypeError:  # an unhashable cell
-            return parse(value)
-        if not ok:
-            raise answer.with_traceback(None)
-        return answer
 
-    return cached
+def _parse_instrument(value: Any) -> str:
+    code = re.sub(r"[^a-z0-9_-]", "", fold(str(value or "")).replace(" ", "-"))
+    if not code:
+        raise ValueError(value)
+    return code
+
+
+@dataclass(frozen=True)
+class _Field:
+    """How one column's cell becomes a value, and the sentence when it cannot."""
+
+    key: str
+    parse: Callable[[Any], Any]
+    message: str  # Danish msgid, translated when reported
+    required: bool = True
+    cached: bool = True  # the same dates, groups and codes recur on thousands of rows: parse each once
+
+
+# The plain columns, walked in this order. (The CPR and the municipality are checked on their own: the
+# clear number is never cached, and the municipality depends on the user's scope.)
+FIELDS = (
+    _Field(
+        "arm", _parse_arm, gettext_noop("Gruppen skal være 'indsats', 'sammenligning' eller 'venteliste'.")
+    ),
+    _Field("start", parse_date, gettext_noop("Startdatoen mangler eller er ikke en dato (ÅÅÅÅ-MM-DD).")),
+    _Field("end", parse_date, gettext_noop("Slutdatoen er ikke en dato (ÅÅÅÅ-MM-DD)."), required=False),
+    _Field(
+        "measured_on", parse_date, gettext_noop("Måledatoen er ikke en dato (ÅÅÅÅ-MM-DD)."), required=False
+    ),
+    _Field("instrument", _parse_instrument, gettext_noop("Måleredskabet mangler.")),
+    _Field(
+        "occasion",
+        parse_occasion,
+        gettext_noop("Måletidspunktet skal være 'baseline' eller 'opfølgning 1', 'opfølgning 2' osv."),
+    ),
+    _Field("value", parse_value, gettext_noop("Værdien mangler eller er ikke et tal."), cached=False),
+)
 
 
 # --- validation ---------------------------------------------------------------------------------------
@@ -314,6 +258,155 @@ class _CitizenSeen:
     start: dt.date
     end: dt.date | None
     municipality_id: int | None
+
+
+class _RowChecker:
+    """Checks one row at a time against the declared table and what earlier rows said."""
+
+    def __init__(
+        self,
+        located: tabular.Located,
+        report: Validation,
+        *,
+        municipalities: dict[str, int],
+        default_municipality_id: int | None,
+        known_instruments: dict[str, str],
+    ) -> None:
+        self.located = located
+        self.report = report
+        self.municipalities = municipalities
+        self.default_municipality_id = default_municipality_id
+        self.instrument_kinds = dict(known_instruments)
+        self.new_instruments: dict[str, bool] = {}  # code -> all values 0/1 so far
+        self.citizens: dict[str, _CitizenSeen] = {}
+        self.seen_values: set[tuple[str, str, int]] = set()
+        self.key = get_key()
+        self.parsers = {f.key: tabular.memo(f.parse) if f.cached else f.parse for f in FIELDS}
+
+    def check(self, number: int, row: Any) -> tuple[Any, ...] | None:
+        """The staged (pseudonymised) row, or None when the row has an error (reported)."""
+        self.report.rows_total += 1
+        before = self.report.error_count
+        pseudonym, birth_year, sex = self._cpr(number, row)
+        municipality_id = self._municipality(number, row)
+        values = {f.key: self._field(f, number, row) for f in FIELDS}
+        start, end = values["start"], values["end"]
+        if start and end and end < start:
+            self.report.add_error(number, "end", _("Slutdatoen ligger før startdatoen."))
+        self._instrument_kind(number, values["instrument"], values["value"])
+        self._same_citizen(number, pseudonym, values, municipality_id)
+        if self.report.error_count != before:
+            return None
+        measured_on = values["measured_on"]
+        return (
+            pseudonym,
+            municipality_id,
+            birth_year,
+            sex,
+            values["arm"],
+            start.isoformat(),
+            end.isoformat() if end else "",
+            values["instrument"],
+            values["occasion"],
+            repr(values["value"]),
+            measured_on.isoformat() if measured_on else "",
+        )
+
+    def _cpr(self, number: int, row: Any) -> tuple[str, int | None, str]:
+        # The clear number is validated and pseudonymised here and goes no further than this function.
+        try:
+            normalised = validate_cpr(parse_cpr_cell(self.located.cell(row, "cpr")))
+        except CprError as exc:
+            self.report.add_error(number, "cpr", exc.message_da)
+            return "", None, ""
+        return pseudonymise(normalised, self.key), normalised.birth_date.year, normalised.sex
+
+    def _municipality(self, number: int, row: Any) -> int | None:
+        code_cell = self.located.cell(row, "municipality")
+        if blank(code_cell):
+            if self.default_municipality_id is None:
+                self.report.add_error(number, "municipality", _("Kommunen mangler (kolonnen kommune)."))
+            return self.default_municipality_id
+        code = str(int(code_cell)) if isinstance(code_cell, int | float) else str(code_cell).strip()
+        municipality_id = self.municipalities.get(code.zfill(3))
+        if municipality_id is None:
+            self.report.add_error(
+                number,
+                "municipality",
+                _("Kommune %(code)s deltager ikke i initiativet, eller du må ikke indlæse data for den.")
+                % {"code": code[:10]},
+            )
+        return municipality_id
+
+    def _field(self, spec: _Field, number: int, row: Any) -> Any:
+        raw = self.located.cell(row, spec.key)
+        if not spec.required and blank(raw):
+            return None
+        try:
+            return self.parsers[spec.key](raw)
+        except (ValueError, TypeError):
+            self.report.add_error(number, spec.key, _(spec.message))
+            return None
+
+    def _instrument_kind(self, number: int, instrument: str | None, value: float | None) -> None:
+        if not instrument or value is None:
+            return
+        kind = self.instrument_kinds.get(instrument)
+        if kind == "binary" and value not in (0.0, 1.0):
+            self.report.add_error(number, "value", _("Måleredskabet er ja/nej: værdien skal være 0 eller 1."))
+        elif kind is None:
+            self.new_instruments[instrument] = self.new_instruments.get(instrument, True) and value in (
+                0.0,
+                1.0,
+            )
+
+    def _same_citizen(
+        self, number: int, pseudonym: str, values: dict[str, Any], municipality_id: int | None
+    ) -> None:
+        """One citizen has one group, municipality and period in a file, and one value per occasion."""
+        arm, start, end = values["arm"], values["start"], values["end"]
+        if pseudonym and arm and start:
+            seen = self.citizens.get(pseudonym)
+            if seen is None:
+                self.citizens[pseudonym] = _CitizenSeen(number, arm, start, end, municipality_id)
+            elif (seen.arm, seen.start, seen.end, seen.municipality_id) != (arm, start, end, municipality_id):
+                self.report.add_error(
+                    number,
+                    "arm",
+                    _("Borgeren står i række %(row)s med en anden gruppe, kommune, startdato eller slutdato.")
+                    % {"row": seen.row},
+                )
+        instrument, occasion = values["instrument"], values["occasion"]
+        if pseudonym and instrument and occasion is not None:
+            value_key = (pseudonym, instrument, occasion)
+            if value_key in self.seen_values:
+                self.report.add_error(
+                    number,
+                    "occasion",
+                    _("Borgeren har allerede en værdi for dette måleredskab og måletidspunkt i filen."),
+                )
+            self.seen_values.add(value_key)
+
+
+def _check_enrolled(
+    report: Validation,
+    citizens: dict[str, _CitizenSeen],
+    existing_enrolments: Callable[[list[str]], dict[str, tuple[str, int]]],
+) -> None:
+    """A citizen already enrolled in this initiative cannot change arm or municipality through a file."""
+    pseudonyms = list(citizens)
+    for offset in range(0, len(pseudonyms), 5000):
+        chunk = pseudonyms[offset : offset + 5000]
+        for pseudonym, (arm, enrolled_at) in existing_enrolments(chunk).items():
+            seen = citizens[pseudonym]
+            if enrolled_at != seen.municipality_id:
+                report.add_error(
+                    seen.row, "cpr", _("Borgeren er allerede tilmeldt initiativet i en anden kommune.")
+                )
+            elif arm != seen.arm:
+                report.add_error(
+                    seen.row, "arm", _("Borgeren er allerede tilmeldt initiativet i en anden gruppe.")
+                )
 
 
 def validate_file(
@@ -336,242 +429,40 @@ def validate_file(
     enrolled in the initiative, so a file cannot move a citizen to another arm or municipality.
     Returns the validation and the file's SHA-256. Raises ``FileError`` when the file cannot be read at all.
     """
-    kind = file_kind(name)
-    sha256, encoding, lines = hash_and_sniff(fh)
-    if kind == "csv":
-        total = max(lines - 1, 0)
-        rows: Iterator[Any] = iter_csv(fh, encoding)
-    else:
-        max_row, rows = iter_xlsx(fh)
-        total = max(max_row - 1, 0)
-
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise FileError(_("Filen er tom.")) from None
-    except (UnicodeDecodeError, csv.Error):
-        raise FileError(_("Filen kan ikke læses som CSV.")) from None
-    index: dict[str, int] = {}
-    for position, heading in enumerate(header):
-        key = _norm_heading(heading)
-        for canonical, accepted in COLUMNS.items():
-            if key in accepted and canonical not in index:
-                index[canonical] = position
-    missing = [COLUMN_LABELS[c] for c in REQUIRED if c not in index]
-    if missing:
-        raise FileError(
-            _("Filen mangler kolonnen/kolonnerne: %(columns)s. Første række skal være overskrifter.")
-            % {"columns": ", ".join(missing)}
-        )
-
-    key = get_key()
     report = Validation()
-    writer = csv.writer(staged)
-    writer.writerow(STAGED_FIELDS)
-    citizens: dict[str, _CitizenSeen] = {}
-    seen_values: set[tuple[str, str, int]] = set()
-    instrument_kinds = dict(known_instruments)
-    new_instruments: dict[str, bool] = {}  # code -> all values 0/1 so far
-    width = max(index.values()) + 1
-
-    def cell(row: Any, column: str) -> Any:
-        position = index.get(column)
-        if position is None or position >= len(row):
-            return None
-        return row[position]
-
-    # The same dates, groups, occasions and instruments recur on thousands of rows: parse each text once.
-    # (Never applied to the CPR column: a clear number is not kept beyond its row.)
-    arm_of = _memo(lambda v: ARM_VALUES.get(_norm_heading(v)))
-    date_of = _memo(parse_date)
-    occasion_of = _memo(parse_occasion)
-    instrument_of = _memo(lambda v: re.sub(r"[^a-z0-9_-]", "", _fold(str(v or "")).replace(" ", "-")))
-
-    row_number = 1
     try:
-        for row in rows:
-            row_number += 1
-            if row is None or all(_blank(v) for v in row[:width]):
-                continue
-            report.rows_total += 1
-            ok = True
-
-            # CPR: validated and pseudonymised here; the clear number goes no further than this block.
-            normalised = None
-            try:
-                normalised = validate_cpr(parse_cpr_cell(cell(row, "cpr")))
-                pseudonym = pseudonymise(normalised, key)
-                birth_year, sex = normalised.birth_date.year, normalised.sex
-            except CprError as exc:
-                report.add_error(row_number, "cpr", exc.message_da)
-                ok, pseudonym, birth_year, sex = False, "", None, ""
-            del normalised
-
-            municipality_id = default_municipality_id
-            code_cell = cell(row, "municipality")
-            if not _blank(code_cell):
-                code = str(int(code_cell)) if isinstance(code_cell, int | float) else str(code_cell).strip()
-                municipality_id = municipalities.get(code.zfill(3))
-                if municipality_id is None:
-                    report.add_error(
-                        row_number,
-                        "municipality",
-                        _(
-                            "Kommune %(code)s deltager ikke i initiativet, eller du må ikke indlæse data for den."
-                        )
-                        % {"code": code[:10]},
-                    )
-                    ok = False
-            elif municipality_id is None:
-                report.add_error(row_number, "municipality", _("Kommunen mangler (kolonnen kommune)."))
-                ok = False
-
-            arm = arm_of(cell(row, "arm"))
-            if arm is None:
-                report.add_error(
-                    row_number, "arm", _("Gruppen skal være 'indsats', 'sammenligning' eller 'venteliste'.")
-                )
-                ok = False
-
-            start = end = measured_on = None
-            try:
-                start = date_of(cell(row, "start"))
-            except (ValueError, TypeError):
-                report.add_error(
-                    row_number, "start", _("Startdatoen mangler eller er ikke en dato (ÅÅÅÅ-MM-DD).")
-                )
-                ok = False
-            if not _blank(cell(row, "end")):
-                try:
-                    end = date_of(cell(row, "end"))
-                except (ValueError, TypeError):
-                    report.add_error(row_number, "end", _("Slutdatoen er ikke en dato (ÅÅÅÅ-MM-DD)."))
-                    ok = False
-            if start and end and end < start:
-                report.add_error(row_number, "end", _("Slutdatoen ligger før startdatoen."))
-                ok = False
-            if not _blank(cell(row, "measured_on")):
-                try:
-                    measured_on = date_of(cell(row, "measured_on"))
-                except (ValueError, TypeError):
-                    report.add_error(row_number, "measured_on", _("Måledatoen er ikke en dato (ÅÅÅÅ-MM-DD)."))
-                    ok = False
-
-            instrument = instrument_of(cell(row, "instrument"))
-            if not instrument:
-                report.add_error(row_number, "instrument", _("Måleredskabet mangler."))
-                ok = False
-
-            occasion = -1
-            try:
-                occasion = occasion_of(cell(row, "occasion"))
-            except (ValueError, TypeError):
-                report.add_error(
-                    row_number,
-                    "occasion",
-                    _("Måletidspunktet skal være 'baseline' eller 'opfølgning 1', 'opfølgning 2' osv."),
-                )
-                ok = False
-
-            value = math.nan
-            try:
-                value = parse_value(cell(row, "value"))
-            except (ValueError, TypeError):
-                report.add_error(row_number, "value", _("Værdien mangler eller er ikke et tal."))
-                ok = False
-            if instrument and math.isfinite(value):
-                kind_of = instrument_kinds.get(instrument)
-                if kind_of == "binary" and value not in (0.0, 1.0):
-                    report.add_error(
-                        row_number, "value", _("Måleredskabet er ja/nej: værdien skal være 0 eller 1.")
-                    )
-                    ok = False
-                elif kind_of is None:
-                    new_instruments[instrument] = new_instruments.get(instrument, True) and value in (
-                        0.0,
-                        1.0,
-                    )
-
-            if pseudonym and arm and start:
-                seen = citizens.get(pseudonym)
-                if seen is None:
-                    citizens[pseudonym] = _CitizenSeen(row_number, arm, start, end, municipality_id)
-                elif (seen.arm, seen.start, seen.end, seen.municipality_id) != (
-                    arm,
-                    start,
-                    end,
-                    municipality_id,
-                ):
-                    report.add_error(
-                        row_number,
-                        "arm",
-                        _(
-                            "Borgeren står i række %(row)s med en anden gruppe, kommune, startdato eller slutdato."
-                        )
-                        % {"row": seen.row},
-                    )
-                    ok = False
-            if pseudonym and instrument and occasion >= 0:
-                value_key = (pseudonym, instrument, occasion)
-                if value_key in seen_values:
-                    report.add_error(
-                        row_number,
-                        "occasion",
-                        _("Borgeren har allerede en værdi for dette måleredskab og måletidspunkt i filen."),
-                    )
-                    ok = False
-                seen_values.add(value_key)
-
-            if ok:
-                writer.writerow(
-                    (
-                        pseudonym,
-                        municipality_id,
-                        birth_year,
-                        sex,
-                        arm,
-                        start.isoformat(),
-                        end.isoformat() if end else "",
-                        instrument,
-                        occasion,
-                        repr(value),
-                        measured_on.isoformat() if measured_on else "",
-                    )
-                )
+        upload = tabular.open_upload(fh, name, max_bytes=upload_limit())
+        located = TABLE.locate(upload.header())
+        checker = _RowChecker(
+            located,
+            report,
+            municipalities=municipalities,
+            default_municipality_id=default_municipality_id,
+            known_instruments=known_instruments,
+        )
+        writer = csv.writer(staged)
+        writer.writerow(STAGED_FIELDS)
+        for number, row in tabular.data_rows(upload.rows, located.width):
+            staged_row = checker.check(number, row)
+            if staged_row is not None:
+                writer.writerow(staged_row)
             if progress and report.rows_total % 2000 == 0:
-                progress(report.rows_total, total)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise FileError(
-            _("Række %(row)s kan ikke læses (%(error)s).") % {"row": row_number, "error": type(exc).__name__}
-        ) from None
+                progress(report.rows_total, upload.total)
+        if report.rows_total == 0:
+            raise tabular.no_rows_error()
+    except tabular.TabularError as exc:
+        raise FileError.from_kit(exc) from None
 
-    if report.rows_total == 0:
-        raise FileError(_("Filen har ingen datarækker under overskrifterne."))
-
-    # A citizen already enrolled in this initiative cannot change arm or municipality through a file.
-    pseudonyms = list(citizens)
-    for offset in range(0, len(pseudonyms), 5000):
-        chunk = pseudonyms[offset : offset + 5000]
-        for pseudonym, (arm, enrolled_at) in existing_enrolments(chunk).items():
-            seen = citizens[pseudonym]
-            if enrolled_at != seen.municipality_id:
-                report.add_error(
-                    seen.row,
-                    "cpr",
-                    _("Borgeren er allerede tilmeldt initiativet i en anden kommune."),
-                )
-            elif arm != seen.arm:
-                report.add_error(
-                    seen.row, "arm", _("Borgeren er allerede tilmeldt initiativet i en anden gruppe.")
-                )
-    report.citizens = len(citizens)
+    _check_enrolled(report, checker.citizens, existing_enrolments)
+    report.citizens = len(checker.citizens)
     report.new_instruments = {
-        code: ("binary" if binary else "continuous") for code, binary in sorted(new_instruments.items())
+        code: ("binary" if binary else "continuous")
+        for code, binary in sorted(checker.new_instruments.items())
     }
     report.errors.sort(key=lambda e: e["row"])
     if progress:
-        progress(report.rows_total, max(total, report.rows_total))
-    return report, sha256
+        progress(report.rows_total, max(upload.total, report.rows_total))
+    return report, upload.sha256
 
 
 def read_staged(path: Path) -> Iterator[dict[str, str]]:

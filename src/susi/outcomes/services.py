@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from susi.accounts.models import Role
 from susi.accounts.permissions import can, require
 
-from .importing import FileError, file_kind, hash_and_sniff, read_staged, validate_file
+from .importing import FileError, check_upload, hash_and_sniff, read_staged, validate_file
 from .models import (
     AccessLog,
     Citizen,
@@ -127,7 +127,7 @@ def stage_file(
         )
     allowed = {m.code: m.pk for m in importable_municipalities(user, initiative)}
     try:
-        file_kind(name)
+        check_upload(fh, name)
     except FileError as exc:
         raise ImportRefused(exc.message) from None
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from susi.accounts.permissions import can, require
 from susi.engines.evaluation.cpr import pseudonymise
 from susi.engines.evaluation.errors import CprError
+from susi.engines.tabular import group_errors
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 
@@ -262,7 +263,8 @@ def _batch(request, pk: int) -> ImportBatch:
 def batch(request, pk: int):
     batch = _batch(request, pk)
     errors = services.batch_errors(batch)
-    paginator = Paginator(errors, 100)
+    # Identical problems on many rows are one line ("3, 5, 9-14"), not one line per row.
+    paginator = Paginator(group_errors(errors), 100)
     return render(
         request,
         "outcomes/batch.html",
@@ -317,7 +319,12 @@ def deliveries(request, pk: int):
         return render(
             request,
             "outcomes/deliveries_report.html",
-            {"initiative": initiative, "report": report, "file_name": upload_file.name},
+            {
+                "initiative": initiative,
+                "report": report,
+                "groups": group_errors(report.errors),
+                "file_name": upload_file.name,
+            },
         )
     messages.success(
         request,

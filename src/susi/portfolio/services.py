@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,6 @@ from .models import (
     Status,
 )
 
-MAX_PRODUCT_BYTES = 50 * 1024 * 1024
 ALLOWED_PRODUCT_SUFFIXES = (
     ".pdf",
     ".docx",
@@ -157,8 +157,12 @@ def upload_product_version(
         raise DomainError("file", _("Filtypen er ikke tilladt. Brug PDF, Word, Excel, CSV eller tekst."))
     if file.size == 0:
         raise DomainError("file", _("Filen er tom."))
-    if file.size > MAX_PRODUCT_BYTES:
-        raise DomainError("file", _("Filen er for stor (højst 50 MB)."))
+    if file.size > settings.SUSI_UPLOAD_LIMITS["products"]:
+        raise DomainError(
+            "file",
+            _("Filen er for stor (højst %(limit)s MB); intet er gemt.")
+            % {"limit": settings.SUSI_UPLOAD_LIMITS["products"] // (1024 * 1024)},
+        )
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from susi.accounts.permissions import require
+from susi.engines import tabular
 from susi.engines.som import AREA_CODES, COMMITTEE_CODES
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
+from susi.web.i18n import localized
 
 from .models import Consequence, EffectStudy, Outcome, Price, TargetGroup
 from .services import new_version
@@ -40,6 +42,13 @@ class Table:
     sheet: str
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable[dict[str, Any]]]
+
+    @property
+    def upload(self) -> tabular.Table:
+        """The table as the upload kit reads it: headings are the column codes."""
+        return tabular.Table(
+            tuple(tabular.Column(c.name, c.name, required=c.required) for c in self.columns), name=self.sheet
+        )
 
 
 def _common(obj) -> dict[str, Any]:
@@ -235,7 +244,7 @@ def _cell(table: Table, column: Column, raw: Any, where: str) -> Any:
         return False if column.kind == "bool" else None
     if column.kind == "float":
         try:
-            return float(raw) if isinstance(raw, int | float) else float(text.replace(",", "."))
+            return tabular.parse_number(raw)
         except ValueError:
             raise DomainError(
                 column.name,
@@ -271,55 +280,44 @@ def _cell(table: Table, column: Column, raw: Any, where: str) -> Any:
     return text
 
 
-def _rows(table: Table, header: list[Any], data: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    names = [str(h).strip() if h is not None else "" for h in header]
-    missing = [c.name for c in table.columns if c.required and c.name not in names]
-    if missing:
-        raise DomainError(
-            missing[0],
-            _("%(sheet)s: kolonnen »%(column)s« mangler i overskriften.")
-            % {"sheet": table.sheet, "column": missing[0]},
-        )
+def _rows(table: Table, header: Sequence[Any], data: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    located = table.upload.locate(header)
     out = []
-    for r, values in enumerate(data, start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        raw = dict(zip(names, values, strict=False))
+    for r, values in tabular.data_rows(data):
         where = _("%(sheet)s, række %(row)d") % {"sheet": table.sheet, "row": r}
         out.append(
-            {c.name: _cell(table, c, raw.get(c.name), where) for c in table.columns} | {"_where": where}
+            {c.name: _cell(table, c, located.cell(values, c.name), where) for c in table.columns}
+            | {"_where": where}
         )
     return out
 
 
 def parse_upload(data: bytes, filename: str, csv_table: str = "") -> dict[str, list[dict[str, Any]]]:
-    """Rows per table key from an Excel workbook (sheets named as in the export) or a CSV file of one table."""
-    if filename.lower().endswith(".csv"):
-        if csv_table not in TABLE_BY_KEY:
-            raise DomainError("table", _("Vælg hvilken tabel CSV-filen indeholder."))
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DomainError("file", _("CSV-filen skal være gemt som UTF-8.")) from None
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        reader = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        if not reader:
-            raise DomainError("file", _("Filen er tom."))
-        return {csv_table: _rows(TABLE_BY_KEY[csv_table], reader[0], reader[1:])}
-    if not filename.lower().endswith(".xlsx"):
-        raise DomainError("file", _("Filen skal være en Excel-fil (.xlsx) eller en CSV-fil (.csv)."))
+    """Rows per table key from an Excel workbook (sheets named as in the export) or a CSV file of one table
+    (UTF-8 or Windows-1252; ``;``, ``,`` or tab). Read through the upload kit (size limit, zip-bomb check)."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a broken file
-        raise DomainError("file", _("Filen kunne ikke læses som en Excel-fil.")) from None
+        return _parse(io.BytesIO(data), filename, csv_table)
+    except tabular.TabularError as exc:
+        raise DomainError("file", localized(exc.text)) from None
+
+
+def _parse(fh: io.BytesIO, filename: str, csv_table: str) -> dict[str, list[dict[str, Any]]]:
+    kind = tabular.file_kind(filename)
+    if kind == "csv" and csv_table not in TABLE_BY_KEY:
+        raise DomainError("table", _("Vælg hvilken tabel CSV-filen indeholder."))
+    tabular.check_size(fh, settings.SUSI_UPLOAD_LIMITS["knowledge"])
+    if kind == "csv":
+        upload = tabular.open_upload(fh, filename)
+        return {csv_table: _rows(TABLE_BY_KEY[csv_table], upload.header(), upload.rows)}
     result = {}
-    for sheet_name in workbook.sheetnames:
+    for sheet_name, open_sheet in tabular.excel_sheets(fh).items():
         table = TABLE_BY_SHEET.get(sheet_name)
         if table is None:
             continue
-        rows = list(workbook[sheet_name].iter_rows(values_only=True))
-        if rows:
-            result[table.key] = _rows(table, list(rows[0]), rows[1:])
+        rows = open_sheet()[1]
+        header = next(rows, None)
+        if header is not None:
+            result[table.key] = _rows(table, header, rows)
     if not result:
         names = ", ".join(t.sheet for t in TABLES)
         raise DomainError("file", _("Excel-filen har ingen af arkene %(names)s.") % {"names": names})

@@ -1,5 +1,10 @@
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from susi.engines.tabular import megabytes
 
 
 class DanishFirstLocaleMiddleware:
@@ -22,3 +27,32 @@ class DanishFirstLocaleMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than ``SUSI_MAX_REQUEST_BYTES`` before anything reads it (413).
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, so without this a 200 MB body was
+    received and spooled to disk before any view could say no. Each kind of upload has its own, smaller
+    limit (``SUSI_UPLOAD_LIMITS``), checked where the file is read; this is the outer bound. Runs after the
+    language middleware (the sentence is Danish or English) and before anything touches ``request.POST``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.SUSI_MAX_REQUEST_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        message = _("Filen er for stor. Den største tilladte størrelse er %(limit)s MB; intet er ændret.") % {
+            "limit": megabytes(limit, "." if (translation.get_language() or "da")[:2] == "en" else ",")
+        }
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": [{"field": "file", "message": message}]}, status=413)
+        body = f"<!doctype html><title>413</title><h1>413</h1><p>{escape(message)}</p>"
+        return HttpResponse(body, status=413)

@@ -30,6 +30,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "susi.web.middleware.DanishFirstLocaleMiddleware",
+    "susi.web.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,8 +106,19 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Uploads. The largest file each kind of upload accepts (bytes); a larger one is refused with a sentence
+# and changes nothing. A request body larger than SUSI_MAX_REQUEST_BYTES is refused before Django reads it
+# (susi.web.middleware.RequestSizeLimitMiddleware). Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE are spooled
+# to a temporary file instead of memory; DATA_UPLOAD_MAX_MEMORY_SIZE bounds the non-file part of a form.
+SUSI_UPLOAD_LIMITS = {
+    "outcomes": 50 * 1024 * 1024,  # outcome and delivery files (100,000 rows of CSV is about 6 MB)
+    "knowledge": 20 * 1024 * 1024,  # the SØM knowledge workbook
+    "evidence": 5 * 1024 * 1024,  # a table of studies
+    "products": 50 * 1024 * 1024,  # reports and descriptions (PDF, Word)
+}
+SUSI_MAX_REQUEST_BYTES = max(SUSI_UPLOAD_LIMITS.values()) + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Demo mode shows the demo logins on the login page. Off unless an environment turns it on.
 SUSI_DEMO_MODE = False

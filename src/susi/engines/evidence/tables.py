@@ -11,10 +11,11 @@ a column the chosen measure needs.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import dataclass
+
+from susi.engines import tabular
 
 from .effect_sizes import REQUIRED_COLUMNS
 from .errors import EvidenceInputError
@@ -35,13 +36,10 @@ class StudyTable:
 
 
 def _number(cell: str, column: str, row: int) -> float:
-    text = cell.strip().replace("\u2212", "-").replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    if text == "":
+    if cell.strip() == "":
         return math.nan  # allowed here; the measure's own columns are checked for gaps by `compute`
     try:
-        return float(text)
+        return tabular.parse_number(cell, finite=False)
     except ValueError:
         raise EvidenceInputError(
             column,
@@ -51,49 +49,20 @@ def _number(cell: str, column: str, row: int) -> float:
         ) from None
 
 
-def _rows_from_csv(data: bytes) -> list[list[str]]:
+def _text_rows(data: bytes, filename: str, max_bytes: int | None) -> list[list[str]]:
+    """The file's non-empty rows as text (the upload kit reads CSV in any encoding and delimiter, and Excel)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+        upload = tabular.open_upload(io.BytesIO(data), filename, max_bytes=max_bytes)
+        rows = [["" if v is None else str(v) for v in row] for row in upload.rows]
+    except tabular.TabularError as exc:
+        raise EvidenceInputError("file", exc.message_en, exc.message_da) from None
+    return [row for row in rows if any(c.strip() for c in row)]
 
 
-def _rows_from_excel(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a broken file
-        raise EvidenceInputError(
-            "file", "the Excel file could not be read", "Excel-filen kunne ikke læses."
-        ) from exc
-    ws = wb.worksheets[0]
-    rows = []
-    for values in ws.iter_rows(values_only=True):
-        cells = ["" if v is None else str(v) for v in values]
-        if any(c.strip() for c in cells):
-            rows.append(cells)
-    wb.close()
-    return rows
-
-
-def read_table(data: bytes, filename: str) -> StudyTable:
-    """Parse an uploaded CSV (`.csv`, `.txt`) or Excel (`.xlsx`) file of studies."""
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        rows = _rows_from_excel(data)
-    elif name.endswith((".csv", ".txt", ".tsv")):
-        rows = _rows_from_csv(data)
-    else:
-        raise EvidenceInputError(
-            "file", "upload a .csv or .xlsx file", "Upload en fil af typen .csv eller .xlsx."
-        )
+def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> StudyTable:
+    """Parse an uploaded CSV (`.csv`, `.txt`, `.tsv`) or Excel (`.xlsx`) file of studies; a file over
+    ``max_bytes`` is refused."""
+    rows = _text_rows(data, filename, max_bytes)
     if len(rows) < 2:
         raise EvidenceInputError(
             "file",
