@@ -33,6 +33,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # The preload token only allows the domain owner to submit the domain to the browsers' HSTS preload list.
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health probes talk to the server directly over HTTP (compose, a load balancer): no redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SUSI_DEMO_MODE = os.environ.get("SUSI_DEMO_MODE", "0") == "1"
 SUSI_PSEUDONYM_KEY_FILE = os.environ.get("SUSI_PSEUDONYM_KEY_FILE") or None
 
