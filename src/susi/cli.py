@@ -90,6 +90,9 @@ def serve(
     bind: str = typer.Option("127.0.0.1:8000", help="Address and port (or unix:/path/to/socket)."),
     workers: int = typer.Option(0, help="Worker processes; 0 means 2 × CPU cores + 1."),
     timeout: int = typer.Option(120, help="Seconds before a silent worker is restarted."),
+    collectstatic: bool = typer.Option(
+        True, help="Collect the static files first (a container does it at build)."
+    ),
 ) -> None:
     """Start the production server (gunicorn) with production settings, after collecting the static files.
 
@@ -100,7 +103,8 @@ def serve(
     setup_django()
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if collectstatic:
+        call_command("collectstatic", interactive=False, verbosity=0)
     argv = gunicorn_argv(bind=bind, workers=workers or 2 * (os.cpu_count() or 1) + 1, timeout=timeout)
     console.print(f"SUSI på http://{bind} (gunicorn, {os.environ['DJANGO_SETTINGS_MODULE']})")
     os.execvp(argv[0], argv)
