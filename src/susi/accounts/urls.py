@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("login/", views.SusiLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/", views.account, name="account"),
+    path("konto/noegler/<int:pk>/tilbagekald/", views.revoke_api_token, name="revoke_api_token"),
     # Users change their own password, and reset a forgotten one by a link sent by email (Django's auth views).
     path("adgangskode/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("adgangskode/skiftet/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
