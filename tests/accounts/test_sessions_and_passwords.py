@@ -50,6 +50,17 @@ def test_activity_keeps_the_session_alive_until_the_absolute_lifetime(client, wo
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
+def test_the_last_activity_is_written_at_most_once_a_minute(client, world):
+    _login(client, world.users["agency"])
+    _age_session(client, **{LAST_SEEN: 10})
+    stamped = client.session[LAST_SEEN]
+    client.get("/")
+    assert client.session[LAST_SEEN] == stamped, "10 s ago: not rewritten"
+    _age_session(client, **{LAST_SEEN: 120})
+    client.get("/")
+    assert time.time() - client.session[LAST_SEEN] < 60, "2 min ago: rewritten"
+
+
 def test_an_expired_session_gets_401_from_the_api(client, world, settings):
     _login(client, world.users["agency"])
     assert client.get("/api/initiatives").status_code == 200

@@ -53,6 +53,7 @@ def _paths() -> list[str]:
         f"/evidens/metaanalyse/{MetaAnalysis.objects.order_by('pk').first().pk}/",
         "/udfald/",
         "/adgangskode/",
+        "/konto/",
         "/api/docs",
         "/findes-ikke/",
     ]
@@ -91,7 +92,21 @@ def test_the_language_switch_works_without_inline_script(page, login, demo):
     with page.expect_navigation():
         page.locator("#language-select").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Change password").is_visible()
+    assert page.get_by_role("link", name="My account").is_visible()
+    assert problems == []
+
+
+def test_the_admin_loads_under_the_policy(page, login, demo):
+    from susi.portfolio.models import Initiative
+
+    problems = _watch(page)
+    login("admin", DEMO_PASSWORD)
+    for path in (
+        "/admin/",
+        f"/admin/portfolio/initiative/{Initiative.objects.order_by('pk').first().pk}/change/",
+    ):
+        response = page.goto(path)
+        assert response.status == 200 and "content-security-policy" in response.headers, path
     assert problems == []
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 STARTED = "susi_session_started"
 LAST_SEEN = "susi_session_last_seen"
+LAST_SEEN_RESOLUTION = 60  # seconds; the idle timeout is exact to within this
 
 
 def session_expired(session, now: float) -> bool:
@@ -43,5 +44,7 @@ class SessionLifetimeMiddleware:
                     )
             else:
                 request.session.setdefault(STARTED, now)
-                request.session[LAST_SEEN] = now
+                # written at most once a minute, so a busy user's requests do not each save the session
+                if now - request.session.get(LAST_SEEN, 0) >= LAST_SEEN_RESOLUTION:
+                    request.session[LAST_SEEN] = now
         return self.get_response(request)
