@@ -47,3 +47,15 @@ def test_portfolio_pages(page, login, world, path):
     login("agency")
     page.goto(path.format(own=world.own_initiative.pk))
     assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/konto/", "/adgangskode/"])
+def test_account_pages(page, login, world, path):
+    login("agency")
+    page.goto(path)
+    assert violations(page) == []
+
+
+def test_password_reset_page(page, world):
+    page.goto("/adgangskode/glemt/")
+    assert violations(page) == []
