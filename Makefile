@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_SETTINGS  := susi.config.settings.dev
 
-.PHONY: run test lint format migrate demo bench clean messages
+.PHONY: run test lint format migrate demo bench clean messages serve-prod
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
@@ -19,6 +19,12 @@ run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi migrate
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:8000
+
+## make serve-prod: migrate, collect static files and start gunicorn with production settings
+## (SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL from the environment; see docs/developers/deployment.md)
+serve-prod: $(STAMP)
+	DJANGO_SETTINGS_MODULE=susi.config.settings.production $(BIN)/susi migrate
+	DJANGO_SETTINGS_MODULE=susi.config.settings.production $(BIN)/susi serve --bind $${BIND:-127.0.0.1:8000}
 
 ## make test: lint, then the whole suite (SQLite, or DATABASE_URL when set)
 test: $(STAMP)

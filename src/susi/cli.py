@@ -85,6 +85,50 @@ def initiatives(
         console.print(table)
 
 
+@app.command()
+def serve(
+    bind: str = typer.Option("127.0.0.1:8000", help="Address and port (or unix:/path/to/socket)."),
+    workers: int = typer.Option(0, help="Worker processes; 0 means 2 × CPU cores + 1."),
+    timeout: int = typer.Option(120, help="Seconds before a silent worker is restarted."),
+    collectstatic: bool = typer.Option(
+        True, help="Collect the static files first (a container does it at build)."
+    ),
+) -> None:
+    """Start the production server (gunicorn) with production settings, after collecting the static files.
+
+    Settings come from the environment (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL …), see
+    docs/developers/deployment.md. Run `susi migrate` first after an upgrade.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "susi.config.settings.production")
+    setup_django()
+    from django.core.management import call_command
+
+    if collectstatic:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    argv = gunicorn_argv(bind=bind, workers=workers or 2 * (os.cpu_count() or 1) + 1, timeout=timeout)
+    console.print(f"SUSI på http://{bind} (gunicorn, {os.environ['DJANGO_SETTINGS_MODULE']})")
+    os.execvp(argv[0], argv)
+
+
+def gunicorn_argv(*, bind: str, workers: int, timeout: int) -> list[str]:
+    """The gunicorn command line: access log to stdout, the proxy's X-Forwarded-* believed only from
+    FORWARDED_ALLOW_IPS (gunicorn's own setting; 127.0.0.1 by default)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "susi.config.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--timeout",
+        str(timeout),
+        "--access-logfile",
+        "-",
+    ]
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (e.g. `susi manage createsuperuser`)."""

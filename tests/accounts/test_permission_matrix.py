@@ -48,6 +48,7 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "outcomes.citizen_rights": NOBODY_BUT(M, AD),
     "outcomes.export_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
     "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
+    "accounts.manage_api_token": {r: (T, X) for r in ROLES},
 }
 
 
@@ -66,6 +67,8 @@ def objects_for(action: str, world, user):
         "outcomes.citizen_rights",
     }:
         return None, None
+    if action == "accounts.manage_api_token":
+        return SimpleNamespace(user_id=user.pk), SimpleNamespace(user_id=-1)
     if action == "portfolio.view_municipality":
         return world.own_municipality, world.other_municipality
     if action == "som.view_calculation":

@@ -49,9 +49,14 @@ def _browser():
 
 
 @pytest.fixture
-def page(_browser, live_server, settings):
+def page(_browser, live_server, settings, request):
     settings.DEBUG = False
-    context = _browser.new_context(base_url=live_server.url, locale="da-DK", accept_downloads=True)
+    # The browser enforces the Content-Security-Policy, except for tests marked bypass_csp that inject their
+    # own inline script (axe-core); the pages themselves never need the bypass.
+    bypass_csp = request.node.get_closest_marker("bypass_csp") is not None
+    context = _browser.new_context(
+        base_url=live_server.url, locale="da-DK", accept_downloads=True, bypass_csp=bypass_csp
+    )
     context.set_default_timeout(30_000)
     context.set_default_navigation_timeout(60_000)
     page = context.new_page()

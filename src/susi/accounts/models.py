@@ -56,3 +56,38 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A personal API token: another system calls the API as this user without a browser session.
+
+    Only a SHA-256 digest of the token is stored (the token is 256 random bits, so a fast hash is enough: there
+    is nothing to guess); the token itself is shown once, when it is made. It expires, and can be revoked.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Læse")
+        WRITE = "write", _("Læse og skrive")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("bruger"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("navn"), max_length=100)
+    prefix = models.CharField(_("begynder med"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("adgang"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("udløber"))
+    last_used_at = models.DateTimeField(_("sidst brugt"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-nøgle")
+        verbose_name_plural = _("API-nøgler")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -172,6 +172,8 @@ RULES: dict[str, Rule] = {
         _role(u, Role.ADMIN)
         or (_role(u, Role.MUNICIPALITY) and getattr(o, "municipality_id", None) == u.organisation_id)
     ),
+    # own API tokens only (issue, list, revoke); a token never gives more than its user may do
+    "accounts.manage_api_token": lambda u, o: _authenticated(u) and (o is None or o.user_id == u.pk),
 }
 
 ACTIONS: tuple[str, ...] = tuple(RULES)

@@ -3,13 +3,16 @@
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from susi.accounts.tokens import ApiTokenAuth
 from susi.web.api_errors import install_error_handlers
 
 api = NinjaAPI(
     title="SUSI Platform API",
     version="1",
     description="Interventions, initiatives, products, gate decisions, SØM, evidence and outcomes.",
-    auth=django_auth,
+    # a personal API token (Authorization: Bearer susi_…) or the browser session; the token is tried first so
+    # that a token call without a session never meets the session's CSRF check
+    auth=[ApiTokenAuth(), django_auth],
     urls_namespace="api",
 )
 install_error_handlers(api)

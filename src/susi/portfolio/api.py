@@ -123,6 +123,7 @@ class GateDecisionOut(Schema):
     justification: str
     decided_by: str | None
     decided_at: datetime | None
+    sequence: int | None = None
     assessments: list[AssessmentOut]
 
     @staticmethod
@@ -148,6 +149,9 @@ class GateDecisionIn(Schema):
     justification: str = ""
     assessments: dict[str, AssessmentIO] = Field(default_factory=dict)
     skipped_assessments: dict[str, AssessmentIO] = Field(default_factory=dict)
+    # Optional: the decision's number as the client saw it (the count of recorded decisions + 1); a decision
+    # recorded by someone else in the meantime makes this one fail with 422 instead of deciding twice.
+    expected_sequence: int | None = None
 
 
 def _initiative(request, pk: int) -> Initiative:
@@ -257,6 +261,7 @@ def record_gate_decision(request, pk: int, payload: GateDecisionIn):
             skipped_assessments=services.assessment_inputs_from_mapping(
                 {k: v.dict() for k, v in payload.skipped_assessments.items()}
             ),
+            expected_sequence=payload.expected_sequence,
         )
     except services.GateDecisionRefused as refused:
         return Status(

@@ -24,6 +24,8 @@ class GateForm(forms.Form):
     justification = forms.CharField(
         label=_("Begrundelse for beslutningen"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    # The decision's number when the form was shown: a second submit of the same decision is refused.
+    sequence = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, initiative: Initiative, meta_analyses=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -243,6 +243,9 @@ class GateDecision(models.Model):
         related_name="recorded_gate_decisions",
     )
     decided_at = models.DateTimeField(_("besluttet"), null=True, blank=True)
+    # 1, 2, 3 … among the initiative's recorded decisions; empty for a draft. Unique per initiative, so two
+    # identical decisions made from the same state (a double click, two people at once) record one.
+    sequence = models.PositiveIntegerField(_("nummer"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -253,7 +256,8 @@ class GateDecision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative"], condition=models.Q(state="draft"), name="one_draft_gate_per_initiative"
-            )
+            ),
+            models.UniqueConstraint(fields=["initiative", "sequence"], name="one_recorded_gate_per_sequence"),
         ]
 
     def __str__(self) -> str:

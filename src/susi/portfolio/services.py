@@ -12,7 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -331,11 +331,19 @@ def record_gate_decision(
     skipped_assessments: Iterable[AssessmentInput] = (),
     decided_on: date | None = None,
     effect_meta_analysis_id: int | None = None,
+    expected_sequence: int | None = None,
 ) -> GateDecision:
-    """Record the gate decision and move the initiative on, back, or stop it — or refuse and change nothing."""
+    """Record the gate decision and move the initiative on, back, or stop it — or refuse and change nothing.
+
+    `expected_sequence` is the decision's number as the decider saw it (`next_gate_sequence` when the form was
+    shown): if another decision was recorded since, this one is refused, so two identical decisions record one.
+    """
     require(user, "portfolio.record_gate", initiative)
     assessments, skipped_assessments = list(assessments), list(skipped_assessments)
-    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    initiative = _locked(initiative)
+    sequence = _next_gate_sequence(initiative)
+    if expected_sequence is not None and expected_sequence != sequence:
+        raise GateAlreadyDecided("outcome", _already_decided_message())
     try:
         phases.Outcome(outcome)
     except ValueError:
@@ -359,7 +367,14 @@ def record_gate_decision(
     decision.justification = justification.strip()
     decision.decided_by = user
     decision.decided_at = timezone.now()
-    decision.save()
+    decision.sequence = sequence
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError:
+        # Another transaction recorded this initiative's decision number `sequence` after we read the state
+        # (where the database takes no row lock, e.g. SQLite): that decision stands, this one records nothing.
+        raise GateAlreadyDecided("outcome", _already_decided_message()) from None
     _store_assessments(decision, CriterionAssessment.Scope.GATE, assessments)
     _store_assessments(decision, CriterionAssessment.Scope.SKIPPED, skipped_assessments)
     if effect_meta_analysis_id:
@@ -372,6 +387,31 @@ def record_gate_decision(
     initiative.status = Status(new_status)
     initiative.save()
     return decision
+
+
+class GateAlreadyDecided(DomainError):
+    """Someone recorded a decision on this initiative after the decider saw it; nothing was written."""
+
+
+def _already_decided_message() -> str:
+    return _(
+        "En anden beslutning om denne faseovergang er netop blevet truffet. Se initiativets aktuelle fase, "
+        "før du beslutter igen."
+    )
+
+
+def _locked(initiative: Initiative) -> Initiative:
+    """The initiative re-read under a row lock (PostgreSQL), so concurrent gate decisions take turns."""
+    return Initiative.objects.select_for_update().get(pk=initiative.pk)
+
+
+def _next_gate_sequence(initiative: Initiative) -> int:
+    return initiative.gate_decisions.filter(state=GateDecision.State.RECORDED).count() + 1
+
+
+def next_gate_sequence(initiative: Initiative) -> int:
+    """The number the initiative's next recorded gate decision will get (the gate form carries it)."""
+    return _next_gate_sequence(initiative)
 
 
 def _link_effect_evidence(decision: GateDecision, meta_analysis_id: int) -> None:

@@ -119,18 +119,23 @@ def gate(request, pk: int):
                     assessments=form.assessments("gate"),
                     skipped_assessments=form.assessments("skip") if data["outcome"] == "skip" else (),
                     effect_meta_analysis_id=data.get("effect_meta_analysis"),
+                    expected_sequence=data.get("sequence"),
                 )
                 messages.success(
                     request,
                     _("Beslutningen er truffet: %(outcome)s.") % {"outcome": decision.get_outcome_display()},
                 )
                 return redirect("portfolio:initiative", pk=pk)
+            except services.GateAlreadyDecided as already:
+                messages.error(request, already.message)
+                return redirect("portfolio:initiative", pk=pk)
             except services.GateDecisionRefused as refused:
                 problems = refused.messages
             except DomainError as error:
                 problems = [error.message]
     else:
-        form = GateForm(initial=GateForm.initial_from_draft(draft), initiative=initiative, meta_analyses=meta)
+        initial = {**GateForm.initial_from_draft(draft), "sequence": services.next_gate_sequence(initiative)}
+        form = GateForm(initial=initial, initiative=initiative, meta_analyses=meta)
     missing = selectors.missing_required_products(initiative)
     context = {
         "initiative": initiative,

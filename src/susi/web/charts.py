@@ -39,7 +39,7 @@ def svg(fig: Figure, title: str, description: str = "") -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
-    text = text[text.index("<svg") :]
+    text = _without_inline_css(text[text.index("<svg") :])
     escaped_title = _escape(title)
     extra = f"<title>{escaped_title}</title>"
     if description:
@@ -47,6 +47,28 @@ def svg(fig: Figure, title: str, description: str = "") -> str:
     text = re.sub(r"<svg ", f'<svg role="img" aria-label="{escaped_title}" class="chart" ', text, count=1)
     text = re.sub(r"(<svg[^>]*>)", r"\1" + extra.replace("\\", "\\\\"), text, count=1)
     return text
+
+
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+
+
+def _without_inline_css(text: str) -> str:
+    """Turn matplotlib's CSS into SVG presentation attributes, which the Content-Security-Policy allows.
+
+    matplotlib writes `style="fill: #fff; stroke-width: 0.8"` on elements and a `<style>` with
+    `*{stroke-linejoin: round; stroke-linecap: butt}`; a policy without 'unsafe-inline' drops both. Every
+    property matplotlib uses there (fill, stroke*, opacity, font-size, font-family, text-anchor) is also an SVG
+    presentation attribute, so the picture is the same. The `<style>` defaults go onto the root element.
+    """
+    text = _STYLE_ELEMENT.sub("", text)
+    text = text.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+
+    def attributes(match: re.Match) -> str:
+        pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+        return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    return _STYLE_ATTRIBUTE.sub(attributes, text)
 
 
 def _escape(value: str) -> str:

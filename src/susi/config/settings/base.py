@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "csp",
+    "ninja",  # serves django-ninja's bundled Swagger UI from our static files instead of a CDN
     "susi.web",
     "susi.organisations",
     "susi.accounts",
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "susi.web.middleware.DanishFirstLocaleMiddleware",
     "susi.web.middleware.RequestSizeLimitMiddleware",
@@ -35,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "susi.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -81,11 +85,28 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling: five failures lock the username+address pair for an hour.
+# Login throttling: five failures lock the username (from any address) and, separately, the address (whatever
+# usernames it tries: password spraying) for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address: REMOTE_ADDR, unless the request comes from one of SUSI_TRUSTED_PROXIES (addresses or
+# networks, e.g. the nginx in front), in which case the address that proxy wrote into SUSI_CLIENT_IP_HEADER.
+AXES_CLIENT_IP_CALLABLE = "susi.accounts.client_address.client_ip"
+SUSI_TRUSTED_PROXIES: list[str] = []
+SUSI_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+
+# Sessions end after 30 minutes without a request and, whatever the activity, 12 hours after login
+# (OWASP ASVS 3.3). The cookie itself never outlives the absolute lifetime.
+SUSI_SESSION_IDLE_TIMEOUT = 30 * 60  # seconds
+SUSI_SESSION_ABSOLUTE_LIFETIME = 12 * 60 * 60  # seconds
+SESSION_COOKIE_AGE = SUSI_SESSION_ABSOLUTE_LIFETIME
+
+# Password reset mails; production sets a real backend and sender through the environment.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "SUSI <noreply@localhost>"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -103,6 +124,27 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Content-Security-Policy on every response: nothing inline, nothing from another host. Charts are inline SVG
+# with presentation attributes (no style attributes), htmx's indicator styles live in susi.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -30,6 +30,38 @@ CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") != "0"
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# The preload token only allows the domain owner to submit the domain to the browsers' HSTS preload list.
+SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health probes talk to the server directly over HTTP (compose, a load balancer): no redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SUSI_DEMO_MODE = os.environ.get("SUSI_DEMO_MODE", "0") == "1"
 SUSI_PSEUDONYM_KEY_FILE = os.environ.get("SUSI_PSEUDONYM_KEY_FILE") or None
+
+MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+# Static files: WhiteNoise serves them from STATIC_ROOT (after `collectstatic`) with hashed names, so they can
+# be cached for ever; a fronting nginx may serve STATIC_ROOT itself instead.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or STATIC_ROOT  # noqa: F405
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or MEDIA_ROOT  # noqa: F405
+
+# Login throttling behind the proxy: the proxies whose X-Real-IP header is believed (comma-separated addresses
+# or networks; empty when nothing fronts the server).
+SUSI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SUSI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Password-reset mail through the organisation's SMTP relay.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -23,3 +23,4 @@ MEDIA_ROOT = VAR_DIR / f"test-{_WORKER}" / "media"
 SUSI_PSEUDONYM_KEY_FILE = VAR_DIR / f"test-{_WORKER}" / "pseudonym.key"
 SUSI_OUTCOMES_STAGING_DIR = VAR_DIR / f"test-{_WORKER}" / "outcomes-staging"
 AXES_ENABLED = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
