@@ -203,7 +203,7 @@ def visible_initiatives(user, queryset: QuerySet | None = None) -> QuerySet:
     if org is None:
         return qs.none()
     if user.role == Role.MUNICIPALITY:
-        return qs.filter(municipalities=org).distinct()
+        return qs.filter(municipalities=org)  # one row per initiative: (initiative, organisation) is unique
     if user.role == Role.EVALUATOR:
         return qs.filter(evaluator=org)
     if user.role == Role.FOUNDATION:

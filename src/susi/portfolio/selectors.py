@@ -81,10 +81,16 @@ def filtered_initiatives(user, params) -> QuerySet[Initiative]:
     if params.get("phase"):
         qs = qs.filter(phase=params["phase"])
     if params.get("municipality"):
-        qs = qs.filter(municipalities__code=params["municipality"])
+        # A subquery, not a join + .distinct(): counting `values_list(...)` over a distinct query collapses
+        # equal rows, so eight initiatives in two phases were counted as two.
+        qs = qs.filter(
+            pk__in=Initiative.municipalities.through.objects.filter(
+                organisation__code=params["municipality"]
+            ).values("initiative_id")
+        )
     if params.get("q"):
         qs = qs.filter(Q(title__icontains=params["q"]) | Q(intervention__name__icontains=params["q"]))
-    return qs.distinct() if params.get("municipality") else qs
+    return qs
 
 
 def _labels(choices) -> dict[str, str]:
