@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_SETTINGS  := susi.config.settings.dev
+PORT   ?= 8000
 
 .PHONY: run test lint format migrate demo bench clean messages
 
@@ -14,11 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## make run: install, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)
+## make run: install, migrate, load demo data, serve http://127.0.0.1:$(PORT) (SQLite; PORT=8000 by default)
 run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi migrate
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:8000
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, then the whole suite (SQLite, or DATABASE_URL when set)
 test: $(STAMP)
