@@ -9,12 +9,13 @@ from datetime import date
 
 import pytest
 
+from susi.accounts import permissions
 from susi.accounts.models import Role, User
 from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.evidence.models import PracticeAssessment
 from susi.outcomes.models import Citizen, Enrolment
 from susi.outcomes.pseudonyms import get_key
-from susi.som.models import Calculation
+from susi.som.models import Calculation, TargetGroup
 from tests.accounts.test_permission_matrix import EXPECTED, ROLES
 from tests.som.test_calculator import form_post
 
@@ -67,7 +68,26 @@ def objects(world):
             start=date(2025, 1, 1),
         )
 
+    def target_group_for(organisation):
+        key = organisation.pk if organisation else "national"
+        return TargetGroup.objects.get_or_create(
+            code=f"tg-{key}", defaults={"name": f"Målgruppe {key}", "organisation": organisation}
+        )[0]
+
+    def own_organisation(role):
+        return world.users[role].organisation or world.own_municipality
+
     return {
+        "target_group": {role: target_group_for(world.users[role].organisation) for role in ROLES},
+        "other_target_group": target_group_for(world.other_municipality),
+        "own_practice": {
+            role: PracticeAssessment.objects.get_or_create(
+                organisation=own_organisation(role),
+                practice_name=f"Egen praksis {own_organisation(role).pk}",
+                defaults={"answers": {}, "created_by": world.users[role]},
+            )[0]
+            for role in ROLES
+        },
         "calculation": {role: calculation_for(world.users[role].organisation) for role in ROLES},
         "other_calculation": calculation_for(world.other_municipality),
         "practice": (
@@ -93,6 +113,12 @@ def _requests(client, world, objects, action, role, side):
     if action == "som.view_calculation":
         calc = objects["calculation"][role] if side == 0 else objects["other_calculation"]
         return [client.get(f"/som/beregning/{calc.pk}/json/"), client.get(f"/api/som/calculations/{calc.pk}")]
+    if action == "som.view_target_group":
+        group = objects["target_group"][role] if side == 0 else objects["other_target_group"]
+        return [client.get(f"/som/beregn/?target_group={group.code}")]
+    if action == "evidence.view_practice":
+        practice = objects["own_practice"][role] if side == 0 else objects["practice"][1]
+        return [client.get(f"/evidens/lovende-praksis/{practice.pk}/")]
     if action == "evidence.view":
         return [client.get("/evidens/"), client.get("/api/evidence/studies")]
     if action == "evidence.edit_studies":
@@ -123,7 +149,12 @@ def _requests(client, world, objects, action, role, side):
     raise AssertionError(action)
 
 
-HTTP_ACTIONS = [a for a in EXPECTED if a.split(".")[0] in {"som", "evidence"}] + [
+# choosing the organisation is a field of the practice form, not a request of its own
+HTTP_ACTIONS = [
+    a
+    for a in EXPECTED
+    if a.split(".")[0] in {"som", "evidence"} and a != "evidence.choose_practice_organisation"
+] + [
     "outcomes.import",
     "outcomes.view_citizens",
     "outcomes.list_citizens",
@@ -167,3 +198,43 @@ def test_citizen_rights_follow_the_matrix(client, world, objects, action, role):
             client.post("/udfald/borgerrettigheder/", {"cpr": cpr, "action": "erase", "confirm": "yes"})
             erased = before and not Enrolment.objects.filter(pk=objects["enrolment"][side].pk).exists()
             assert erased is expected, (role, side)
+
+
+# --- each rule and its queryset twin agree ---------------------------------------------------------------
+
+
+def test_every_twin_answers_for_a_rule():
+    assert set(permissions.TWINS) <= set(EXPECTED)
+    assert set(permissions.TWINS) == {
+        "portfolio.view_initiative",
+        "outcomes.view_aggregates",
+        "outcomes.view_citizens",
+        "som.view_calculation",
+        "som.view_target_group",
+        "evidence.view_practice",
+    }
+
+
+@pytest.mark.parametrize("action", sorted(permissions.TWINS))
+@pytest.mark.parametrize("role", [*ROLES, "anonymous", "inactive", "no_organisation"])
+def test_each_rule_agrees_with_its_queryset_twin(world, objects, action, role):
+    """For every object of the twin's model in the fixture world: in the queryset ⇔ the rule says yes."""
+    from django.contrib.auth.models import AnonymousUser
+
+    if role == "anonymous":
+        user = AnonymousUser()
+    elif role == "inactive":
+        user = world.users[Role.MUNICIPALITY]
+        user.is_active = False
+    elif role == "no_organisation":
+        user = User.objects.create_user("lost", password="x-password-123", role=Role.MUNICIPALITY)
+    else:
+        user = world.users[role]
+    twin = permissions.TWINS[action]
+    model = twin(user).model
+    everything = list(model.objects.all())
+    assert len(everything) >= 2, action
+    allowed = set(twin(user).values_list("pk", flat=True))
+    for obj in everything:
+        assert (obj.pk in allowed) is permissions.can(user, action, obj), (role, action, obj)
+    assert twin(user).count() == len(allowed), "a twin returns each object once"

@@ -24,8 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from susi.accounts.models import Role
-from susi.accounts.permissions import can, require
+from susi.accounts.permissions import bound_municipality, can, require
 
 from .importing import FileError, file_kind, hash_and_sniff, read_staged, validate_file
 from .models import (
@@ -118,8 +117,8 @@ def stage_file(
     default). Writes no citizen data. Raises ``ImportRefused`` when the municipality does not take part,
     or the file cannot be read at all (wrong type, missing columns).
     """
-    if municipality is None and getattr(user, "role", None) == Role.MUNICIPALITY:
-        municipality = user.organisation
+    if municipality is None:
+        municipality = bound_municipality(user)
     require(user, "outcomes.import", Scope(initiative, municipality))
     if municipality is not None and not initiative.municipalities.filter(pk=municipality.pk).exists():
         raise ImportRefused(
