@@ -21,16 +21,17 @@ run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:$(PORT)
 
-## make test: lint, then the whole suite (SQLite, or DATABASE_URL when set)
-test: $(STAMP)
+## make test: the guardrails (lint incl. complexity cap and stale noqa, format, types, import layering),
+## then the whole suite (SQLite, or DATABASE_URL when set)
+test: lint
+	$(BIN)/pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+
+## make lint: the same checks as the pre-commit hooks (.pre-commit-config.yaml)
+lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
-
-lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

@@ -6,6 +6,7 @@ denied means 403 or 404 and nothing shown.
 """
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -101,52 +102,51 @@ def objects(world):
     }
 
 
+# action → the requests (method, path) that exercise it on one side's objects (see `_requests`)
+PROBES = {
+    "som.view_knowledge": lambda o: [("get", "/som/viden/"), ("get", "/api/som/version")],
+    "som.edit_knowledge": lambda o: [("get", "/som/viden/import/")],
+    "som.calculate": lambda o: [("get", f"/som/beregn/?initiative={o.initiative.pk}")],
+    "som.view_calculation": lambda o: [
+        ("get", f"/som/beregning/{o.calculation.pk}/json/"),
+        ("get", f"/api/som/calculations/{o.calculation.pk}"),
+    ],
+    "som.view_target_group": lambda o: [("get", f"/som/beregn/?target_group={o.target_group.code}")],
+    "evidence.view_practice": lambda o: [("get", f"/evidens/lovende-praksis/{o.readable_practice.pk}/")],
+    "evidence.view": lambda o: [("get", "/evidens/"), ("get", "/api/evidence/studies")],
+    "evidence.edit_studies": lambda o: [("get", "/evidens/studier/ny/")],
+    "evidence.run_meta": lambda o: [("get", "/evidens/metaanalyse/")],
+    "evidence.fill_practice": lambda o: [("get", f"/evidens/lovende-praksis/{o.practice.pk}/rediger/")],
+    "outcomes.import": lambda o: [("post", f"/udfald/initiativ/{o.initiative.pk}/upload/")],
+    "outcomes.view_citizens": lambda o: [
+        ("get", f"/udfald/forloeb/{o.enrolment.pk}/"),
+        ("get", f"/api/outcomes/enrolments/{o.enrolment.pk}"),
+    ],
+    "outcomes.view_aggregates": lambda o: [
+        ("get", f"/udfald/initiativ/{o.initiative.pk}/"),
+        ("get", f"/api/outcomes/initiatives/{o.initiative.pk}/summary"),
+    ],
+    "outcomes.list_citizens": lambda o: [("get", f"/udfald/initiativ/{o.initiative.pk}/borgere/")],
+    "outcomes.save_estimate": lambda o: [("post", f"/udfald/initiativ/{o.initiative.pk}/estimat/gem/")],
+    "outcomes.citizen_rights": lambda o: [("get", "/udfald/borgerrettigheder/")],
+}
+
+
 def _requests(client, world, objects, action, role, side):
     """The HTTP requests that exercise `action` on the own (side=0) or other (side=1) object."""
-    initiative = (world.own_initiative, world.other_initiative)[side]
-    if action == "som.view_knowledge":
-        return [client.get("/som/viden/"), client.get("/api/som/version")]
-    if action == "som.edit_knowledge":
-        return [client.get("/som/viden/import/")]
-    if action == "som.calculate":
-        return [client.get(f"/som/beregn/?initiative={initiative.pk}")]
-    if action == "som.view_calculation":
-        calc = objects["calculation"][role] if side == 0 else objects["other_calculation"]
-        return [client.get(f"/som/beregning/{calc.pk}/json/"), client.get(f"/api/som/calculations/{calc.pk}")]
-    if action == "som.view_target_group":
-        group = objects["target_group"][role] if side == 0 else objects["other_target_group"]
-        return [client.get(f"/som/beregn/?target_group={group.code}")]
-    if action == "evidence.view_practice":
-        practice = objects["own_practice"][role] if side == 0 else objects["practice"][1]
-        return [client.get(f"/evidens/lovende-praksis/{practice.pk}/")]
-    if action == "evidence.view":
-        return [client.get("/evidens/"), client.get("/api/evidence/studies")]
-    if action == "evidence.edit_studies":
-        return [client.get("/evidens/studier/ny/")]
-    if action == "evidence.run_meta":
-        return [client.get("/evidens/metaanalyse/")]
-    if action == "evidence.fill_practice":
-        return [client.get(f"/evidens/lovende-praksis/{objects['practice'][side].pk}/rediger/")]
-    if action == "outcomes.import":
-        return [client.post(f"/udfald/initiativ/{initiative.pk}/upload/", {})]
-    if action == "outcomes.view_citizens":
-        enrolment = objects["enrolment"][side]
-        return [
-            client.get(f"/udfald/forloeb/{enrolment.pk}/"),
-            client.get(f"/api/outcomes/enrolments/{enrolment.pk}"),
-        ]
-    if action == "outcomes.view_aggregates":
-        return [
-            client.get(f"/udfald/initiativ/{initiative.pk}/"),
-            client.get(f"/api/outcomes/initiatives/{initiative.pk}/summary"),
-        ]
-    if action == "outcomes.list_citizens":
-        return [client.get(f"/udfald/initiativ/{initiative.pk}/borgere/")]
-    if action == "outcomes.save_estimate":
-        return [client.post(f"/udfald/initiativ/{initiative.pk}/estimat/gem/", {})]
-    if action == "outcomes.citizen_rights":
-        return [client.get("/udfald/borgerrettigheder/")]
-    raise AssertionError(action)
+    own = side == 0
+    side_objects = SimpleNamespace(
+        initiative=(world.own_initiative, world.other_initiative)[side],
+        calculation=objects["calculation"][role] if own else objects["other_calculation"],
+        target_group=objects["target_group"][role] if own else objects["other_target_group"],
+        readable_practice=objects["own_practice"][role] if own else objects["practice"][1],
+        practice=objects["practice"][side],
+        enrolment=objects["enrolment"][side],
+    )
+    return [
+        client.get(path) if method == "get" else client.post(path, {})
+        for method, path in PROBES[action](side_objects)
+    ]
 
 
 # choosing the organisation is a field of the practice form, not a request of its own
