@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from django.db.models import Count, Q, QuerySet
 
@@ -257,14 +256,6 @@ def management_figures(initiative: Initiative, municipality: Organisation) -> di
         "followed_up": _shown(followed),
         "followed_up_share": share,
     }
-
-
-def finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
 
 
 def som_consequences(initiative: Initiative) -> list[dict[str, Any]]:

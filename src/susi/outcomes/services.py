@@ -9,7 +9,6 @@ changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -257,10 +256,6 @@ def _classify(path: Path, initiative) -> tuple[int, int, int]:
 
 
 # --- import: commit -----------------------------------------------------------------------------------
-
-
-def _date(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:

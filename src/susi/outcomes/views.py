@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines.evaluation.cpr import pseudonymise
 from susi.engines.evaluation.errors import CprError
-from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 
 from . import evaluation, selectors, services
@@ -108,10 +107,8 @@ def _fidelity(initiative):
     frame = selectors.fidelity_frame(initiative)
     if frame.empty:
         return None
-    try:
-        from susi.engines.evaluation.fidelity import fidelity_by_municipality
-    except ImportError:
-        return None
+    from susi.engines.evaluation.fidelity import fidelity_by_municipality
+
     names = selectors.municipality_names(initiative)
     return [(names.get(row.municipality, row.municipality), row) for row in fidelity_by_municipality(frame)]
 
@@ -453,7 +450,3 @@ def monitoring(request, pk: int):
 
         context.update(monitoring_rows(initiative, instrument, visible=[m.code for m in municipalities]))
     return render(request, "outcomes/monitoring.html", context)
-
-
-def municipality_by_code(code: str) -> Organisation:
-    return get_object_or_404(Organisation, kind=Organisation.Kind.MUNICIPALITY, code=code)
