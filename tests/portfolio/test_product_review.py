@@ -61,3 +61,15 @@ def test_an_unknown_state_is_a_clear_refusal(world, product):
         services.set_product_state(world.users["agency"], product, "published")
     product.refresh_from_db()
     assert product.state == "draft"
+
+
+def test_the_page_offers_only_the_declared_moves(client, world, product):
+    agency = world.users["agency"]
+    services.set_product_state(world.users["municipality"], product, "submitted")
+    services.set_product_state(agency, product, "rejected")
+    product.refresh_from_db()
+    assert [value for value, _ in product.review_choices] == ["draft"]
+    client.force_login(agency)
+    page = client.get(f"/initiativer/{world.own_initiative.pk}/").content.decode()
+    select = page.split(f'id="state-{product.pk}"')[1].split("</select>")[0]
+    assert 'value="draft"' in select and 'value="approved"' not in select
