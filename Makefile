@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_SETTINGS  := susi.config.settings.dev
+PORT   ?= 8000
 
 .PHONY: run test lint format migrate demo bench clean messages serve-prod
 
@@ -14,11 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## make run: install, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)
+## make run: install, migrate, load demo data, serve http://127.0.0.1:$(PORT) (SQLite; PORT=8000 by default)
 run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi migrate
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:8000
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:$(PORT)
 
 ## make serve-prod: migrate, collect static files and start gunicorn with production settings
 ## (SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL from the environment; see docs/developers/deployment.md)
@@ -26,16 +27,17 @@ serve-prod: $(STAMP)
 	DJANGO_SETTINGS_MODULE=susi.config.settings.production $(BIN)/susi migrate
 	DJANGO_SETTINGS_MODULE=susi.config.settings.production $(BIN)/susi serve --bind $${BIND:-127.0.0.1:8000}
 
-## make test: lint, then the whole suite (SQLite, or DATABASE_URL when set)
-test: $(STAMP)
+## make test: the guardrails (lint incl. complexity cap and stale noqa, format, types, import layering),
+## then the whole suite (SQLite, or DATABASE_URL when set)
+test: lint
+	$(BIN)/pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+
+## make lint: the same checks as the pre-commit hooks (.pre-commit-config.yaml)
+lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
-
-lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

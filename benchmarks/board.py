@@ -24,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "susi.config.settings.test")
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = "sqlite:////tmp/susi-bench.sqlite3"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

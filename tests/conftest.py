@@ -1,9 +1,11 @@
 """Fixtures shared by every app's tests: one world with two municipalities, an evaluator, a foundation,
 and one user per role, plus an initiative each municipality takes part in."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from susi.accounts.models import Role, User
 from susi.organisations.models import Organisation
@@ -16,6 +18,13 @@ from tests.factories import (
     MunicipalityFactory,
     UserFactory,
 )
+
+# Property tests on a loaded two-core machine: no per-example deadline and no failure because generating
+# examples is slow (both measure the machine, not the code). "ci" is the default; HYPOTHESIS_PROFILE=dev
+# gives Hypothesis' own defaults back when you want to see slow examples.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass

@@ -6,22 +6,14 @@ DJANGO_SETTINGS_MODULE defaults to the development settings (SQLite in var/).
 
 from __future__ import annotations
 
-import os
-import sys
-
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from susi.bootstrap import setup_django
+
 app = typer.Typer(help="SUSI Platform: udvikling af sociale indsatser.", no_args_is_help=True)
 console = Console()
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "susi.config.settings.dev")
-    import django
-
-    django.setup()
 
 
 @app.command()
@@ -156,4 +148,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -31,14 +31,18 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "portfolio.prepare_gate": NOBODY_BUT(A, AD),
     "portfolio.record_gate": NOBODY_BUT(A, AD),
     "portfolio.recommend": NOBODY_BUT(S),
+    "portfolio.lead_initiative": NOBODY_BUT(A),
     "portfolio.view_municipality": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (T, T), AD: (T, T)},
     "som.view_knowledge": EVERYONE,
     "som.edit_knowledge": NOBODY_BUT(A, AD),
     "som.calculate": VIEW_INITIATIVE,
     "som.view_calculation": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
+    "som.view_target_group": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
     "evidence.view": EVERYONE,
     "evidence.edit_studies": NOBODY_BUT(A, E, AD),
     "evidence.run_meta": EVERYONE,
+    "evidence.view_practice": {A: (T, T), M: (T, X), E: (T, T), F: (T, X), S: (T, T), AD: (T, T)},
+    "evidence.choose_practice_organisation": NOBODY_BUT(A, AD),
     "evidence.fill_practice": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
     "outcomes.import": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
     "outcomes.view_citizens": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (X, X)},
@@ -59,11 +63,13 @@ def objects_for(action: str, world, user):
         "portfolio.view_board",
         "portfolio.create_initiative",
         "portfolio.create_intervention",
+        "portfolio.lead_initiative",
         "som.view_knowledge",
         "som.edit_knowledge",
         "evidence.view",
         "evidence.edit_studies",
         "evidence.run_meta",
+        "evidence.choose_practice_organisation",
         "outcomes.citizen_rights",
     }:
         return None, None
@@ -71,7 +77,7 @@ def objects_for(action: str, world, user):
         return SimpleNamespace(user_id=user.pk), SimpleNamespace(user_id=-1)
     if action == "portfolio.view_municipality":
         return world.own_municipality, world.other_municipality
-    if action == "som.view_calculation":
+    if action in {"som.view_calculation", "som.view_target_group", "evidence.view_practice"}:
         own_org = user.organisation_id
         return (
             SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),

@@ -6,15 +6,17 @@ denied means 403 or 404 and nothing shown.
 """
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
+from susi.accounts import permissions
 from susi.accounts.models import Role, User
 from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.evidence.models import PracticeAssessment
 from susi.outcomes.models import Citizen, Enrolment
 from susi.outcomes.pseudonyms import get_key
-from susi.som.models import Calculation
+from susi.som.models import Calculation, TargetGroup
 from tests.accounts.test_permission_matrix import EXPECTED, ROLES
 from tests.som.test_calculator import form_post
 
@@ -67,7 +69,26 @@ def objects(world):
             start=date(2025, 1, 1),
         )
 
+    def target_group_for(organisation):
+        key = organisation.pk if organisation else "national"
+        return TargetGroup.objects.get_or_create(
+            code=f"tg-{key}", defaults={"name": f"Målgruppe {key}", "organisation": organisation}
+        )[0]
+
+    def own_organisation(role):
+        return world.users[role].organisation or world.own_municipality
+
     return {
+        "target_group": {role: target_group_for(world.users[role].organisation) for role in ROLES},
+        "other_target_group": target_group_for(world.other_municipality),
+        "own_practice": {
+            role: PracticeAssessment.objects.get_or_create(
+                organisation=own_organisation(role),
+                practice_name=f"Egen praksis {own_organisation(role).pk}",
+                defaults={"answers": {}, "created_by": world.users[role]},
+            )[0]
+            for role in ROLES
+        },
         "calculation": {role: calculation_for(world.users[role].organisation) for role in ROLES},
         "other_calculation": calculation_for(world.other_municipality),
         "practice": (
@@ -81,49 +102,59 @@ def objects(world):
     }
 
 
+# action → the requests (method, path) that exercise it on one side's objects (see `_requests`)
+PROBES = {
+    "som.view_knowledge": lambda o: [("get", "/som/viden/"), ("get", "/api/som/version")],
+    "som.edit_knowledge": lambda o: [("get", "/som/viden/import/")],
+    "som.calculate": lambda o: [("get", f"/som/beregn/?initiative={o.initiative.pk}")],
+    "som.view_calculation": lambda o: [
+        ("get", f"/som/beregning/{o.calculation.pk}/json/"),
+        ("get", f"/api/som/calculations/{o.calculation.pk}"),
+    ],
+    "som.view_target_group": lambda o: [("get", f"/som/beregn/?target_group={o.target_group.code}")],
+    "evidence.view_practice": lambda o: [("get", f"/evidens/lovende-praksis/{o.readable_practice.pk}/")],
+    "evidence.view": lambda o: [("get", "/evidens/"), ("get", "/api/evidence/studies")],
+    "evidence.edit_studies": lambda o: [("get", "/evidens/studier/ny/")],
+    "evidence.run_meta": lambda o: [("get", "/evidens/metaanalyse/")],
+    "evidence.fill_practice": lambda o: [("get", f"/evidens/lovende-praksis/{o.practice.pk}/rediger/")],
+    "outcomes.import": lambda o: [("post", f"/udfald/initiativ/{o.initiative.pk}/upload/")],
+    "outcomes.view_citizens": lambda o: [
+        ("get", f"/udfald/forloeb/{o.enrolment.pk}/"),
+        ("get", f"/api/outcomes/enrolments/{o.enrolment.pk}"),
+    ],
+    "outcomes.view_aggregates": lambda o: [
+        ("get", f"/udfald/initiativ/{o.initiative.pk}/"),
+        ("get", f"/api/outcomes/initiatives/{o.initiative.pk}/summary"),
+    ],
+    "outcomes.list_citizens": lambda o: [("get", f"/udfald/initiativ/{o.initiative.pk}/borgere/")],
+    "outcomes.save_estimate": lambda o: [("post", f"/udfald/initiativ/{o.initiative.pk}/estimat/gem/")],
+    "outcomes.citizen_rights": lambda o: [("get", "/udfald/borgerrettigheder/")],
+}
+
+
 def _requests(client, world, objects, action, role, side):
     """The HTTP requests that exercise `action` on the own (side=0) or other (side=1) object."""
-    initiative = (world.own_initiative, world.other_initiative)[side]
-    if action == "som.view_knowledge":
-        return [client.get("/som/viden/"), client.get("/api/som/version")]
-    if action == "som.edit_knowledge":
-        return [client.get("/som/viden/import/")]
-    if action == "som.calculate":
-        return [client.get(f"/som/beregn/?initiative={initiative.pk}")]
-    if action == "som.view_calculation":
-        calc = objects["calculation"][role] if side == 0 else objects["other_calculation"]
-        return [client.get(f"/som/beregning/{calc.pk}/json/"), client.get(f"/api/som/calculations/{calc.pk}")]
-    if action == "evidence.view":
-        return [client.get("/evidens/"), client.get("/api/evidence/studies")]
-    if action == "evidence.edit_studies":
-        return [client.get("/evidens/studier/ny/")]
-    if action == "evidence.run_meta":
-        return [client.get("/evidens/metaanalyse/")]
-    if action == "evidence.fill_practice":
-        return [client.get(f"/evidens/lovende-praksis/{objects['practice'][side].pk}/rediger/")]
-    if action == "outcomes.import":
-        return [client.post(f"/udfald/initiativ/{initiative.pk}/upload/", {})]
-    if action == "outcomes.view_citizens":
-        enrolment = objects["enrolment"][side]
-        return [
-            client.get(f"/udfald/forloeb/{enrolment.pk}/"),
-            client.get(f"/api/outcomes/enrolments/{enrolment.pk}"),
-        ]
-    if action == "outcomes.view_aggregates":
-        return [
-            client.get(f"/udfald/initiativ/{initiative.pk}/"),
-            client.get(f"/api/outcomes/initiatives/{initiative.pk}/summary"),
-        ]
-    if action == "outcomes.list_citizens":
-        return [client.get(f"/udfald/initiativ/{initiative.pk}/borgere/")]
-    if action == "outcomes.save_estimate":
-        return [client.post(f"/udfald/initiativ/{initiative.pk}/estimat/gem/", {})]
-    if action == "outcomes.citizen_rights":
-        return [client.get("/udfald/borgerrettigheder/")]
-    raise AssertionError(action)
+    own = side == 0
+    side_objects = SimpleNamespace(
+        initiative=(world.own_initiative, world.other_initiative)[side],
+        calculation=objects["calculation"][role] if own else objects["other_calculation"],
+        target_group=objects["target_group"][role] if own else objects["other_target_group"],
+        readable_practice=objects["own_practice"][role] if own else objects["practice"][1],
+        practice=objects["practice"][side],
+        enrolment=objects["enrolment"][side],
+    )
+    return [
+        client.get(path) if method == "get" else client.post(path, {})
+        for method, path in PROBES[action](side_objects)
+    ]
 
 
-HTTP_ACTIONS = [a for a in EXPECTED if a.split(".")[0] in {"som", "evidence"}] + [
+# choosing the organisation is a field of the practice form, not a request of its own
+HTTP_ACTIONS = [
+    a
+    for a in EXPECTED
+    if a.split(".")[0] in {"som", "evidence"} and a != "evidence.choose_practice_organisation"
+] + [
     "outcomes.import",
     "outcomes.view_citizens",
     "outcomes.list_citizens",
@@ -167,3 +198,43 @@ def test_citizen_rights_follow_the_matrix(client, world, objects, action, role):
             client.post("/udfald/borgerrettigheder/", {"cpr": cpr, "action": "erase", "confirm": "yes"})
             erased = before and not Enrolment.objects.filter(pk=objects["enrolment"][side].pk).exists()
             assert erased is expected, (role, side)
+
+
+# --- each rule and its queryset twin agree ---------------------------------------------------------------
+
+
+def test_every_twin_answers_for_a_rule():
+    assert set(permissions.TWINS) <= set(EXPECTED)
+    assert set(permissions.TWINS) == {
+        "portfolio.view_initiative",
+        "outcomes.view_aggregates",
+        "outcomes.view_citizens",
+        "som.view_calculation",
+        "som.view_target_group",
+        "evidence.view_practice",
+    }
+
+
+@pytest.mark.parametrize("action", sorted(permissions.TWINS))
+@pytest.mark.parametrize("role", [*ROLES, "anonymous", "inactive", "no_organisation"])
+def test_each_rule_agrees_with_its_queryset_twin(world, objects, action, role):
+    """For every object of the twin's model in the fixture world: in the queryset ⇔ the rule says yes."""
+    from django.contrib.auth.models import AnonymousUser
+
+    if role == "anonymous":
+        user = AnonymousUser()
+    elif role == "inactive":
+        user = world.users[Role.MUNICIPALITY]
+        user.is_active = False
+    elif role == "no_organisation":
+        user = User.objects.create_user("lost", password="x-password-123", role=Role.MUNICIPALITY)
+    else:
+        user = world.users[role]
+    twin = permissions.TWINS[action]
+    model = twin(user).model
+    everything = list(model.objects.all())
+    assert len(everything) >= 2, action
+    allowed = set(twin(user).values_list("pk", flat=True))
+    for obj in everything:
+        assert (obj.pk in allowed) is permissions.can(user, action, obj), (role, action, obj)
+    assert twin(user).count() == len(allowed), "a twin returns each object once"

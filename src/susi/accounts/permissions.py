@@ -1,8 +1,16 @@
 """Every permission rule of the platform, in one module.
 
 `can(user, action, obj)` answers one question: may this user do this action (on this object)?
-`require(...)` raises PermissionDenied instead of returning False. `visible_initiatives(user)` scopes a
-queryset by the same rule as "portfolio.view_initiative", so lists and single pages never disagree.
+`require(...)` raises PermissionDenied instead of returning False.
+
+Every rule that also filters a list has its queryset twin here, registered in `TWINS` ("which objects may
+this user do X to?", like Wagtail's permission policies): `visible_initiatives`, `citizen_enrolments`,
+`visible_calculations`, `aggregate_initiatives`, `visible_target_groups`, `practice_assessments`. Lists
+and single pages never disagree, and the matrix test checks each twin against its rule for every role.
+
+Nothing outside this module asks for a user's role: the few role-derived facts other code needs
+(`bound_municipality`, `proposing_organisation`) are answered here too. Models of the apps above `accounts` are
+looked up with `apps.get_model`, so `accounts` imports only `organisations` (which users belong to).
 
 Roles (see accounts.models.Role):
 - agency staff run the programme: they see and edit everything in the portfolio and record gate decisions;
@@ -23,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -38,11 +47,14 @@ def _role(user, *roles: str) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in roles)
 
 
+def _model(label: str):
+    """Another app's model, looked up by label so this module imports no other app."""
+    return apps.get_model(label)
+
+
 def _initiative_of(obj):
     """The initiative an object belongs to (the object itself, or its `.initiative`)."""
-    from susi.portfolio.models import Initiative
-
-    if obj is None or isinstance(obj, Initiative):
+    if obj is None or isinstance(obj, _model("portfolio.Initiative")):
         return obj
     return getattr(obj, "initiative", None)
 
@@ -122,6 +134,7 @@ RULES: dict[str, Rule] = {
     "portfolio.prepare_gate": _agency,
     "portfolio.record_gate": _agency,
     "portfolio.recommend": lambda u, o: _role(u, Role.STEERING) and _can_view_initiative(u, o),
+    "portfolio.lead_initiative": lambda u, o: _role(u, Role.AGENCY),
     "portfolio.view_municipality": lambda u, o: (
         _sees_all(u) or (_role(u, Role.MUNICIPALITY) and o is not None and o.pk == u.organisation_id)
     ),
@@ -130,10 +143,22 @@ RULES: dict[str, Rule] = {
     "som.edit_knowledge": _agency,
     "som.calculate": lambda u, o: _authenticated(u) and (o is None or _can_view_initiative(u, o)),
     "som.view_calculation": _owner_or_organisation,
+    "som.view_target_group": lambda u, o: (
+        _authenticated(u)
+        and (_sees_all(u) or o is None or getattr(o, "organisation_id", None) in (None, u.organisation_id))
+    ),
     # evidence
     "evidence.view": _authenticated,
     "evidence.edit_studies": lambda u, o: _role(u, Role.AGENCY, Role.EVALUATOR, Role.ADMIN),
     "evidence.run_meta": _authenticated,
+    "evidence.view_practice": lambda u, o: (
+        _authenticated(u)
+        and (
+            _role(u, Role.AGENCY, Role.ADMIN, Role.STEERING, Role.EVALUATOR)
+            or (u.organisation_id is not None and getattr(o, "organisation_id", None) == u.organisation_id)
+        )
+    ),
+    "evidence.choose_practice_organisation": _agency,
     "evidence.fill_practice": lambda u, o: (
         _agency(u)
         or (
@@ -192,22 +217,117 @@ def require(user, action: str, obj=None) -> None:
         raise PermissionDenied(action)
 
 
+# --- role-derived facts ------------------------------------------------------------------------------
+
+
+def bound_municipality(user):
+    """The municipality a municipality user is bound to (their data scope); None for every other user."""
+    if _role(user, Role.MUNICIPALITY) and user.organisation_id is not None:
+        return user.organisation
+    return None
+
+
+def proposing_organisation(user):
+    """The organisation recorded as proposer of an intervention the user creates: a foundation's own."""
+    return user.organisation if _role(user, Role.FOUNDATION) else None
+
+
+# --- queryset twins: "which objects may the user do X to?" --------------------------------------------
+
+
 def visible_initiatives(user, queryset: QuerySet | None = None) -> QuerySet:
     """The initiatives `user` may view, by the same rule as `portfolio.view_initiative`."""
-    from susi.portfolio.models import Initiative
-
-    qs = Initiative.objects.all() if queryset is None else queryset
+    qs = _model("portfolio.Initiative").objects.all() if queryset is None else queryset
     if not _authenticated(user):
         return qs.none()
     if _sees_all(user):
         return qs
+    return qs.filter(_taking_part(user))
+
+
+def _taking_part(user, prefix: str = "") -> Q:
+    """`takes_part` as a filter on initiatives (reached through `prefix`, e.g. "initiative__")."""
     org = user.organisation_id
     if org is None:
-        return qs.none()
+        return Q(pk__in=[])
     if user.role == Role.MUNICIPALITY:
-        return qs.filter(municipalities=org).distinct()
+        # one row per initiative: (initiative, organisation) is unique, so no .distinct() is needed
+        return Q(**{f"{prefix}municipalities": org})
     if user.role == Role.EVALUATOR:
-        return qs.filter(evaluator=org)
+        return Q(**{f"{prefix}evaluator": org})
     if user.role == Role.FOUNDATION:
-        return qs.filter(Q(foundation=org) | Q(intervention__proposed_by=org))
+        return Q(**{f"{prefix}foundation": org}) | Q(**{f"{prefix}intervention__proposed_by": org})
+    return Q(pk__in=[])
+
+
+def aggregate_initiatives(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The initiatives whose outcome aggregates `user` may see (`outcomes.view_aggregates`)."""
+    qs = _model("portfolio.Initiative").objects.all() if queryset is None else queryset
+    if not _authenticated(user):
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    if _role(user, Role.MUNICIPALITY, Role.EVALUATOR):
+        return qs.filter(_taking_part(user))
     return qs.none()
+
+
+def citizen_enrolments(user, initiative=None) -> QuerySet:
+    """The enrolments whose citizens `user` may see (`outcomes.view_citizens`), optionally in one initiative:
+    a municipality user its own municipality's citizens in initiatives it takes part in, an evaluator the
+    initiatives it evaluates, everyone else nothing."""
+    qs = _model("outcomes.Enrolment").objects.select_related("citizen", "municipality", "initiative")
+    if initiative is not None:
+        qs = qs.filter(initiative=initiative)
+    if not _role(user, Role.MUNICIPALITY, Role.EVALUATOR):
+        return qs.none()
+    scope = _taking_part(user, "initiative__")
+    if user.role == Role.MUNICIPALITY:
+        scope &= Q(municipality_id=user.organisation_id)
+    return qs.filter(scope)
+
+
+def visible_calculations(user) -> QuerySet:
+    """The saved SØM calculations `user` may open (`som.view_calculation`)."""
+    qs = _model("som.Calculation").objects.all()
+    if not _authenticated(user):
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    scope = Q(owner_id=user.pk)
+    if user.organisation_id is not None:
+        scope |= Q(organisation_id=user.organisation_id)
+    return qs.filter(scope)
+
+
+def visible_target_groups(user) -> QuerySet:
+    """National target groups plus those the user's own organisation defined (`som.view_target_group`)."""
+    qs = _model("som.TargetGroup").objects.all()
+    if not _authenticated(user):
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id))
+
+
+def practice_assessments(user) -> QuerySet:
+    """The promising-practice self-assessments `user` may read (`evidence.view_practice`)."""
+    qs = _model("evidence.PracticeAssessment").objects.select_related("organisation", "intervention")
+    if not _authenticated(user):
+        return qs.none()
+    if _role(user, Role.AGENCY, Role.ADMIN, Role.STEERING, Role.EVALUATOR):
+        return qs
+    if user.organisation_id is None:
+        return qs.none()
+    return qs.filter(organisation_id=user.organisation_id)
+
+
+#: action → its queryset twin (user → the objects the rule says yes to).
+TWINS: dict[str, Callable[[Any], QuerySet]] = {
+    "portfolio.view_initiative": visible_initiatives,
+    "outcomes.view_aggregates": aggregate_initiatives,
+    "outcomes.view_citizens": citizen_enrolments,
+    "som.view_calculation": visible_calculations,
+    "som.view_target_group": visible_target_groups,
+    "evidence.view_practice": practice_assessments,
+}

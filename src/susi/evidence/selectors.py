@@ -6,8 +6,7 @@ from collections import OrderedDict
 
 from django.db.models import Count, QuerySet
 
-from susi.accounts.models import Role
-from susi.accounts.permissions import can
+from susi.accounts import permissions
 from susi.engines.evidence import practice as practice_engine
 
 from .models import EffectCriterionLink, MetaAnalysis, PracticeAssessment, Study
@@ -80,18 +79,12 @@ def intervention_summary(intervention) -> dict:
 
 
 def practice_assessments(user) -> QuerySet[PracticeAssessment]:
-    qs = PracticeAssessment.objects.select_related("organisation", "intervention")
-    if user.role in (Role.AGENCY, Role.ADMIN, Role.STEERING, Role.EVALUATOR):
-        return qs
-    if user.organisation_id is None:
-        return qs.none()
-    return qs.filter(organisation_id=user.organisation_id)
+    """The self-assessments `user` may read (the twin of `evidence.view_practice`)."""
+    return permissions.practice_assessments(user)
 
 
 def can_view_practice(user, assessment: PracticeAssessment) -> bool:
-    return practice_assessments(user).filter(pk=assessment.pk).exists() or can(
-        user, "evidence.fill_practice", assessment
-    )
+    return permissions.can(user, "evidence.view_practice", assessment)
 
 
 def practice_profile(assessment: PracticeAssessment) -> practice_engine.PracticeProfile:

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from susi.accounts.models import Role
 from susi.accounts.permissions import can, require
 from susi.engines import evidence as engine
 from susi.organisations.models import Organisation
@@ -314,7 +313,7 @@ def practice_list(request):
 
 
 def _organisations_for(user):
-    if user.role in (Role.AGENCY, Role.ADMIN):
+    if can(user, "evidence.choose_practice_organisation"):
         return Organisation.objects.filter(
             kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.PROVIDER]
         ).order_by("name")

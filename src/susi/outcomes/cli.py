@@ -14,7 +14,7 @@ console = Console()
 
 
 def _setup():
-    from susi.cli import setup_django
+    from susi.bootstrap import setup_django
 
     setup_django()
 

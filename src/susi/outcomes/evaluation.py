@@ -180,7 +180,3 @@ def _cut(curve):
         ci_high=curve.ci_high[:last],
         n_at_risk=curve.n_at_risk[:last],
     )
-
-
-def design_label(design: str) -> str:
-    return DESIGN_LABELS.get(design, design)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from susi.accounts.models import Role
-from susi.accounts.permissions import can
+from susi.accounts import permissions
 from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, is_reportable
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
@@ -35,25 +33,15 @@ OUTCOME_PHASES = ("maturation", "testing", "dissemination")
 
 
 def citizen_enrolments(user, initiative: Initiative | None = None) -> QuerySet[Enrolment]:
-    """The enrolments whose citizens ``user`` may see, optionally in one initiative."""
-    qs = Enrolment.objects.select_related("citizen", "municipality", "initiative")
-    if initiative is not None:
-        qs = qs.filter(initiative=initiative)
-    if not (user and user.is_authenticated and user.is_active and user.organisation_id):
-        return qs.none()
-    if user.role == Role.MUNICIPALITY:
-        return qs.filter(
-            municipality_id=user.organisation_id, initiative__municipalities=user.organisation_id
-        ).distinct()
-    if user.role == Role.EVALUATOR:
-        return qs.filter(initiative__evaluator_id=user.organisation_id)
-    return qs.none()
+    """The enrolments whose citizens ``user`` may see, optionally in one initiative (the twin of
+    ``outcomes.view_citizens`` in the rules module)."""
+    return permissions.citizen_enrolments(user, initiative)
 
 
 def initiatives_with_outcomes(user) -> list[Initiative]:
     """Initiatives in maturation, testing or dissemination whose aggregates the user may see."""
     qs = Initiative.objects.filter(phase__in=OUTCOME_PHASES).select_related("intervention", "evaluator")
-    return [i for i in qs if can(user, "outcomes.view_aggregates", i)]
+    return list(permissions.aggregate_initiatives(user, qs))
 
 
 def municipality_counts(initiative: Initiative) -> list[dict[str, Any]]:
@@ -226,13 +214,21 @@ def municipality_names(initiative: Initiative) -> dict[str, str]:
 
 
 def reference_evaluation(initiative: Initiative, instrument: Instrument) -> EffectEvaluation | None:
-    """The effect found in testing for the same intervention and instrument (the latest saved one)."""
+    """The effect found in testing for the same intervention and instrument (the latest one saved while an
+    initiative of the intervention was in testing, by its gate history), else this initiative's latest."""
+    from susi.portfolio.selectors import phase_periods
+
+    periods = phase_periods(Initiative.objects.filter(intervention=initiative.intervention), "testing")
+    in_testing = Q(pk__in=[])
+    for initiative_id, (entered, left) in periods.items():
+        window = Q(initiative_id=initiative_id)
+        if entered is not None:
+            window &= Q(created_at__gte=entered)
+        if left is not None:
+            window &= Q(created_at__lte=left)
+        in_testing |= window
     return (
-        EffectEvaluation.objects.filter(
-            initiative__intervention=initiative.intervention,
-            initiative__phase="testing",
-            instrument=instrument,
-        )
+        EffectEvaluation.objects.filter(in_testing, instrument=instrument)
         .exclude(method__in=("twfe", "staggered"))
         .order_by("-created_at")
         .first()
@@ -260,14 +256,6 @@ def management_figures(initiative: Initiative, municipality: Organisation) -> di
         "followed_up": _shown(followed),
         "followed_up_share": share,
     }
-
-
-def finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
 
 
 def som_consequences(initiative: Initiative) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -24,8 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from susi.accounts.models import Role
-from susi.accounts.permissions import can, require
+from susi.accounts.permissions import bound_municipality, can, require
 
 from .importing import FileError, check_upload, hash_and_sniff, read_staged, validate_file
 from .models import (
@@ -118,8 +116,8 @@ def stage_file(
     default). Writes no citizen data. Raises ``ImportRefused`` when the municipality does not take part,
     or the file cannot be read at all (wrong type, missing columns).
     """
-    if municipality is None and getattr(user, "role", None) == Role.MUNICIPALITY:
-        municipality = user.organisation
+    if municipality is None:
+        municipality = bound_municipality(user)
     require(user, "outcomes.import", Scope(initiative, municipality))
     if municipality is not None and not initiative.municipalities.filter(pk=municipality.pk).exists():
         raise ImportRefused(
@@ -258,10 +256,6 @@ def _classify(path: Path, initiative) -> tuple[int, int, int]:
 
 
 # --- import: commit -----------------------------------------------------------------------------------
-
-
-def _date(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
 
 
 def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:

@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from susi.accounts.permissions import can, require
+from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines.evaluation.cpr import pseudonymise
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import group_errors
-from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 
 from . import evaluation, selectors, services
@@ -77,8 +76,8 @@ def initiative(request, pk: int):
             initial={"instrument": first.code, "design": default_design, "followup": result.followup},
         )
     batches = ImportBatch.objects.filter(initiative=initiative)
-    if user.role == "municipality":
-        batches = batches.filter(municipality_id=user.organisation_id)
+    if bound_municipality(user) is not None:
+        batches = batches.filter(municipality=bound_municipality(user))
     elif not importable:
         batches = batches.none()
     context = {
@@ -109,10 +108,8 @@ def _fidelity(initiative):
     frame = selectors.fidelity_frame(initiative)
     if frame.empty:
         return None
-    try:
-        from susi.engines.evaluation.fidelity import fidelity_by_municipality
-    except ImportError:
-        return None
+    from susi.engines.evaluation.fidelity import fidelity_by_municipality
+
     names = selectors.municipality_names(initiative)
     return [(names.get(row.municipality, row.municipality), row) for row in fidelity_by_municipality(frame)]
 
@@ -361,7 +358,7 @@ def citizens(request, pk: int):
         AccessLog.Action.VIEW,
         f"borgerliste side {page.number}",
         initiative=initiative,
-        municipality=request.user.organisation if request.user.role == "municipality" else None,
+        municipality=bound_municipality(request.user),
         citizen_ids=[e.citizen_id for e in rows],
     )
     return render(request, "outcomes/citizens.html", {"initiative": initiative, "page": page, "rows": rows})
@@ -433,7 +430,7 @@ def citizen_rights(request):
                 user,
                 AccessLog.Action.VIEW,
                 "opslag til indsigt/sletning",
-                municipality=user.organisation if user.role == "municipality" else None,
+                municipality=bound_municipality(user),
                 citizen_ids=[enrolments[0].citizen_id],
             )
     return render(request, "outcomes/citizen_rights.html", context)
@@ -452,7 +449,7 @@ def monitoring(request, pk: int):
     instrument = next((i for i in instruments if i.code == code), None)
     context = {"initiative": initiative, "instruments": instruments, "instrument": instrument}
     municipalities = list(initiative.municipalities.order_by("name"))
-    if request.user.role == "municipality":
+    if bound_municipality(request.user) is not None:
         municipalities = [m for m in municipalities if m.pk == request.user.organisation_id]
     context["management"] = [(m, selectors.management_figures(initiative, m)) for m in municipalities]
     if instrument is not None:
@@ -460,7 +457,3 @@ def monitoring(request, pk: int):
 
         context.update(monitoring_rows(initiative, instrument, visible=[m.code for m in municipalities]))
     return render(request, "outcomes/monitoring.html", context)
-
-
-def municipality_by_code(code: str) -> Organisation:
-    return get_object_or_404(Organisation, kind=Organisation.Kind.MUNICIPALITY, code=code)

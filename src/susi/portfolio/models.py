@@ -198,6 +198,16 @@ class Product(models.Model):
     def latest_version(self) -> "ProductVersion | None":
         return self.versions.order_by("-number").first()
 
+    @property
+    def review_choices(self) -> list[tuple[str, str]]:
+        """The states a reviewer may move this product to, by the declared workflow (`PRODUCT_REVIEW`)."""
+        labels = dict(self.State.choices)
+        return [
+            (t.target.value, str(labels[t.target.value]))
+            for t in phases.transitions_from(self.state)
+            if t.actor is phases.Actor.REVIEWER
+        ]
+
 
 class ProductVersion(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="versions")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -81,10 +82,16 @@ def filtered_initiatives(user, params) -> QuerySet[Initiative]:
     if params.get("phase"):
         qs = qs.filter(phase=params["phase"])
     if params.get("municipality"):
-        qs = qs.filter(municipalities__code=params["municipality"])
+        # A subquery, not a join + .distinct(): counting `values_list(...)` over a distinct query collapses
+        # equal rows, so eight initiatives in two phases were counted as two.
+        qs = qs.filter(
+            pk__in=Initiative.municipalities.through.objects.filter(
+                organisation__code=params["municipality"]
+            ).values("initiative_id")
+        )
     if params.get("q"):
         qs = qs.filter(Q(title__icontains=params["q"]) | Q(intervention__name__icontains=params["q"]))
-    return qs.distinct() if params.get("municipality") else qs
+    return qs
 
 
 def _labels(choices) -> dict[str, str]:
@@ -195,6 +202,41 @@ def gate_history(initiative: Initiative) -> list[GateDecision]:
         )
         .order_by("decided_at")
     )
+
+
+def _target_phase(phase: str, outcome: str) -> str | None:
+    target = phases.target_state(phases.Phase(phase), phases.Outcome(outcome))
+    return target.phase.value if target is not None else None
+
+
+def phase_periods(
+    initiatives: QuerySet[Initiative], phase: str
+) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """For each initiative that has been in `phase`, from its recorded gate decisions: when it entered the
+    phase (None: it was created in it) and when it left (None: it is still there). An initiative that
+    skipped the phase, or has not reached it, is not in the result."""
+    decisions: dict[int, list[GateDecision]] = {}
+    for decision in GateDecision.objects.filter(
+        initiative__in=initiatives, state=GateDecision.State.RECORDED
+    ).order_by("decided_at", "created_at"):
+        decisions.setdefault(decision.initiative_id, []).append(decision)
+    periods = {}
+    for initiative_id, current_phase in initiatives.values_list("pk", "phase"):
+        history = decisions.get(initiative_id, [])
+        first_phase = history[0].phase if history else current_phase
+        inside, entered, left = first_phase == phase, None, None
+        for decision in history:
+            if decision.outcome == phases.Outcome.REWORK.value:
+                continue
+            when = decision.decided_at or decision.created_at
+            target = decision.to_phase or _target_phase(decision.phase, decision.outcome)
+            if decision.phase == phase:
+                left = when
+            elif target == phase:
+                inside, entered = True, when
+        if inside:
+            periods[initiative_id] = (entered, left)
+    return periods
 
 
 def timeline(initiative: Initiative, history: list[GateDecision]) -> list[TimelineStep]:

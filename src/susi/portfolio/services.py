@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from susi.accounts.permissions import require
+from susi.accounts.permissions import can, proposing_organisation, require
 from susi.engines import phases
 from susi.web.api_errors import DomainError
 
@@ -87,7 +87,7 @@ def create_intervention(
         raise DomainError("name", _("Indsatsen skal have et navn."))
     if Intervention.objects.filter(name__iexact=name).exists():
         raise DomainError("name", _("Der findes allerede en indsats med det navn."))
-    proposed_by = user.organisation if user.role == "foundation" else None
+    proposed_by = proposing_organisation(user)
     return Intervention.objects.create(
         name=name, area=area, description=description, target_group=target_group, proposed_by=proposed_by
     )
@@ -134,7 +134,7 @@ def create_initiative(
         evaluator=evaluator,
         method_supplier=method_supplier,
         foundation=foundation,
-        lead=lead or (user if user.role == "agency" else None),
+        lead=lead or (user if can(user, "portfolio.lead_initiative") else None),
     )
     initiative.municipalities.set(municipalities)
     initiative.providers.set(providers)
@@ -184,35 +184,37 @@ def upload_product_version(
         note=note,
         uploaded_by=user,
     )
-    if product.state != Product.State.DRAFT:
-        product.state = Product.State.DRAFT  # a new version must be reviewed again
+    product.state = phases.NEW_VERSION_STATE.value  # a new version must be reviewed again
     if title.strip():
         product.title = title.strip()
     product.save()
     return version
 
 
-_PRODUCT_TRANSITIONS = {
-    Product.State.DRAFT: {Product.State.SUBMITTED, Product.State.APPROVED},
-    Product.State.SUBMITTED: {Product.State.APPROVED, Product.State.REJECTED, Product.State.DRAFT},
-    Product.State.REJECTED: {Product.State.DRAFT},
-    Product.State.APPROVED: {Product.State.DRAFT},
-}
+def _state_label(state: str) -> str:
+    return str(dict(Product.State.choices).get(state, state))
 
 
 @transaction.atomic
 def set_product_state(user, product: Product, state: str) -> Product:
-    if state == Product.State.SUBMITTED:
-        require(user, "portfolio.upload_product", product.initiative)
-    else:
-        require(user, "portfolio.review_product", product.initiative)
-    new = Product.State(state)
-    if new not in _PRODUCT_TRANSITIONS[Product.State(product.state)]:
+    """Move a product along the declared review workflow (`phases.PRODUCT_REVIEW`)."""
+    try:
+        new = Product.State(state)
+        transition = phases.review_transition(product.state, new)
+    except (ValueError, phases.ReviewRefused):
+        submitting = state == Product.State.SUBMITTED
+        require(
+            user, "portfolio.upload_product" if submitting else "portfolio.review_product", product.initiative
+        )
         raise DomainError(
             "state",
             _("Et produkt med status »%(old)s« kan ikke få status »%(new)s«.")
-            % {"old": product.get_state_display(), "new": new.label},
-        )
+            % {"old": product.get_state_display(), "new": _state_label(state)},
+        ) from None
+    if transition.actor is phases.Actor.CONTRIBUTOR:
+        require(user, "portfolio.upload_product", product.initiative)
+    else:
+        require(user, "portfolio.review_product", product.initiative)
     if not product.versions.exists():
         raise DomainError("state", _("Produktet har ingen fil endnu."))
     product.state = new

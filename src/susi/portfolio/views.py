@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from susi.accounts.permissions import can, require
+from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines import phases
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
@@ -48,6 +48,7 @@ def board(request):
         ),
         "programme_names": dict(Programme.choices),
         "can_create": can(request.user, "portfolio.create_initiative"),
+        "can_propose": can(request.user, "portfolio.create_intervention"),
     }
     template = "portfolio/_board.html" if request.headers.get("HX-Request") else "portfolio/board.html"
     return render(request, template, context)
@@ -225,8 +226,9 @@ def municipality(request, code: str):
 @login_required
 def municipality_list(request):
     require(request.user, "portfolio.view_board")
-    if request.user.role == "municipality" and request.user.organisation:
-        return redirect("portfolio:municipality", code=request.user.organisation.code)
+    own = bound_municipality(request.user)
+    if own is not None:
+        return redirect("portfolio:municipality", code=own.code)
     orgs = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("name")
     return render(request, "portfolio/municipality_list.html", {"municipalities": orgs})
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 
-from susi.accounts.models import Role
-from susi.accounts.permissions import can
+from susi.accounts import permissions
 
 from .models import (
     Calculation,
@@ -27,16 +26,14 @@ def current_version() -> int:
 
 
 def visible_target_groups(user) -> QuerySet[TargetGroup]:
-    """National target groups plus those the user's own organisation defined."""
-    qs = TargetGroup.objects.all()
-    if user.role in (Role.AGENCY, Role.ADMIN, Role.STEERING):
-        return qs
-    return qs.filter(Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id))
+    """National target groups plus those the user's own organisation defined (the rule's twin)."""
+    return permissions.visible_target_groups(user)
 
 
 def visible_calculations(user) -> list[Calculation]:
-    qs = Calculation.objects.select_related("owner", "initiative", "municipality", "target_group")
-    return [c for c in qs if can(user, "som.view_calculation", c)]
+    """The saved calculations `user` may open (the twin of `som.view_calculation`)."""
+    qs = permissions.visible_calculations(user)
+    return list(qs.select_related("owner", "initiative", "municipality", "target_group"))
 
 
 def prices_for(organisation_id: int | None) -> dict[str, Price]:

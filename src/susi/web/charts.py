@@ -11,8 +11,8 @@ import re
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 # A palette with sufficient contrast on white (WCAG 2.1 AA for graphical objects, 3:1).
 PALETTE = ["#1f4e79", "#c0504d", "#2e7d32", "#8e5a00", "#6a3d9a", "#00695c", "#ad1457", "#37474f"]

@@ -486,14 +486,7 @@ def staggered(
     adoption wave and over time (unlike plain TWFE); the SE accounts for the first stage.
     """
     _check_cluster(cluster)
-    try:
-        import pyfixest as pf
-    except ImportError:  # pragma: no cover - a deployment without the dependency
-        raise EvaluationError(
-            "design",
-            "Forskudt opstart kan ikke beregnes: pakken pyfixest er ikke installeret.",
-            "Staggered adoption needs the pyfixest package.",
-        ) from None
+    import pyfixest as pf  # pinned; imported here because it is slow to import and rarely needed
 
     panel = _panel(_select(frame, instrument), need_cohort=True)
     if panel["treated"].nunique() < 2 or (panel["treated"] == 0).sum() < 2:

@@ -1,4 +1,5 @@
-"""The SUSI phase model (model.py) and the rules that judge a gate (rules.py). Pure Python."""
+"""The SUSI phase model (model.py), the rules that judge a gate (rules.py) and the product review workflow
+(review.py). Pure Python."""
 
 from .model import (
     CRITERION_NAMES,
@@ -20,6 +21,16 @@ from .model import (
     next_phase,
     phase_index,
 )
+from .review import (
+    NEW_VERSION_STATE,
+    PRODUCT_REVIEW,
+    Actor,
+    ProductState,
+    ReviewRefused,
+    ReviewTransition,
+    review_transition,
+    transitions_from,
+)
 from .rules import (
     Assessment,
     GateProposal,
@@ -31,9 +42,18 @@ from .rules import (
     apply,
     judge,
     possible_outcomes,
+    target_state,
 )
 
 __all__ = [
+    "NEW_VERSION_STATE",
+    "PRODUCT_REVIEW",
+    "Actor",
+    "ProductState",
+    "ReviewRefused",
+    "ReviewTransition",
+    "review_transition",
+    "transitions_from",
     "CRITERION_NAMES",
     "OUTCOME_NAMES",
     "PHASE_MODEL",
@@ -62,4 +82,5 @@ __all__ = [
     "next_phase",
     "phase_index",
     "possible_outcomes",
+    "target_state",
 ]

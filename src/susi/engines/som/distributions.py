@@ -37,9 +37,6 @@ class Fixed:
     def to_json(self) -> Any:
         return self.value
 
-    def describe_da(self) -> str:
-        return f"{self.value:g}"
-
 
 @dataclass(frozen=True)
 class Normal:
@@ -54,9 +51,6 @@ class Normal:
 
     def to_json(self) -> Any:
         return {"dist": "normal", "mean": self.mean, "sd": self.sd}
-
-    def describe_da(self) -> str:
-        return f"normal(middel {self.mean:g}, sd {self.sd:g})"
 
 
 @dataclass(frozen=True)
@@ -83,9 +77,6 @@ class LogNormal:
     def to_json(self) -> Any:
         return {"dist": "lognormal", "mean": self.mean, "sd": self.sd}
 
-    def describe_da(self) -> str:
-        return f"log-normal(middel {self.mean:g}, sd {self.sd:g})"
-
 
 @dataclass(frozen=True)
 class Triangular:
@@ -111,9 +102,6 @@ class Triangular:
 
     def to_json(self) -> Any:
         return {"dist": "triangular", "min": self.low, "mode": self.mode, "max": self.high}
-
-    def describe_da(self) -> str:
-        return f"trekant({self.low:g}; {self.mode:g}; {self.high:g})"
 
 
 @dataclass(frozen=True)
@@ -148,9 +136,6 @@ class Pert:
     def to_json(self) -> Any:
         return {"dist": "pert", "min": self.low, "mode": self.mode, "max": self.high}
 
-    def describe_da(self) -> str:
-        return f"PERT({self.low:g}; {self.mode:g}; {self.high:g})"
-
 
 @dataclass(frozen=True)
 class Uniform:
@@ -169,9 +154,6 @@ class Uniform:
 
     def to_json(self) -> Any:
         return {"dist": "uniform", "min": self.low, "max": self.high}
-
-    def describe_da(self) -> str:
-        return f"ligefordelt({self.low:g}; {self.high:g})"
 
 
 @dataclass(frozen=True)
@@ -197,9 +179,6 @@ class Interval90:
 
     def to_json(self) -> Any:
         return {"dist": "interval90", "low": self.low, "high": self.high}
-
-    def describe_da(self) -> str:
-        return f"90 % sikker mellem {self.low:g} og {self.high:g}"
 
 
 Distribution = Union[Fixed, Normal, LogNormal, Triangular, Pert, Uniform, Interval90]  # noqa: UP007
