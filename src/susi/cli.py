@@ -6,6 +6,9 @@ DJANGO_SETTINGS_MODULE defaults to the development settings (SQLite in var/).
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 from rich.console import Console
 from rich.table import Table
