@@ -27,6 +27,7 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "portfolio.edit_initiative": NOBODY_BUT(A, AD),
     "portfolio.create_intervention": NOBODY_BUT(A, AD, F),
     "portfolio.upload_product": {A: (T, T), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
+    "portfolio.download_product": VIEW_INITIATIVE,
     "portfolio.review_product": NOBODY_BUT(A, AD),
     "portfolio.prepare_gate": NOBODY_BUT(A, AD),
     "portfolio.record_gate": NOBODY_BUT(A, AD),
@@ -133,12 +134,38 @@ ALLOWED = {200, 201, 302}
 DENIED = {403, 404}
 
 
+def _product_version(initiative):
+    """A stored product file of the initiative (made directly: the upload itself is tested elsewhere)."""
+    from django.core.files.base import ContentFile
+
+    from susi.portfolio.models import Product, ProductVersion
+
+    product, _ = Product.objects.get_or_create(
+        initiative=initiative, phase=initiative.phase, kind="knowledge_report", defaults={"title": "Rapport"}
+    )
+    version = product.versions.first()
+    if version is None:
+        version = ProductVersion(product=product, number=1, sha256="0" * 64, uploaded_by=_any_user())
+        version.file.save("rapport.pdf", ContentFile(b"%PDF-1.4 fortroligt"), save=False)
+        version.save()
+    return version
+
+
+def _any_user():
+    from susi.accounts.models import User
+
+    return User.objects.order_by("pk").first()
+
+
 def _probe(client, world, action, initiative, municipality):
     pk = initiative.pk
     if action == "portfolio.view_initiative":
         return [client.get(f"/initiativer/{pk}/"), client.get(f"/api/initiatives/{pk}")]
     if action == "portfolio.prepare_gate":
         return [client.get(f"/initiativer/{pk}/faseovergang/")]
+    if action == "portfolio.download_product":
+        version = _product_version(initiative)
+        return [client.get(f"/initiativer/{pk}/produkter/filer/{version.pk}/")]
     if action == "portfolio.record_gate":
         return [
             client.post(
@@ -161,6 +188,7 @@ def _probe(client, world, action, initiative, municipality):
 HTTP_ACTIONS = [
     "portfolio.view_board",
     "portfolio.view_initiative",
+    "portfolio.download_product",
     "portfolio.prepare_gate",
     "portfolio.view_municipality",
     "portfolio.create_initiative",

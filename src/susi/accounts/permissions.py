@@ -118,6 +118,8 @@ RULES: dict[str, Rule] = {
     "portfolio.upload_product": lambda u, o: (
         _agency(u) or (_role(u, Role.EVALUATOR, Role.MUNICIPALITY) and takes_part(u, _initiative_of(o)))
     ),
+    # a product version's file: the same rule as the initiative page
+    "portfolio.download_product": lambda u, o: _can_view_initiative(u, getattr(o, "product", o)),
     "portfolio.review_product": _agency,
     "portfolio.prepare_gate": _agency,
     "portfolio.record_gate": _agency,

@@ -104,6 +104,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files are private: no URL serves MEDIA_ROOT; a permission-checked view hands each file over
+# (susi.web.files). "django" streams it; "x-accel-redirect" (nginx: an internal location at
+# SUSI_X_ACCEL_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache/lighttpd) lets the web server send it.
+SUSI_PRIVATE_FILE_SERVING = "django"
+SUSI_X_ACCEL_PREFIX = "/protected-media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
