@@ -37,9 +37,13 @@ def migrate() -> None:
 def demo() -> None:
     """Load the demo data (idempotent: running it twice changes nothing the second time)."""
     setup_django()
-    from susi.demo import load_all
+    from susi.demo import DemoModeOff, load_all
 
-    load_all(lambda line: console.print(f"[green]✓[/green] {line}"))
+    try:
+        load_all(lambda line: console.print(f"[green]✓[/green] {line}"))
+    except DemoModeOff as refusal:
+        console.print(f"[red]{refusal}[/red]")
+        raise typer.Exit(1) from None
 
 
 @app.command()
