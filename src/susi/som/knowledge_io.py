@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -22,6 +21,7 @@ from susi.accounts.permissions import require
 from susi.engines.som import AREA_CODES, COMMITTEE_CODES
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
+from susi.web.spreadsheets import SafeWorkbook, safe_csv_writer
 
 from .models import Consequence, EffectStudy, Outcome, Price, TargetGroup
 from .services import new_version
@@ -193,7 +193,7 @@ TABLE_BY_SHEET = {t.sheet: t for t in TABLES}
 
 def export_xlsx() -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = SafeWorkbook(buffer)
     bold = workbook.add_format({"bold": True, "bg_color": "#dde6f0"})
     for table in TABLES:
         sheet = workbook.add_worksheet(table.sheet)
@@ -213,7 +213,7 @@ def export_xlsx() -> bytes:
 def export_csv(key: str) -> str:
     table = TABLE_BY_KEY[key]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_csv_writer(out)
     writer.writerow([c.name for c in table.columns])
     for row in table.rows():
         writer.writerow(["" if row.get(c.name) is None else row.get(c.name) for c in table.columns])
