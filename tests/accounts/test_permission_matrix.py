@@ -34,6 +34,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "portfolio.recommend": NOBODY_BUT(S),
     "portfolio.view_municipality": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (T, T), AD: (T, T)},
     "som.view_knowledge": EVERYONE,
+    # a municipality's own target groups, prices and sizes (national rows: everyone, see test_som_knowledge_scope)
+    "som.view_knowledge_row": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
     "som.edit_knowledge": NOBODY_BUT(A, AD),
     "som.calculate": VIEW_INITIATIVE,
     "som.view_calculation": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
@@ -69,6 +71,12 @@ def objects_for(action: str, world, user):
         return None, None
     if action == "portfolio.view_municipality":
         return world.own_municipality, world.other_municipality
+    if action == "som.view_knowledge_row":
+        own_org = user.organisation_id
+        return (
+            SimpleNamespace(organisation_id=own_org if own_org else -1),
+            SimpleNamespace(organisation_id=world.other_municipality.pk),
+        )
     if action == "som.view_calculation":
         own_org = user.organisation_id
         return (

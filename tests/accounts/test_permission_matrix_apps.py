@@ -14,7 +14,7 @@ from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.evidence.models import PracticeAssessment
 from susi.outcomes.models import Citizen, Enrolment
 from susi.outcomes.pseudonyms import get_key
-from susi.som.models import Calculation
+from susi.som.models import Calculation, TargetGroup
 from tests.accounts.test_permission_matrix import EXPECTED, ROLES
 from tests.som.test_calculator import form_post
 
@@ -67,7 +67,20 @@ def objects(world):
             start=date(2025, 1, 1),
         )
 
+    def own_target_group_for(organisation, suffix):
+        return TargetGroup.objects.create(
+            code=f"egen-{suffix}",
+            name=f"Egen målgruppe {suffix}",
+            user_defined=True,
+            organisation=organisation,
+        )
+
     return {
+        "target_group": {
+            role: own_target_group_for(world.users[role].organisation or world.own_municipality, role)
+            for role in ROLES
+        },
+        "other_target_group": own_target_group_for(world.other_municipality, "anden-kommune"),
         "calculation": {role: calculation_for(world.users[role].organisation) for role in ROLES},
         "other_calculation": calculation_for(world.other_municipality),
         "practice": (
@@ -90,6 +103,9 @@ def _requests(client, world, objects, action, role, side):
         return [client.get("/som/viden/import/")]
     if action == "som.calculate":
         return [client.get(f"/som/beregn/?initiative={initiative.pk}")]
+    if action == "som.view_knowledge_row":
+        group = objects["target_group"][role] if side == 0 else objects["other_target_group"]
+        return [client.get(f"/som/beregn/?target_group={group.code}")]
     if action == "som.view_calculation":
         calc = objects["calculation"][role] if side == 0 else objects["other_calculation"]
         return [client.get(f"/som/beregning/{calc.pk}/json/"), client.get(f"/api/som/calculations/{calc.pk}")]

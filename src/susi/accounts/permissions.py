@@ -106,6 +106,30 @@ def _owner_or_organisation(user, obj) -> bool:
     return org_id is not None and org_id == user.organisation_id
 
 
+def _knowledge_owner(obj) -> int | None:
+    """The organisation a SØM knowledge row belongs to (None: the national knowledge database).
+
+    Target groups, prices and target-group sizes carry `organisation`; outcomes, consequences and effect
+    studies belong to their target group's organisation; an Organisation stands for its own rows."""
+    from susi.organisations.models import Organisation
+
+    if isinstance(obj, Organisation):
+        return obj.pk
+    if hasattr(obj, "organisation_id"):
+        return obj.organisation_id
+    target_group = getattr(obj, "target_group", None)
+    return None if target_group is None else target_group.organisation_id
+
+
+def _can_view_knowledge_row(user, obj) -> bool:
+    """National rows for every user; a municipality's own target groups, prices and sizes only for that
+    organisation and for the roles that see every municipality (like `portfolio.view_municipality`)."""
+    if not _authenticated(user):
+        return False
+    owner = _knowledge_owner(obj)
+    return owner is None or _sees_all(user) or owner == user.organisation_id
+
+
 # --- the rules ----------------------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {
@@ -129,6 +153,7 @@ RULES: dict[str, Rule] = {
     ),
     # SØM
     "som.view_knowledge": _authenticated,
+    "som.view_knowledge_row": _can_view_knowledge_row,
     "som.edit_knowledge": _agency,
     "som.calculate": lambda u, o: _authenticated(u) and (o is None or _can_view_initiative(u, o)),
     "som.view_calculation": _owner_or_organisation,
@@ -211,3 +236,21 @@ def visible_initiatives(user, queryset: QuerySet | None = None) -> QuerySet:
     if user.role == Role.FOUNDATION:
         return qs.filter(Q(foundation=org) | Q(intervention__proposed_by=org))
     return qs.none()
+
+
+TARGET_GROUP_OWNER = "target_group__organisation"  # the owner path of outcomes, consequences, effect studies
+
+
+def visible_knowledge(user, queryset: QuerySet, owner: str = "organisation") -> QuerySet:
+    """The SØM knowledge rows `user` may see, by the same rule as `som.view_knowledge_row`.
+
+    `owner` is the path to the owning organisation: "organisation" for target groups, prices and sizes,
+    "target_group__organisation" for outcomes, consequences and effect studies."""
+    if not _authenticated(user):
+        return queryset.none()
+    if _sees_all(user):
+        return queryset
+    rule = Q(**{f"{owner}__isnull": True})
+    if user.organisation_id is not None:
+        rule |= Q(**{f"{owner}_id": user.organisation_id})
+    return queryset.filter(rule)

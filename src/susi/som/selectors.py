@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 
 from susi.accounts.models import Role
-from susi.accounts.permissions import can
+from susi.accounts.permissions import can, visible_knowledge
 
 from .models import (
     Calculation,
@@ -28,10 +28,17 @@ def current_version() -> int:
 
 def visible_target_groups(user) -> QuerySet[TargetGroup]:
     """National target groups plus those the user's own organisation defined."""
-    qs = TargetGroup.objects.all()
-    if user.role in (Role.AGENCY, Role.ADMIN, Role.STEERING):
-        return qs
-    return qs.filter(Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id))
+    return visible_knowledge(user, TargetGroup.objects.all())
+
+
+def visible_versions(user) -> QuerySet[KnowledgeVersion]:
+    """The knowledge-database versions `user` may read: every edit by the agency or an administrator, and
+    edits by users of an organisation whose own numbers the user may see (a municipality's own target group
+    is saved as a version that names it)."""
+    qs = KnowledgeVersion.objects.select_related("created_by")
+    national = Q(created_by__isnull=True) | Q(created_by__role__in=[Role.AGENCY, Role.ADMIN])
+    own = visible_knowledge(user, qs, "created_by__organisation").values("pk")
+    return qs.filter(national | Q(pk__in=own))
 
 
 def visible_calculations(user) -> list[Calculation]:
