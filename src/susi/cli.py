@@ -99,6 +99,7 @@ def manage(ctx: typer.Context) -> None:
 
 
 def _mount_sub_commands() -> None:
+    from susi.accounts.cli import app as users_app
     from susi.evidence.cli import app as evidence_app
     from susi.outcomes.cli import app as outcomes_app
     from susi.som.cli import app as som_app
@@ -106,6 +107,9 @@ def _mount_sub_commands() -> None:
     app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
     app.add_typer(evidence_app, name="evidence", help="Evidens: effektstørrelser og metaanalyse.")
     app.add_typer(outcomes_app, name="outcomes", help="Borgerdata: import, effekt og monitorering.")
+    app.add_typer(
+        users_app, name="users", help="Brugere: roller med adgang til borgerdata (kun på serveren)."
+    )
 
 
 _mount_sub_commands()

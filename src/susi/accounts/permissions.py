@@ -203,6 +203,18 @@ RULES: dict[str, Rule] = {
 
 ACTIONS: tuple[str, ...] = tuple(RULES)
 
+# The actions that read or hand out citizen-level data, and the roles that hold at least one of them. Giving a
+# user one of these roles (or moving such a user to another organisation, or re-activating one) grants access
+# to citizens' data; Django admin refuses such changes (accounts/admin.py), see docs/developers/admin.md.
+CITIZEN_LEVEL_ACTIONS = (
+    "outcomes.import",
+    "outcomes.view_citizens",
+    "outcomes.list_citizens",
+    "outcomes.export_citizen",
+    "outcomes.erase_citizen",
+)
+CITIZEN_LEVEL_ROLES = frozenset({Role.MUNICIPALITY, Role.EVALUATOR, Role.ADMIN})
+
 
 def can(user, action: str, obj=None) -> bool:
     try:

@@ -1,5 +1,16 @@
+"""Portfolio in Django admin. The phase model's decisions are not made here.
+
+An initiative's phase, track and status change only through a recorded gate decision (portfolio.services), so
+they are read-only here for everyone, initiatives are created on the platform's own page (which applies the
+rules) and never deleted here (that would delete their recorded decisions); no history revert either. Gate decisions and their criterion
+assessments are view-only: a recorded decision can be neither changed nor deleted, and a draft is prepared and
+recorded on the gate page.
+"""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from susi.web.admin_guards import NoHistoryRevert
 
 from .models import (
     CriterionAssessment,
@@ -19,11 +30,18 @@ class InterventionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(NoHistoryRevert, SimpleHistoryAdmin):
     list_display = ("title", "phase", "track", "programme", "status")
     list_filter = ("phase", "track", "programme", "status", "area")
     search_fields = ("title", "intervention__name")
     filter_horizontal = ("municipalities", "providers")
+    readonly_fields = ("phase", "track", "status", "phase_started_on")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ProductVersionInline(admin.TabularInline):
@@ -39,13 +57,26 @@ class ProductAdmin(SimpleHistoryAdmin):
     inlines = [ProductVersionInline]
 
 
-class CriterionAssessmentInline(admin.TabularInline):
+class ViewOnly:
+    """Admin mixin: the rows can be looked at, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CriterionAssessmentInline(ViewOnly, admin.TabularInline):
     model = CriterionAssessment
     extra = 0
 
 
 @admin.register(GateDecision)
-class GateDecisionAdmin(SimpleHistoryAdmin):
+class GateDecisionAdmin(NoHistoryRevert, ViewOnly, SimpleHistoryAdmin):
     list_display = ("initiative", "phase", "outcome", "state", "decided_by", "decided_at")
     list_filter = ("phase", "outcome", "state")
     inlines = [CriterionAssessmentInline]
