@@ -76,3 +76,11 @@ def test_the_web_server_is_not_told_about_a_file_the_user_may_not_see(client, wo
     response = client.get(_url(version))
     assert response.status_code in {403, 404}
     assert "X-Accel-Redirect" not in response
+
+
+def test_the_admin_links_to_the_view_not_to_media(client, world):
+    version = _product_version(world.own_initiative)
+    client.force_login(world.users[Role.ADMIN])
+    page = client.get(f"/admin/portfolio/product/{version.product_id}/change/").content.decode()
+    assert _url(version) in page
+    assert "/media/" not in page

@@ -8,6 +8,9 @@ recorded on the gate page.
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from susi.web.admin_guards import NoHistoryRevert
@@ -47,7 +50,16 @@ class InitiativeAdmin(NoHistoryRevert, SimpleHistoryAdmin):
 class ProductVersionInline(admin.TabularInline):
     model = ProductVersion
     extra = 0
-    readonly_fields = ("number", "file", "sha256", "uploaded_by", "uploaded_at")
+    fields = ("number", "file_link", "sha256", "note", "uploaded_by", "uploaded_at")
+    readonly_fields = ("number", "file_link", "sha256", "uploaded_by", "uploaded_at")
+
+    @admin.display(description=_("fil"))
+    def file_link(self, version: ProductVersion) -> str:
+        """The file through the permission-checked view (MEDIA_ROOT has no URL)."""
+        if not version.pk:
+            return ""
+        url = reverse("portfolio:product_file", args=[version.product.initiative_id, version.pk])
+        return format_html('<a href="{}">{}</a>', url, version.file.name.rsplit("/", 1)[-1])
 
 
 @admin.register(Product)
