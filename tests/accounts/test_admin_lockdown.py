@@ -254,3 +254,17 @@ def test_a_recorded_gate_decision_cannot_be_changed_or_deleted(admin_client, wor
         "Besluttet af styrelsen.",
         "recorded",
     )
+
+
+def test_an_administrator_cannot_set_the_password_of_a_citizen_level_user(admin_client, world):
+    user = world.users[Role.MUNICIPALITY]
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    data = {"password1": "Admin-kender-det-2026", "password2": "Admin-kender-det-2026"}
+    assert admin_client.post(url, data).status_code == 403
+    user.refresh_from_db()
+    assert not user.check_password("Admin-kender-det-2026")
+    steering = world.users[Role.STEERING]
+    url = f"/admin/accounts/user/{steering.pk}/password/"
+    assert admin_client.post(url, {**data, "usable_password": "true"}).status_code == 302
+    steering.refresh_from_db()
+    assert steering.check_password("Admin-kender-det-2026")

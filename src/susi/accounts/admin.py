@@ -2,8 +2,8 @@
 
 A save that gives a user a role that reads citizen-level data (`permissions.CITIZEN_LEVEL_ROLES`: municipality,
 evaluator, administrator), moves such a user to another organisation, or re-activates one, is refused with a
-message and changes nothing: otherwise one administrator could give itself (or an account it controls) access to
-citizens' data by one save. Such accounts are created and changed by the operator on the server with
+message and changes nothing, and the password of another such user cannot be set here: otherwise one
+administrator could give itself (or an account it controls) access to citizens' data by one save. Such accounts are created and changed by the operator on the server with
 `susi users grant` (see docs/developers/admin.md), which is logged in the user's history.
 """
 
@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -67,3 +68,11 @@ class SusiUserAdmin(NoHistoryRevert, UserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (*UserAdmin.fieldsets, ("SUSI", {"fields": ("role", "organisation")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("SUSI", {"fields": ("role", "organisation")}))
+
+    def user_change_password(self, request, id, form_url=""):
+        """No setting another citizen-level user's password here: the administrator could then log in as
+        that user. Users reset their own password; the operator uses `susi manage changepassword`."""
+        target = self.get_object(request, id)
+        if target is not None and target.pk != request.user.pk and target.role in CITIZEN_LEVEL_ROLES:
+            raise PermissionDenied(REFUSAL)
+        return super().user_change_password(request, id, form_url)
