@@ -268,3 +268,16 @@ def test_an_administrator_cannot_set_the_password_of_a_citizen_level_user(admin_
     assert admin_client.post(url, {**data, "usable_password": "true"}).status_code == 302
     steering.refresh_from_db()
     assert steering.check_password("Admin-kender-det-2026")
+
+
+def test_another_citizen_level_user_s_email_address_is_read_only(admin_client, world):
+    user = world.users[Role.MUNICIPALITY]
+    before = user.email
+    response = _change(admin_client, user, email="admin@angriber.example", first_name="Navn")
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == before and user.first_name == "Navn"
+    me = world.users[Role.ADMIN]
+    assert _change(admin_client, me, email="mig@styrelsen.example").status_code == 302
+    me.refresh_from_db()
+    assert me.email == "mig@styrelsen.example"

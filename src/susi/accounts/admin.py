@@ -2,7 +2,7 @@
 
 A save that gives a user a role that reads citizen-level data (`permissions.CITIZEN_LEVEL_ROLES`: municipality,
 evaluator, administrator), moves such a user to another organisation, or re-activates one, is refused with a
-message and changes nothing, and the password of another such user cannot be set here: otherwise one
+message and changes nothing, and the password and e-mail address of another such user cannot be set here: otherwise one
 administrator could give itself (or an account it controls) access to citizens' data by one save. Such accounts are created and changed by the operator on the server with
 `susi users grant` (see docs/developers/admin.md), which is logged in the user's history.
 """
@@ -68,6 +68,14 @@ class SusiUserAdmin(NoHistoryRevert, UserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (*UserAdmin.fieldsets, ("SUSI", {"fields": ("role", "organisation")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("SUSI", {"fields": ("role", "organisation")}))
+
+    def get_readonly_fields(self, request, obj=None):
+        """Another citizen-level user's e-mail address is read-only: a password reset sent to an address the
+        administrator chose would hand it the account."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk != request.user.pk and obj.role in CITIZEN_LEVEL_ROLES:
+            fields += ("email",)
+        return fields
 
     def user_change_password(self, request, id, form_url=""):
         """No setting another citizen-level user's password here: the administrator could then log in as
