@@ -2,9 +2,10 @@
 
 A save that gives a user a role that reads citizen-level data (`permissions.CITIZEN_LEVEL_ROLES`: municipality,
 evaluator, administrator), moves such a user to another organisation, or re-activates one, is refused with a
-message and changes nothing, and the password and e-mail address of another such user cannot be set here: otherwise one
-administrator could give itself (or an account it controls) access to citizens' data by one save. Such accounts are created and changed by the operator on the server with
-`susi users grant` (see docs/developers/admin.md), which is logged in the user's history.
+message and changes nothing; the password and e-mail address of another such user cannot be set here either.
+Otherwise one administrator could give itself (or an account it controls) access to citizens' data by one save.
+Such accounts are created and changed by the operator on the server with `susi users grant` (see
+docs/developers/admin.md), which is logged in the user's history.
 """
 
 from django import forms
