@@ -113,3 +113,13 @@ def test_svg_title_and_description_are_not_read_as_regular_expression_templates(
     shown = text.replace("<", "&lt;").replace(">", "&gt;")
     assert f"<title>{shown}</title><desc>{shown}</desc>" in chart
     assert f'aria-label="{shown}"' in chart
+
+
+def test_the_som_tornado_draws_input_labels_as_typed():
+    """Tornado labels come from the inputs, e.g. a cost line named by the user."""
+    bars = [
+        SimpleNamespace(label_da=f"Omkostning »{LABEL}«", result_low=-10.0, result_high=20.0),
+        SimpleNamespace(label_da=DOLLARS, result_low=0.0, result_high=5.0),
+    ]
+    mc = SimpleNamespace(tornado=bars, deterministic=SimpleNamespace(present_value=3.0))
+    _assert_plain(som_charts.tornado(mc), LABEL, DOLLARS)
