@@ -84,3 +84,12 @@ def test_the_admin_links_to_the_view_not_to_media(client, world):
     page = client.get(f"/admin/portfolio/product/{version.product_id}/change/").content.decode()
     assert _url(version) in page
     assert "/media/" not in page
+
+
+def test_a_misspelt_serving_mode_is_reported_by_the_system_check(settings):
+    from susi.web.files import check_serving_mode
+
+    assert check_serving_mode() == []
+    settings.SUSI_PRIVATE_FILE_SERVING = "x-accel"
+    errors = check_serving_mode()
+    assert [e.id for e in errors] == ["susi.E001"] and "x-accel-redirect" in errors[0].msg

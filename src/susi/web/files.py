@@ -18,12 +18,27 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 SERVING_MODES = ("django", "x-accel-redirect", "x-sendfile")
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def check_serving_mode(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A misspelt SUSI_PRIVATE_FILE_SERVING is reported at start-up, not as a failing download."""
+    mode = getattr(settings, "SUSI_PRIVATE_FILE_SERVING", "django")
+    if mode in SERVING_MODES:
+        return []
+    return [
+        checks.Error(
+            f"SUSI_PRIVATE_FILE_SERVING is {mode!r}; it must be one of {', '.join(SERVING_MODES)}.",
+            id="susi.E001",
+        )
+    ]
 
 
 def private_file_response(field_file: FieldFile) -> HttpResponse:
