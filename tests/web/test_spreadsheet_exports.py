@@ -174,3 +174,49 @@ def test_every_export_writes_through_the_safe_helpers():
         and "engines" not in path.relative_to(root).parts[:1]
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("text", PAYLOADS + ["'quoted", "Hjemløse", "'"])
+def test_unescape_is_the_inverse_of_the_escape(text):
+    from susi.web.spreadsheets import unescape_cell
+
+    assert unescape_cell(safe_cell(text)) == text
+
+
+def test_an_escaped_name_survives_the_knowledge_round_trip(client_for, knowledge):  # noqa: F811
+    from susi.som import knowledge_io
+
+    outcome = Outcome.objects.filter(target_group__organisation__isnull=True).first()
+    outcome.name = "-Færre døgn på herberg"
+    outcome.save()
+    agency = client_for(Role.AGENCY)
+    xlsx = agency.get("/som/viden/eksport/").content
+    assert "'-Færre døgn på herberg" in _texts(load_workbook(io.BytesIO(xlsx)))
+    knowledge_io.import_knowledge(knowledge.users[Role.AGENCY], xlsx, "export.xlsx")
+    outcome.refresh_from_db()
+    assert outcome.name == "-Færre døgn på herberg"
+
+
+def test_an_escaped_study_label_survives_the_register_round_trip(client, world):
+    client.force_login(world.users[Role.AGENCY])
+
+    def upload(data: bytes):
+        return client.post(
+            reverse("evidence:study_import"),
+            {
+                "intervention": world.own_initiative.intervention.pk,
+                "outcome": "Tuberkulose",
+                "measure": "RR",
+                "design": "rct",
+                "risk_of_bias": "low",
+                "country": "US",
+                "file": SimpleUploadedFile("studier.csv", data, content_type="text/csv"),
+            },
+        )
+
+    assert upload(bcg_csv().replace(b"Trial 2,", b"-Trial 2,", 1)).status_code == 302
+    exported = client.get(reverse("evidence:study_export", args=["csv"])).content
+    assert b"'-Trial 2" in exported
+    Study.objects.all().delete()
+    assert upload(exported).status_code == 302
+    assert Study.objects.filter(label="-Trial 2").exists()

@@ -21,7 +21,7 @@ from susi.accounts.permissions import TARGET_GROUP_OWNER, require, visible_knowl
 from susi.engines.som import AREA_CODES, COMMITTEE_CODES
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
-from susi.web.spreadsheets import SafeWorkbook, safe_csv_writer
+from susi.web.spreadsheets import SafeWorkbook, safe_csv_writer, unescape_cell
 
 from .models import Consequence, EffectStudy, Outcome, Price, TargetGroup
 from .services import new_version
@@ -231,7 +231,7 @@ def export_csv(key: str, user) -> str:
 
 
 def _cell(table: Table, column: Column, raw: Any, where: str) -> Any:
-    text = "" if raw is None else str(raw).strip()
+    text = "" if raw is None else unescape_cell(str(raw).strip())
     if text == "":
         if column.required:
             raise DomainError(

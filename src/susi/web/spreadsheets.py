@@ -33,6 +33,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def unescape_cell(text: str) -> str:
+    """The inverse of `safe_cell` for an import that reads an exported file back: one apostrophe before a
+    formula character is removed (the text is stored as typed, and escaped again on the next export)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
 def safe_row(row: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in row]
 
