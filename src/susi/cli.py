@@ -32,9 +32,13 @@ def migrate() -> None:
 def demo() -> None:
     """Load the demo data (idempotent: running it twice changes nothing the second time)."""
     setup_django()
-    from susi.demo import load_all
+    from susi.demo import DemoModeOff, load_all
 
-    load_all(lambda line: console.print(f"[green]✓[/green] {line}"))
+    try:
+        load_all(lambda line: console.print(f"[green]✓[/green] {line}"))
+    except DemoModeOff as refusal:
+        console.print(f"[red]{refusal}[/red]")
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -134,6 +138,7 @@ def manage(ctx: typer.Context) -> None:
 
 
 def _mount_sub_commands() -> None:
+    from susi.accounts.cli import app as users_app
     from susi.evidence.cli import app as evidence_app
     from susi.outcomes.cli import app as outcomes_app
     from susi.som.cli import app as som_app
@@ -141,6 +146,9 @@ def _mount_sub_commands() -> None:
     app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
     app.add_typer(evidence_app, name="evidence", help="Evidens: effektstørrelser og metaanalyse.")
     app.add_typer(outcomes_app, name="outcomes", help="Borgerdata: import, effekt og monitorering.")
+    app.add_typer(
+        users_app, name="users", help="Brugere: roller med adgang til borgerdata (kun på serveren)."
+    )
 
 
 _mount_sub_commands()

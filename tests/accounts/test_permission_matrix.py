@@ -27,6 +27,7 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "portfolio.edit_initiative": NOBODY_BUT(A, AD),
     "portfolio.create_intervention": NOBODY_BUT(A, AD, F),
     "portfolio.upload_product": {A: (T, T), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
+    "portfolio.download_product": VIEW_INITIATIVE,
     "portfolio.review_product": NOBODY_BUT(A, AD),
     "portfolio.prepare_gate": NOBODY_BUT(A, AD),
     "portfolio.record_gate": NOBODY_BUT(A, AD),
@@ -34,6 +35,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "portfolio.lead_initiative": NOBODY_BUT(A),
     "portfolio.view_municipality": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (T, T), AD: (T, T)},
     "som.view_knowledge": EVERYONE,
+    # a municipality's own target groups, prices and sizes (national rows: everyone, see test_som_knowledge_scope)
+    "som.view_knowledge_row": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
     "som.edit_knowledge": NOBODY_BUT(A, AD),
     "som.calculate": VIEW_INITIATIVE,
     "som.view_calculation": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
@@ -77,6 +80,12 @@ def objects_for(action: str, world, user):
         return SimpleNamespace(user_id=user.pk), SimpleNamespace(user_id=-1)
     if action == "portfolio.view_municipality":
         return world.own_municipality, world.other_municipality
+    if action == "som.view_knowledge_row":
+        own_org = user.organisation_id
+        return (
+            SimpleNamespace(organisation_id=own_org if own_org else -1),
+            SimpleNamespace(organisation_id=world.other_municipality.pk),
+        )
     if action in {"som.view_calculation", "som.view_target_group", "evidence.view_practice"}:
         own_org = user.organisation_id
         return (
@@ -142,12 +151,38 @@ ALLOWED = {200, 201, 302}
 DENIED = {403, 404}
 
 
+def _product_version(initiative):
+    """A stored product file of the initiative (made directly: the upload itself is tested elsewhere)."""
+    from django.core.files.base import ContentFile
+
+    from susi.portfolio.models import Product, ProductVersion
+
+    product, _ = Product.objects.get_or_create(
+        initiative=initiative, phase=initiative.phase, kind="knowledge_report", defaults={"title": "Rapport"}
+    )
+    version = product.versions.first()
+    if version is None:
+        version = ProductVersion(product=product, number=1, sha256="0" * 64, uploaded_by=_any_user())
+        version.file.save("rapport.pdf", ContentFile(b"%PDF-1.4 fortroligt"), save=False)
+        version.save()
+    return version
+
+
+def _any_user():
+    from susi.accounts.models import User
+
+    return User.objects.order_by("pk").first()
+
+
 def _probe(client, world, action, initiative, municipality):
     pk = initiative.pk
     if action == "portfolio.view_initiative":
         return [client.get(f"/initiativer/{pk}/"), client.get(f"/api/initiatives/{pk}")]
     if action == "portfolio.prepare_gate":
         return [client.get(f"/initiativer/{pk}/faseovergang/")]
+    if action == "portfolio.download_product":
+        version = _product_version(initiative)
+        return [client.get(f"/initiativer/{pk}/produkter/filer/{version.pk}/")]
     if action == "portfolio.record_gate":
         return [
             client.post(
@@ -170,6 +205,7 @@ def _probe(client, world, action, initiative, municipality):
 HTTP_ACTIONS = [
     "portfolio.view_board",
     "portfolio.view_initiative",
+    "portfolio.download_product",
     "portfolio.prepare_gate",
     "portfolio.view_municipality",
     "portfolio.create_initiative",

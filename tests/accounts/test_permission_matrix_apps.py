@@ -112,6 +112,7 @@ PROBES = {
         ("get", f"/api/som/calculations/{o.calculation.pk}"),
     ],
     "som.view_target_group": lambda o: [("get", f"/som/beregn/?target_group={o.target_group.code}")],
+    "som.view_knowledge_row": lambda o: [("get", f"/som/beregn/?target_group={o.target_group.code}")],
     "evidence.view_practice": lambda o: [("get", f"/evidens/lovende-praksis/{o.readable_practice.pk}/")],
     "evidence.view": lambda o: [("get", "/evidens/"), ("get", "/api/evidence/studies")],
     "evidence.edit_studies": lambda o: [("get", "/evidens/studier/ny/")],

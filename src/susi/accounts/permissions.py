@@ -118,6 +118,30 @@ def _owner_or_organisation(user, obj) -> bool:
     return org_id is not None and org_id == user.organisation_id
 
 
+def _knowledge_owner(obj) -> int | None:
+    """The organisation a SØM knowledge row belongs to (None: the national knowledge database).
+
+    Target groups, prices and target-group sizes carry `organisation`; outcomes, consequences and effect
+    studies belong to their target group's organisation; an Organisation stands for its own rows."""
+    from susi.organisations.models import Organisation
+
+    if isinstance(obj, Organisation):
+        return obj.pk
+    if hasattr(obj, "organisation_id"):
+        return obj.organisation_id
+    target_group = getattr(obj, "target_group", None)
+    return None if target_group is None else target_group.organisation_id
+
+
+def _can_view_knowledge_row(user, obj) -> bool:
+    """National rows for every user; a municipality's own target groups, prices and sizes only for that
+    organisation and for the roles that see every municipality (like `portfolio.view_municipality`)."""
+    if not _authenticated(user):
+        return False
+    owner = _knowledge_owner(obj)
+    return owner is None or _sees_all(user) or owner == user.organisation_id
+
+
 # --- the rules ----------------------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {
@@ -130,6 +154,8 @@ RULES: dict[str, Rule] = {
     "portfolio.upload_product": lambda u, o: (
         _agency(u) or (_role(u, Role.EVALUATOR, Role.MUNICIPALITY) and takes_part(u, _initiative_of(o)))
     ),
+    # a product version's file: the same rule as the initiative page
+    "portfolio.download_product": lambda u, o: _can_view_initiative(u, getattr(o, "product", o)),
     "portfolio.review_product": _agency,
     "portfolio.prepare_gate": _agency,
     "portfolio.record_gate": _agency,
@@ -140,13 +166,11 @@ RULES: dict[str, Rule] = {
     ),
     # SØM
     "som.view_knowledge": _authenticated,
+    "som.view_knowledge_row": _can_view_knowledge_row,
     "som.edit_knowledge": _agency,
     "som.calculate": lambda u, o: _authenticated(u) and (o is None or _can_view_initiative(u, o)),
     "som.view_calculation": _owner_or_organisation,
-    "som.view_target_group": lambda u, o: (
-        _authenticated(u)
-        and (_sees_all(u) or o is None or getattr(o, "organisation_id", None) in (None, u.organisation_id))
-    ),
+    "som.view_target_group": _can_view_knowledge_row,
     # evidence
     "evidence.view": _authenticated,
     "evidence.edit_studies": lambda u, o: _role(u, Role.AGENCY, Role.EVALUATOR, Role.ADMIN),
@@ -202,6 +226,18 @@ RULES: dict[str, Rule] = {
 }
 
 ACTIONS: tuple[str, ...] = tuple(RULES)
+
+# The actions that read or hand out citizen-level data, and the roles that hold at least one of them. Giving a
+# user one of these roles (or moving such a user to another organisation, or re-activating one) grants access
+# to citizens' data; Django admin refuses such changes (accounts/admin.py), see docs/developers/admin.md.
+CITIZEN_LEVEL_ACTIONS = (
+    "outcomes.import",
+    "outcomes.view_citizens",
+    "outcomes.list_citizens",
+    "outcomes.export_citizen",
+    "outcomes.erase_citizen",
+)
+CITIZEN_LEVEL_ROLES = frozenset({Role.MUNICIPALITY, Role.EVALUATOR, Role.ADMIN})
 
 
 def can(user, action: str, obj=None) -> bool:
@@ -302,12 +338,7 @@ def visible_calculations(user) -> QuerySet:
 
 def visible_target_groups(user) -> QuerySet:
     """National target groups plus those the user's own organisation defined (`som.view_target_group`)."""
-    qs = _model("som.TargetGroup").objects.all()
-    if not _authenticated(user):
-        return qs.none()
-    if _sees_all(user):
-        return qs
-    return qs.filter(Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id))
+    return visible_knowledge(user, _model("som.TargetGroup").objects.all())
 
 
 def practice_assessments(user) -> QuerySet:
@@ -331,3 +362,29 @@ TWINS: dict[str, Callable[[Any], QuerySet]] = {
     "som.view_target_group": visible_target_groups,
     "evidence.view_practice": practice_assessments,
 }
+TARGET_GROUP_OWNER = "target_group__organisation"  # the owner path of outcomes, consequences, effect studies
+
+
+def visible_knowledge(user, queryset: QuerySet, owner: str = "organisation") -> QuerySet:
+    """The SØM knowledge rows `user` may see, by the same rule as `som.view_knowledge_row`.
+
+    `owner` is the path to the owning organisation: "organisation" for target groups, prices and sizes,
+    "target_group__organisation" for outcomes, consequences and effect studies."""
+    if not _authenticated(user):
+        return queryset.none()
+    if _sees_all(user):
+        return queryset
+    rule = Q(**{f"{owner}__isnull": True})
+    if user.organisation_id is not None:
+        rule |= Q(**{f"{owner}_id": user.organisation_id})
+    return queryset.filter(rule)
+
+
+def visible_knowledge_versions(user) -> QuerySet:
+    """The knowledge-database versions `user` may read: every edit by the agency or an administrator, and
+    edits by users of an organisation whose own numbers the user may see (a municipality's own target group
+    is saved as a version that names it)."""
+    qs = _model("som.KnowledgeVersion").objects.select_related("created_by")
+    national = Q(created_by__isnull=True) | Q(created_by__role__in=[Role.AGENCY, Role.ADMIN])
+    own = visible_knowledge(user, qs, "created_by__organisation").values("pk")
+    return qs.filter(national | Q(pk__in=own))

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,5 +15,4 @@ urlpatterns = [
     path("evidens/", include("susi.evidence.urls")),
     path("udfald/", include("susi.outcomes.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

@@ -6,11 +6,10 @@ imported again. A meta-analysis export has one sheet with the summary and one wi
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 
-import xlsxwriter
+from susi.web.spreadsheets import SafeWorkbook, safe_csv_writer
 
 from .analysis import Analysis
 from .models import DATA_FIELDS, Study
@@ -47,7 +46,7 @@ def _study_rows(studies: Iterable[Study]) -> list[list[object]]:
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = safe_csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
@@ -55,7 +54,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 def _xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = SafeWorkbook(buffer)
     bold = book.add_format({"bold": True})
     for name, header, rows in sheets:
         sheet = book.add_worksheet(name)

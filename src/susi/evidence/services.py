@@ -12,6 +12,7 @@ from susi.engines import evidence as engine
 from susi.engines.evidence import practice as practice_engine
 from susi.engines.evidence.rating import Design, RiskOfBias, som_grade
 from susi.web.api_errors import DomainError
+from susi.web.spreadsheets import unescape_cell
 
 from . import analysis as analysis_mod
 from .models import DATA_FIELDS, EffectCriterionLink, MetaAnalysis, PracticeAssessment, Study
@@ -146,12 +147,12 @@ def import_studies(
         raise analysis_mod.domain_error(exc) from exc
     rows = []
     for i, label in enumerate(table.labels):
-        row: dict[str, object] = {"outcome": outcome, "label": label, "measure": measure}
+        row: dict[str, object] = {"outcome": outcome, "label": unescape_cell(label), "measure": measure}
         for name, values in table.columns.items():
             row[name] = values[i]
         for name in IMPORT_OPTIONAL + ("subgroup", "moderator"):
             value = table.extra.get(name, ("",) * table.k)[i]
-            row[name] = value if value != "" else defaults.get(name, "")
+            row[name] = unescape_cell(value) if value != "" else defaults.get(name, "")
         try:
             rows.append(_clean_study(row))
         except DomainError as exc:

@@ -52,3 +52,4 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("username", "what")
     date_hierarchy = "at"
+    exclude = ("citizen_ids",)  # which citizens were read is citizen-level data: counted, never listed here

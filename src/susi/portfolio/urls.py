@@ -10,6 +10,7 @@ urlpatterns = [
     path("initiativer/<int:pk>/", views.initiative_detail, name="initiative"),
     path("initiativer/<int:pk>/faseovergang/", views.gate, name="gate"),
     path("initiativer/<int:pk>/produkter/", views.upload_product, name="upload_product"),
+    path("initiativer/<int:pk>/produkter/filer/<int:version_id>/", views.product_file, name="product_file"),
     path(
         "initiativer/<int:pk>/produkter/<int:product_id>/status/", views.product_state, name="product_state"
     ),

@@ -14,11 +14,12 @@ from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines import phases
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
+from susi.web.files import private_file_response
 from susi.web.i18n import localized
 
 from . import selectors, services
 from .forms import GateForm, InitiativeForm, InterventionForm, ProductUploadForm, RecommendationForm
-from .models import Area, Initiative, Product, Programme, Status
+from .models import Area, Initiative, Product, ProductVersion, Programme, Status
 
 
 def _visible_initiative(request, pk: int) -> Initiative:
@@ -148,6 +149,17 @@ def gate(request, pk: int):
     }
     status = 422 if problems else 200
     return render(request, "portfolio/gate.html", context, status=status)
+
+
+@login_required
+def product_file(request, pk: int, version_id: int):
+    """One uploaded product file, only to users who may see the initiative (never from a public /media/)."""
+    initiative = _visible_initiative(request, pk)
+    version = get_object_or_404(
+        ProductVersion.objects.select_related("product"), pk=version_id, product__initiative=initiative
+    )
+    require(request.user, "portfolio.download_product", version)
+    return private_file_response(version.file)
 
 
 @login_required

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
-from susi.accounts.permissions import require
+from susi.accounts.permissions import can, require
 from susi.engines import som as engine
 from susi.web.api_errors import error_body
 
@@ -41,7 +42,13 @@ def calculate(request, draws: int = engine.DEFAULT_DRAWS, seed: int = engine.DEF
     "/prices", summary="Prices per service unit (national, or a municipality's own where it has them)"
 )
 def prices(request, municipality: int | None = None):
+    """A municipality's own prices only for users who may see them (that municipality, agency, steering group,
+    administrator); for anyone else the national prices."""
     require(request.user, "som.view_knowledge")
+    if municipality is not None and not can(
+        request.user, "som.view_knowledge_row", SimpleNamespace(organisation_id=municipality)
+    ):
+        municipality = None
     return [
         {
             "service": p.service,

@@ -12,6 +12,7 @@ import xlsxwriter
 from susi.engines.som import AUTHORITIES, COMMITTEES, MAIN_AREAS, MonteCarloResult, SomResult, case_to_json
 from susi.engines.som.results import NO_COMMITTEE_CODE
 from susi.web.i18n import lazy_localized, localized
+from susi.web.spreadsheets import SafeWorkbook
 
 ILLUSTRATIVE_NOTE = "OBS: Beregningen bruger illustrative demotal fra vidensdatabasen – ikke officielle tal."
 AREA_NAMES = {a.code: lazy_localized(a) for a in MAIN_AREAS}
@@ -22,7 +23,7 @@ COMMITTEE_NAMES = {c.code: lazy_localized(c) for c in COMMITTEES} | {
 
 def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    wb = SafeWorkbook(buffer)
     title = wb.add_format({"bold": True, "font_size": 14})
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "bg_color": "#dde6f0", "border": 1, "align": "center"})

@@ -7,23 +7,22 @@ valid import updates rows by their natural key, adds new ones, and becomes one n
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from susi.accounts.permissions import require
+from susi.accounts.permissions import TARGET_GROUP_OWNER, require, visible_knowledge
 from susi.engines import tabular
 from susi.engines.som import AREA_CODES, COMMITTEE_CODES
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
 from susi.web.i18n import localized
+from susi.web.spreadsheets import SafeWorkbook, safe_csv_writer, unescape_cell
 
 from .models import Consequence, EffectStudy, Outcome, Price, TargetGroup
 from .services import new_version
@@ -41,7 +40,7 @@ class Table:
     key: str
     sheet: str
     columns: tuple[Column, ...]
-    rows: Callable[[], Iterable[dict[str, Any]]]
+    rows: Callable[[Any], Iterable[dict[str, Any]]]  # the rows the given user may see
 
     @property
     def upload(self) -> tabular.Table:
@@ -68,7 +67,7 @@ TABLES: tuple[Table, ...] = (
             Column("source", required=False),
             Column("is_illustrative", "bool", required=False),
         ),
-        lambda: (
+        lambda user: (
             {
                 "code": t.code,
                 "name": t.name,
@@ -77,7 +76,7 @@ TABLES: tuple[Table, ...] = (
                 "committee": t.committee,
                 **_common(t),
             }
-            for t in TargetGroup.objects.filter(organisation__isnull=True)
+            for t in visible_knowledge(user, TargetGroup.objects.filter(organisation__isnull=True))
         ),
     ),
     Table(
@@ -91,7 +90,7 @@ TABLES: tuple[Table, ...] = (
             Column("source", required=False),
             Column("is_illustrative", "bool", required=False),
         ),
-        lambda: (
+        lambda user: (
             {
                 "target_group": o.target_group.code,
                 "code": o.code,
@@ -99,7 +98,9 @@ TABLES: tuple[Table, ...] = (
                 "description": o.description,
                 **_common(o),
             }
-            for o in Outcome.objects.select_related("target_group")
+            for o in visible_knowledge(
+                user, Outcome.objects.select_related("target_group"), TARGET_GROUP_OWNER
+            )
         ),
     ),
     Table(
@@ -115,7 +116,7 @@ TABLES: tuple[Table, ...] = (
             Column("source", required=False),
             Column("is_illustrative", "bool", required=False),
         ),
-        lambda: (
+        lambda user: (
             {
                 "target_group": c.target_group.code,
                 "outcome": c.outcome.code,
@@ -125,7 +126,9 @@ TABLES: tuple[Table, ...] = (
                 "standard_error": c.standard_error,
                 **_common(c),
             }
-            for c in Consequence.objects.select_related("target_group", "outcome")
+            for c in visible_knowledge(
+                user, Consequence.objects.select_related("target_group", "outcome"), TARGET_GROUP_OWNER
+            )
         ),
     ),
     Table(
@@ -145,7 +148,7 @@ TABLES: tuple[Table, ...] = (
             Column("source", required=False),
             Column("is_illustrative", "bool", required=False),
         ),
-        lambda: (
+        lambda user: (
             {
                 "service": p.service,
                 "name": p.name,
@@ -159,7 +162,7 @@ TABLES: tuple[Table, ...] = (
                 "municipality_code": p.organisation.code if p.organisation else "",
                 **_common(p),
             }
-            for p in Price.objects.select_related("organisation")
+            for p in visible_knowledge(user, Price.objects.select_related("organisation"))
         ),
     ),
     Table(
@@ -177,7 +180,7 @@ TABLES: tuple[Table, ...] = (
             Column("source", required=False),
             Column("is_illustrative", "bool", required=False),
         ),
-        lambda: (
+        lambda user: (
             {
                 "target_group": s.target_group.code,
                 "outcome": s.outcome.code,
@@ -189,7 +192,9 @@ TABLES: tuple[Table, ...] = (
                 "standard_error": s.standard_error,
                 **_common(s),
             }
-            for s in EffectStudy.objects.select_related("target_group", "outcome")
+            for s in visible_knowledge(
+                user, EffectStudy.objects.select_related("target_group", "outcome"), TARGET_GROUP_OWNER
+            )
         ),
     ),
 )
@@ -200,16 +205,17 @@ TABLE_BY_SHEET = {t.sheet: t for t in TABLES}
 # --- export -------------------------------------------------------------------------------------------
 
 
-def export_xlsx() -> bytes:
+def export_xlsx(user) -> bytes:
+    """Every table as one sheet, with the rows `user` may see (no other municipality's own numbers)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = SafeWorkbook(buffer)
     bold = workbook.add_format({"bold": True, "bg_color": "#dde6f0"})
     for table in TABLES:
         sheet = workbook.add_worksheet(table.sheet)
         for c, column in enumerate(table.columns):
             sheet.write(0, c, column.name, bold)
             sheet.set_column(c, c, 16)
-        for r, row in enumerate(table.rows(), start=1):
+        for r, row in enumerate(table.rows(user), start=1):
             for c, column in enumerate(table.columns):
                 value = row.get(column.name)
                 if value is not None and value != "":
@@ -219,12 +225,12 @@ def export_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def export_csv(key: str) -> str:
+def export_csv(key: str, user) -> str:
     table = TABLE_BY_KEY[key]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_csv_writer(out)
     writer.writerow([c.name for c in table.columns])
-    for row in table.rows():
+    for row in table.rows(user):
         writer.writerow(["" if row.get(c.name) is None else row.get(c.name) for c in table.columns])
     return out.getvalue()
 
@@ -233,7 +239,7 @@ def export_csv(key: str) -> str:
 
 
 def _cell(table: Table, column: Column, raw: Any, where: str) -> Any:
-    text = "" if raw is None else str(raw).strip()
+    text = "" if raw is None else unescape_cell(str(raw).strip())
     if text == "":
         if column.required:
             raise DomainError(

@@ -30,6 +30,11 @@ def visible_target_groups(user) -> QuerySet[TargetGroup]:
     return permissions.visible_target_groups(user)
 
 
+def visible_versions(user) -> QuerySet[KnowledgeVersion]:
+    """The knowledge-database versions `user` may read (see permissions.visible_knowledge_versions)."""
+    return permissions.visible_knowledge_versions(user)
+
+
 def visible_calculations(user) -> list[Calculation]:
     """The saved calculations `user` may open (the twin of `som.view_calculation`)."""
     qs = permissions.visible_calculations(user)

@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from susi.accounts.permissions import can, require, visible_initiatives
+from susi.accounts.permissions import (
+    TARGET_GROUP_OWNER,
+    can,
+    require,
+    visible_initiatives,
+    visible_knowledge,
+)
 from susi.engines import som as engine
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
@@ -20,7 +26,7 @@ from susi.web.api_errors import DomainError
 from susi.web.i18n import lazy_localized, localized
 
 from . import charts, exports, forms, knowledge_io, selectors, services
-from .models import Calculation, Consequence, EffectStudy, KnowledgeVersion, Price, TargetGroup
+from .models import Calculation, Consequence, EffectStudy, Price, TargetGroup
 
 PREFILL_KEYS = ("success_rate_mean", "success_rate_sd", "success_rate_source")
 AREA_NAMES = {a.code: lazy_localized(a) for a in engine.MAIN_AREAS}
@@ -50,6 +56,14 @@ def _municipality(request, raw) -> Organisation | None:
             raise Http404 from None
     org = request.user.organisation
     return org if org is not None and org.is_municipality else None
+
+
+def _own_numbers_of(request, municipality: Organisation | None) -> int | None:
+    """The municipality whose own prices and target-group sizes fill the defaults: the chosen one only if the
+    user may see its own SØM numbers; otherwise the national numbers are used."""
+    if municipality is None or not can(request.user, "som.view_knowledge_row", municipality):
+        return None
+    return municipality.pk
 
 
 def _target_group(request, code) -> TargetGroup | None:
@@ -112,7 +126,7 @@ def calculator(request):
     municipality = _municipality(request, params.get("municipality"))
     target_group = _target_group(request, params.get("target_group"))
     own_group = params.get("own_target_group", "").strip()
-    defaults = selectors.defaults_for(target_group, municipality.pk if municipality else None)
+    defaults = selectors.defaults_for(target_group, _own_numbers_of(request, municipality))
     if request.method != "POST":
         name = f"SØM: {own_group}" if own_group and target_group is None else ""
         state = forms.state_from_defaults(defaults, name=name, prefill=request.GET)
@@ -171,7 +185,7 @@ def quick(request):
     params = request.POST if request.method == "POST" else request.GET
     target_group = _target_group(request, params.get("target_group"))
     municipality = _municipality(request, params.get("municipality"))
-    defaults = selectors.defaults_for(target_group, municipality.pk if municipality else None)
+    defaults = selectors.defaults_for(target_group, _own_numbers_of(request, municipality))
     saving, shares = _annual_saving(defaults)
     first = defaults.outcomes[0] if defaults.outcomes else None
     state = {
@@ -415,10 +429,14 @@ def knowledge(request):
     require(request.user, "som.view_knowledge")
     context = {
         "target_groups": selectors.visible_target_groups(request.user).prefetch_related("outcomes"),
-        "consequences": Consequence.objects.select_related("target_group", "outcome"),
-        "prices": Price.objects.select_related("organisation"),
-        "studies": EffectStudy.objects.select_related("target_group", "outcome"),
-        "versions": KnowledgeVersion.objects.select_related("created_by")[:10],
+        "consequences": visible_knowledge(
+            request.user, Consequence.objects.select_related("target_group", "outcome"), TARGET_GROUP_OWNER
+        ),
+        "prices": visible_knowledge(request.user, Price.objects.select_related("organisation")),
+        "studies": visible_knowledge(
+            request.user, EffectStudy.objects.select_related("target_group", "outcome"), TARGET_GROUP_OWNER
+        ),
+        "versions": selectors.visible_versions(request.user)[:10],
         "version": selectors.current_version(),
         "can_edit": can(request.user, "som.edit_knowledge"),
         "tables": knowledge_io.TABLES,
@@ -438,11 +456,13 @@ def knowledge_export(request):
     if table:
         if table not in knowledge_io.TABLE_BY_KEY:
             raise Http404
-        response = HttpResponse(knowledge_io.export_csv(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            knowledge_io.export_csv(table, request.user), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="som-{table}.csv"'
         return response
     response = HttpResponse(
-        knowledge_io.export_xlsx(),
+        knowledge_io.export_xlsx(request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="som-vidensdatabase.xlsx"'

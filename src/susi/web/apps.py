@@ -6,3 +6,6 @@ class WebConfig(AppConfig):
 
     name = "susi.web"
     label = "web"
+
+    def ready(self) -> None:
+        from . import files  # noqa: F401  (registers the private-file serving check)

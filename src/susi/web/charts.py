@@ -1,6 +1,11 @@
 """Server-side charts: a matplotlib figure becomes an inline, accessible SVG string.
 
 Pages and exports call the same functions, so they show the same picture.
+
+Every text in a chart is plain text. Study labels, calculation names, instrument names and the like are typed
+by users, and matplotlib would otherwise read `$...$` as mathtext (a label `$\\foo$` made the page fail) or
+hand text to LaTeX. `text.parse_math` and `text.usetex` are off here, for every figure of the platform, and
+`svg()` switches math parsing off once more on every text of the figure before it is drawn.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 # A palette with sufficient contrast on white (WCAG 2.1 AA for graphical objects, 3:1).
 PALETTE = ["#1f4e79", "#c0504d", "#2e7d32", "#8e5a00", "#6a3d9a", "#00695c", "#ad1457", "#37474f"]
@@ -25,8 +31,12 @@ plt.rcParams.update(
         "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
         "axes.spines.top": False,
         "axes.spines.right": False,
+        # user text is shown as typed: no mathtext, no LaTeX
+        "text.parse_math": False,
+        "text.usetex": False,
     }
 )
+PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
 
 
 def new_figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, plt.Axes]:
@@ -37,15 +47,19 @@ def new_figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, plt.Axe
 def svg(fig: Figure, title: str, description: str = "") -> str:
     """Render `fig` as inline SVG with role="img", a <title> and an optional <desc>."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    for text_artist in fig.findobj(Text):
+        text_artist.set_parse_math(False)
+    with matplotlib.rc_context(PLAIN_TEXT):  # tick labels are made while drawing
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = _without_inline_css(text[text.index("<svg") :])
     escaped_title = _escape(title)
     extra = f"<title>{escaped_title}</title>"
     if description:
         extra += f"<desc>{_escape(description)}</desc>"
-    text = re.sub(r"<svg ", f'<svg role="img" aria-label="{escaped_title}" class="chart" ', text, count=1)
-    text = re.sub(r"(<svg[^>]*>)", r"\1" + extra.replace("\\", "\\\\"), text, count=1)
+    opening = f'<svg role="img" aria-label="{escaped_title}" class="chart" '
+    text = re.sub(r"<svg ", lambda _match: opening, text, count=1)  # a function: no escapes read in user text
+    text = re.sub(r"(<svg[^>]*>)", lambda match: match.group(1) + extra, text, count=1)
     return text
 
 

@@ -147,6 +147,11 @@ CONTENT_SECURITY_POLICY = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files are private: no URL serves MEDIA_ROOT; a permission-checked view hands each file over
+# (susi.web.files). "django" streams it; "x-accel-redirect" (nginx: an internal location at
+# SUSI_X_ACCEL_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache/lighttpd) lets the web server send it.
+SUSI_PRIVATE_FILE_SERVING = "django"
+SUSI_X_ACCEL_PREFIX = "/protected-media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Uploads. The largest file each kind of upload accepts (bytes); a larger one is refused with a sentence
 # and changes nothing. A request body larger than SUSI_MAX_REQUEST_BYTES is refused before Django reads it

@@ -65,3 +65,5 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Product files: "x-accel-redirect" behind the documented nginx (internal /protected-media/ location).
+SUSI_PRIVATE_FILE_SERVING = os.environ.get("SUSI_PRIVATE_FILE_SERVING", "django")
