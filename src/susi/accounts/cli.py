@@ -64,7 +64,7 @@ def grant(
         console.print("[red]" + " ".join(messages) + "[/red]")
         raise typer.Exit(2) from None
     with transaction.atomic():
-        user._change_reason = "susi users grant"
+        user._change_reason = "susi users grant"  # type: ignore[attr-defined]  # read by django-simple-history
         user.save()
     where = f" i {org}" if org else ""
     console.print(f"[green]✓[/green] {user.username} har nu rollen {Role(role).label}{where}.")

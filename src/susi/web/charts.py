@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import matplotlib
 
@@ -36,7 +37,7 @@ plt.rcParams.update(
         "text.usetex": False,
     }
 )
-PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
+PLAIN_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
 
 
 def new_figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, plt.Axes]:

@@ -41,22 +41,23 @@ def check_serving_mode(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     ]
 
 
-def private_file_response(field_file: FieldFile) -> HttpResponse:
+def private_file_response(field_file: FieldFile) -> HttpResponse | FileResponse:
     """The response that delivers `field_file` (permission already checked by the caller)."""
     mode = getattr(settings, "SUSI_PRIVATE_FILE_SERVING", "django")
     if mode not in SERVING_MODES:
         raise ImproperlyConfigured(f"SUSI_PRIVATE_FILE_SERVING must be one of {', '.join(SERVING_MODES)}.")
-    if not field_file or not field_file.storage.exists(field_file.name):
+    name = field_file.name if field_file else None
+    if not name or not field_file.storage.exists(name):
         raise Http404
-    filename = PurePosixPath(field_file.name).name
+    filename = PurePosixPath(name).name
     if mode == "django":
         return FileResponse(field_file.open("rb"), as_attachment=True, filename=filename)
     content_type, _encoding = mimetypes.guess_type(filename)
     response = HttpResponse(content_type=content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     if mode == "x-accel-redirect":
         prefix = getattr(settings, "SUSI_X_ACCEL_PREFIX", "/protected-media/").rstrip("/") + "/"
-        response["X-Accel-Redirect"] = quote(prefix + field_file.name)
+        response["X-Accel-Redirect"] = quote(prefix + name)
     else:
         response["X-Sendfile"] = field_file.path
     return response
