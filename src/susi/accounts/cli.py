@@ -30,7 +30,7 @@ def grant(
     create: bool = typer.Option(False, help="create the user (without a usable password)"),
 ) -> None:
     """Give USERNAME a role (and organisation), active; refused with a message if the two do not fit."""
-    from susi.cli import setup_django
+    from susi.bootstrap import setup_django
 
     setup_django()
     from django.core.exceptions import ValidationError
