@@ -14,7 +14,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
+from susi.engines.evaluation.cpr import mask_cpr_like, pseudonymise, validate_cpr
 from susi.engines.evaluation.errors import CprError
 
 from .importing import (
@@ -85,7 +85,7 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
         except CprError as exc:
             report.add_error(row_number, LABELS["cpr"], exc.message_da)
             ok, pseudonym = False, ""
-        component = str(cell(row, "component") or "").strip()[:200]
+        component = mask_cpr_like(str(cell(row, "component") or "")).strip()[:200]
         if not component:
             report.add_error(row_number, LABELS["component"], _("Kerneelementet mangler."))
             ok = False
@@ -111,21 +111,30 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
             seen.add((pseudonym, component))
             parsed.append((pseudonym, component, values["delivered"], values["intended"], row_number))
 
-    enrolments = dict(
-        Enrolment.objects.filter(
-            initiative=initiative, citizen__pseudonym__in={p for p, *_ in parsed}
-        ).values_list("citizen__pseudonym", "pk")
-    )
-    municipality_of = dict(
-        Enrolment.objects.filter(pk__in=enrolments.values()).values_list("pk", "municipality_id")
-    )
+    # Only enrolments in the municipalities the user may import for are looked at, and a citizen enrolled
+    # elsewhere gets the same answer as one enrolled nowhere: the file is no yes/no test for any CPR.
+    found: dict[str, list[int]] = {}
+    for pseudonym, pk in Enrolment.objects.filter(
+        initiative=initiative,
+        municipality_id__in=allowed,
+        citizen__pseudonym__in={entry[0] for entry in parsed},
+    ).values_list("citizen__pseudonym", "pk"):
+        found.setdefault(pseudonym, []).append(pk)
+    enrolments = {p: pks[0] for p, pks in found.items() if len(pks) == 1}
     for pseudonym, _component, _d, _i, number in parsed:
-        enrolment = enrolments.get(pseudonym)
-        if enrolment is None:
-            report.add_error(number, LABELS["cpr"], _("Borgeren er ikke indskrevet i initiativet."))
-        elif municipality_of[enrolment] not in allowed:
+        if pseudonym not in found:
             report.add_error(
-                number, LABELS["cpr"], _("Borgeren hører til en kommune, du ikke må indlæse data for.")
+                number,
+                LABELS["cpr"],
+                _("Borgeren er ikke indskrevet i initiativet i en kommune, du må indlæse data for."),
+            )
+        elif pseudonym not in enrolments:
+            report.add_error(
+                number,
+                LABELS["cpr"],
+                _(
+                    "Borgeren er indskrevet i flere af dine kommuner; indlæs leverancerne for én kommune ad gangen."
+                ),
             )
     report.errors.sort(key=lambda e: e["row"])
     if report.error_count or not parsed:
@@ -159,7 +168,7 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
         log_access(
             user,
             AccessLog.Action.IMPORT,
-            f"leverancer: {name}"[:255],
+            f"leverancer: {mask_cpr_like(name)}"[:255],
             initiative=initiative,
             citizen_ids=Enrolment.objects.filter(pk__in=set(enrolments.values())).values_list(
                 "citizen_id", flat=True

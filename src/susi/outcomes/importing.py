@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
+from susi.engines.evaluation.cpr import mask_cpr_like, pseudonymise, validate_cpr
 from susi.engines.evaluation.errors import CprError
 
 from .models import Arm
@@ -126,6 +126,7 @@ class FileError(ValueError):
     """The file as a whole cannot be read (wrong type, no heading row, missing columns)."""
 
     def __init__(self, message: str) -> None:
+        message = mask_cpr_like(message)  # a message may quote a file name or a cell
         super().__init__(message)
         self.message = message
 
@@ -146,7 +147,10 @@ class Validation:
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append({"row": row, "field": COLUMN_LABELS.get(column, column), "message": message})
+            # A message built from a cell value may quote a CPR-like number: masked before it is kept.
+            self.errors.append(
+                {"row": row, "field": COLUMN_LABELS.get(column, column), "message": mask_cpr_like(message)}
+            )
 
     @property
     def ok(self) -> bool:
@@ -324,7 +328,7 @@ def validate_file(
     municipalities: dict[str, int],
     default_municipality_id: int | None,
     known_instruments: dict[str, str],
-    existing_enrolments: Callable[[list[str]], dict[str, tuple[str, int]]],
+    existing_enrolments: Callable[[list[str]], dict[str, list[tuple[str, int]]]],
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Validation, str]:
     """Read, validate and pseudonymise every row of ``fh`` into ``staged`` (CSV of STAGED_FIELDS).
@@ -332,8 +336,10 @@ def validate_file(
     ``known_instruments`` maps an instrument code to its kind ('continuous'/'binary').
     ``municipalities`` maps the municipality codes the user may import for (in this initiative) to their
     ids; a row without a ``kommune`` cell goes to ``default_municipality_id``.
-    ``existing_enrolments(pseudonyms)`` returns {pseudonym: (arm, municipality_id)} of citizens already
-    enrolled in the initiative, so a file cannot move a citizen to another arm or municipality.
+    ``existing_enrolments(pseudonyms)`` returns {pseudonym: [(arm, municipality_id), ...]} of citizens
+    already enrolled in the initiative *in the municipalities the user may import for* (never others: a
+    message must not tell one municipality about another's citizens), so a file cannot move a citizen
+    to another arm, or to another municipality within the user's scope.
     Returns the validation and the file's SHA-256. Raises ``FileError`` when the file cannot be read at all.
     """
     kind = file_kind(name)
@@ -385,7 +391,9 @@ def validate_file(
     arm_of = _memo(lambda v: ARM_VALUES.get(_norm_heading(v)))
     date_of = _memo(parse_date)
     occasion_of = _memo(parse_occasion)
-    instrument_of = _memo(lambda v: re.sub(r"[^a-z0-9_-]", "", _fold(str(v or "")).replace(" ", "-")))
+    instrument_of = _memo(
+        lambda v: re.sub(r"[^a-z0-9_-]", "", _fold(mask_cpr_like(str(v or ""))).replace(" ", "-"))
+    )
 
     row_number = 1
     try:
@@ -552,17 +560,19 @@ def validate_file(
     pseudonyms = list(citizens)
     for offset in range(0, len(pseudonyms), 5000):
         chunk = pseudonyms[offset : offset + 5000]
-        for pseudonym, (arm, enrolled_at) in existing_enrolments(chunk).items():
+        for pseudonym, found in existing_enrolments(chunk).items():
             seen = citizens[pseudonym]
-            if enrolled_at != seen.municipality_id:
+            arms = {muni: arm for arm, muni in found}
+            if seen.municipality_id in arms:
+                if arms[seen.municipality_id] != seen.arm:
+                    report.add_error(
+                        seen.row, "arm", _("Borgeren er allerede tilmeldt initiativet i en anden gruppe.")
+                    )
+            elif arms:  # enrolled at another municipality the user imports for (never one outside scope)
                 report.add_error(
                     seen.row,
                     "cpr",
                     _("Borgeren er allerede tilmeldt initiativet i en anden kommune."),
-                )
-            elif arm != seen.arm:
-                report.add_error(
-                    seen.row, "arm", _("Borgeren er allerede tilmeldt initiativet i en anden gruppe.")
                 )
     report.citizens = len(citizens)
     report.new_instruments = {

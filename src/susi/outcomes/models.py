@@ -136,7 +136,11 @@ class ImportBatch(models.Model):
 
 
 class Enrolment(models.Model):
-    """A citizen's participation in an initiative at one municipality, in one arm."""
+    """A citizen's participation in an initiative at one municipality, in one arm.
+
+    The same citizen may have an enrolment in the same initiative at another municipality (a move): a
+    municipality only ever sees and checks its own, so an import cannot reveal another's citizens.
+    """
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="enrolments")
     initiative = models.ForeignKey(
@@ -152,8 +156,11 @@ class Enrolment(models.Model):
 
     class Meta:
         constraints = [
+            # One per citizen, initiative and municipality: a citizen who moves may be enrolled by the new
+            # municipality too, and an import never tells one municipality about another's enrolment.
             models.UniqueConstraint(
-                fields=["citizen", "initiative"], name="outcomes_one_enrolment_per_initiative"
+                fields=["citizen", "initiative", "municipality"],
+                name="outcomes_one_enrolment_per_initiative_municipality",
             )
         ]
         indexes = [models.Index(fields=["initiative", "municipality"])]
@@ -303,6 +310,8 @@ class AccessLog(models.Model):
         IMPORT = "import", _("Import")
         ERASE = "erase", _("Sletning")
         API = "api", _("API-opslag")
+        LOOKUP = "lookup", _("CPR-opslag")
+        REGISTER = "register", _("Registeropfølgning")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     username = models.CharField(max_length=150)

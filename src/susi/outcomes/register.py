@@ -12,14 +12,19 @@ from django.db import transaction
 from susi.accounts.permissions import require
 from susi.engines.evaluation.register import register_followup, register_followup_frames
 
-from .models import Enrolment, RegisterOutcome
+from .models import AccessLog, Enrolment, RegisterOutcome
 
 
 def enrolled_frame(initiative) -> pd.DataFrame:
-    rows = Enrolment.objects.filter(initiative=initiative, arm="intervention").values_list(
-        "citizen__pseudonym", "start"
+    """One row per enrolled citizen (intervention arm); a citizen enrolled by two municipalities counts once,
+    from the earliest start."""
+    rows = (
+        Enrolment.objects.filter(initiative=initiative, arm="intervention")
+        .order_by("start", "pk")
+        .values_list("citizen__pseudonym", "start")
     )
-    return pd.DataFrame([(p, s.year) for p, s in rows], columns=["pseudonym", "index_year"])
+    frame = pd.DataFrame([(p, s.year) for p, s in rows], columns=["pseudonym", "index_year"])
+    return frame.drop_duplicates("pseudonym", keep="first").reset_index(drop=True)
 
 
 def store(initiative, result) -> int:
@@ -47,10 +52,27 @@ def store(initiative, result) -> int:
     return len(result.rows)
 
 
+def _log_run(user, initiative, how: str) -> None:
+    """Every register follow-up run reads every enrolled citizen's register data: it is access-logged."""
+    from .services import log_access
+
+    citizen_ids = Enrolment.objects.filter(initiative=initiative, arm="intervention").values_list(
+        "citizen_id", flat=True
+    )
+    log_access(
+        user,
+        AccessLog.Action.REGISTER,
+        f"registeropfølgning ({how})",
+        initiative=initiative,
+        citizen_ids=citizen_ids,
+    )
+
+
 def followup_from_frames(
     *, user, initiative, comparison: pd.DataFrame, register: pd.DataFrame, years: int = 10
 ) -> int:
     require(user, "outcomes.import", initiative)
+    _log_run(user, initiative, "tabeller")
     result = register_followup_frames(enrolled_frame(initiative), comparison, register, years)
     return store(initiative, result)
 
@@ -60,6 +82,7 @@ def followup_from_files(
 ) -> int:
     """Files (CSV or Parquet) with ``pseudonym`` columns; DuckDB reads them without loading them into Python."""
     require(user, "outcomes.import", initiative)
+    _log_run(user, initiative, "filer")
     con = duckdb.connect()
     try:
         con.register("enrolled_df", enrolled_frame(initiative))

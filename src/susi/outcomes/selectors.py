@@ -110,8 +110,9 @@ def measurements_frame(
         qs = qs.filter(instrument=instrument)
     if municipality is not None:
         qs = qs.filter(enrolment__municipality=municipality)
+    # The unit is the enrolment, not the citizen: a citizen who moved may be enrolled by two municipalities.
     columns = [
-        "enrolment__citizen__pseudonym",
+        "enrolment_id",
         "enrolment__municipality__code",
         "enrolment__arm",
         "occasion__number",
@@ -137,6 +138,7 @@ def measurements_frame(
     frame = pd.DataFrame.from_records(
         list(qs.values_list(*columns).iterator(chunk_size=20000)), columns=names
     )
+    frame["pseudonym"] = frame["pseudonym"].astype(str)
     frame["occasion"] = ["baseline" if p == 0 else f"followup_{p}" for p in frame["period"]]
     frame["value"] = frame["value"].astype(float)
     years = pd.to_numeric(frame["birth_year"], errors="coerce")

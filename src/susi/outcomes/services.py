@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from susi.accounts.models import Role
 from susi.accounts.permissions import can, require
+from susi.engines.evaluation.cpr import mask_cpr_like
 
 from .importing import FileError, file_kind, hash_and_sniff, read_staged, validate_file
 from .models import (
@@ -72,6 +73,11 @@ def staging_dir() -> Path:
     return path
 
 
+def safe_file_name(name: str) -> str:
+    """The base name of an uploaded file as it may be stored and shown: CPR-like numbers masked."""
+    return mask_cpr_like(Path(str(name)).name)[:255]
+
+
 def log_access(
     user,
     action: str,
@@ -87,7 +93,7 @@ def log_access(
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "username", "") or "",
         action=action,
-        what=what[:255],
+        what=mask_cpr_like(what)[:255],
         initiative=initiative,
         municipality=municipality,
         citizen_ids=ids,
@@ -143,7 +149,7 @@ def stage_file(
         batch = ImportBatch.objects.create(
             initiative=initiative,
             municipality=municipality,
-            file_name=Path(name).name[:255],
+            file_name=safe_file_name(name),
             file_sha256=sha256,
             uploaded_by=user if getattr(user, "pk", None) else None,
             status=ImportBatch.Status.UNCHANGED,
@@ -158,17 +164,26 @@ def stage_file(
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     has_enrolments = Enrolment.objects.filter(initiative=initiative).exists()
 
-    def existing(pseudonyms: list[str]) -> dict[str, tuple[str, int]]:
-        if not has_enrolments:
+    # Only enrolments in the municipalities this user may import for are ever looked at: whether a
+    # citizen is enrolled elsewhere must change neither a message nor a count.
+    in_scope = sorted(int(pk) for pk in allowed.values())
+
+    def existing(pseudonyms: list[str]) -> dict[str, list[tuple[str, int]]]:
+        if not has_enrolments or not in_scope:
             return {}
         q = connection.ops.quote_name
         sql = (
             f"SELECT c.pseudonym, e.arm, e.municipality_id FROM {q(Enrolment._meta.db_table)} e "  # noqa: S608
             f"JOIN {q(Citizen._meta.db_table)} c ON c.id = e.citizen_id "
-            f"WHERE e.initiative_id = {int(initiative.pk)} AND c.pseudonym IN ({{placeholders}})"
+            f"WHERE e.initiative_id = {int(initiative.pk)} "
+            f"AND e.municipality_id IN ({', '.join(str(pk) for pk in in_scope)}) "
+            f"AND c.pseudonym IN ({{placeholders}})"
         )
+        found: dict[str, list[tuple[str, int]]] = {}
         with connection.cursor() as cursor:
-            return {p: (arm, m) for p, arm, m in _in_chunks(cursor, sql, pseudonyms)}
+            for p, arm, m in _in_chunks(cursor, sql, pseudonyms):
+                found.setdefault(p, []).append((arm, m))
+        return found
 
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as staged:
@@ -192,7 +207,7 @@ def stage_file(
     batch = ImportBatch(
         initiative=initiative,
         municipality=municipality,
-        file_name=Path(name).name[:255],
+        file_name=safe_file_name(name),
         file_sha256=sha256,
         uploaded_by=user if getattr(user, "pk", None) else None,
         rows_total=report.rows_total,
@@ -235,18 +250,31 @@ def batch_errors(batch: ImportBatch) -> list[dict[str, Any]]:
     return [entry for entry in batch.report if not entry.get("meta")]
 
 
-def _existing_values(initiative) -> dict[tuple[str, str, int], tuple[float, str]]:
-    rows = Measurement.objects.filter(enrolment__initiative=initiative).values_list(
-        "enrolment__citizen__pseudonym", "instrument__code", "occasion__number", "value", "measured_on"
+def _existing_values(
+    initiative, municipality_ids: set[int]
+) -> dict[tuple[str, int, str, int], tuple[float, str]]:
+    """Values already held for the staged rows' municipalities only (a count must not reveal others)."""
+    rows = Measurement.objects.filter(
+        enrolment__initiative=initiative, enrolment__municipality_id__in=municipality_ids
+    ).values_list(
+        "enrolment__citizen__pseudonym",
+        "enrolment__municipality_id",
+        "instrument__code",
+        "occasion__number",
+        "value",
+        "measured_on",
     )
-    return {(p, i, o): (v, d.isoformat() if d else "") for p, i, o, v, d in rows.iterator(chunk_size=10000)}
+    return {
+        (p, m, i, o): (v, d.isoformat() if d else "") for p, m, i, o, v, d in rows.iterator(chunk_size=10000)
+    }
 
 
 def _classify(path: Path, initiative) -> tuple[int, int, int]:
-    existing = _existing_values(initiative)
+    municipality_ids = {int(row["municipality"]) for row in read_staged(path)}
+    existing = _existing_values(initiative, municipality_ids)
     new = changed = unchanged = 0
     for row in read_staged(path):
-        key = (row["pseudonym"], row["instrument"], int(row["occasion"]))
+        key = (row["pseudonym"], int(row["municipality"]), row["instrument"], int(row["occasion"]))
         found = existing.get(key)
         if found is None:
             new += 1
@@ -281,7 +309,7 @@ def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) 
                 Instrument.objects.get_or_create(code=code, defaults={"name": code, "kind": kind})
             instruments = dict(Instrument.objects.values_list("code", "pk"))
             occasions = dict(Occasion.objects.values_list("number", "pk"))
-            enrolments: dict[str, int] = {}  # pseudonym -> enrolment id
+            enrolments: dict[tuple[str, int], int] = {}  # (pseudonym, municipality id) -> enrolment id
             counts = {"new": 0, "changed": 0, "unchanged": 0}
             citizen_ids: set[int] = set()
             done = 0
@@ -352,35 +380,42 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
 
     with connection.cursor() as cursor:
         # Citizens: look up, create the missing ones.
-        wanted = {r["pseudonym"]: r for r in chunk if r["pseudonym"] not in enrolments}
+        # Enrolments are keyed by (pseudonym, municipality id): a citizen may be enrolled by two municipalities.
+        wanted = {
+            (r["pseudonym"], int(r["municipality"])): r
+            for r in chunk
+            if (r["pseudonym"], int(r["municipality"])) not in enrolments
+        }
         if wanted:
+            pseudonyms = sorted({p for p, _m in wanted})
             select_citizens = f"SELECT pseudonym, id FROM {citizen_t} WHERE pseudonym IN ({{placeholders}})"  # noqa: S608
-            known = dict(_in_chunks(cursor, select_citizens, list(wanted)))
+            known = dict(_in_chunks(cursor, select_citizens, pseudonyms))
             now = ops.adapt_datetimefield_value(timezone.now())
-            missing = [
-                (p, int(r["birth_year"]) if r["birth_year"] else None, r["sex"], now)
-                for p, r in wanted.items()
+            missing = {
+                p: (p, int(r["birth_year"]) if r["birth_year"] else None, r["sex"], now)
+                for (p, _m), r in wanted.items()
                 if p not in known
-            ]
+            }
             if missing:
                 cursor.executemany(
                     f"INSERT INTO {citizen_t} (pseudonym, birth_year, sex, created_at) VALUES (%s, %s, %s, %s)",  # noqa: S608
-                    missing,
+                    list(missing.values()),
                 )
-                known = dict(_in_chunks(cursor, select_citizens, list(wanted)))
+                known = dict(_in_chunks(cursor, select_citizens, pseudonyms))
 
             # Enrolments: look up, create the missing, update changed dates.
             select_enrolments = (
-                f"SELECT citizen_id, id, start, {q('end')} FROM {enrolment_t} "  # noqa: S608
+                f"SELECT citizen_id, municipality_id, id, start, {q('end')} FROM {enrolment_t} "  # noqa: S608
                 f"WHERE initiative_id = {int(batch.initiative_id)} AND citizen_id IN ({{placeholders}})"
             )
+            citizen_ids_wanted = sorted({known[p] for p, _m in wanted})
             existing = {
-                row[0]: row[1:] for row in _in_chunks(cursor, select_enrolments, list(known.values()))
+                (row[0], row[1]): row[2:] for row in _in_chunks(cursor, select_enrolments, citizen_ids_wanted)
             }
             inserts, updates = [], []
-            for p, r in wanted.items():
+            for (p, muni), r in wanted.items():
                 citizen_id = known[p]
-                found = existing.get(citizen_id)
+                found = existing.get((citizen_id, muni))
                 start, end = r["start"], r["end"] or None
                 if found is None:
                     inserts.append(
@@ -408,12 +443,13 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                     updates,
                 )
             by_citizen = {v: k for k, v in known.items()}
-            for citizen_id, pk, *_ in _in_chunks(cursor, select_enrolments, list(known.values())):
-                enrolments[by_citizen[citizen_id]] = pk
-                citizen_ids.add(citizen_id)
+            for citizen_id, muni, pk, *_ in _in_chunks(cursor, select_enrolments, citizen_ids_wanted):
+                if (by_citizen[citizen_id], muni) in wanted:
+                    enrolments[(by_citizen[citizen_id], muni)] = pk
+                    citizen_ids.add(citizen_id)
 
         # Measurements: new ones are inserted, changed ones updated, equal ones left alone.
-        enrolment_ids = sorted({enrolments[r["pseudonym"]] for r in chunk})
+        enrolment_ids = sorted({enrolments[(r["pseudonym"], int(r["municipality"]))] for r in chunk})
         select_values = (
             f"SELECT enrolment_id, instrument_id, occasion_id, id, value, measured_on FROM {measurement_t} "  # noqa: S608
             "WHERE enrolment_id IN ({placeholders})"
@@ -421,7 +457,11 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
         existing_values = {row[:3]: row[3:] for row in _in_chunks(cursor, select_values, enrolment_ids)}
         inserts, updates = [], []
         for r in chunk:
-            key = (enrolments[r["pseudonym"]], instruments[r["instrument"]], occasions[int(r["occasion"])])
+            key = (
+                enrolments[(r["pseudonym"], int(r["municipality"]))],
+                instruments[r["instrument"]],
+                occasions[int(r["occasion"])],
+            )
             value, measured_on = float(r["value"]), r["measured_on"] or None
             found = existing_values.get(key)
             if found is None:

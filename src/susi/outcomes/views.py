@@ -317,7 +317,11 @@ def deliveries(request, pk: int):
         return render(
             request,
             "outcomes/deliveries_report.html",
-            {"initiative": initiative, "report": report, "file_name": upload_file.name},
+            {
+                "initiative": initiative,
+                "report": report,
+                "file_name": services.safe_file_name(upload_file.name),
+            },
         )
     messages.success(
         request,
@@ -402,9 +406,18 @@ def citizen_rights(request):
                 "citizen", "initiative", "municipality"
             )
         )
+        matched_citizens = sorted({e.citizen_id for e in enrolments})
         enrolments = [e for e in enrolments if can(user, "outcomes.export_citizen", e)]
         action = request.POST.get("action", "find")
         if not enrolments:
+            # Nobody, or only another municipality's citizen: the same answer, and logged all the same.
+            services.log_access(
+                user,
+                AccessLog.Action.LOOKUP,
+                "opslag til indsigt/sletning: intet fundet i brugerens område",
+                municipality=user.organisation if user.role == "municipality" else None,
+                citizen_ids=matched_citizens,
+            )
             context["not_found"] = True
         elif action == "export":
             data = services.citizen_export(user=user, enrolments=enrolments)

@@ -41,6 +41,9 @@ SYNTHETIC_YEARS = range(2030, 2037)
 SYNTHETIC_CENTURY_DIGIT = 4
 
 _SEPARATORS = re.compile(r"[\s\-]")
+# Ten digits, optionally split 6+4 by a dash or a space, not part of a longer run of digits.
+_CPR_LIKE = re.compile(r"(?<![0-9])[0-9]{6}[\s\-]?[0-9]{4}(?![0-9])")
+CPR_MASK = "XXXXXX-XXXX"
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,20 @@ def validate_cpr(text: str | NormalisedCpr) -> NormalisedCpr:
             "The first six digits of the CPR number are not a valid birth date (DDMMYY).",
         ) from None
     return NormalisedCpr(digits=digits, birth_date=birth, sex="M" if int(digits[9]) % 2 else "F")
+
+
+def mask_cpr_like(text: str) -> str:
+    """``text`` with every CPR-like sequence replaced by ``XXXXXX-XXXX``.
+
+    Deliberately broader than ``validate_cpr``: any ten digits in a row (or 6 + 4 split by a dash or a
+    space) are masked, whether or not they form a valid birth date, so a number with a typo, or one
+    the century rule reads differently, is masked too. Used on every text that enters the platform
+    from a file (file names, cells that are not the CPR column, messages built from cell values)
+    before it is stored, logged or shown.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _CPR_LIKE.sub(CPR_MASK, text)
 
 
 def is_synthetic(cpr: str | NormalisedCpr) -> bool:
