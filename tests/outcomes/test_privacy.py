@@ -146,3 +146,118 @@ def test_every_register_followup_run_is_logged(world):
         )
     runs = AccessLog.objects.filter(action=AccessLog.Action.REGISTER, initiative=world.initiative)
     assert runs.count() == 2 and all(r.citizen_count == 5 for r in runs)  # the intervention arm: 5 of 10
+
+
+# --- item 2: no clear CPR left on disk by a stopped upload; staging files expire; erasure reaches them ----
+
+
+def test_citizen_uploads_never_go_through_a_temporary_file(client, world, settings, tmp_path, monkeypatch):
+    from django.core.files import uploadhandler
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100  # any real file would go to a temporary file on disk
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "upload-tmp")
+    (tmp_path / "upload-tmp").mkdir()
+    opened = []
+    original = uploadhandler.TemporaryFileUploadHandler.new_file
+
+    def spy(self, *args, **kwargs):
+        opened.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "new_file", spy)
+    client.force_login(world.aarhus_user)
+    upload = io.BytesIO(csv_bytes(rows_for(20)))
+    upload.name = "trivsel.csv"
+    response = client.post(reverse("outcomes:upload", args=[world.initiative.pk]), {"file": upload})
+    assert response.status_code == 302 and ImportBatch.objects.get().status == ImportBatch.Status.PREVIEW
+    upload = io.BytesIO(
+        csv_bytes([[synthetic_cpr(0), "samtaler", "1"]], header=["CPR-nummer", "Kerneelement", "Leveret"])
+    )
+    upload.name = "leverancer.csv"
+    client.post(reverse("outcomes:deliveries", args=[world.initiative.pk]), {"file": upload})
+    assert opened == [] and list((tmp_path / "upload-tmp").iterdir()) == []
+
+
+def test_the_citizen_upload_still_checks_csrf(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.aarhus_user)
+    upload = io.BytesIO(csv_bytes(rows_for(2)))
+    upload.name = "trivsel.csv"
+    response = client.post(reverse("outcomes:upload", args=[world.initiative.pk]), {"file": upload})
+    assert response.status_code == 403 and ImportBatch.objects.count() == 0
+
+
+def test_an_expired_preview_cannot_be_imported_and_its_staging_file_is_removed(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    batch = _stage(world, csv_bytes(rows_for(4)), municipality=world.aarhus)
+    path = services.staging_dir() / batch.staged_file
+    assert path.exists()
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - dt.timedelta(hours=73))
+    batch.refresh_from_db()
+    try:
+        commit_batch(user=world.evaluator, batch=batch)
+    except services.ImportRefused as exc:
+        assert "udløbet" in exc.message
+    else:
+        raise AssertionError("an expired preview was imported")
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DISCARDED and not path.exists()
+    assert Enrolment.objects.count() == 0
+
+
+def test_purge_command_and_startup_check_handle_expired_and_orphaned_staging_files(world):
+    import datetime as dt
+    import os
+
+    from django.core.checks import run_checks
+    from django.utils import timezone
+    from typer.testing import CliRunner
+
+    from susi.cli import app
+
+    old = _stage(world, csv_bytes(rows_for(4)), municipality=world.aarhus)
+    fresh = _stage(world, csv_bytes(rows_for(4, offset=50)), municipality=world.aarhus)
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=4))
+    orphan = services.staging_dir() / "left-by-a-killed-process.csv"
+    orphan.write_text("pseudonym\n" + "a" * 64 + "\n")
+    two_hours_ago = (timezone.now() - dt.timedelta(hours=2)).timestamp()
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
+    young_orphan = services.staging_dir() / "being-written.csv"
+    young_orphan.write_text("pseudonym\n")
+
+    warnings = [m for m in run_checks() if m.id == "susi.outcomes.W001"]
+    assert len(warnings) == 1 and "1 outcome previews" in warnings[0].msg
+
+    result = CliRunner().invoke(app, ["outcomes", "purge-staging"])
+    assert result.exit_code == 0, result.output
+    assert "1 udløbne" in result.output and "2 midlertidige filer" in result.output
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == ImportBatch.Status.DISCARDED and fresh.status == ImportBatch.Status.PREVIEW
+    assert (services.staging_dir() / fresh.staged_file).exists() and young_orphan.exists()
+    assert not orphan.exists()
+    assert [m for m in run_checks() if m.id == "susi.outcomes.W001"] == []
+
+
+def test_erasure_also_removes_the_citizen_from_waiting_previews(client, world):
+    from susi.outcomes.models import Citizen
+    from susi.outcomes.pseudonyms import pseudonym_for
+
+    _load(world, world.aarhus, 3)
+    changed = rows_for(3, effect=9.0, seed=7)  # new values for the same citizens: a preview waits
+    waiting = _stage(world, csv_bytes(changed), municipality=world.aarhus)
+    assert waiting.status == ImportBatch.Status.PREVIEW
+    erased = pseudonym_for(synthetic_cpr(0))
+    client.force_login(world.aarhus_user)
+    response = client.post(
+        reverse("outcomes:citizen_rights"), {"cpr": synthetic_cpr(0), "action": "erase", "confirm": "yes"}
+    )
+    assert response.status_code == 302 and not Citizen.objects.filter(pseudonym=erased).exists()
+    commit_batch(user=world.evaluator, batch=waiting)
+    assert not Citizen.objects.filter(pseudonym=erased).exists()
+    assert Citizen.objects.count() == 2

@@ -220,3 +220,15 @@ def deliveries(
         console.print("[red]Intet er indlæst.[/red]")
         raise typer.Exit(1)
     console.print(f"[green]{report.rows_new} nye og {report.rows_changed} ændrede leverancer.[/green]")
+
+
+@app.command("purge-staging")
+def purge_staging() -> None:
+    """Expire previews past SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS and delete their and orphaned staging files."""
+    _setup()
+    from . import services
+
+    result = services.purge_staging()
+    console.print(
+        f"{result.expired_batches} udløbne gennemsyn kasseret, {result.removed_files} midlertidige filer slettet."
+    )

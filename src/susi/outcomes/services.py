@@ -9,6 +9,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import logging
@@ -28,7 +29,7 @@ from susi.accounts.models import Role
 from susi.accounts.permissions import can, require
 from susi.engines.evaluation.cpr import mask_cpr_like
 
-from .importing import FileError, file_kind, hash_and_sniff, read_staged, validate_file
+from .importing import STAGED_FIELDS, FileError, file_kind, hash_and_sniff, read_staged, validate_file
 from .models import (
     AccessLog,
     Citizen,
@@ -76,6 +77,101 @@ def staging_dir() -> Path:
 def safe_file_name(name: str) -> str:
     """The base name of an uploaded file as it may be stored and shown: CPR-like numbers masked."""
     return mask_cpr_like(Path(str(name)).name)[:255]
+
+
+def staging_max_age() -> dt.timedelta:
+    return dt.timedelta(hours=float(getattr(settings, "SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS", 72)))
+
+
+#: A staging file no batch refers to (the process died while it was written) is removed after this long.
+ORPHAN_GRACE = dt.timedelta(hours=1)
+
+
+def is_expired(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
+    """A preview older than the staging lifetime can no longer be imported."""
+    return batch.created_at is not None and batch.created_at < (now or timezone.now()) - staging_max_age()
+
+
+@dataclass(frozen=True)
+class StagingPurge:
+    expired_batches: int
+    removed_files: int
+
+
+def expired_staging(now: dt.datetime | None = None) -> tuple[list[ImportBatch], list[Path]]:
+    """Previews past their lifetime, and staging files no preview refers to (crash leftovers)."""
+    now = now or timezone.now()
+    previews = list(ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW))
+    expired = [b for b in previews if is_expired(b, now)]
+    referenced = {b.staged_file for b in previews if b.staged_file}
+    directory = staging_dir()
+    orphans = [
+        path
+        for path in directory.iterdir()
+        if path.is_file()
+        and path.name not in referenced
+        and dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) < now - ORPHAN_GRACE
+    ]
+    return expired, orphans
+
+
+def purge_staging(now: dt.datetime | None = None) -> StagingPurge:
+    """Expire old previews (their status becomes discarded) and delete their and orphaned staging files."""
+    expired, orphans = expired_staging(now)
+    removed = 0
+    directory = staging_dir()
+    for batch in expired:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportBatch.Status.PREVIEW:
+                continue
+            if locked.staged_file:
+                path = directory / locked.staged_file
+                removed += path.exists()
+                path.unlink(missing_ok=True)
+            locked.status = ImportBatch.Status.DISCARDED
+            locked.staged_file = ""
+            locked.save(update_fields=["status", "staged_file"])
+    for path in orphans:
+        path.unlink(missing_ok=True)
+        removed += 1
+    if expired or orphans:
+        logger.info("Purged outcome staging: %s expired previews, %s files removed", len(expired), removed)
+    return StagingPurge(expired_batches=len(expired), removed_files=removed)
+
+
+def _remove_from_staging(pseudonym: str, municipality_ids: set[int]) -> int:
+    """Drop a citizen's rows from every waiting preview of the given municipalities (erasure on request).
+
+    Without this, importing a preview staged before the erasure would bring the citizen back.
+    """
+    directory = staging_dir()
+    dropped = 0
+    for batch in ImportBatch.objects.select_for_update().filter(status=ImportBatch.Status.PREVIEW):
+        if not batch.staged_file:
+            continue
+        path = directory / batch.staged_file
+        if not path.exists():
+            continue
+        rows = list(read_staged(path))
+        keep = [
+            r
+            for r in rows
+            if not (r["pseudonym"] == pseudonym and int(r["municipality"]) in municipality_ids)
+        ]
+        if len(keep) == len(rows):
+            continue
+        replacement = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
+        fd = os.open(replacement, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=STAGED_FIELDS)
+            writer.writeheader()
+            writer.writerows(keep)
+        os.replace(replacement, path)
+        dropped += len(rows) - len(keep)
+        batch.rows_total = max(batch.rows_total - (len(rows) - len(keep)), 0)
+        batch.save(update_fields=["rows_total"])
+    return dropped
 
 
 def log_access(
@@ -298,6 +394,11 @@ def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) 
     path = staging_dir() / batch.staged_file if batch.staged_file else None
     if batch.status != ImportBatch.Status.PREVIEW or path is None or not path.exists():
         raise ImportRefused(_("Importen kan ikke gennemføres: filen er ikke godkendt i gennemsynet."))
+    if is_expired(batch):
+        purge_staging()
+        raise ImportRefused(
+            _("Gennemsynet er udløbet, og de midlertidige data er slettet. Indlæs filen igen.")
+        )
 
     try:
         with transaction.atomic():
@@ -570,6 +671,8 @@ def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
             citizen_ids=[citizen.pk],
         )
         Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).delete()
+        # Waiting previews must not bring the citizen back when they are imported later.
+        _remove_from_staging(citizen.pseudonym, {e.municipality_id for e in enrolments})
         if not Enrolment.objects.filter(citizen=citizen).exists():
             citizen.delete()
     return count

@@ -26,6 +26,7 @@ from .forms import CitizenLookupForm, EstimateForm, UploadForm
 from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
 from .pseudonyms import get_key, validate_cpr
 from .services import ImportRefused, Scope
+from .uploads import citizen_upload
 
 
 def _go(request, to: str, **kwargs):
@@ -224,6 +225,7 @@ def _rate(form) -> float | None:
 
 @login_required
 @require_POST
+@citizen_upload
 def upload(request, pk: int):
     initiative = get_object_or_404(Initiative, pk=pk)
     importable = services.importable_municipalities(request.user, initiative)
@@ -294,6 +296,7 @@ def commit(request, pk: int):
 
 @login_required
 @require_POST
+@citizen_upload
 def deliveries(request, pk: int):
     """Delivery records (fidelity): checked row by row; with any error nothing is written."""
     from .deliveries import import_deliveries

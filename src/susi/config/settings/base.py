@@ -115,6 +115,10 @@ SUSI_DEMO_MODE = False
 # environment (SUSI_PSEUDONYM_KEY) or from a key file (SUSI_PSEUDONYM_KEY_FILE).
 SUSI_PSEUDONYM_KEY_FILE = None
 
+# An outcome import waiting in preview keeps its pseudonymised rows in a staging file; after this many hours
+# the preview expires (it can no longer be imported) and `susi outcomes purge-staging` removes the file.
+SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS = 72
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
