@@ -261,3 +261,67 @@ def test_erasure_also_removes_the_citizen_from_waiting_previews(client, world):
     commit_batch(user=world.evaluator, batch=waiting)
     assert not Citizen.objects.filter(pseudonym=erased).exists()
     assert Citizen.objects.count() == 2
+
+
+# --- item 5: complementary suppression ------------------------------------------------------------------
+
+
+def _rows_with(n, *, comparison=(), ended=()):
+    rows = rows_for(n)
+    for row in rows:
+        index = next(i for i in range(n) if synthetic_cpr(i) == row[0])
+        if index in comparison:
+            row[1] = "sammenligning"
+        if index in ended:
+            row[3] = "2024-12-31"
+    return rows
+
+
+def test_no_withheld_arm_can_be_derived_from_the_total(client, world):
+    from susi.outcomes import selectors
+
+    # 8 citizens: 3 intervention, 5 comparison, 0 waitlist (citizen 6 moved to the comparison arm).
+    batch = _stage(world, csv_bytes(_rows_with(8, comparison={6})), municipality=world.aarhus)
+    commit_batch(user=world.evaluator, batch=batch)
+    aarhus = next(
+        r for r in selectors.municipality_counts(world.initiative) if r["municipality"] == world.aarhus
+    )
+    assert (aarhus["total"], aarhus["intervention"], aarhus["comparison"], aarhus["waitlist"]) == (
+        8,
+        None,
+        None,
+        0,
+    )
+    client.force_login(world.agency_user)
+    data = client.get(f"/api/outcomes/initiatives/{world.initiative.pk}/summary").json()
+    row = next(m for m in data["municipalities"] if m["code"] == "751")
+    assert (row["total"], row["intervention"], row["comparison"], row["waitlist"]) == (8, None, None, 0)
+
+
+def test_completed_cannot_be_derived_as_enrolled_minus_active(world):
+    from susi.outcomes import selectors
+
+    batch = _stage(world, csv_bytes(_rows_with(12, ended={0, 1, 2})), municipality=world.aarhus)
+    commit_batch(user=world.evaluator, batch=batch)
+    figures = selectors.management_figures(world.initiative, world.aarhus)
+    assert figures["enrolled"] == 12 and figures["active"] is None and figures["completed"] is None
+    assert figures["followed_up"] == 12
+
+
+def test_register_years_whose_group_differs_by_1_to_4_people_are_withheld(world):
+    from susi.engines.evaluation.results import RegisterFollowup, RegisterYearRow
+    from susi.outcomes.models import RegisterOutcome
+
+    def row(year, n1, n0):
+        return RegisterYearRow("employment", year, n1, n0, 0.5, 0.4, 0.1, 0.05, 0.0, 0.2, False)
+
+    result = RegisterFollowup(
+        rows=(row(1, 40, 200), row(2, 38, 200), row(3, 30, 150), row(4, 30, 148)),
+        years=4,
+        first_index_year=2024,
+        last_register_year=2028,
+    )
+    register.store(world.initiative, result)
+    shown = dict(RegisterOutcome.objects.values_list("year", "mean_enrolled"))
+    # Year 2 (38 of year 1's 40) and year 4 (148 of year 3's 150 comparisons) would give means over 2 people.
+    assert shown == {1: 0.5, 2: None, 3: 0.5, 4: None}

@@ -17,7 +17,7 @@ from django.db.models import Count, QuerySet
 
 from susi.accounts.models import Role
 from susi.accounts.permissions import can
-from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, is_reportable
+from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, protect_total
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 
@@ -70,21 +70,13 @@ def municipality_counts(initiative: Initiative) -> list[dict[str, Any]]:
     rows = []
     for muni in initiative.municipalities.order_by("name"):
         arms = by_muni.get(muni.pk, {})
-        total = sum(arms.values())
-        rows.append(
-            {
-                "municipality": muni,
-                "total": total if is_reportable(total) else None,
-                "intervention": _shown(arms.get("intervention", 0)),
-                "comparison": _shown(arms.get("comparison", 0)),
-                "waitlist": _shown(arms.get("waitlist", 0)),
-            }
+        # Complementary suppression: no withheld arm can be worked out as the total minus the others.
+        parts, total = protect_total(
+            {arm: arms.get(arm, 0) for arm in ("intervention", "comparison", "waitlist")},
+            sum(arms.values()),
         )
+        rows.append({"municipality": muni, "total": total, **parts})
     return rows
-
-
-def _shown(n: int) -> int | None:
-    return n if is_reportable(n) else None
 
 
 def instruments_in(initiative: Initiative) -> list[Instrument]:
@@ -254,12 +246,20 @@ def management_figures(initiative: Initiative, municipality: Organisation) -> di
         if total
         else 0
     )
-    share = followed / total if total and is_reportable(total) and is_reportable(followed) else None
+    # Two relations share the total: enrolled = active + completed = followed up + not followed up (never
+    # shown). Complementary suppression on both, so no withheld figure is a difference of shown ones.
+    status, enrolled = protect_total({"active": total - completed, "completed": completed}, total)
+    follow, enrolled_too = protect_total(
+        {"followed_up": followed, "not_followed_up": total - followed}, total, hidden={"not_followed_up"}
+    )
+    # (Either relation withholds the total only when it is itself under 5, and then every part is too.)
+    enrolled = enrolled if enrolled_too is not None else None
+    shown_followed = follow["followed_up"]
+    share = shown_followed / total if enrolled and shown_followed is not None else None
     return {
-        "enrolled": _shown(total),
-        "active": _shown(total - completed),
-        "completed": _shown(completed),
-        "followed_up": _shown(followed),
+        "enrolled": enrolled,
+        **status,
+        "followed_up": shown_followed,
         "followed_up_share": share,
     }
 
