@@ -97,11 +97,13 @@ def manage(ctx: typer.Context) -> None:
 def _mount_sub_commands() -> None:
     from susi.evidence.cli import app as evidence_app
     from susi.outcomes.cli import app as outcomes_app
+    from susi.outcomes.cli import keys_app
     from susi.som.cli import app as som_app
 
     app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
     app.add_typer(evidence_app, name="evidence", help="Evidens: effektstørrelser og metaanalyse.")
     app.add_typer(outcomes_app, name="outcomes", help="Borgerdata: import, effekt og monitorering.")
+    app.add_typer(keys_app, name="keys", help="Pseudonymnøglen: rotation.")
 
 
 _mount_sub_commands()

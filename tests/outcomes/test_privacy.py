@@ -325,3 +325,84 @@ def test_register_years_whose_group_differs_by_1_to_4_people_are_withheld(world)
     shown = dict(RegisterOutcome.objects.values_list("year", "mean_enrolled"))
     # Year 2 (38 of year 1's 40) and year 4 (148 of year 3's 150 comparisons) would give means over 2 people.
     assert shown == {1: 0.5, 2: None, 3: 0.5, 4: None}
+
+
+# --- item 4: the pseudonym key's fingerprint, no silent new key, rotation --------------------------------
+
+
+def test_a_lost_key_file_is_never_silently_replaced(world, settings):
+    from susi.outcomes import pseudonyms
+    from susi.outcomes.models import Citizen, PseudonymKeyFingerprint
+
+    _load(world, world.aarhus, 4)
+    assert PseudonymKeyFingerprint.objects.count() == 1
+    settings.SUSI_PSEUDONYM_KEY_FILE.unlink()
+    pseudonyms.reset_key_cache()
+    try:
+        _stage(world, csv_bytes(rows_for(4)), municipality=world.aarhus)
+    except services.ImportRefused as exc:
+        assert "Pseudonymnøglen mangler" in exc.message and "sikkerhedskopien" in exc.message
+    else:
+        raise AssertionError("a missing key was replaced by a new one")
+    assert not settings.SUSI_PSEUDONYM_KEY_FILE.exists() and Citizen.objects.count() == 4
+
+
+def test_a_key_with_another_fingerprint_is_refused_everywhere(client, world, settings):
+    from susi.engines.evaluation.cpr import generate_key_file
+    from susi.outcomes import pseudonyms
+    from susi.outcomes.models import Citizen
+
+    _load(world, world.aarhus, 4)
+    settings.SUSI_PSEUDONYM_KEY_FILE.unlink()
+    generate_key_file(settings.SUSI_PSEUDONYM_KEY_FILE)  # a different key
+    pseudonyms.reset_key_cache()
+    try:
+        _stage(world, csv_bytes(rows_for(4)), municipality=world.aarhus)
+    except services.ImportRefused as exc:
+        assert "ikke den, borgerdataene er pseudonymiseret med" in exc.message
+    else:
+        raise AssertionError("a wrong key was used")
+    client.force_login(world.aarhus_user)
+    page = client.post(reverse("outcomes:citizen_rights"), {"cpr": synthetic_cpr(0), "action": "find"})
+    assert page.status_code == 200 and "ikke den, borgerdataene" in page.content.decode()
+    upload = io.BytesIO(
+        csv_bytes([[synthetic_cpr(0), "samtaler", "1"]], header=["CPR-nummer", "Kerneelement", "Leveret"])
+    )
+    upload.name = "leverancer.csv"
+    response = client.post(reverse("outcomes:deliveries", args=[world.initiative.pk]), {"file": upload})
+    assert response.status_code == 302 and Citizen.objects.count() == 4
+
+
+def test_rotation_rekeys_every_pseudonym_and_later_imports_still_link(client, world, settings):
+    from typer.testing import CliRunner
+
+    from susi.cli import app
+    from susi.engines.evaluation.cpr import key_fingerprint, load_keys, rekey
+    from susi.outcomes import pseudonyms
+    from susi.outcomes.models import Citizen, PseudonymKeyFingerprint
+
+    _load(world, world.aarhus, 6)
+    waiting = _stage(world, csv_bytes(rows_for(2, offset=40)), municipality=world.aarhus)
+    before = dict(Citizen.objects.values_list("pk", "pseudonym"))
+    result = CliRunner().invoke(app, ["keys", "rotate", "--yes"])
+    assert result.exit_code == 0, result.output
+    chain = load_keys(settings.SUSI_PSEUDONYM_KEY_FILE)
+    assert len(chain) == 2
+    after = dict(Citizen.objects.values_list("pk", "pseudonym"))
+    assert after == {pk: rekey(p, chain[1]) for pk, p in before.items()}
+    record = PseudonymKeyFingerprint.objects.get()
+    assert record.fingerprint == key_fingerprint(chain) and record.generations == 2
+    waiting_file = services.staging_dir() / waiting.staged_file
+    waiting.refresh_from_db()
+    assert waiting.status == ImportBatch.Status.DISCARDED and not waiting_file.exists()
+    # The same rows again (read row by row, not recognised by hash): the same citizens, nothing new.
+    pseudonyms.reset_key_cache()
+    again = _stage(world, csv_bytes(rows_for(6), delimiter=","), municipality=world.aarhus)  # other bytes
+    assert again.status == ImportBatch.Status.UNCHANGED and Citizen.objects.count() == 6
+    client.force_login(world.aarhus_user)
+    page = client.post(reverse("outcomes:citizen_rights"), {"cpr": synthetic_cpr(0), "action": "find"})
+    assert Citizen.objects.filter(pseudonym=pseudonyms.pseudonym_for(synthetic_cpr(0))).exists()
+    assert "Der er ingen data om borgeren" not in page.content.decode()
+    # The previous key file alone no longer gives today's pseudonyms.
+    backups = list(settings.SUSI_PSEUDONYM_KEY_FILE.parent.glob("pseudonym.key.before-rotation-*"))
+    assert len(backups) == 1 and load_keys(backups[0]) == chain[:1]

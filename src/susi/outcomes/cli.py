@@ -232,3 +232,27 @@ def purge_staging() -> None:
     console.print(
         f"{result.expired_batches} udløbne gennemsyn kasseret, {result.removed_files} midlertidige filer slettet."
     )
+
+
+keys_app = typer.Typer(help="Pseudonymnøglen: rotation.", no_args_is_help=True)
+
+
+@keys_app.command("rotate")
+def rotate(yes: bool = typer.Option(False, "--yes", help="rotér uden at spørge")) -> None:
+    """Append a new pseudonym key and re-key every stored pseudonym in one transaction."""
+    _setup()
+    from .keys import rotate_key
+    from .pseudonyms import PseudonymKeyError
+
+    if not yes and not typer.confirm("Rotér pseudonymnøglen nu? Tag en sikkerhedskopi af nøglen bagefter."):
+        raise typer.Exit(1)
+    try:
+        result = rotate_key()
+    except PseudonymKeyError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"[green]Nøglen er roteret[/green] (generation {result.generations}): {result.citizens} pseudonymer "
+        f"omregnet, {result.discarded_previews} ventende gennemsyn kasseret. Den tidligere nøglefil er gemt "
+        f"som {result.backup}. Tag en ny sikkerhedskopi af nøglefilen nu."
+    )

@@ -14,7 +14,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from susi.engines.evaluation.cpr import mask_cpr_like, pseudonymise, validate_cpr
+from susi.engines.evaluation.cpr import mask_cpr_like, validate_cpr
 from susi.engines.evaluation.errors import CprError
 
 from .importing import (
@@ -30,7 +30,7 @@ from .importing import (
     parse_value,
 )
 from .models import AccessLog, DeliveryRecord, Enrolment
-from .pseudonyms import get_key
+from .pseudonyms import PseudonymKeyError, pseudonymiser
 
 COLUMNS = {
     "cpr": ("cpr", "cprnummer", "cprnr", "personnummer"),
@@ -69,7 +69,10 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
         position = index.get(column)
         return row[position] if position is not None and position < len(row) else None
 
-    key = get_key()
+    try:
+        pseudonymise = pseudonymiser()
+    except PseudonymKeyError as exc:
+        raise FileError(exc.message) from None
     report = Validation()
     parsed: list[tuple[str, str, float, float, int]] = []
     seen: set[tuple[str, str]] = set()
@@ -81,7 +84,7 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
         report.rows_total += 1
         ok = True
         try:
-            pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(cell(row, "cpr"))), key)
+            pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(cell(row, "cpr"))))
         except CprError as exc:
             report.add_error(row_number, LABELS["cpr"], exc.message_da)
             ok, pseudonym = False, ""

@@ -43,11 +43,11 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from susi.engines.evaluation.cpr import mask_cpr_like, pseudonymise, validate_cpr
+from susi.engines.evaluation.cpr import mask_cpr_like, validate_cpr
 from susi.engines.evaluation.errors import CprError
 
 from .models import Arm
-from .pseudonyms import get_key
+from .pseudonyms import pseudonymiser
 
 MAX_REPORTED_ERRORS = 1000
 CHUNK = 1 << 20
@@ -370,7 +370,7 @@ def validate_file(
             % {"columns": ", ".join(missing)}
         )
 
-    key = get_key()
+    pseudonymise = pseudonymiser()
     report = Validation()
     writer = csv.writer(staged)
     writer.writerow(STAGED_FIELDS)
@@ -408,7 +408,7 @@ def validate_file(
             normalised = None
             try:
                 normalised = validate_cpr(parse_cpr_cell(cell(row, "cpr")))
-                pseudonym = pseudonymise(normalised, key)
+                pseudonym = pseudonymise(normalised)
                 birth_year, sex = normalised.birth_date.year, normalised.sex
             except CprError as exc:
                 report.add_error(row_number, "cpr", exc.message_da)

@@ -334,3 +334,23 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"
+
+
+class PseudonymKeyFingerprint(models.Model):
+    """The fingerprint of the key (chain) the stored pseudonyms were made with: one row.
+
+    Not the key: ``engines.evaluation.cpr.key_fingerprint`` tells whether a key is the right one and gives
+    nothing away. A key whose fingerprint differs is refused (see ``pseudonyms.get_keys``).
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    generations = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pseudonymnøglens fingeraftryk")
+        verbose_name_plural = _("pseudonymnøglens fingeraftryk")
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint[:12]}… ({self.generations})"

@@ -40,6 +40,7 @@ from .models import (
     Measurement,
     Occasion,
 )
+from .pseudonyms import PseudonymKeyError, get_keys
 
 logger = logging.getLogger(__name__)
 CHUNK_ROWS = 5000
@@ -230,7 +231,10 @@ def stage_file(
     allowed = {m.code: m.pk for m in importable_municipalities(user, initiative)}
     try:
         file_kind(name)
+        get_keys()  # a missing or wrong key refuses the file before a row is read
     except FileError as exc:
+        raise ImportRefused(exc.message) from None
+    except PseudonymKeyError as exc:
         raise ImportRefused(exc.message) from None
 
     # The very same bytes imported before: nothing can change, so the rows are not read again.

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import can, require
-from susi.engines.evaluation.cpr import pseudonymise
 from susi.engines.evaluation.errors import CprError
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
@@ -24,7 +23,7 @@ from susi.portfolio.models import Initiative
 from . import evaluation, selectors, services
 from .forms import CitizenLookupForm, EstimateForm, UploadForm
 from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
-from .pseudonyms import get_key, validate_cpr
+from .pseudonyms import PseudonymKeyError, pseudonym_for
 from .services import ImportRefused, Scope
 from .uploads import citizen_upload
 
@@ -400,9 +399,12 @@ def citizen_rights(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            pseudonym = pseudonymise(validate_cpr(form.cleaned_data["cpr"]), get_key())
+            pseudonym = pseudonym_for(form.cleaned_data["cpr"])
         except CprError as exc:
             form.add_error("cpr", exc.message_da)
+            return render(request, "outcomes/citizen_rights.html", context)
+        except PseudonymKeyError as exc:
+            form.add_error("cpr", exc.message)
             return render(request, "outcomes/citizen_rights.html", context)
         enrolments = list(
             Enrolment.objects.filter(citizen__pseudonym=pseudonym).select_related(

@@ -114,6 +114,8 @@ SUSI_DEMO_MODE = False
 # The key for CPR pseudonyms is never in the database or the repository: it comes from the
 # environment (SUSI_PSEUDONYM_KEY) or from a key file (SUSI_PSEUDONYM_KEY_FILE).
 SUSI_PSEUDONYM_KEY_FILE = None
+# Create a missing key file (only while the database holds no key fingerprint): development and tests only.
+SUSI_PSEUDONYM_KEY_AUTOCREATE = False
 
 # An outcome import waiting in preview keeps its pseudonymised rows in a staging file; after this many hours
 # the preview expires (it can no longer be imported) and `susi outcomes purge-staging` removes the file.

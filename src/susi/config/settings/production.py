@@ -33,3 +33,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SUSI_DEMO_MODE = os.environ.get("SUSI_DEMO_MODE", "0") == "1"
 SUSI_PSEUDONYM_KEY_FILE = os.environ.get("SUSI_PSEUDONYM_KEY_FILE") or None
+SUSI_PSEUDONYM_KEY_AUTOCREATE = False
+# The pseudonym key must be there before anything starts: a missing key is never replaced by a new one.
+if not os.environ.get("SUSI_PSEUDONYM_KEY", "").strip():
+    if not SUSI_PSEUDONYM_KEY_FILE:
+        raise ImproperlyConfigured(
+            "SUSI_PSEUDONYM_KEY or SUSI_PSEUDONYM_KEY_FILE must be set in the environment for production."
+        )
+    if not os.path.isfile(SUSI_PSEUDONYM_KEY_FILE):
+        raise ImproperlyConfigured(
+            f"The pseudonym key file {SUSI_PSEUDONYM_KEY_FILE} does not exist: restore it from the key backup "
+            "(see docs/developers/security.md). A new key would give the same citizens new pseudonyms."
+        )
