@@ -57,7 +57,7 @@ def objects(world):
         )
 
     def enrolment_for(cpr, initiative, municipality):
-        citizen = Citizen.objects.create(pseudonym=pseudonym_for(cpr))
+        citizen = Citizen.objects.create(pseudonym=pseudonym_for(cpr, initiative))
         return Enrolment.objects.create(
             citizen=citizen,
             initiative=initiative,

@@ -4,6 +4,7 @@ look-ups and register runs audited, crash leftovers and staging expiry, the pseu
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pandas as pd
@@ -252,7 +253,7 @@ def test_erasure_also_removes_the_citizen_from_waiting_previews(client, world):
     changed = rows_for(3, effect=9.0, seed=7)  # new values for the same citizens: a preview waits
     waiting = _stage(world, csv_bytes(changed), municipality=world.aarhus)
     assert waiting.status == ImportBatch.Status.PREVIEW
-    erased = pseudonym_for(synthetic_cpr(0))
+    erased = pseudonym_for(synthetic_cpr(0), world.initiative)
     client.force_login(world.aarhus_user)
     response = client.post(
         reverse("outcomes:citizen_rights"), {"cpr": synthetic_cpr(0), "action": "erase", "confirm": "yes"}
@@ -401,8 +402,101 @@ def test_rotation_rekeys_every_pseudonym_and_later_imports_still_link(client, wo
     assert again.status == ImportBatch.Status.UNCHANGED and Citizen.objects.count() == 6
     client.force_login(world.aarhus_user)
     page = client.post(reverse("outcomes:citizen_rights"), {"cpr": synthetic_cpr(0), "action": "find"})
-    assert Citizen.objects.filter(pseudonym=pseudonyms.pseudonym_for(synthetic_cpr(0))).exists()
+    assert Citizen.objects.filter(
+        pseudonym=pseudonyms.pseudonym_for(synthetic_cpr(0), world.initiative)
+    ).exists()
     assert "Der er ingen data om borgeren" not in page.content.decode()
     # The previous key file alone no longer gives today's pseudonyms.
     backups = list(settings.SUSI_PSEUDONYM_KEY_FILE.parent.glob("pseudonym.key.before-rotation-*"))
     assert len(backups) == 1 and load_keys(backups[0]) == chain[:1]
+
+
+# --- item 6: one pseudonym space per initiative --------------------------------------------------------
+
+
+def test_the_same_person_has_unrelated_pseudonyms_in_two_initiatives(client, world):
+    from susi.outcomes.models import Citizen
+
+    _load(world, world.aarhus, 3)  # the testing initiative (evaluated by VIVE)
+    batch = stage_file(
+        user=world.aarhus_user,
+        initiative=world.other,
+        fh=io.BytesIO(csv_bytes(rows_for(3))),
+        name="cti.csv",
+    )
+    commit_batch(user=world.aarhus_user, batch=batch)
+    assert Citizen.objects.count() == 6  # one citizen row per person and pseudonym space
+    first = set(
+        Citizen.objects.filter(enrolments__initiative=world.initiative).values_list("pseudonym", flat=True)
+    )
+    other = set(
+        Citizen.objects.filter(enrolments__initiative=world.other).values_list("pseudonym", flat=True)
+    )
+    assert len(first) == len(other) == 3 and not first & other
+    # The evaluator of one initiative sees its pseudonyms only, and they match none of the other's.
+    client.force_login(world.evaluator)
+    listed = client.get(f"/api/outcomes/initiatives/{world.initiative.pk}/enrolments?limit=100").json()
+    assert {e["pseudonym"] for e in listed} == first
+    # A citizen's rights still reach the person's data in both initiatives, and erasure erases both.
+    client.force_login(world.aarhus_user)
+    export = json.loads(
+        client.post(reverse("outcomes:citizen_rights"), {"cpr": synthetic_cpr(0), "action": "export"}).content
+    )
+    assert {e["initiative"] for e in export["enrolments"]} == {world.initiative.title, world.other.title}
+    client.post(
+        reverse("outcomes:citizen_rights"), {"cpr": synthetic_cpr(0), "action": "erase", "confirm": "yes"}
+    )
+    assert Citizen.objects.count() == 4
+
+
+def test_a_shared_space_links_initiatives_where_a_legal_basis_is_recorded(world):
+    from django.core.exceptions import ValidationError
+
+    from susi.outcomes.models import SharedPseudonymSpace
+    from susi.outcomes.pseudonyms import pseudonym_for
+
+    for initiative in (world.initiative, world.other):
+        space = SharedPseudonymSpace(
+            initiative=initiative, name="adhd-monitorering", legal_basis="§ 1 i loven"
+        )
+        space.full_clean()
+        space.save()
+    assert pseudonym_for(synthetic_cpr(0), world.initiative) == pseudonym_for(synthetic_cpr(0), world.other)
+    _load(world, world.aarhus, 2)
+    late = SharedPseudonymSpace.objects.get(initiative=world.initiative)
+    late.name = "noget-andet"
+    try:
+        late.full_clean()
+    except ValidationError as exc:
+        assert "allerede borgerdata" in str(exc)
+    else:
+        raise AssertionError("the space of an initiative with citizen data was changed")
+
+
+def test_the_migration_moves_existing_pseudonyms_into_one_space_per_initiative(world, settings):
+    """Data from before: one pseudonym per person everywhere; after the migration, one per initiative."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from susi.engines.evaluation.cpr import pseudonymise
+    from susi.outcomes.models import Citizen, Enrolment
+    from susi.outcomes.pseudonyms import get_keys, pseudonym_for
+
+    keys = get_keys()
+    old = pseudonymise(synthetic_cpr(5), keys[0])
+    citizen = Citizen.objects.create(pseudonym=old, birth_year=2031, sex="M")
+    for initiative in (world.initiative, world.other):
+        Enrolment.objects.create(
+            citizen=citizen,
+            initiative=initiative,
+            municipality=world.aarhus,
+            arm="intervention",
+            start="2024-01-01",
+        )
+    migration = importlib.import_module("susi.outcomes.migrations.0005_pseudonyms_per_initiative")
+    migration.forwards(django_apps, None)
+    assert Citizen.objects.count() == 2 and not Citizen.objects.filter(pseudonym=old).exists()
+    for initiative in (world.initiative, world.other):
+        enrolment = Enrolment.objects.get(initiative=initiative)
+        assert enrolment.citizen.pseudonym == pseudonym_for(synthetic_cpr(5), initiative)

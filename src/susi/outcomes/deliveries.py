@@ -70,7 +70,7 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
         return row[position] if position is not None and position < len(row) else None
 
     try:
-        pseudonymise = pseudonymiser()
+        pseudonymise = pseudonymiser(initiative)
     except PseudonymKeyError as exc:
         raise FileError(exc.message) from None
     report = Validation()

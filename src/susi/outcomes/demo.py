@@ -98,7 +98,7 @@ def load(log) -> None:
         # Fidelity: the generator's delivery records, linked to the imported enrolments by pseudonym.
         from .pseudonyms import pseudonymiser
 
-        pseudonymise = pseudonymiser()
+        pseudonymise = pseudonymiser(initiative)
         by_cpr = dict(zip(dataset.citizens["pseudonym"], dataset.citizens["cpr"], strict=True))
         enrolment_of = dict(
             Enrolment.objects.filter(initiative=initiative).values_list("citizen__pseudonym", "pk")

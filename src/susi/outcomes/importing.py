@@ -47,7 +47,6 @@ from susi.engines.evaluation.cpr import mask_cpr_like, validate_cpr
 from susi.engines.evaluation.errors import CprError
 
 from .models import Arm
-from .pseudonyms import pseudonymiser
 
 MAX_REPORTED_ERRORS = 1000
 CHUNK = 1 << 20
@@ -329,10 +328,12 @@ def validate_file(
     default_municipality_id: int | None,
     known_instruments: dict[str, str],
     existing_enrolments: Callable[[list[str]], dict[str, list[tuple[str, int]]]],
+    pseudonymise: Callable[[Any], str],
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Validation, str]:
     """Read, validate and pseudonymise every row of ``fh`` into ``staged`` (CSV of STAGED_FIELDS).
 
+    ``pseudonymise`` turns a validated CPR number into the initiative's pseudonym (``pseudonyms.pseudonymiser``).
     ``known_instruments`` maps an instrument code to its kind ('continuous'/'binary').
     ``municipalities`` maps the municipality codes the user may import for (in this initiative) to their
     ids; a row without a ``kommune`` cell goes to ``default_municipality_id``.
@@ -370,7 +371,6 @@ def validate_file(
             % {"columns": ", ".join(missing)}
         )
 
-    pseudonymise = pseudonymiser()
     report = Validation()
     writer = csv.writer(staged)
     writer.writerow(STAGED_FIELDS)

@@ -354,3 +354,32 @@ class PseudonymKeyFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fingerprint[:12]}… ({self.generations})"
+
+
+class SharedPseudonymSpace(models.Model):
+    """Initiatives whose evaluation data share one pseudonym space, where a legal basis allows following a
+    person across them (e.g. the agency's monitoring of an intervention from testing into dissemination).
+
+    Without a row an initiative has its own space (``initiative:<id>``), so an evaluator cannot link a person
+    across initiatives. A space can only be chosen while the initiative holds no citizen data: existing
+    pseudonyms cannot be moved between spaces without the CPR numbers.
+    """
+
+    initiative = models.OneToOneField(
+        "portfolio.Initiative", on_delete=models.CASCADE, related_name="+", verbose_name=_("initiativ")
+    )
+    name = models.SlugField(_("fælles pseudonymrum"), max_length=50)
+    legal_basis = models.TextField(_("hjemmel"), help_text=_("Den hjemmel, der tillader samkøringen."))
+
+    class Meta:
+        verbose_name = _("fælles pseudonymrum")
+        verbose_name_plural = _("fælles pseudonymrum")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.initiative_id}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.initiative_id and Enrolment.objects.filter(initiative_id=self.initiative_id).exists():
+            raise ValidationError(_("Initiativet har allerede borgerdata; pseudonymrummet kan ikke ændres."))

@@ -3,7 +3,9 @@
 The key is never in the database or the repository: it comes from the environment variable
 ``SUSI_PSEUDONYM_KEY`` (hex) or from the key file named by ``settings.SUSI_PSEUDONYM_KEY_FILE``
 (dev and test point into ``var/``, which git ignores). The hashing itself is the engine's pure
-``pseudonymise_chain`` (HMAC-SHA256; a rotated key is a chain of keys, oldest first).
+``pseudonymise_in_space`` (HMAC-SHA256; a rotated key is a chain of keys, oldest first). Each
+initiative's evaluation data has its own pseudonym space (``space_of``), so the same person has unrelated
+pseudonyms in two initiatives.
 
 The database keeps the key's *fingerprint* (``PseudonymKeyFingerprint``). A key whose fingerprint differs
 from the stored one is refused, so a lost or swapped key can never silently create a second set of
@@ -28,7 +30,7 @@ from susi.engines.evaluation.cpr import (
     generate_key_file,
     key_fingerprint,
     load_keys,
-    pseudonymise_chain,
+    pseudonymise_in_space,
     validate_cpr,
 )
 
@@ -39,6 +41,8 @@ __all__ = [
     "PseudonymKeyError",
     "get_keys",
     "pseudonym_for",
+    "pseudonymiser",
+    "pseudonyms_everywhere",
     "reset_key_cache",
     "validate_cpr",
 ]
@@ -118,13 +122,39 @@ def reset_key_cache() -> None:
     _load.cache_clear()
 
 
-def pseudonymiser():
-    """A function CPR → pseudonym under the checked key (for a file: the key is checked once)."""
+def space_of(initiative) -> str:
+    """The pseudonym space of an initiative's evaluation data: its own, unless a shared space is recorded
+    (``SharedPseudonymSpace``, where a legal basis allows following a person across initiatives)."""
+    from .models import SharedPseudonymSpace
+
+    shared = (
+        SharedPseudonymSpace.objects.filter(initiative_id=initiative.pk)
+        .values_list("name", flat=True)
+        .first()
+    )
+    return f"shared:{shared}" if shared else f"initiative:{initiative.pk}"
+
+
+def pseudonymiser(initiative):
+    """A function CPR → pseudonym in ``initiative``'s space under the checked key (checked once per file)."""
     keys = get_keys()
-    return lambda cpr: pseudonymise_chain(cpr, keys)
+    space = space_of(initiative)
+    return lambda cpr: pseudonymise_in_space(cpr, keys, space)
 
 
-def pseudonym_for(cpr: str | NormalisedCpr) -> str:
-    """The pseudonym of one CPR number (validated first; raises the engine's ``CprError``)."""
+def pseudonym_for(cpr: str | NormalisedCpr, initiative) -> str:
+    """The pseudonym of one CPR number in ``initiative``'s space (validated first; raises ``CprError``)."""
     normalised = cpr if isinstance(cpr, NormalisedCpr) else validate_cpr(cpr)
-    return pseudonymise_chain(normalised, get_keys())
+    return pseudonymise_in_space(normalised, get_keys(), space_of(initiative))
+
+
+def pseudonyms_everywhere(cpr: str | NormalisedCpr) -> set[str]:
+    """The person's pseudonym in every space that holds citizen data (for a citizen's rights look-up)."""
+    from susi.portfolio.models import Initiative
+
+    from .models import Enrolment
+
+    normalised = cpr if isinstance(cpr, NormalisedCpr) else validate_cpr(cpr)
+    keys = get_keys()
+    initiatives = Initiative.objects.filter(pk__in=Enrolment.objects.values("initiative_id"))
+    return {pseudonymise_in_space(normalised, keys, space_of(i)) for i in initiatives}

@@ -40,7 +40,7 @@ from .models import (
     Measurement,
     Occasion,
 )
-from .pseudonyms import PseudonymKeyError, get_keys
+from .pseudonyms import PseudonymKeyError, pseudonymiser
 
 logger = logging.getLogger(__name__)
 CHUNK_ROWS = 5000
@@ -231,7 +231,9 @@ def stage_file(
     allowed = {m.code: m.pk for m in importable_municipalities(user, initiative)}
     try:
         file_kind(name)
-        get_keys()  # a missing or wrong key refuses the file before a row is read
+        pseudonymise = pseudonymiser(
+            initiative
+        )  # a missing or wrong key refuses the file before a row is read
     except FileError as exc:
         raise ImportRefused(exc.message) from None
     except PseudonymKeyError as exc:
@@ -295,6 +297,7 @@ def stage_file(
                 default_municipality_id=municipality.pk if municipality else None,
                 known_instruments=dict(Instrument.objects.values_list("code", "kind")),
                 existing_enrolments=existing,
+                pseudonymise=pseudonymise,
                 progress=progress,
             )
     except FileError as exc:
@@ -616,6 +619,7 @@ def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
         require(user, "outcomes.export_citizen", enrolment)
     if not enrolments:
         return {}
+    # One citizen row per pseudonym space (initiative): the person's data in every space found.
     citizen = enrolments[0].citizen
     data = {
         "pseudonym": citizen.pseudonym,
@@ -623,6 +627,7 @@ def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
         "sex": citizen.sex,
         "enrolments": [
             {
+                "pseudonym": e.citizen.pseudonym,
                 "initiative": e.initiative.title,
                 "municipality": str(e.municipality),
                 "arm": e.arm,
@@ -649,7 +654,7 @@ def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
         "indsigt: borgerens data",
         initiative=enrolments[0].initiative if len(enrolments) == 1 else None,
         municipality=enrolments[0].municipality,
-        citizen_ids=[citizen.pk],
+        citizen_ids=[e.citizen_id for e in enrolments],
     )
     return data
 
@@ -664,7 +669,7 @@ def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
         require(user, "outcomes.erase_citizen", enrolment)
     if not enrolments:
         return 0
-    citizen = enrolments[0].citizen
+    citizens = {e.citizen_id: e.citizen for e in enrolments}  # one per pseudonym space
     with transaction.atomic():
         count = len(enrolments)
         log_access(
@@ -672,13 +677,16 @@ def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
             AccessLog.Action.ERASE,
             f"sletning af {count} forløb",
             municipality=enrolments[0].municipality,
-            citizen_ids=[citizen.pk],
+            citizen_ids=list(citizens),
         )
         Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).delete()
-        # Waiting previews must not bring the citizen back when they are imported later.
-        _remove_from_staging(citizen.pseudonym, {e.municipality_id for e in enrolments})
-        if not Enrolment.objects.filter(citizen=citizen).exists():
-            citizen.delete()
+        for citizen in citizens.values():
+            # Waiting previews must not bring the citizen back when they are imported later.
+            _remove_from_staging(
+                citizen.pseudonym, {e.municipality_id for e in enrolments if e.citizen_id == citizen.pk}
+            )
+            if not Enrolment.objects.filter(citizen=citizen).exists():
+                citizen.delete()
     return count
 
 

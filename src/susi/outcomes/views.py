@@ -23,7 +23,7 @@ from susi.portfolio.models import Initiative
 from . import evaluation, selectors, services
 from .forms import CitizenLookupForm, EstimateForm, UploadForm
 from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
-from .pseudonyms import PseudonymKeyError, pseudonym_for
+from .pseudonyms import PseudonymKeyError, pseudonyms_everywhere
 from .services import ImportRefused, Scope
 from .uploads import citizen_upload
 
@@ -399,7 +399,8 @@ def citizen_rights(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            pseudonym = pseudonym_for(form.cleaned_data["cpr"])
+            # One pseudonym per initiative's space: the person is looked up in every space.
+            found_pseudonyms = pseudonyms_everywhere(form.cleaned_data["cpr"])
         except CprError as exc:
             form.add_error("cpr", exc.message_da)
             return render(request, "outcomes/citizen_rights.html", context)
@@ -407,7 +408,7 @@ def citizen_rights(request):
             form.add_error("cpr", exc.message)
             return render(request, "outcomes/citizen_rights.html", context)
         enrolments = list(
-            Enrolment.objects.filter(citizen__pseudonym=pseudonym).select_related(
+            Enrolment.objects.filter(citizen__pseudonym__in=found_pseudonyms).select_related(
                 "citizen", "initiative", "municipality"
             )
         )
@@ -445,7 +446,7 @@ def citizen_rights(request):
                 AccessLog.Action.VIEW,
                 "opslag til indsigt/sletning",
                 municipality=user.organisation if user.role == "municipality" else None,
-                citizen_ids=[enrolments[0].citizen_id],
+                citizen_ids=[e.citizen_id for e in enrolments],
             )
     return render(request, "outcomes/citizen_rights.html", context)
 

@@ -210,6 +210,28 @@ def pseudonymise_chain(cpr: str | NormalisedCpr, keys: tuple[bytes, ...] | list[
     return pseudonym
 
 
+def space_key(key: bytes, space: str) -> bytes:
+    """The key of one pseudonym space (e.g. ``initiative:12``), derived from the first key of the chain."""
+    _check_key(key)
+    return hmac.new(key, b"susi pseudonym space " + space.encode("utf-8"), hashlib.sha256).digest()
+
+
+def pseudonymise_in_space(cpr: str | NormalisedCpr, keys: tuple[bytes, ...] | list[bytes], space: str) -> str:
+    """The pseudonym of a CPR number in one pseudonym space (one initiative's evaluation data).
+
+    ``pseudonymise`` with the first key, then ``rekey`` with the space's derived key, then ``rekey`` with each
+    later key of the chain. Two spaces give unrelated pseudonyms for the same person, so data of two
+    initiatives cannot be linked without the key; the space step comes first so that a key rotation can
+    still re-key every stored pseudonym without the CPR numbers.
+    """
+    if not keys:
+        raise EvaluationError("key", "Pseudonymnøglen mangler.", "The pseudonym key is missing.")
+    pseudonym = rekey(pseudonymise(cpr, keys[0]), space_key(keys[0], space))
+    for key in keys[1:]:
+        pseudonym = rekey(pseudonym, key)
+    return pseudonym
+
+
 def _key_text(key_file: str | os.PathLike[str] | None) -> tuple[str, str]:
     env = os.environ.get(KEY_ENV_VAR)
     if env:
