@@ -500,3 +500,34 @@ def test_the_migration_moves_existing_pseudonyms_into_one_space_per_initiative(w
     for initiative in (world.initiative, world.other):
         enrolment = Enrolment.objects.get(initiative=initiative)
         assert enrolment.citizen.pseudonym == pseudonym_for(synthetic_cpr(5), initiative)
+
+
+def test_the_migration_masks_cpr_like_text_stored_before(world):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    batch = ImportBatch.objects.create(
+        initiative=world.initiative,
+        municipality=world.aarhus,
+        file_name="maalinger_0202861037.csv",
+        file_sha256="0" * 64,
+        status=ImportBatch.Status.INVALID,
+        report=[
+            {"meta": True, "citizens": 0},
+            {"row": 2, "field": "kommune", "message": "Kommune 0103304002 …"},
+        ],
+    )
+    log = AccessLog.objects.create(
+        username="x", action=AccessLog.Action.IMPORT, what="import 1: 020286-1037.csv"
+    )
+    migration = importlib.import_module("susi.outcomes.migrations.0006_mask_cpr_like_text")
+    migration.forwards(django_apps, None)
+    batch.refresh_from_db()
+    log.refresh_from_db()
+    assert batch.file_name == "maalinger_XXXXXX-XXXX.csv"
+    assert batch.report[1]["message"] == "Kommune XXXXXX-XXXX …" and batch.report[0] == {
+        "meta": True,
+        "citizens": 0,
+    }
+    assert log.what == "import 1: XXXXXX-XXXX.csv"
