@@ -531,3 +531,15 @@ def test_the_migration_masks_cpr_like_text_stored_before(world):
         "citizens": 0,
     }
     assert log.what == "import 1: XXXXXX-XXXX.csv"
+
+
+def test_a_citizen_upload_over_the_memory_limit_is_refused_with_a_message(client, world, settings):
+    settings.SUSI_CITIZEN_UPLOAD_MAX_BYTES = 1024 * 1024
+    client.force_login(world.aarhus_user)
+    upload = io.BytesIO(b"CPR-nummer;Gruppe\n" + b"0" * (1300 * 1024))
+    upload.name = "trivsel.csv"
+    response = client.post(
+        reverse("outcomes:upload", args=[world.initiative.pk]), {"file": upload}, follow=True
+    )
+    assert response.status_code == 200 and "Filen er for stor (højst 1 MB)." in response.content.decode()
+    assert ImportBatch.objects.count() == 0

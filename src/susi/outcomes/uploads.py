@@ -17,19 +17,32 @@ import io
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+#: Memory held by one citizen-data upload at most; a larger file is refused (the request's ``upload_too_large``).
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "SUSI_CITIZEN_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
 class CitizenDataUploadHandler(FileUploadHandler):
-    """Keeps every uploaded file in memory, never in a temporary file."""
+    """Keeps every uploaded file in memory, never in a temporary file (up to ``max_bytes``)."""
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if start + len(raw_data) > max_bytes():
+            self.buffer = io.BytesIO()  # let go of what was received
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)  # the rest of the body is read and dropped
         self.buffer.write(raw_data)
         return None  # consumed here: no later handler (and so no temporary file) sees the data
 
@@ -44,6 +57,10 @@ class CitizenDataUploadHandler(FileUploadHandler):
             charset=self.charset,
             content_type_extra=self.content_type_extra,
         )
+
+
+def too_large_message() -> str:
+    return _("Filen er for stor (højst %(mb)s MB).") % {"mb": max_bytes() // (1024 * 1024)}
 
 
 def citizen_upload(view: Callable) -> Callable:

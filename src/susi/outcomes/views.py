@@ -25,7 +25,7 @@ from .forms import CitizenLookupForm, EstimateForm, UploadForm
 from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
 from .pseudonyms import PseudonymKeyError, pseudonyms_everywhere
 from .services import ImportRefused, Scope
-from .uploads import citizen_upload
+from .uploads import citizen_upload, too_large_message
 
 
 def _go(request, to: str, **kwargs):
@@ -231,6 +231,9 @@ def upload(request, pk: int):
     if not importable:
         require(request.user, "outcomes.import", Scope(initiative, None))
     form = UploadForm(request.POST, request.FILES, municipalities=importable)
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, too_large_message())
+        return _go(request, "outcomes:initiative", pk=pk)
     if not form.is_valid():
         messages.error(request, _("Vælg en fil at indlæse."))
         return _go(request, "outcomes:initiative", pk=pk)
@@ -305,6 +308,9 @@ def deliveries(request, pk: int):
     if not services.importable_municipalities(request.user, initiative):
         require(request.user, "outcomes.import", Scope(initiative, None))
     upload_file = request.FILES.get("file")
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, too_large_message())
+        return redirect("outcomes:initiative", pk=pk)
     if upload_file is None:
         messages.error(request, _("Vælg en fil at indlæse."))
         return redirect("outcomes:initiative", pk=pk)

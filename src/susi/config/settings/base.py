@@ -120,6 +120,8 @@ SUSI_PSEUDONYM_KEY_AUTOCREATE = False
 # An outcome import waiting in preview keeps its pseudonymised rows in a staging file; after this many hours
 # the preview expires (it can no longer be imported) and `susi outcomes purge-staging` removes the file.
 SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS = 72
+# Outcome and delivery files (clear CPR numbers) are received in memory, never in a temporary file: at most this.
+SUSI_CITIZEN_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
