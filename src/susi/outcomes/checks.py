@@ -1,5 +1,5 @@
-"""Start-up checks (Django's system checks run by runserver, migrate, check and the WSGI server's
-``check --deploy`` in the deployment guide): outcome staging files past their lifetime."""
+"""Start-up checks (Django's system checks, run by runserver, migrate and ``check``): outcome staging files
+past their lifetime or left by a stopped process."""
 
 from __future__ import annotations
 
