@@ -141,6 +141,7 @@ def _mount_sub_commands() -> None:
     from susi.accounts.cli import app as users_app
     from susi.evidence.cli import app as evidence_app
     from susi.outcomes.cli import app as outcomes_app
+    from susi.outcomes.cli import keys_app
     from susi.som.cli import app as som_app
 
     app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
@@ -149,6 +150,7 @@ def _mount_sub_commands() -> None:
     app.add_typer(
         users_app, name="users", help="Brugere: roller med adgang til borgerdata (kun på serveren)."
     )
+    app.add_typer(keys_app, name="keys", help="Pseudonymnøglen: rotation.")
 
 
 _mount_sub_commands()

@@ -12,10 +12,9 @@ import pytest
 
 from susi.accounts import permissions
 from susi.accounts.models import Role, User
-from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.evidence.models import PracticeAssessment
 from susi.outcomes.models import Citizen, Enrolment
-from susi.outcomes.pseudonyms import get_key
+from susi.outcomes.pseudonyms import pseudonym_for
 from susi.som.models import Calculation, TargetGroup
 from tests.accounts.test_permission_matrix import EXPECTED, ROLES
 from tests.som.test_calculator import form_post
@@ -60,7 +59,7 @@ def objects(world):
         )
 
     def enrolment_for(cpr, initiative, municipality):
-        citizen = Citizen.objects.create(pseudonym=pseudonymise(validate_cpr(cpr), get_key()))
+        citizen = Citizen.objects.create(pseudonym=pseudonym_for(cpr, initiative))
         return Enrolment.objects.create(
             citizen=citizen,
             initiative=initiative,

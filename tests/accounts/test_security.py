@@ -16,7 +16,15 @@ def _import_production(env: dict) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "SUSI_PSEUDONYM_KEY",
+            "SUSI_PSEUDONYM_KEY_FILE",
+        }
     }
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -36,6 +44,7 @@ GOOD = {
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "susi.example.dk",
     "DATABASE_URL": "postgres://u@localhost/susi",
+    "SUSI_PSEUDONYM_KEY": "ab" * 32,
 }
 
 
@@ -50,6 +59,20 @@ def test_production_refuses_to_start_without(missing):
     result = _import_production(env)
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_pseudonym_key(tmp_path):
+    env = {k: v for k, v in GOOD.items() if k != "SUSI_PSEUDONYM_KEY"}
+    result = _import_production(env)
+    assert (
+        result.returncode != 0
+        and "SUSI_PSEUDONYM_KEY or SUSI_PSEUDONYM_KEY_FILE must be set" in result.stderr
+    )
+    result = _import_production({**env, "SUSI_PSEUDONYM_KEY_FILE": str(tmp_path / "lost.key")})
+    assert result.returncode != 0 and "does not exist" in result.stderr
+    key_file = tmp_path / "pseudonym.key"
+    key_file.write_text("cd" * 32)
+    assert "started" in _import_production({**env, "SUSI_PSEUDONYM_KEY_FILE": str(key_file)}).stdout
 
 
 def test_production_refuses_debug():

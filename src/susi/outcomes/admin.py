@@ -4,7 +4,7 @@ registered: the admin role reads no citizen-level data."""
 
 from django.contrib import admin
 
-from .models import AccessLog, AdoptionWave, ImportBatch, Instrument
+from .models import AccessLog, AdoptionWave, ImportBatch, Instrument, SharedPseudonymSpace
 
 
 @admin.register(Instrument)
@@ -18,6 +18,13 @@ class InstrumentAdmin(admin.ModelAdmin):
 class AdoptionWaveAdmin(admin.ModelAdmin):
     list_display = ("initiative", "municipality", "treated_from")
     list_filter = ("initiative",)
+
+
+@admin.register(SharedPseudonymSpace)
+class SharedPseudonymSpaceAdmin(admin.ModelAdmin):
+    """Initiatives sharing one pseudonym space where a legal basis allows (see docs/developers/security.md)."""
+
+    list_display = ("initiative", "name", "legal_basis")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -220,3 +220,39 @@ def deliveries(
         console.print("[red]Intet er indlæst.[/red]")
         raise typer.Exit(1)
     console.print(f"[green]{report.rows_new} nye og {report.rows_changed} ændrede leverancer.[/green]")
+
+
+@app.command("purge-staging")
+def purge_staging() -> None:
+    """Expire previews past SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS and delete their and orphaned staging files."""
+    _setup()
+    from . import services
+
+    result = services.purge_staging()
+    console.print(
+        f"{result.expired_batches} udløbne gennemsyn kasseret, {result.removed_files} midlertidige filer slettet."
+    )
+
+
+keys_app = typer.Typer(help="Pseudonymnøglen: rotation.", no_args_is_help=True)
+
+
+@keys_app.command("rotate")
+def rotate(yes: bool = typer.Option(False, "--yes", help="rotér uden at spørge")) -> None:
+    """Append a new pseudonym key and re-key every stored pseudonym in one transaction."""
+    _setup()
+    from .keys import rotate_key
+    from .pseudonyms import PseudonymKeyError
+
+    if not yes and not typer.confirm("Rotér pseudonymnøglen nu? Tag en sikkerhedskopi af nøglen bagefter."):
+        raise typer.Exit(1)
+    try:
+        result = rotate_key()
+    except PseudonymKeyError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"[green]Nøglen er roteret[/green] (generation {result.generations}): {result.citizens} pseudonymer "
+        f"omregnet, {result.discarded_previews} ventende gennemsyn kasseret. Den tidligere nøglefil er gemt "
+        f"som {result.backup}. Tag en ny sikkerhedskopi af nøglefilen nu."
+    )

@@ -9,19 +9,20 @@ component already recorded for a citizen is updated, so the same file twice chan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from susi.engines import tabular
-from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
+from susi.engines.evaluation.cpr import mask_cpr_like, validate_cpr
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import Column, blank, parse_cpr_cell, parse_number
 
 from .importing import FileError, Validation, upload_limit
 from .models import AccessLog, DeliveryRecord, Enrolment
-from .pseudonyms import get_key
+from .pseudonyms import PseudonymKeyError, pseudonymiser
 
 TABLE = tabular.Table(
     (
@@ -48,16 +49,16 @@ def _share(raw: Any, default: float | None) -> float:
 
 
 def _check_row(
-    located: tabular.Located, report: Validation, key: bytes, number: int, row: Any
+    located: tabular.Located, report: Validation, pseudonymise: Callable[[Any], str], number: int, row: Any
 ) -> Parsed | None:
     """One row as (pseudonym, component, delivered, intended, row number), or None with its errors reported."""
     before = report.error_count
     pseudonym = ""
     try:
-        pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(located.cell(row, "cpr"))), key)
+        pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(located.cell(row, "cpr"))))
     except CprError as exc:
         report.add_error(number, LABELS["cpr"], exc.message_da)
-    component = str(located.cell(row, "component") or "").strip()[:200]
+    component = mask_cpr_like(str(located.cell(row, "component") or "")).strip()[:200]
     if not component:
         report.add_error(number, LABELS["component"], _("Kerneelementet mangler."))
     values = {}
@@ -71,9 +72,10 @@ def _check_row(
     return pseudonym, component, values["delivered"], values["intended"], number
 
 
-def read_deliveries(fh: IO[bytes], name: str, report: Validation) -> list[Parsed]:
+def read_deliveries(
+    fh: IO[bytes], name: str, report: Validation, pseudonymise: Callable[[Any], str]
+) -> list[Parsed]:
     """Every valid row of the file (errors go to ``report``). Raises ``FileError`` for an unreadable file."""
-    key = get_key()
     parsed: list[Parsed] = []
     seen: set[tuple[str, str]] = set()
     try:
@@ -81,7 +83,7 @@ def read_deliveries(fh: IO[bytes], name: str, report: Validation) -> list[Parsed
         located = TABLE.locate(upload.header())
         for number, row in tabular.data_rows(upload.rows):
             report.rows_total += 1
-            entry = _check_row(located, report, key, number, row)
+            entry = _check_row(located, report, pseudonymise, number, row)
             if entry is None:
                 continue
             if entry[:2] in seen:
@@ -101,24 +103,37 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
     from .services import importable_municipalities, log_access
 
     allowed = {m.pk for m in importable_municipalities(user, initiative)}
+    try:
+        pseudonymise = pseudonymiser(initiative)
+    except PseudonymKeyError as exc:
+        raise FileError(exc.message) from None
     report = Validation()
-    parsed = read_deliveries(fh, name, report)
+    parsed = read_deliveries(fh, name, report, pseudonymise)
 
-    enrolments = dict(
-        Enrolment.objects.filter(
-            initiative=initiative, citizen__pseudonym__in={p for p, *_ in parsed}
-        ).values_list("citizen__pseudonym", "pk")
-    )
-    municipality_of = dict(
-        Enrolment.objects.filter(pk__in=enrolments.values()).values_list("pk", "municipality_id")
-    )
+    # Only enrolments in the municipalities the user may import for are looked at, and a citizen enrolled
+    # elsewhere gets the same answer as one enrolled nowhere: the file is no yes/no test for any CPR.
+    in_scope: dict[str, list[int]] = {}
+    for pseudonym, pk in Enrolment.objects.filter(
+        initiative=initiative,
+        municipality_id__in=allowed,
+        citizen__pseudonym__in={entry[0] for entry in parsed},
+    ).values_list("citizen__pseudonym", "pk"):
+        in_scope.setdefault(pseudonym, []).append(pk)
+    enrolments = {p: pks[0] for p, pks in in_scope.items() if len(pks) == 1}
     for pseudonym, _component, _d, _i, number in parsed:
-        enrolment = enrolments.get(pseudonym)
-        if enrolment is None:
-            report.add_error(number, LABELS["cpr"], _("Borgeren er ikke indskrevet i initiativet."))
-        elif municipality_of[enrolment] not in allowed:
+        if pseudonym not in in_scope:
             report.add_error(
-                number, LABELS["cpr"], _("Borgeren hører til en kommune, du ikke må indlæse data for.")
+                number,
+                LABELS["cpr"],
+                _("Borgeren er ikke indskrevet i initiativet i en kommune, du må indlæse data for."),
+            )
+        elif pseudonym not in enrolments:
+            report.add_error(
+                number,
+                LABELS["cpr"],
+                _(
+                    "Borgeren er indskrevet i flere af dine kommuner; indlæs leverancerne for én kommune ad gangen."
+                ),
             )
     report.errors.sort(key=lambda e: e["row"])
     if report.error_count or not parsed:
@@ -152,7 +167,7 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
         log_access(
             user,
             AccessLog.Action.IMPORT,
-            f"leverancer: {name}"[:255],
+            f"leverancer: {mask_cpr_like(name)}"[:255],
             initiative=initiative,
             citizen_ids=Enrolment.objects.filter(pk__in=set(enrolments.values())).values_list(
                 "citizen_id", flat=True

@@ -96,18 +96,16 @@ def load(log) -> None:
         )
 
         # Fidelity: the generator's delivery records, linked to the imported enrolments by pseudonym.
-        from susi.engines.evaluation.cpr import pseudonymise
+        from .pseudonyms import pseudonymiser
 
-        from .pseudonyms import get_key
-
-        key = get_key()
+        pseudonymise = pseudonymiser(initiative)
         by_cpr = dict(zip(dataset.citizens["pseudonym"], dataset.citizens["cpr"], strict=True))
         enrolment_of = dict(
             Enrolment.objects.filter(initiative=initiative).values_list("citizen__pseudonym", "pk")
         )
         records = []
         for row in dataset.fidelity.itertuples():
-            real = pseudonymise(by_cpr[row.pseudonym], key)
+            real = pseudonymise(by_cpr[row.pseudonym])
             records.append(
                 DeliveryRecord(
                     enrolment_id=enrolment_of[real],

@@ -43,13 +43,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from susi.engines import tabular
-from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
+from susi.engines.evaluation.cpr import mask_cpr_like, validate_cpr
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import Column, blank, fold, hash_and_sniff, parse_cpr_cell, parse_date
 from susi.web.i18n import localized
 
 from .models import Arm
-from .pseudonyms import get_key
 
 __all__ = [
     "TABLE",
@@ -124,6 +123,7 @@ class FileError(ValueError):
     """The file as a whole cannot be read (wrong type, too large, no heading row, missing columns)."""
 
     def __init__(self, message: str) -> None:
+        message = mask_cpr_like(message)  # a message may quote a file name or a cell
         super().__init__(message)
         self.message = message
 
@@ -148,7 +148,10 @@ class Validation:
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append({"row": row, "field": COLUMN_LABELS.get(column, column), "message": message})
+            # A message built from a cell value may quote a CPR-like number: masked before it is kept.
+            self.errors.append(
+                {"row": row, "field": COLUMN_LABELS.get(column, column), "message": mask_cpr_like(message)}
+            )
 
     @property
     def ok(self) -> bool:
@@ -210,7 +213,7 @@ def _parse_arm(value: Any) -> str:
 
 
 def _parse_instrument(value: Any) -> str:
-    code = re.sub(r"[^a-z0-9_-]", "", fold(str(value or "")).replace(" ", "-"))
+    code = re.sub(r"[^a-z0-9_-]", "", fold(mask_cpr_like(str(value or ""))).replace(" ", "-"))
     if not code:
         raise ValueError(value)
     return code
@@ -271,6 +274,7 @@ class _RowChecker:
         municipalities: dict[str, int],
         default_municipality_id: int | None,
         known_instruments: dict[str, str],
+        pseudonymise: Callable[[Any], str],
     ) -> None:
         self.located = located
         self.report = report
@@ -280,7 +284,7 @@ class _RowChecker:
         self.new_instruments: dict[str, bool] = {}  # code -> all values 0/1 so far
         self.citizens: dict[str, _CitizenSeen] = {}
         self.seen_values: set[tuple[str, str, int]] = set()
-        self.key = get_key()
+        self.pseudonymise = pseudonymise
         self.parsers = {f.key: tabular.memo(f.parse) if f.cached else f.parse for f in FIELDS}
 
     def check(self, number: int, row: Any) -> tuple[Any, ...] | None:
@@ -319,7 +323,7 @@ class _RowChecker:
         except CprError as exc:
             self.report.add_error(number, "cpr", exc.message_da)
             return "", None, ""
-        return pseudonymise(normalised, self.key), normalised.birth_date.year, normalised.sex
+        return self.pseudonymise(normalised), normalised.birth_date.year, normalised.sex
 
     def _municipality(self, number: int, row: Any) -> int | None:
         code_cell = self.located.cell(row, "municipality")
@@ -391,21 +395,25 @@ class _RowChecker:
 def _check_enrolled(
     report: Validation,
     citizens: dict[str, _CitizenSeen],
-    existing_enrolments: Callable[[list[str]], dict[str, tuple[str, int]]],
+    existing_enrolments: Callable[[list[str]], dict[str, list[tuple[str, int]]]],
 ) -> None:
-    """A citizen already enrolled in this initiative cannot change arm or municipality through a file."""
+    """A citizen already enrolled in this initiative cannot change arm, or move to another municipality within
+    the user's scope, through a file. `existing_enrolments` only ever looks in the municipalities the user may
+    import for: a message must not tell one municipality about another's citizens."""
     pseudonyms = list(citizens)
     for offset in range(0, len(pseudonyms), 5000):
         chunk = pseudonyms[offset : offset + 5000]
-        for pseudonym, (arm, enrolled_at) in existing_enrolments(chunk).items():
+        for pseudonym, found in existing_enrolments(chunk).items():
             seen = citizens[pseudonym]
-            if enrolled_at != seen.municipality_id:
+            arms = {muni: arm for arm, muni in found}
+            if seen.municipality_id in arms:
+                if arms[seen.municipality_id] != seen.arm:
+                    report.add_error(
+                        seen.row, "arm", _("Borgeren er allerede tilmeldt initiativet i en anden gruppe.")
+                    )
+            elif arms:  # enrolled at another municipality the user imports for (never one outside scope)
                 report.add_error(
                     seen.row, "cpr", _("Borgeren er allerede tilmeldt initiativet i en anden kommune.")
-                )
-            elif arm != seen.arm:
-                report.add_error(
-                    seen.row, "arm", _("Borgeren er allerede tilmeldt initiativet i en anden gruppe.")
                 )
 
 
@@ -417,16 +425,20 @@ def validate_file(
     municipalities: dict[str, int],
     default_municipality_id: int | None,
     known_instruments: dict[str, str],
-    existing_enrolments: Callable[[list[str]], dict[str, tuple[str, int]]],
+    existing_enrolments: Callable[[list[str]], dict[str, list[tuple[str, int]]]],
+    pseudonymise: Callable[[Any], str],
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Validation, str]:
     """Read, validate and pseudonymise every row of ``fh`` into ``staged`` (CSV of STAGED_FIELDS).
 
+    ``pseudonymise`` turns a validated CPR number into the initiative's pseudonym (``pseudonyms.pseudonymiser``).
+
     ``known_instruments`` maps an instrument code to its kind ('continuous'/'binary').
     ``municipalities`` maps the municipality codes the user may import for (in this initiative) to their
     ids; a row without a ``kommune`` cell goes to ``default_municipality_id``.
-    ``existing_enrolments(pseudonyms)`` returns {pseudonym: (arm, municipality_id)} of citizens already
-    enrolled in the initiative, so a file cannot move a citizen to another arm or municipality.
+    ``existing_enrolments(pseudonyms)`` returns {pseudonym: [(arm, municipality_id), ...]} of citizens
+    already enrolled in the initiative *in the municipalities the user may import for* (never others), so a
+    file cannot move a citizen to another arm, or to another municipality within the user's scope.
     Returns the validation and the file's SHA-256. Raises ``FileError`` when the file cannot be read at all.
     """
     report = Validation()
@@ -439,6 +451,7 @@ def validate_file(
             municipalities=municipalities,
             default_municipality_id=default_municipality_id,
             known_instruments=known_instruments,
+            pseudonymise=pseudonymise,
         )
         writer = csv.writer(staged)
         writer.writerow(STAGED_FIELDS)

@@ -136,7 +136,11 @@ class ImportBatch(models.Model):
 
 
 class Enrolment(models.Model):
-    """A citizen's participation in an initiative at one municipality, in one arm."""
+    """A citizen's participation in an initiative at one municipality, in one arm.
+
+    The same citizen may have an enrolment in the same initiative at another municipality (a move): a
+    municipality only ever sees and checks its own, so an import cannot reveal another's citizens.
+    """
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="enrolments")
     initiative = models.ForeignKey(
@@ -152,8 +156,11 @@ class Enrolment(models.Model):
 
     class Meta:
         constraints = [
+            # One per citizen, initiative and municipality: a citizen who moves may be enrolled by the new
+            # municipality too, and an import never tells one municipality about another's enrolment.
             models.UniqueConstraint(
-                fields=["citizen", "initiative"], name="outcomes_one_enrolment_per_initiative"
+                fields=["citizen", "initiative", "municipality"],
+                name="outcomes_one_enrolment_per_initiative_municipality",
             )
         ]
         indexes = [models.Index(fields=["initiative", "municipality"])]
@@ -303,6 +310,8 @@ class AccessLog(models.Model):
         IMPORT = "import", _("Import")
         ERASE = "erase", _("Sletning")
         API = "api", _("API-opslag")
+        LOOKUP = "lookup", _("CPR-opslag")
+        REGISTER = "register", _("Registeropfølgning")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     username = models.CharField(max_length=150)
@@ -325,3 +334,52 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"
+
+
+class PseudonymKeyFingerprint(models.Model):
+    """The fingerprint of the key (chain) the stored pseudonyms were made with: one row.
+
+    Not the key: ``engines.evaluation.cpr.key_fingerprint`` tells whether a key is the right one and gives
+    nothing away. A key whose fingerprint differs is refused (see ``pseudonyms.get_keys``).
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    generations = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pseudonymnøglens fingeraftryk")
+        verbose_name_plural = _("pseudonymnøglens fingeraftryk")
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint[:12]}… ({self.generations})"
+
+
+class SharedPseudonymSpace(models.Model):
+    """Initiatives whose evaluation data share one pseudonym space, where a legal basis allows following a
+    person across them (e.g. the agency's monitoring of an intervention from testing into dissemination).
+
+    Without a row an initiative has its own space (``initiative:<id>``), so an evaluator cannot link a person
+    across initiatives. A space can only be chosen while the initiative holds no citizen data: existing
+    pseudonyms cannot be moved between spaces without the CPR numbers.
+    """
+
+    initiative = models.OneToOneField(
+        "portfolio.Initiative", on_delete=models.CASCADE, related_name="+", verbose_name=_("initiativ")
+    )
+    name = models.SlugField(_("fælles pseudonymrum"), max_length=50)
+    legal_basis = models.TextField(_("hjemmel"), help_text=_("Den hjemmel, der tillader samkøringen."))
+
+    class Meta:
+        verbose_name = _("fælles pseudonymrum")
+        verbose_name_plural = _("fælles pseudonymrum")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.initiative_id}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.initiative_id and Enrolment.objects.filter(initiative_id=self.initiative_id).exists():
+            raise ValidationError(_("Initiativet har allerede borgerdata; pseudonymrummet kan ikke ændres."))

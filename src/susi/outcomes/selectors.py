@@ -15,7 +15,7 @@ import pandas as pd
 from django.db.models import Count, Q, QuerySet
 
 from susi.accounts import permissions
-from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, is_reportable
+from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, protect_total
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 
@@ -58,21 +58,13 @@ def municipality_counts(initiative: Initiative) -> list[dict[str, Any]]:
     rows = []
     for muni in initiative.municipalities.order_by("name"):
         arms = by_muni.get(muni.pk, {})
-        total = sum(arms.values())
-        rows.append(
-            {
-                "municipality": muni,
-                "total": total if is_reportable(total) else None,
-                "intervention": _shown(arms.get("intervention", 0)),
-                "comparison": _shown(arms.get("comparison", 0)),
-                "waitlist": _shown(arms.get("waitlist", 0)),
-            }
+        # Complementary suppression: no withheld arm can be worked out as the total minus the others.
+        parts, total = protect_total(
+            {arm: arms.get(arm, 0) for arm in ("intervention", "comparison", "waitlist")},
+            sum(arms.values()),
         )
+        rows.append({"municipality": muni, "total": total, **parts})
     return rows
-
-
-def _shown(n: int) -> int | None:
-    return n if is_reportable(n) else None
 
 
 def instruments_in(initiative: Initiative) -> list[Instrument]:
@@ -98,8 +90,9 @@ def measurements_frame(
         qs = qs.filter(instrument=instrument)
     if municipality is not None:
         qs = qs.filter(enrolment__municipality=municipality)
+    # The unit is the enrolment, not the citizen: a citizen who moved may be enrolled by two municipalities.
     columns = [
-        "enrolment__citizen__pseudonym",
+        "enrolment_id",
         "enrolment__municipality__code",
         "enrolment__arm",
         "occasion__number",
@@ -125,6 +118,7 @@ def measurements_frame(
     frame = pd.DataFrame.from_records(
         list(qs.values_list(*columns).iterator(chunk_size=20000)), columns=names
     )
+    frame["pseudonym"] = frame["pseudonym"].astype(str)
     frame["occasion"] = ["baseline" if p == 0 else f"followup_{p}" for p in frame["period"]]
     frame["value"] = frame["value"].astype(float)
     years = pd.to_numeric(frame["birth_year"], errors="coerce")
@@ -248,12 +242,20 @@ def management_figures(initiative: Initiative, municipality: Organisation) -> di
         if total
         else 0
     )
-    share = followed / total if total and is_reportable(total) and is_reportable(followed) else None
+    # Two relations share the total: enrolled = active + completed = followed up + not followed up (never
+    # shown). Complementary suppression on both, so no withheld figure is a difference of shown ones.
+    status, enrolled = protect_total({"active": total - completed, "completed": completed}, total)
+    follow, enrolled_too = protect_total(
+        {"followed_up": followed, "not_followed_up": total - followed}, total, hidden={"not_followed_up"}
+    )
+    # (Either relation withholds the total only when it is itself under 5, and then every part is too.)
+    enrolled = enrolled if enrolled_too is not None else None
+    shown_followed = follow["followed_up"]
+    share = shown_followed / total if enrolled and shown_followed is not None else None
     return {
-        "enrolled": _shown(total),
-        "active": _shown(total - completed),
-        "completed": _shown(completed),
-        "followed_up": _shown(followed),
+        "enrolled": enrolled,
+        **status,
+        "followed_up": shown_followed,
         "followed_up_share": share,
     }
 

@@ -9,6 +9,8 @@ changes nothing.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import logging
 import os
@@ -24,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import bound_municipality, can, require
+from susi.engines.evaluation.cpr import mask_cpr_like
 
-from .importing import FileError, check_upload, hash_and_sniff, read_staged, validate_file
+from .importing import STAGED_FIELDS, FileError, check_upload, hash_and_sniff, read_staged, validate_file
 from .models import (
     AccessLog,
     Citizen,
@@ -36,6 +39,7 @@ from .models import (
     Measurement,
     Occasion,
 )
+from .pseudonyms import PseudonymKeyError, pseudonymiser
 
 logger = logging.getLogger(__name__)
 CHUNK_ROWS = 5000
@@ -70,6 +74,106 @@ def staging_dir() -> Path:
     return path
 
 
+def safe_file_name(name: str) -> str:
+    """The base name of an uploaded file as it may be stored and shown: CPR-like numbers masked."""
+    return mask_cpr_like(Path(str(name)).name)[:255]
+
+
+def staging_max_age() -> dt.timedelta:
+    return dt.timedelta(hours=float(getattr(settings, "SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS", 72)))
+
+
+#: A staging file no batch refers to (the process died while it was written) is removed after this long.
+ORPHAN_GRACE = dt.timedelta(hours=1)
+
+
+def is_expired(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
+    """A preview older than the staging lifetime can no longer be imported."""
+    return batch.created_at is not None and batch.created_at < (now or timezone.now()) - staging_max_age()
+
+
+@dataclass(frozen=True)
+class StagingPurge:
+    expired_batches: int
+    removed_files: int
+
+
+def expired_staging(now: dt.datetime | None = None) -> tuple[list[ImportBatch], list[Path]]:
+    """Previews past their lifetime, and staging files no preview refers to (crash leftovers)."""
+    now = now or timezone.now()
+    previews = list(ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW))
+    expired = [b for b in previews if is_expired(b, now)]
+    referenced = {b.staged_file for b in previews if b.staged_file}
+    directory = staging_dir()
+    orphans = [
+        path
+        for path in directory.iterdir()
+        if path.is_file()
+        and path.name not in referenced
+        and dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) < now - ORPHAN_GRACE
+    ]
+    return expired, orphans
+
+
+def purge_staging(now: dt.datetime | None = None) -> StagingPurge:
+    """Expire old previews (their status becomes discarded) and delete their and orphaned staging files."""
+    expired, orphans = expired_staging(now)
+    removed = 0
+    directory = staging_dir()
+    for batch in expired:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportBatch.Status.PREVIEW:
+                continue
+            if locked.staged_file:
+                path = directory / locked.staged_file
+                removed += path.exists()
+                path.unlink(missing_ok=True)
+            locked.status = ImportBatch.Status.DISCARDED
+            locked.staged_file = ""
+            locked.save(update_fields=["status", "staged_file"])
+    for path in orphans:
+        path.unlink(missing_ok=True)
+        removed += 1
+    if expired or orphans:
+        logger.info("Purged outcome staging: %s expired previews, %s files removed", len(expired), removed)
+    return StagingPurge(expired_batches=len(expired), removed_files=removed)
+
+
+def _remove_from_staging(pseudonym: str, municipality_ids: set[int]) -> int:
+    """Drop a citizen's rows from every waiting preview of the given municipalities (erasure on request).
+
+    Without this, importing a preview staged before the erasure would bring the citizen back.
+    """
+    directory = staging_dir()
+    dropped = 0
+    for batch in ImportBatch.objects.select_for_update().filter(status=ImportBatch.Status.PREVIEW):
+        if not batch.staged_file:
+            continue
+        path = directory / batch.staged_file
+        if not path.exists():
+            continue
+        rows = list(read_staged(path))
+        keep = [
+            r
+            for r in rows
+            if not (r["pseudonym"] == pseudonym and int(r["municipality"]) in municipality_ids)
+        ]
+        if len(keep) == len(rows):
+            continue
+        replacement = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
+        fd = os.open(replacement, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=STAGED_FIELDS)
+            writer.writeheader()
+            writer.writerows(keep)
+        os.replace(replacement, path)
+        dropped += len(rows) - len(keep)
+        batch.rows_total = max(batch.rows_total - (len(rows) - len(keep)), 0)
+        batch.save(update_fields=["rows_total"])
+    return dropped
+
+
 def log_access(
     user,
     action: str,
@@ -85,7 +189,7 @@ def log_access(
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "username", "") or "",
         action=action,
-        what=what[:255],
+        what=mask_cpr_like(what)[:255],
         initiative=initiative,
         municipality=municipality,
         citizen_ids=ids,
@@ -126,7 +230,11 @@ def stage_file(
     allowed = {m.code: m.pk for m in importable_municipalities(user, initiative)}
     try:
         check_upload(fh, name)
+        # a missing or wrong key refuses the file before a row is read
+        pseudonymise = pseudonymiser(initiative)
     except FileError as exc:
+        raise ImportRefused(exc.message) from None
+    except PseudonymKeyError as exc:
         raise ImportRefused(exc.message) from None
 
     # The very same bytes imported before: nothing can change, so the rows are not read again.
@@ -141,7 +249,7 @@ def stage_file(
         batch = ImportBatch.objects.create(
             initiative=initiative,
             municipality=municipality,
-            file_name=Path(name).name[:255],
+            file_name=safe_file_name(name),
             file_sha256=sha256,
             uploaded_by=user if getattr(user, "pk", None) else None,
             status=ImportBatch.Status.UNCHANGED,
@@ -156,17 +264,26 @@ def stage_file(
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     has_enrolments = Enrolment.objects.filter(initiative=initiative).exists()
 
-    def existing(pseudonyms: list[str]) -> dict[str, tuple[str, int]]:
-        if not has_enrolments:
+    # Only enrolments in the municipalities this user may import for are ever looked at: whether a
+    # citizen is enrolled elsewhere must change neither a message nor a count.
+    in_scope = sorted(int(pk) for pk in allowed.values())
+
+    def existing(pseudonyms: list[str]) -> dict[str, list[tuple[str, int]]]:
+        if not has_enrolments or not in_scope:
             return {}
         q = connection.ops.quote_name
         sql = (
             f"SELECT c.pseudonym, e.arm, e.municipality_id FROM {q(Enrolment._meta.db_table)} e "  # noqa: S608
             f"JOIN {q(Citizen._meta.db_table)} c ON c.id = e.citizen_id "
-            f"WHERE e.initiative_id = {int(initiative.pk)} AND c.pseudonym IN ({{placeholders}})"
+            f"WHERE e.initiative_id = {int(initiative.pk)} "
+            f"AND e.municipality_id IN ({', '.join(str(pk) for pk in in_scope)}) "
+            f"AND c.pseudonym IN ({{placeholders}})"
         )
+        found: dict[str, list[tuple[str, int]]] = {}
         with connection.cursor() as cursor:
-            return {p: (arm, m) for p, arm, m in _in_chunks(cursor, sql, pseudonyms)}
+            for p, arm, m in _in_chunks(cursor, sql, pseudonyms):
+                found.setdefault(p, []).append((arm, m))
+        return found
 
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as staged:
@@ -178,6 +295,7 @@ def stage_file(
                 default_municipality_id=municipality.pk if municipality else None,
                 known_instruments=dict(Instrument.objects.values_list("code", "kind")),
                 existing_enrolments=existing,
+                pseudonymise=pseudonymise,
                 progress=progress,
             )
     except FileError as exc:
@@ -190,7 +308,7 @@ def stage_file(
     batch = ImportBatch(
         initiative=initiative,
         municipality=municipality,
-        file_name=Path(name).name[:255],
+        file_name=safe_file_name(name),
         file_sha256=sha256,
         uploaded_by=user if getattr(user, "pk", None) else None,
         rows_total=report.rows_total,
@@ -233,18 +351,31 @@ def batch_errors(batch: ImportBatch) -> list[dict[str, Any]]:
     return [entry for entry in batch.report if not entry.get("meta")]
 
 
-def _existing_values(initiative) -> dict[tuple[str, str, int], tuple[float, str]]:
-    rows = Measurement.objects.filter(enrolment__initiative=initiative).values_list(
-        "enrolment__citizen__pseudonym", "instrument__code", "occasion__number", "value", "measured_on"
+def _existing_values(
+    initiative, municipality_ids: set[int]
+) -> dict[tuple[str, int, str, int], tuple[float, str]]:
+    """Values already held for the staged rows' municipalities only (a count must not reveal others)."""
+    rows = Measurement.objects.filter(
+        enrolment__initiative=initiative, enrolment__municipality_id__in=municipality_ids
+    ).values_list(
+        "enrolment__citizen__pseudonym",
+        "enrolment__municipality_id",
+        "instrument__code",
+        "occasion__number",
+        "value",
+        "measured_on",
     )
-    return {(p, i, o): (v, d.isoformat() if d else "") for p, i, o, v, d in rows.iterator(chunk_size=10000)}
+    return {
+        (p, m, i, o): (v, d.isoformat() if d else "") for p, m, i, o, v, d in rows.iterator(chunk_size=10000)
+    }
 
 
 def _classify(path: Path, initiative) -> tuple[int, int, int]:
-    existing = _existing_values(initiative)
+    municipality_ids = {int(row["municipality"]) for row in read_staged(path)}
+    existing = _existing_values(initiative, municipality_ids)
     new = changed = unchanged = 0
     for row in read_staged(path):
-        key = (row["pseudonym"], row["instrument"], int(row["occasion"]))
+        key = (row["pseudonym"], int(row["municipality"]), row["instrument"], int(row["occasion"]))
         found = existing.get(key)
         if found is None:
             new += 1
@@ -264,6 +395,11 @@ def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) 
     path = staging_dir() / batch.staged_file if batch.staged_file else None
     if batch.status != ImportBatch.Status.PREVIEW or path is None or not path.exists():
         raise ImportRefused(_("Importen kan ikke gennemføres: filen er ikke godkendt i gennemsynet."))
+    if is_expired(batch):
+        purge_staging()
+        raise ImportRefused(
+            _("Gennemsynet er udløbet, og de midlertidige data er slettet. Indlæs filen igen.")
+        )
 
     try:
         with transaction.atomic():
@@ -275,7 +411,7 @@ def commit_batch(*, user, batch: ImportBatch, progress: Progress | None = None) 
                 Instrument.objects.get_or_create(code=code, defaults={"name": code, "kind": kind})
             instruments = dict(Instrument.objects.values_list("code", "pk"))
             occasions = dict(Occasion.objects.values_list("number", "pk"))
-            enrolments: dict[str, int] = {}  # pseudonym -> enrolment id
+            enrolments: dict[tuple[str, int], int] = {}  # (pseudonym, municipality id) -> enrolment id
             counts = {"new": 0, "changed": 0, "unchanged": 0}
             citizen_ids: set[int] = set()
             done = 0
@@ -330,6 +466,22 @@ def _in_chunks(cursor, sql: str, values: list, size: int = 900) -> list[tuple]:
     return rows
 
 
+def _enrolment_changes(wanted, known, existing, batch) -> tuple[list[tuple], list[tuple]]:
+    """The enrolments to insert and the (start, end, id) updates for the staged rows in `wanted`."""
+    inserts, updates = [], []
+    for (p, muni), r in wanted.items():
+        citizen_id = known[p]
+        found = existing.get((citizen_id, muni))
+        start, end = r["start"], r["end"] or None
+        if found is None:
+            inserts.append(
+                (citizen_id, batch.initiative_id, int(r["municipality"]), r["arm"], start, end, batch.pk)
+            )
+        elif (_iso(found[1]), _iso(found[2])) != (start, end):
+            updates.append((start, end, found[0]))
+    return inserts, updates
+
+
 def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citizen_ids) -> int:
     """Write one chunk of staged rows with plain parameterised SQL on the transaction's connection.
 
@@ -346,50 +498,39 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
 
     with connection.cursor() as cursor:
         # Citizens: look up, create the missing ones.
-        wanted = {r["pseudonym"]: r for r in chunk if r["pseudonym"] not in enrolments}
+        # Enrolments are keyed by (pseudonym, municipality id): a citizen may be enrolled by two municipalities.
+        wanted = {
+            (r["pseudonym"], int(r["municipality"])): r
+            for r in chunk
+            if (r["pseudonym"], int(r["municipality"])) not in enrolments
+        }
         if wanted:
+            pseudonyms = sorted({p for p, _m in wanted})
             select_citizens = f"SELECT pseudonym, id FROM {citizen_t} WHERE pseudonym IN ({{placeholders}})"  # noqa: S608
-            known = dict(_in_chunks(cursor, select_citizens, list(wanted)))
+            known = dict(_in_chunks(cursor, select_citizens, pseudonyms))
             now = ops.adapt_datetimefield_value(timezone.now())
-            missing = [
-                (p, int(r["birth_year"]) if r["birth_year"] else None, r["sex"], now)
-                for p, r in wanted.items()
+            missing = {
+                p: (p, int(r["birth_year"]) if r["birth_year"] else None, r["sex"], now)
+                for (p, _m), r in wanted.items()
                 if p not in known
-            ]
+            }
             if missing:
                 cursor.executemany(
                     f"INSERT INTO {citizen_t} (pseudonym, birth_year, sex, created_at) VALUES (%s, %s, %s, %s)",  # noqa: S608
-                    missing,
+                    list(missing.values()),
                 )
-                known = dict(_in_chunks(cursor, select_citizens, list(wanted)))
+                known = dict(_in_chunks(cursor, select_citizens, pseudonyms))
 
             # Enrolments: look up, create the missing, update changed dates.
             select_enrolments = (
-                f"SELECT citizen_id, id, start, {q('end')} FROM {enrolment_t} "  # noqa: S608
+                f"SELECT citizen_id, municipality_id, id, start, {q('end')} FROM {enrolment_t} "  # noqa: S608
                 f"WHERE initiative_id = {int(batch.initiative_id)} AND citizen_id IN ({{placeholders}})"
             )
+            citizen_ids_wanted = sorted({known[p] for p, _m in wanted})
             existing = {
-                row[0]: row[1:] for row in _in_chunks(cursor, select_enrolments, list(known.values()))
+                (row[0], row[1]): row[2:] for row in _in_chunks(cursor, select_enrolments, citizen_ids_wanted)
             }
-            inserts, updates = [], []
-            for p, r in wanted.items():
-                citizen_id = known[p]
-                found = existing.get(citizen_id)
-                start, end = r["start"], r["end"] or None
-                if found is None:
-                    inserts.append(
-                        (
-                            citizen_id,
-                            batch.initiative_id,
-                            int(r["municipality"]),
-                            r["arm"],
-                            start,
-                            end,
-                            batch.pk,
-                        )
-                    )
-                elif (_iso(found[1]), _iso(found[2])) != (start, end):
-                    updates.append((start, end, found[0]))
+            inserts, updates = _enrolment_changes(wanted, known, existing, batch)
             if inserts:
                 cursor.executemany(
                     f"INSERT INTO {enrolment_t} (citizen_id, initiative_id, municipality_id, arm, start, {q('end')}, "  # noqa: S608
@@ -402,12 +543,13 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                     updates,
                 )
             by_citizen = {v: k for k, v in known.items()}
-            for citizen_id, pk, *_ in _in_chunks(cursor, select_enrolments, list(known.values())):
-                enrolments[by_citizen[citizen_id]] = pk
-                citizen_ids.add(citizen_id)
+            for citizen_id, muni, pk, *_ in _in_chunks(cursor, select_enrolments, citizen_ids_wanted):
+                if (by_citizen[citizen_id], muni) in wanted:
+                    enrolments[(by_citizen[citizen_id], muni)] = pk
+                    citizen_ids.add(citizen_id)
 
         # Measurements: new ones are inserted, changed ones updated, equal ones left alone.
-        enrolment_ids = sorted({enrolments[r["pseudonym"]] for r in chunk})
+        enrolment_ids = sorted({enrolments[(r["pseudonym"], int(r["municipality"]))] for r in chunk})
         select_values = (
             f"SELECT enrolment_id, instrument_id, occasion_id, id, value, measured_on FROM {measurement_t} "  # noqa: S608
             "WHERE enrolment_id IN ({placeholders})"
@@ -415,7 +557,11 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
         existing_values = {row[:3]: row[3:] for row in _in_chunks(cursor, select_values, enrolment_ids)}
         inserts, updates = [], []
         for r in chunk:
-            key = (enrolments[r["pseudonym"]], instruments[r["instrument"]], occasions[int(r["occasion"])])
+            key = (
+                enrolments[(r["pseudonym"], int(r["municipality"]))],
+                instruments[r["instrument"]],
+                occasions[int(r["occasion"])],
+            )
             value, measured_on = float(r["value"]), r["measured_on"] or None
             found = existing_values.get(key)
             if found is None:
@@ -465,6 +611,7 @@ def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
         require(user, "outcomes.export_citizen", enrolment)
     if not enrolments:
         return {}
+    # One citizen row per pseudonym space (initiative): the person's data in every space found.
     citizen = enrolments[0].citizen
     data = {
         "pseudonym": citizen.pseudonym,
@@ -472,6 +619,7 @@ def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
         "sex": citizen.sex,
         "enrolments": [
             {
+                "pseudonym": e.citizen.pseudonym,
                 "initiative": e.initiative.title,
                 "municipality": str(e.municipality),
                 "arm": e.arm,
@@ -498,7 +646,7 @@ def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
         "indsigt: borgerens data",
         initiative=enrolments[0].initiative if len(enrolments) == 1 else None,
         municipality=enrolments[0].municipality,
-        citizen_ids=[citizen.pk],
+        citizen_ids=[e.citizen_id for e in enrolments],
     )
     return data
 
@@ -513,7 +661,7 @@ def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
         require(user, "outcomes.erase_citizen", enrolment)
     if not enrolments:
         return 0
-    citizen = enrolments[0].citizen
+    citizens = {e.citizen_id: e.citizen for e in enrolments}  # one per pseudonym space
     with transaction.atomic():
         count = len(enrolments)
         log_access(
@@ -521,11 +669,16 @@ def erase_citizen(*, user, enrolments: list[Enrolment]) -> int:
             AccessLog.Action.ERASE,
             f"sletning af {count} forløb",
             municipality=enrolments[0].municipality,
-            citizen_ids=[citizen.pk],
+            citizen_ids=list(citizens),
         )
         Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).delete()
-        if not Enrolment.objects.filter(citizen=citizen).exists():
-            citizen.delete()
+        for citizen in citizens.values():
+            # Waiting previews must not bring the citizen back when they are imported later.
+            _remove_from_staging(
+                citizen.pseudonym, {e.municipality_id for e in enrolments if e.citizen_id == citizen.pk}
+            )
+            if not Enrolment.objects.filter(citizen=citizen).exists():
+                citizen.delete()
     return count
 
 

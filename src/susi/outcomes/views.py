@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import bound_municipality, can, require
-from susi.engines.evaluation.cpr import pseudonymise
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import group_errors
 from susi.portfolio.models import Initiative
@@ -24,8 +23,9 @@ from susi.portfolio.models import Initiative
 from . import evaluation, selectors, services
 from .forms import CitizenLookupForm, EstimateForm, UploadForm
 from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
-from .pseudonyms import get_key, validate_cpr
+from .pseudonyms import PseudonymKeyError, pseudonyms_everywhere
 from .services import ImportRefused, Scope
+from .uploads import citizen_upload, too_large_message
 
 
 def _go(request, to: str, **kwargs):
@@ -222,12 +222,16 @@ def _rate(form) -> float | None:
 
 @login_required
 @require_POST
+@citizen_upload
 def upload(request, pk: int):
     initiative = get_object_or_404(Initiative, pk=pk)
     importable = services.importable_municipalities(request.user, initiative)
     if not importable:
         require(request.user, "outcomes.import", Scope(initiative, None))
     form = UploadForm(request.POST, request.FILES, municipalities=importable)
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, too_large_message())
+        return _go(request, "outcomes:initiative", pk=pk)
     if not form.is_valid():
         messages.error(request, _("Vælg en fil at indlæse."))
         return _go(request, "outcomes:initiative", pk=pk)
@@ -293,6 +297,7 @@ def commit(request, pk: int):
 
 @login_required
 @require_POST
+@citizen_upload
 def deliveries(request, pk: int):
     """Delivery records (fidelity): checked row by row; with any error nothing is written."""
     from .deliveries import import_deliveries
@@ -302,6 +307,9 @@ def deliveries(request, pk: int):
     if not services.importable_municipalities(request.user, initiative):
         require(request.user, "outcomes.import", Scope(initiative, None))
     upload_file = request.FILES.get("file")
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, too_large_message())
+        return redirect("outcomes:initiative", pk=pk)
     if upload_file is None:
         messages.error(request, _("Vælg en fil at indlæse."))
         return redirect("outcomes:initiative", pk=pk)
@@ -320,7 +328,7 @@ def deliveries(request, pk: int):
                 "initiative": initiative,
                 "report": report,
                 "groups": group_errors(report.errors),
-                "file_name": upload_file.name,
+                "file_name": services.safe_file_name(upload_file.name),
             },
         )
     messages.success(
@@ -397,18 +405,31 @@ def citizen_rights(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            pseudonym = pseudonymise(validate_cpr(form.cleaned_data["cpr"]), get_key())
+            # One pseudonym per initiative's space: the person is looked up in every space.
+            found_pseudonyms = pseudonyms_everywhere(form.cleaned_data["cpr"])
         except CprError as exc:
             form.add_error("cpr", exc.message_da)
             return render(request, "outcomes/citizen_rights.html", context)
+        except PseudonymKeyError as exc:
+            form.add_error("cpr", exc.message)
+            return render(request, "outcomes/citizen_rights.html", context)
         enrolments = list(
-            Enrolment.objects.filter(citizen__pseudonym=pseudonym).select_related(
+            Enrolment.objects.filter(citizen__pseudonym__in=found_pseudonyms).select_related(
                 "citizen", "initiative", "municipality"
             )
         )
+        matched_citizens = sorted({e.citizen_id for e in enrolments})
         enrolments = [e for e in enrolments if can(user, "outcomes.export_citizen", e)]
         action = request.POST.get("action", "find")
         if not enrolments:
+            # Nobody, or only another municipality's citizen: the same answer, and logged all the same.
+            services.log_access(
+                user,
+                AccessLog.Action.LOOKUP,
+                "opslag til indsigt/sletning: intet fundet i brugerens område",
+                municipality=user.organisation if user.role == "municipality" else None,
+                citizen_ids=matched_citizens,
+            )
             context["not_found"] = True
         elif action == "export":
             data = services.citizen_export(user=user, enrolments=enrolments)
@@ -431,7 +452,7 @@ def citizen_rights(request):
                 AccessLog.Action.VIEW,
                 "opslag til indsigt/sletning",
                 municipality=bound_municipality(user),
-                citizen_ids=[enrolments[0].citizen_id],
+                citizen_ids=[e.citizen_id for e in enrolments],
             )
     return render(request, "outcomes/citizen_rights.html", context)
 

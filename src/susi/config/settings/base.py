@@ -173,6 +173,14 @@ SUSI_DEMO_MODE = False
 # The key for CPR pseudonyms is never in the database or the repository: it comes from the
 # environment (SUSI_PSEUDONYM_KEY) or from a key file (SUSI_PSEUDONYM_KEY_FILE).
 SUSI_PSEUDONYM_KEY_FILE = None
+# Create a missing key file (only while the database holds no key fingerprint): development and tests only.
+SUSI_PSEUDONYM_KEY_AUTOCREATE = False
+
+# An outcome import waiting in preview keeps its pseudonymised rows in a staging file; after this many hours
+# the preview expires (it can no longer be imported) and `susi outcomes purge-staging` removes the file.
+SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS = 72
+# Outcome and delivery files (clear CPR numbers) are received in memory, never in a temporary file: at most this.
+SUSI_CITIZEN_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -10,3 +10,4 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "susi.sqlite3"}}
 SUSI_DEMO_MODE = True
 SUSI_PSEUDONYM_KEY_FILE = VAR_DIR / "pseudonym.key"
+SUSI_PSEUDONYM_KEY_AUTOCREATE = True  # a fresh local database gets a key; never in production

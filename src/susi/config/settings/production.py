@@ -67,3 +67,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  #
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Product files: "x-accel-redirect" behind the documented nginx (internal /protected-media/ location).
 SUSI_PRIVATE_FILE_SERVING = os.environ.get("SUSI_PRIVATE_FILE_SERVING", "django")
+SUSI_PSEUDONYM_KEY_AUTOCREATE = False
+# The pseudonym key must be there before anything starts: a missing key is never replaced by a new one.
+if not os.environ.get("SUSI_PSEUDONYM_KEY", "").strip():
+    if not SUSI_PSEUDONYM_KEY_FILE:
+        raise ImproperlyConfigured(
+            "SUSI_PSEUDONYM_KEY or SUSI_PSEUDONYM_KEY_FILE must be set in the environment for production."
+        )
+    if not os.path.isfile(SUSI_PSEUDONYM_KEY_FILE):
+        raise ImproperlyConfigured(
+            f"The pseudonym key file {SUSI_PSEUDONYM_KEY_FILE} does not exist: restore it from the key backup "
+            "(see docs/developers/security.md). A new key would give the same citizens new pseudonyms."
+        )

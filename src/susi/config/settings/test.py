@@ -21,6 +21,7 @@ SUSI_DEMO_MODE = True
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = VAR_DIR / f"test-{_WORKER}" / "media"
 SUSI_PSEUDONYM_KEY_FILE = VAR_DIR / f"test-{_WORKER}" / "pseudonym.key"
+SUSI_PSEUDONYM_KEY_AUTOCREATE = True  # a fresh local database gets a key; never in production
 SUSI_OUTCOMES_STAGING_DIR = VAR_DIR / f"test-{_WORKER}" / "outcomes-staging"
 AXES_ENABLED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

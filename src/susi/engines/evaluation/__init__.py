@@ -126,6 +126,12 @@ Small cells (``susi.engines.evaluation.privacy``)
 ``suppress_small(counts, threshold=5)`` takes a mapping or a frame column of counts and returns the
 same shape with every count below ``threshold`` (and > 0) replaced by None; ``is_reportable(n)``.
 No figure from fewer than 5 citizens may be shown or exported: results carry n's so callers check.
+``protect_total(parts, total, *, hidden=(), threshold=5) -> (parts, total)`` adds complementary
+suppression to one additive relation (no withheld cell or group under 5 is total minus shown parts);
+``suppress_nested_counts(ns)`` flags groups (e.g. register years) whose size differs from a shown one's by
+1-4. In ``cpr``: ``mask_cpr_like(text)`` masks every ten-digit run in file-borne text;
+``pseudonymise_in_space(cpr, keys, space)``, ``rekey``, ``key_fingerprint`` and ``load_keys`` serve
+per-initiative pseudonym spaces and key rotation (docs/developers/security.md).
 
 Synthetic data (``susi.engines.evaluation.synthetic``)
 ------------------------------------------------------

@@ -41,6 +41,9 @@ SYNTHETIC_YEARS = range(2030, 2037)
 SYNTHETIC_CENTURY_DIGIT = 4
 
 _SEPARATORS = re.compile(r"[\s\-]")
+# Ten digits, optionally split 6+4 by a dash or a space, not part of a longer run of digits.
+_CPR_LIKE = re.compile(r"(?<![0-9])[0-9]{6}[\s\-]?[0-9]{4}(?![0-9])")
+CPR_MASK = "XXXXXX-XXXX"
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,20 @@ def validate_cpr(text: str | NormalisedCpr) -> NormalisedCpr:
     return NormalisedCpr(digits=digits, birth_date=birth, sex="M" if int(digits[9]) % 2 else "F")
 
 
+def mask_cpr_like(text: str) -> str:
+    """``text`` with every CPR-like sequence replaced by ``XXXXXX-XXXX``.
+
+    Deliberately broader than ``validate_cpr``: any ten digits in a row (or 6 + 4 split by a dash or a
+    space) are masked, whether or not they form a valid birth date, so a number with a typo, or one
+    the century rule reads differently, is masked too. Used on every text that enters the platform
+    from a file (file names, cells that are not the CPR column, messages built from cell values)
+    before it is stored, logged or shown.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _CPR_LIKE.sub(CPR_MASK, text)
+
+
 def is_synthetic(cpr: str | NormalisedCpr) -> bool:
     """True for numbers in the synthetic range (future birth years, 7th digit 4)."""
     try:
@@ -146,9 +163,79 @@ def load_key(key_file: str | os.PathLike[str] | None = None) -> bytes:
 
     A key file readable by group or others is refused, like ssh refuses an open private key.
     """
+    text, source = _key_text(key_file)
+    return _parse_hex_key(text, source)
+
+
+def load_keys(key_file: str | os.PathLike[str] | None = None) -> tuple[bytes, ...]:
+    """The pseudonym key chain: one hex key per line (or comma-separated in ``SUSI_PSEUDONYM_KEY``), oldest
+    first. A key file that was never rotated holds one key. See ``pseudonymise_chain``."""
+    text, source = _key_text(key_file)
+    parts = [p for p in re.split(r"[\s,]+", text) if p]
+    if not parts:
+        raise EvaluationError(
+            "key", f"Pseudonymnøglen i {source} er tom.", f"The pseudonym key in {source} is empty."
+        )
+    return tuple(_parse_hex_key(p, source) for p in parts)
+
+
+def key_fingerprint(keys: bytes | tuple[bytes, ...] | list[bytes]) -> str:
+    """A fingerprint of the key (chain) that may be stored beside the data: it tells whether a key is the
+    one the pseudonyms were made with, and gives nothing away about the key (HMAC of a fixed text)."""
+    chain = (keys,) if isinstance(keys, bytes | bytearray) else tuple(keys)
+    for key in chain:
+        _check_key(key)
+    parts = [hmac.new(key, b"susi pseudonym key fingerprint v1", hashlib.sha256).hexdigest() for key in chain]
+    return parts[0] if len(parts) == 1 else hashlib.sha256("".join(parts).encode("ascii")).hexdigest()
+
+
+def rekey(pseudonym: str, key: bytes) -> str:
+    """A stored pseudonym carried into the next key generation: HMAC-SHA256 of the pseudonym under ``key``."""
+    _check_key(key)
+    return hmac.new(key, pseudonym.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def pseudonymise_chain(cpr: str | NormalisedCpr, keys: tuple[bytes, ...] | list[bytes]) -> str:
+    """The pseudonym under a key chain: ``pseudonymise`` with the first key, then ``rekey`` with each later one.
+
+    Rotating the key appends a key and re-keys every stored pseudonym with it (no CPR number is needed), so a
+    copy of an earlier key alone (an old backup) no longer computes today's pseudonyms from CPR numbers.
+    With one key this is exactly ``pseudonymise``.
+    """
+    if not keys:
+        raise EvaluationError("key", "Pseudonymnøglen mangler.", "The pseudonym key is missing.")
+    pseudonym = pseudonymise(cpr, keys[0])
+    for key in keys[1:]:
+        pseudonym = rekey(pseudonym, key)
+    return pseudonym
+
+
+def space_key(key: bytes, space: str) -> bytes:
+    """The key of one pseudonym space (e.g. ``initiative:12``), derived from the first key of the chain."""
+    _check_key(key)
+    return hmac.new(key, b"susi pseudonym space " + space.encode("utf-8"), hashlib.sha256).digest()
+
+
+def pseudonymise_in_space(cpr: str | NormalisedCpr, keys: tuple[bytes, ...] | list[bytes], space: str) -> str:
+    """The pseudonym of a CPR number in one pseudonym space (one initiative's evaluation data).
+
+    ``pseudonymise`` with the first key, then ``rekey`` with the space's derived key, then ``rekey`` with each
+    later key of the chain. Two spaces give unrelated pseudonyms for the same person, so data of two
+    initiatives cannot be linked without the key; the space step comes first so that a key rotation can
+    still re-key every stored pseudonym without the CPR numbers.
+    """
+    if not keys:
+        raise EvaluationError("key", "Pseudonymnøglen mangler.", "The pseudonym key is missing.")
+    pseudonym = rekey(pseudonymise(cpr, keys[0]), space_key(keys[0], space))
+    for key in keys[1:]:
+        pseudonym = rekey(pseudonym, key)
+    return pseudonym
+
+
+def _key_text(key_file: str | os.PathLike[str] | None) -> tuple[str, str]:
     env = os.environ.get(KEY_ENV_VAR)
     if env:
-        return _parse_hex_key(env, KEY_ENV_VAR)
+        return env, KEY_ENV_VAR
     if key_file is None:
         raise EvaluationError(
             "key",
@@ -166,7 +253,7 @@ def load_key(key_file: str | os.PathLike[str] | None = None) -> bytes:
             f"Nøglefilen {path} kan læses af andre; giv den rettighederne 0600.",
             f"The key file {path} is accessible to others; set its permissions to 0600.",
         )
-    return _parse_hex_key(path.read_text(encoding="ascii"), str(path))
+    return path.read_text(encoding="ascii"), str(path)
 
 
 def generate_key_file(path: str | os.PathLike[str], n_bytes: int = MIN_KEY_BYTES) -> Path:
