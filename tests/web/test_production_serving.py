@@ -31,6 +31,7 @@ def _production(code: str, tmp_path: Path, **env) -> subprocess.CompletedProcess
             "ALLOWED_HOSTS": "susi.example.dk,testserver",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "STATIC_ROOT": str(tmp_path / "static"),
+            "SUSI_PSEUDONYM_KEY": secrets.token_hex(32),  # production refuses to start without the key
             **env,
         },
         capture_output=True,

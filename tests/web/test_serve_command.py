@@ -40,6 +40,7 @@ def test_susi_serve_runs_gunicorn_with_production_settings(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
         "SECURE_SSL_REDIRECT": "0",
+        "SUSI_PSEUDONYM_KEY": secrets.token_hex(32),  # production refuses to start without the key
     }
     subprocess.run([sys.executable, "-m", "susi.cli", "migrate"], env=env, check=True, capture_output=True)
     log = (tmp_path / "server.log").open("w")

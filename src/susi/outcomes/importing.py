@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -481,3 +483,14 @@ def validate_file(
 def read_staged(path: Path) -> Iterator[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         yield from csv.DictReader(fh)
+
+
+def rewrite_staged(path: Path, rows: list[dict[str, str]]) -> None:
+    """Replace a staging file's rows atomically (a private 0600 file, renamed over the old one)."""
+    replacement = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
+    fd = os.open(replacement, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=STAGED_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(replacement, path)

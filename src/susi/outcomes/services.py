@@ -9,7 +9,6 @@ changes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import logging
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines.evaluation.cpr import mask_cpr_like
 
-from .importing import STAGED_FIELDS, FileError, check_upload, hash_and_sniff, read_staged, validate_file
+from .importing import FileError, check_upload, hash_and_sniff, read_staged, rewrite_staged, validate_file
 from .models import (
     AccessLog,
     Citizen,
@@ -161,13 +160,7 @@ def _remove_from_staging(pseudonym: str, municipality_ids: set[int]) -> int:
         ]
         if len(keep) == len(rows):
             continue
-        replacement = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp")
-        fd = os.open(replacement, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=STAGED_FIELDS)
-            writer.writeheader()
-            writer.writerows(keep)
-        os.replace(replacement, path)
+        rewrite_staged(path, keep)
         dropped += len(rows) - len(keep)
         batch.rows_total = max(batch.rows_total - (len(rows) - len(keep)), 0)
         batch.save(update_fields=["rows_total"])

@@ -427,7 +427,7 @@ def citizen_rights(request):
                 user,
                 AccessLog.Action.LOOKUP,
                 "opslag til indsigt/sletning: intet fundet i brugerens område",
-                municipality=user.organisation if user.role == "municipality" else None,
+                municipality=bound_municipality(user),
                 citizen_ids=matched_citizens,
             )
             context["not_found"] = True
