@@ -25,7 +25,7 @@ LEAVE_ONE_OUT_MAX_K = 200
 
 
 def domain_error(exc: engine.EvidenceInputError) -> DomainError:
-    return DomainError(exc.field, exc.message_da)
+    return DomainError.from_engine(exc)
 
 
 def effects_for(studies: Sequence[Study], measure: str) -> engine.EffectSizes:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 
+from susi.web.i18n import localized
+
 from .analysis import Analysis
 from .models import DATA_FIELDS, Study
 
@@ -77,7 +79,7 @@ def studies_xlsx(studies: Iterable[Study]) -> bytes:
 
 def _summary_rows(a: Analysis) -> list[list[object]]:
     data = a.meta.as_dict()
-    data["rating"] = a.rating.label_da
+    data["rating"] = localized(a.rating.label)
     return [[k, "" if v is None else v] for k, v in data.items()]
 
 

@@ -184,7 +184,9 @@ def save_meta_analysis(
         higher_is_better=higher_is_better,
         result=analysis_mod.result_json(result),
         rating_level=result.rating.level.value,
-        rating_reasons=[{"text": r.text_da, "met": r.met} for r in result.rating.reasons],
+        rating_reasons=[
+            {"text": r.text.da, "text_en": r.text.en, "met": r.met} for r in result.rating.reasons
+        ],
         created_by=user,
     )
     record.studies.set(studies)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.engines.evaluation.errors import CprError
+from susi.web.i18n import localized
 
 from .importing import (
     FileError,
@@ -83,7 +84,7 @@ def import_deliveries(*, user, initiative, fh: IO[bytes], name: str) -> Validati
         try:
             pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(cell(row, "cpr"))), key)
         except CprError as exc:
-            report.add_error(row_number, LABELS["cpr"], exc.message_da)
+            report.add_error(row_number, LABELS["cpr"], localized(exc.message))
             ok, pseudonym = False, ""
         component = str(cell(row, "component") or "").strip()[:200]
         if not component:

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from susi.engines.evaluation.cpr import pseudonymise, validate_cpr
 from susi.engines.evaluation.errors import CprError
+from susi.web.i18n import localized
 
 from .models import Arm
 from .pseudonyms import get_key
@@ -403,7 +404,7 @@ def validate_file(
                 pseudonym = pseudonymise(normalised, key)
                 birth_year, sex = normalised.birth_date.year, normalised.sex
             except CprError as exc:
-                report.add_error(row_number, "cpr", exc.message_da)
+                report.add_error(row_number, "cpr", localized(exc.message))
                 ok, pseudonym, birth_year, sex = False, "", None, ""
             del normalised
 

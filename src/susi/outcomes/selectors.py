@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet
 
 from susi.accounts.models import Role
 from susi.accounts.permissions import can
+from susi.engines.evaluation.descriptive import mean_interval
 from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, is_reportable
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
@@ -196,17 +197,15 @@ def arm_means(frame: pd.DataFrame, instrument: str) -> list[dict[str, Any]]:
                 {"arm": arm, "period": int(period), "n": None, "mean": None, "ci_low": None, "ci_high": None}
             )
             continue
-        values = group["value"].to_numpy(dtype=float)
-        mean = float(values.mean())
-        half = 1.96 * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+        interval = mean_interval(group["value"].to_numpy(dtype=float))
         rows.append(
             {
                 "arm": arm,
                 "period": int(period),
                 "n": n,
-                "mean": mean,
-                "ci_low": mean - half,
-                "ci_high": mean + half,
+                "mean": interval.mean,
+                "ci_low": interval.low,
+                "ci_high": interval.high,
             }
         )
     return rows

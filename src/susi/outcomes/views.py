@@ -20,6 +20,7 @@ from susi.engines.evaluation.cpr import pseudonymise
 from susi.engines.evaluation.errors import CprError
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
+from susi.web.i18n import localized
 
 from . import evaluation, selectors, services
 from .forms import CitizenLookupForm, EstimateForm, UploadForm
@@ -395,7 +396,7 @@ def citizen_rights(request):
         try:
             pseudonym = pseudonymise(validate_cpr(form.cleaned_data["cpr"]), get_key())
         except CprError as exc:
-            form.add_error("cpr", exc.message_da)
+            form.add_error("cpr", localized(exc.message))
             return render(request, "outcomes/citizen_rights.html", context)
         enrolments = list(
             Enrolment.objects.filter(citizen__pseudonym=pseudonym).select_related(

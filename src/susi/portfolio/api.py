@@ -9,7 +9,6 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from susi.accounts.permissions import require
-from susi.web.i18n import localized
 
 from . import selectors, services
 from .models import GateDecision, Initiative, Intervention, Product
@@ -245,21 +244,17 @@ def list_gate_decisions(request, pk: int):
 )
 def record_gate_decision(request, pk: int, payload: GateDecisionIn):
     initiative = _initiative(request, pk)
-    try:
-        decision = services.record_gate_decision(
-            request.user,
-            initiative,
-            outcome=payload.outcome,
-            justification=payload.justification,
-            assessments=services.assessment_inputs_from_mapping(
-                {k: v.dict() for k, v in payload.assessments.items()}
-            ),
-            skipped_assessments=services.assessment_inputs_from_mapping(
-                {k: v.dict() for k, v in payload.skipped_assessments.items()}
-            ),
-        )
-    except services.GateDecisionRefused as refused:
-        return Status(
-            422, {"detail": [{"field": p.field, "message": localized(p.message)} for p in refused.problems]}
-        )
+    decision = services.record_gate_decision(
+        request.user,
+        initiative,
+        outcome=payload.outcome,
+        justification=payload.justification,
+        assessments=services.assessment_inputs_from_mapping(
+            {k: v.dict() for k, v in payload.assessments.items()}
+        ),
+        skipped_assessments=services.assessment_inputs_from_mapping(
+            {k: v.dict() for k, v in payload.skipped_assessments.items()}
+        ),
+    )
+    # a GateDecisionRefused (an engine error carrying every problem) is answered 422 by the API's error handler
     return Status(201, decision)

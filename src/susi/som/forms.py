@@ -13,10 +13,11 @@ import math
 import re
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from susi.engines import som as engine
+from susi.web.i18n import localized
 
 from .selectors import Defaults
 
@@ -482,7 +483,7 @@ def case_from_state(
 
 def engine_message(problem: engine.FieldProblem) -> str:
     """The engine's message in the page's language (the engine carries Danish and English)."""
-    return problem.message_da if (get_language() or "da").startswith("da") else problem.message
+    return localized(problem.message)
 
 
 def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: FormProblems) -> None:

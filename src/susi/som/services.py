@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import require
 from susi.engines import som as engine
+from susi.engines.text import Text
 from susi.web.api_errors import DomainError
 
 from .models import Calculation, KnowledgeVersion, TargetGroup
@@ -36,8 +37,8 @@ def run(
 ) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
     """Validate and calculate a case-file dict (raises SomInputError naming the field)."""
     if not 0 <= draws <= 100_000:
-        raise engine.SomInputError.single(
-            "draws", "must be between 0 and 100,000", "antal træk skal være mellem 0 og 100.000"
+        raise engine.SomInputError(
+            "draws", Text("antal træk skal være mellem 0 og 100.000", "must be between 0 and 100,000")
         )
     case = engine.parse_case(case_data)
     result = engine.calculate(case)

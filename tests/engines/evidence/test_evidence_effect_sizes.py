@@ -133,7 +133,7 @@ def test_read_csv_names_the_bad_cell_with_its_file_row():
     with pytest.raises(EvidenceInputError) as err:
         read_table(b"study,yi,vi\nA,0.1,0.01\nB,abc,0.02\n", "s.csv")
     assert err.value.field == "yi" and err.value.row == 3
-    assert "række 3" in err.value.message_da
+    assert "række 3" in err.value.message.da
 
 
 def test_read_excel():
@@ -164,7 +164,7 @@ def test_rating_levels_follow_the_documented_rule():
     harm = PooledEffect(0.3, 0.1, 0.5, higher_is_better=False)
     assert rate([study(Grade.ONE)], harm).level is Level.HARM
     assert rate([], None).level is Level.D
-    assert "Dokumenteret virkning" in rate([study(Grade.ONE), study(Grade.ONE)], good).summary_da
+    assert "Dokumenteret virkning" in rate([study(Grade.ONE), study(Grade.ONE)], good).summary.da
 
 
 def test_som_grade_from_design():

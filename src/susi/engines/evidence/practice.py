@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from susi.engines.text import Text
+
 from .errors import EvidenceInputError
 
 SCALE_DA: dict[int, str] = {0: "Slet ikke", 1: "I mindre grad", 2: "I nogen grad", 3: "I høj grad"}
@@ -171,7 +173,7 @@ def profile(answers: Mapping[str, int | None]) -> PracticeProfile:
     unknown = sorted(set(answers) - valid)
     if unknown:
         raise EvidenceInputError(
-            unknown[0], f"unknown question '{unknown[0]}'", f"Ukendt spørgsmål '{unknown[0]}'."
+            unknown[0], Text(f"Ukendt spørgsmål '{unknown[0]}'.", f"unknown question '{unknown[0]}'")
         )
     scores = []
     for e in ELEMENTS:
@@ -184,8 +186,10 @@ def profile(answers: Mapping[str, int | None]) -> PracticeProfile:
             if not isinstance(a, int) or isinstance(a, bool) or not 0 <= a <= MAX_ANSWER:
                 raise EvidenceInputError(
                     key,
-                    f"answer to '{key}' must be 0, 1, 2 or 3",
-                    f"Svaret på '{e.name_da}' skal være 0, 1, 2 eller 3.",
+                    Text(
+                        f"Svaret på '{e.name_da}' skal være 0, 1, 2 eller 3.",
+                        f"answer to '{key}' must be 0, 1, 2 or 3",
+                    ),
                 )
             vals.append(a)
         share = sum(vals) / (MAX_ANSWER * len(vals)) if vals else None
