@@ -11,7 +11,7 @@ from datetime import date
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from susi.accounts.permissions import require
 from susi.portfolio.models import Initiative
@@ -203,7 +203,12 @@ def _enrolment_out(e) -> dict:
 
 
 @router.get("/initiatives/{pk}/enrolments", response=list[EnrolmentOut])
-def enrolments(request, pk: int, offset: int = 0, limit: int = 100):
+def enrolments(
+    request,
+    pk: int,
+    offset: int = Query(0, ge=0),  # a negative offset is answered 422, never sliced
+    limit: int = Query(100, ge=1),  # at most 1,000 rows are returned
+):
     """Citizen-level: the enrolments the user may see in this initiative (pseudonymised, audited)."""
     initiative = get_object_or_404(Initiative, pk=pk)
     rows = list(
