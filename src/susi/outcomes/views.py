@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import can, require
@@ -140,12 +141,12 @@ def _register(initiative):
 
 
 REGISTER_LABELS = {
-    "employment": _("Beskæftigelse (andel)"),
-    "education": _("Uddannelse (andel)"),
-    "housing": _("Egen bolig (andel)"),
-    "placement": _("Anbragt (andel)"),
-    "hospital_contacts": _("Hospitalskontakter (antal)"),
-    "convictions": _("Domme (antal)"),
+    "employment": gettext_lazy("Beskæftigelse (andel)"),
+    "education": gettext_lazy("Uddannelse (andel)"),
+    "housing": gettext_lazy("Egen bolig (andel)"),
+    "placement": gettext_lazy("Anbragt (andel)"),
+    "hospital_contacts": gettext_lazy("Hospitalskontakter (antal)"),
+    "convictions": gettext_lazy("Domme (antal)"),
 }
 
 
