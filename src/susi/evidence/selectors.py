@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from susi.accounts.models import Role
 from susi.accounts.permissions import can
 from susi.engines.evidence import practice as practice_engine
+from susi.web.i18n import localized
 
 from .models import EffectCriterionLink, MetaAnalysis, PracticeAssessment, Study
 
@@ -110,7 +111,7 @@ def practice_knowledge(intervention) -> list[dict]:
             {
                 "assessment": assessment,
                 "organisation": assessment.organisation.name,
-                "summary": profile.summary_da,
+                "summary": localized(profile.summary),
                 "overall": profile.overall,
                 "url": assessment.get_absolute_url(),
             }

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from susi.accounts.permissions import require
@@ -119,9 +120,9 @@ def estimate(request, pk: int, payload: EstimateIn):
     initiative = _initiative(request, pk)
     instrument = next((i for i in selectors.instruments_in(initiative) if i.code == payload.instrument), None)
     if instrument is None:
-        raise DomainError("instrument", "Der er ingen målinger på dette måleredskab.")
+        raise DomainError("instrument", _("Der er ingen målinger på dette måleredskab."))
     if payload.baseline_rate is not None and not 0 < payload.baseline_rate < 1:
-        raise DomainError("baseline_rate", "Grundraten skal være en andel mellem 0 og 1 (fx 0,02).")
+        raise DomainError("baseline_rate", _("Grundraten skal være en andel mellem 0 og 1 (fx 0,02)."))
     result = evaluation.run_estimate(
         initiative,
         instrument,

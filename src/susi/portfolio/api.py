@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -204,7 +205,9 @@ def create_initiative(request, payload: InitiativeIn):
     if len(municipalities) != len(set(codes)):
         found = {m.code for m in municipalities}
         missing = ", ".join(sorted(set(codes) - found))
-        raise services.DomainError("municipality_codes", f"Ukendt kommunenummer: {missing}.")
+        raise services.DomainError(
+            "municipality_codes", _("Ukendt kommunenummer: %(codes)s.") % {"codes": missing}
+        )
     evaluator_id = data.pop("evaluator_id")
     evaluator = get_object_or_404(Organisation, pk=evaluator_id, kind="evaluator") if evaluator_id else None
     initiative = services.create_initiative(
@@ -230,7 +233,7 @@ def set_product_state(request, pk: int, product_id: int, payload: ProductStateIn
     initiative = _initiative(request, pk)
     product = get_object_or_404(Product, pk=product_id, initiative=initiative)
     if payload.state not in Product.State.values:
-        raise services.DomainError("state", "Ukendt status.")
+        raise services.DomainError("state", _("Ukendt status."))
     return services.set_product_state(request.user, product, payload.state)
 
 

@@ -125,7 +125,7 @@ def calc(
             tornado.add_column(column, justify="right" if column != "Input" else "left")
         for bar in mc.tornado:
             tornado.add_row(
-                bar.label_da,
+                bar.label.da,
                 "P10–P90" if bar.basis == "p10-p90" else "±20 %",
                 _kr(bar.result_low),
                 _kr(bar.result_high),

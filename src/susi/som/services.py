@@ -110,7 +110,7 @@ def save_own_target_group(user, calculation: Calculation) -> TargetGroup:
         raise DomainError("target_group", _("Beregningen bruger allerede en målgruppe fra vidensdatabasen."))
     if user.organisation_id is None:
         raise DomainError(
-            "target_group", "Kun brugere, der hører til en organisation, kan gemme egne målgrupper."
+            "target_group", _("Kun brugere, der hører til en organisation, kan gemme egne målgrupper.")
         )
     base = slugify(f"{name}-{user.organisation_id}")[:50] or f"egen-{user.organisation_id}"
     code, n = base, 1

@@ -81,7 +81,10 @@ def monitor(
                         reference_effect,
                         None,
                         False,
-                        "For få borgere til at vise et tal (under 5).",
+                        Text(
+                            f"For få borgere til at vise et tal (under {min_n}).",
+                            f"Too few citizens to show a figure (under {min_n}).",
+                        ),
                         True,
                     )
                 )
