@@ -31,19 +31,20 @@ class EngineError(ValueError):
     """Bad input to an engine: `code` (stable, for programs), `field`, `message` (a `Text`) and `problems`."""
 
     def __init__(self, field: str, message: Text, code: str = "invalid", *, row: int | None = None) -> None:
-        self.problems: tuple[Problem, ...] = (Problem(code, field, message),)
+        self._carry((Problem(code, field, message),), row)
+
+    def _carry(self, problems: Sequence[Problem], row: int | None) -> None:
+        if not problems:
+            raise ValueError(f"{type(self).__name__} needs at least one problem")
+        self.problems: tuple[Problem, ...] = tuple(problems)
         self.row = row
-        super().__init__(str(self.problems[0]))
+        ValueError.__init__(self, "; ".join(str(p) for p in self.problems))
 
     @classmethod
     def from_problems(cls, problems: Sequence[Problem], *, row: int | None = None) -> EngineError:
         """An error carrying several problems at once (at least one)."""
-        if not problems:
-            raise ValueError(f"{cls.__name__} needs at least one problem")
         error = cls.__new__(cls)
-        error.problems = tuple(problems)
-        error.row = row
-        ValueError.__init__(error, "; ".join(str(p) for p in error.problems))
+        error._carry(problems, row)
         return error
 
     @property

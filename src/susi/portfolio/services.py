@@ -61,9 +61,7 @@ class GateDecisionRefused(EngineError):
     """The phase engine refused the decision; `problems` say why (each a `Text`); the API answers 422."""
 
     def __init__(self, problems: tuple[phases.Problem, ...]):
-        self.problems = tuple(problems)
-        self.row = None
-        ValueError.__init__(self, "; ".join(str(p) for p in self.problems))
+        self._carry(problems, None)
 
     @property
     def messages(self) -> list[str]:

@@ -97,9 +97,7 @@ class GateRefused(EngineError):
 
     def __init__(self, verdict: Verdict):
         self.verdict = verdict
-        self.problems = verdict.problems
-        self.row = None
-        ValueError.__init__(self, "; ".join(str(p) for p in verdict.problems))
+        self._carry(verdict.problems, None)
 
 
 def passes(track: Track, criterion: Criterion, rating: Rating) -> bool:
