@@ -217,3 +217,30 @@ def test_every_page_in_english_has_no_danish_ui_word(client, demo, role):
     assert not found, "Danish UI words on English pages:\n" + "\n".join(
         f"{path}: {hits}" for path, hits in found.items()
     )
+
+
+def test_an_import_error_is_english_on_the_english_page(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.evidence.helpers import bcg_csv
+
+    client.force_login(world.users[Role.AGENCY])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        "/evidens/studier/import/",
+        {
+            "intervention": world.own_initiative.intervention.pk,
+            "outcome": "Tuberculosis",
+            "measure": "RR",
+            "design": "rct",
+            "risk_of_bias": "low",
+            "country": "US",
+            "file": SimpleUploadedFile(
+                "bcg.csv", bcg_csv("Trial 14,4,-3,11,128,1990,rct,US,40"), content_type="text/csv"
+            ),
+        },
+    )
+    assert response.status_code == 422
+    text = visible_text(response.content.decode())
+    assert "column 'bi' cannot be negative (study 14)" in text
+    assert "negativ " not in text and "kolonnen" not in text
