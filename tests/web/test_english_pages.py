@@ -242,5 +242,5 @@ def test_an_import_error_is_english_on_the_english_page(client, world):
     )
     assert response.status_code == 422
     text = visible_text(response.content.decode())
-    assert "column 'bi' cannot be negative (study 14)" in text
+    assert "Column 'bi' cannot be negative (study 14)." in text
     assert "negativ " not in text and "kolonnen" not in text

@@ -60,7 +60,7 @@ def _treated_rate(measure: Measure, y: float, p0: float) -> float:
             "measure",
             Text(
                 f"En effekt målt som {measure.value} kan ikke omregnes til en succesrate; brug RR, OR, RD eller SMD.",
-                f"a {measure.value} effect cannot be turned into a success rate; use RR, OR, RD or SMD",
+                f"A {measure.value} effect cannot be turned into a success rate; use RR, OR, RD or SMD.",
             ),
         )
     return min(1.0, max(0.0, p1))
@@ -97,13 +97,13 @@ def success_rate(
             "baseline_rate",
             Text(
                 "Den nuværende praksis' andel skal ligge mellem 0 og 1 (fx 0,02 for 2 %).",
-                "the current practice's rate must lie strictly between 0 and 1",
+                "The current practice's rate must lie strictly between 0 and 1.",
             ),
         )
     if not low <= estimate <= high:
         raise EvidenceInputError(
             "interval",
-            Text("Intervallet skal indeholde estimatet.", "the interval must contain the estimate"),
+            Text("Intervallet skal indeholde estimatet.", "The interval must contain the estimate."),
         )
     sign = 1.0 if desirable_outcome else -1.0
     ends = sorted(sign * (_treated_rate(m, y, baseline_rate) - baseline_rate) for y in (low, high))

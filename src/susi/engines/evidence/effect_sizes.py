@@ -104,7 +104,7 @@ def _as_array(values: ArrayLike, name: str) -> FloatArray:
     except (TypeError, ValueError) as exc:
         raise EvidenceInputError(
             name,
-            Text(f"Kolonnen '{name}' må kun indeholde tal.", f"column '{name}' must contain numbers only"),
+            Text(f"Kolonnen '{name}' må kun indeholde tal.", f"Column '{name}' must contain numbers only."),
         ) from exc
     if arr.ndim != 1:
         arr = arr.reshape(-1)
@@ -115,7 +115,7 @@ def _as_array(values: ArrayLike, name: str) -> FloatArray:
             name,
             Text(
                 f"Kolonnen '{name}' mangler et tal for studie nr. {row}.",
-                f"column '{name}' has a missing or non-numeric value for study {row}",
+                f"Column '{name}' has a missing or non-numeric value for study {row}",
             ),
             row=row,
         )
@@ -130,7 +130,7 @@ def _check_nonnegative(arr: FloatArray, name: str) -> None:
             name,
             Text(
                 f"Kolonnen '{name}' kan ikke være negativ (studie nr. {row}).",
-                f"column '{name}' cannot be negative (study {row})",
+                f"Column '{name}' cannot be negative (study {row}).",
             ),
             row=row,
         )
@@ -144,7 +144,7 @@ def _check_positive(arr: FloatArray, name: str, what_da: str) -> None:
             name,
             Text(
                 f"{what_da} i kolonnen '{name}' skal være større end 0 (studie nr. {row}).",
-                f"column '{name}' must be greater than 0 (study {row})",
+                f"column '{name}' must be greater than 0 (study {row}).",
             ),
             row=row,
         )
@@ -155,7 +155,7 @@ def _labels(labels: Sequence[str] | None, k: int) -> tuple[str, ...]:
         return tuple(str(i + 1) for i in range(k))
     if len(labels) != k:
         raise EvidenceInputError(
-            "study", Text("Der skal være én studieetiket pr. studie.", "there must be one label per study")
+            "study", Text("Der skal være én studieetiket pr. studie.", "There must be one label per study.")
         )
     return tuple(str(x) for x in labels)
 
@@ -166,7 +166,7 @@ def _same_length(*arrays: FloatArray) -> int:
         raise EvidenceInputError(
             "data",
             Text(
-                "Alle kolonner skal have lige mange rækker.", "all columns must have the same number of rows"
+                "Alle kolonner skal have lige mange rækker.", "All columns must have the same number of rows."
             ),
         )
     return lengths.pop()
@@ -188,7 +188,7 @@ def _two_by_two(
                 name,
                 Text(
                     f"En gruppe har ingen deltagere (studie nr. {row}).",
-                    f"a group has no participants (study {row})",
+                    f"A group has no participants (study {row}).",
                 ),
                 row=row,
             )
@@ -269,7 +269,7 @@ def standardized_mean_difference(
             "n1i",
             Text(
                 f"Hedges' g kræver mindst 4 deltagere i alt (studie nr. {row}).",
-                f"Hedges' g needs at least 4 participants in all (study {row})",
+                f"Hedges' g needs at least 4 participants in all (study {row}).",
             ),
             row=row,
         )
@@ -307,7 +307,7 @@ def generic(yi: ArrayLike, vi: ArrayLike, labels: Sequence[str] | None = None) -
             "vi",
             Text(
                 f"En variens (vi) kan ikke være negativ (studie nr. {row}).",
-                f"a sampling variance cannot be negative (study {row})",
+                f"A sampling variance cannot be negative (study {row}).",
             ),
             row=row,
         )
@@ -318,7 +318,7 @@ def generic(yi: ArrayLike, vi: ArrayLike, labels: Sequence[str] | None = None) -
             "vi",
             Text(
                 f"En variens (vi) på 0 giver studiet uendelig vægt (studie nr. {row}).",
-                f"a sampling variance of 0 gives the study infinite weight (study {row})",
+                f"A sampling variance of 0 gives the study infinite weight (study {row}).",
             ),
             row=row,
         )
@@ -336,7 +336,7 @@ def compute(
             "measure",
             Text(
                 f"Ukendt effektmål '{measure}'; brug et af {', '.join(x.value for x in Measure)}.",
-                f"unknown measure '{measure}'; use one of {', '.join(x.value for x in Measure)}",
+                f"Unknown measure '{measure}'; use one of {', '.join(x.value for x in Measure)}",
             ),
         ) from exc
     missing = [c for c in REQUIRED_COLUMNS[m] if c not in columns]
@@ -345,7 +345,7 @@ def compute(
             missing[0],
             Text(
                 f"Effektmålet {m.value} kræver kolonnen/kolonnerne {', '.join(missing)}.",
-                f"measure {m.value} needs the column(s) {', '.join(missing)}",
+                f"Measure {m.value} needs the column(s) {', '.join(missing)}",
             ),
         )
     c = [columns[name] for name in REQUIRED_COLUMNS[m]]

@@ -74,7 +74,7 @@ def _method(method: Method | str) -> Method:
             "method",
             Text(
                 f"Ukendt metode '{method}'; brug FE, DL, REML eller PM.",
-                f"unknown method '{method}'; use FE, DL, REML or PM",
+                f"Unknown method '{method}'; use FE, DL, REML or PM.",
             ),
         ) from exc
 
@@ -84,7 +84,8 @@ def _check_level(level: float) -> None:
         raise EvidenceInputError(
             "level",
             Text(
-                "Konfidensniveauet skal ligge mellem 0 og 1.", "the confidence level must lie between 0 and 1"
+                "Konfidensniveauet skal ligge mellem 0 og 1.",
+                "The confidence level must lie between 0 and 1.",
             ),
         )
 
@@ -275,7 +276,7 @@ def _inputs(effects: EffectSizes, min_k: int = 2) -> tuple[FloatArray, FloatArra
             "studies",
             Text(
                 f"En metaanalyse kræver mindst {min_k} studier; der er {y.shape[0]}.",
-                f"a meta-analysis needs at least {min_k} studies; got {y.shape[0]}",
+                f"A meta-analysis needs at least {min_k} studies; got {y.shape[0]}",
             ),
         )
     if np.any(v <= 0) or not np.all(np.isfinite(v)):
@@ -283,12 +284,12 @@ def _inputs(effects: EffectSizes, min_k: int = 2) -> tuple[FloatArray, FloatArra
             "vi",
             Text(
                 "Alle varianser (vi) skal være positive tal.",
-                "every sampling variance must be a positive number",
+                "Every sampling variance must be a positive number.",
             ),
         )
     if not np.all(np.isfinite(y)):
         raise EvidenceInputError(
-            "yi", Text("Alle effekter (yi) skal være tal.", "every effect must be a number")
+            "yi", Text("Alle effekter (yi) skal være tal.", "Every effect must be a number.")
         )
     return y, v
 
@@ -469,14 +470,14 @@ def meta_regression(
         mod = np.asarray(moderator, dtype=float)
     except (TypeError, ValueError) as exc:
         raise EvidenceInputError(
-            name, Text(f"Moderatoren '{name}' skal være et tal.", f"the moderator '{name}' must be numeric")
+            name, Text(f"Moderatoren '{name}' skal være et tal.", f"The moderator '{name}' must be numeric.")
         ) from exc
     if mod.shape != y.shape or not np.all(np.isfinite(mod)):
         raise EvidenceInputError(
             name,
             Text(
                 f"Moderatoren '{name}' skal have et tal for hvert studie.",
-                f"the moderator '{name}' needs a number for every study",
+                f"The moderator '{name}' needs a number for every study.",
             ),
         )
     if np.ptp(mod) == 0:
@@ -484,7 +485,7 @@ def meta_regression(
             name,
             Text(
                 f"Moderatoren '{name}' har samme værdi i alle studier.",
-                f"the moderator '{name}' has the same value in every study",
+                f"The moderator '{name}' has the same value in every study.",
             ),
         )
     x = np.column_stack([np.ones_like(mod), mod])
@@ -575,14 +576,15 @@ def subgroups(
     labels = [str(g) for g in groups]
     if len(labels) != y.shape[0]:
         raise EvidenceInputError(
-            "group", Text("Hvert studie skal have en gruppe.", "every study needs a group")
+            "group", Text("Hvert studie skal have en gruppe.", "Every study needs a group.")
         )
     names = sorted(set(labels))
     if len(names) < 2:
         raise EvidenceInputError(
             "group",
             Text(
-                "En subgruppeanalyse kræver mindst to grupper.", "subgroup analysis needs at least two groups"
+                "En subgruppeanalyse kræver mindst to grupper.",
+                "Subgroup analysis needs at least two groups.",
             ),
         )
     out = []
@@ -629,7 +631,7 @@ def moderator_test(
             "design",
             Text(
                 "For få studier (eller moderatorer, der overlapper) til denne model.",
-                "too few studies (or collinear moderators) for this model",
+                "Too few studies (or collinear moderators) for this model.",
             ),
         )
     f = _fit(y, v, x, _method(method), hk, 0.95)
@@ -717,7 +719,7 @@ def egger_test(
         )
     if model != "rma":
         raise EvidenceInputError(
-            "model", Text("Modellen skal være 'rma' eller 'lm'.", "model must be 'rma' or 'lm'")
+            "model", Text("Modellen skal være 'rma' eller 'lm'.", "Model must be 'rma' or 'lm'.")
         )
     f = _fit(y, v, x, _method(method), hk, 0.95)
     return EggerTest(

@@ -252,7 +252,7 @@ def profile(answers: Mapping[str, int | None]) -> PracticeProfile:
     unknown = sorted(set(answers) - valid)
     if unknown:
         raise EvidenceInputError(
-            unknown[0], Text(f"Ukendt spørgsmål '{unknown[0]}'.", f"unknown question '{unknown[0]}'")
+            unknown[0], Text(f"Ukendt spørgsmål '{unknown[0]}'.", f"Unknown question '{unknown[0]}'.")
         )
     scores = []
     for e in ELEMENTS:
@@ -267,7 +267,7 @@ def profile(answers: Mapping[str, int | None]) -> PracticeProfile:
                     key,
                     Text(
                         f"Svaret på '{e.name.da}' skal være 0, 1, 2 eller 3.",
-                        f"answer to '{key}' must be 0, 1, 2 or 3",
+                        f"Answer to '{key}' must be 0, 1, 2 or 3.",
                     ),
                 )
             vals.append(a)

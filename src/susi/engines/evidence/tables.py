@@ -49,7 +49,7 @@ def _number(cell: str, column: str, row: int) -> float:
             column,
             Text(
                 f"Kolonnen '{column}' indeholder '{cell}', som ikke er et tal, i række {row} i filen.",
-                f"column '{column}' has a non-numeric value '{cell}' in row {row}",
+                f"Column '{column}' has a non-numeric value '{cell}' in row {row}",
             ),
             row=row,
         ) from None
@@ -75,7 +75,7 @@ def _rows_from_excel(data: bytes) -> list[list[str]]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken file
         raise EvidenceInputError(
-            "file", Text("Excel-filen kunne ikke læses.", "the Excel file could not be read")
+            "file", Text("Excel-filen kunne ikke læses.", "The Excel file could not be read.")
         ) from exc
     ws = wb.worksheets[0]
     rows = []
@@ -96,20 +96,20 @@ def read_table(data: bytes, filename: str) -> StudyTable:
         rows = _rows_from_csv(data)
     else:
         raise EvidenceInputError(
-            "file", Text("Upload en fil af typen .csv eller .xlsx.", "upload a .csv or .xlsx file")
+            "file", Text("Upload en fil af typen .csv eller .xlsx.", "Upload a .csv or .xlsx file.")
         )
     if len(rows) < 2:
         raise EvidenceInputError(
             "file",
             Text(
                 "Filen skal have en overskriftsrække og mindst ét studie.",
-                "the file needs a header row and at least one study",
+                "The file needs a header row and at least one study.",
             ),
         )
     header = [h.strip().lower() for h in rows[0]]
     if len(set(header)) != len(header):
         raise EvidenceInputError(
-            "file", Text("To kolonner har samme navn i overskriftsrækken.", "two columns have the same name")
+            "file", Text("To kolonner har samme navn i overskriftsrækken.", "Two columns have the same name.")
         )
     body = rows[1:]
     label_col = next((c for c in LABEL_COLUMNS if c in header), None)
