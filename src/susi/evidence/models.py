@@ -127,6 +127,11 @@ class MetaAnalysis(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("evidence:meta_detail", args=[self.pk])
 
+    @property
+    def reasons(self) -> list[tuple[Text, bool]]:
+        """The stored reasons of the rating as (Text, met); rows saved before the English was stored show Danish."""
+        return [(Text(r["text"], r.get("text_en") or r["text"]), bool(r["met"])) for r in self.rating_reasons]
+
 
 class EffectCriterionLink(models.Model):
     """A gate's effect criterion cites a saved meta-analysis and its rating."""
