@@ -58,7 +58,7 @@ def test_missing_product_is_refused_in_danish_and_nothing_changes(world, agency,
         services.record_gate_decision(
             agency, initiative, outcome="continue", justification="", assessments=inputs()
         )
-    messages = refused.value.messages_da
+    messages = [p.message.da for p in refused.value.problems]
     assert "Produktet »Vidensrapport« mangler eller er ikke godkendt." in messages
     assert "Produktet »Foreløbig indsatsbeskrivelse« mangler eller er ikke godkendt." in messages
     assert db_snapshot() == before
@@ -75,7 +75,9 @@ def test_unassessed_criterion_is_refused_and_nothing_changes(world, agency, db_s
         services.record_gate_decision(
             agency, initiative, outcome="continue", justification="", assessments=partial
         )
-    assert refused.value.messages_da == ["Kriteriet »Efterspørgsel« (screening) er ikke vurderet."]
+    assert [p.message.da for p in refused.value.problems] == [
+        "Kriteriet »Efterspørgsel« (screening) er ikke vurderet."
+    ]
     assert db_snapshot() == before
     assert Initiative.objects.get(pk=initiative.pk).phase == "screening"
 

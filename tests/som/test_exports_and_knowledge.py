@@ -48,7 +48,7 @@ def test_excel_export_totals_match_the_engine(client_for, saved):
     assert ws.cell(6, horizon + 3).value == pytest.approx(result.present_value, abs=0.01)
     authority = wb["Myndighed"]
     for i, a in enumerate(engine.AUTHORITIES):
-        assert authority.cell(4 + i, 1).value == a.name_da
+        assert authority.cell(4 + i, 1).value == a.name.da
         assert authority.cell(4 + i, horizon + 3).value == pytest.approx(
             result.pv_by_authority[a.code], abs=0.01
         )

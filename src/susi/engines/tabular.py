@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from susi.engines.phases.model import Text
+from susi.engines.errors import EngineError
+from susi.engines.text import Text
 
 MB = 1 << 20
 CHUNK = MB
@@ -60,22 +61,11 @@ EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITERS = ";,\t"
 
 
-class TabularError(ValueError):
-    """The file as a whole cannot be read; nothing was written. ``code`` is stable, ``text`` is for people."""
+class TabularError(EngineError):
+    """The file as a whole cannot be read; nothing was written. ``code`` is stable, ``message`` is for people."""
 
     def __init__(self, code: str, text: Text, row: int | None = None) -> None:
-        super().__init__(text.en)
-        self.code = code
-        self.text = text
-        self.row = row
-
-    @property
-    def message_da(self) -> str:
-        return self.text.da
-
-    @property
-    def message_en(self) -> str:
-        return self.text.en
+        super().__init__("file", text, code, row=row)
 
 
 # --- headings and cells -------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from susi.engines import evidence as engine
 from susi.engines.evidence.rating import (
     EvidenceRating,
@@ -25,7 +27,7 @@ LEAVE_ONE_OUT_MAX_K = 200
 
 
 def domain_error(exc: engine.EvidenceInputError) -> DomainError:
-    return DomainError(exc.field, exc.message_da)
+    return DomainError.from_engine(exc)
 
 
 def effects_for(studies: Sequence[Study], measure: str) -> engine.EffectSizes:
@@ -36,7 +38,11 @@ def effects_for(studies: Sequence[Study], measure: str) -> engine.EffectSizes:
     for name, values in columns.items():
         for i, value in enumerate(values):
             if value is None:
-                raise DomainError(name, f"Studiet '{studies[i].label}' mangler en værdi i feltet {name}.")
+                raise DomainError(
+                    name,
+                    _("Studiet '%(study)s' mangler en værdi i feltet %(name)s.")
+                    % {"study": studies[i].label, "name": name},
+                )
     try:
         return engine.compute(measure, columns, labels=[s.label for s in studies])
     except engine.EvidenceInputError as exc:
@@ -75,7 +81,9 @@ def run(
     studies = tuple(studies)
     if len(studies) < 2:
         raise DomainError(
-            "studies", f"En metaanalyse kræver mindst 2 studier; der er {len(studies)} med dette effektmål."
+            "studies",
+            _("En metaanalyse kræver mindst 2 studier; der er %(k)s med dette effektmål.")
+            % {"k": len(studies)},
         )
     effects = effects_for(studies, measure)
     try:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from susi.accounts.permissions import require
 from susi.engines import evidence as engine
+from susi.engines.text import Text
 from susi.web.api_errors import DomainError
 
 from .models import MetaAnalysis, Study
@@ -61,24 +63,25 @@ def run_meta(request, payload: MetaIn):
     try:
         measure = engine.Measure(payload.measure.upper())
     except ValueError:
-        raise DomainError("measure", "Ukendt effektmål; brug RR, OR, RD, SMD, MD eller GEN.") from None
+        raise DomainError("measure", _("Ukendt effektmål; brug RR, OR, RD, SMD, MD eller GEN.")) from None
     columns: dict[str, list] = {}
     for name in engine.REQUIRED_COLUMNS[measure]:
         values = [row.get(name) for row in payload.studies]
         columns[name] = [math.nan if v is None else v for v in values]
     labels = [str(row.get("study") or i + 1) for i, row in enumerate(payload.studies)]
-    try:
-        missing = [
-            n for n in engine.REQUIRED_COLUMNS[measure] if all(r.get(n) is None for r in payload.studies)
-        ]
-        if missing and payload.studies:
-            raise engine.EvidenceInputError(
-                missing[0], "missing column", f"Effektmålet {measure.value} kræver feltet {missing[0]}."
-            )
-        effects = engine.compute(measure, columns, labels=labels)
-        result = engine.meta_analysis(effects, payload.method, payload.hk)
-    except engine.EvidenceInputError as exc:
-        raise DomainError(exc.field, exc.message_da) from exc
+    missing = [n for n in engine.REQUIRED_COLUMNS[measure] if all(r.get(n) is None for r in payload.studies)]
+    if missing and payload.studies:
+        raise engine.EvidenceInputError(
+            missing[0],
+            Text(
+                f"Effektmålet {measure.value} kræver feltet {missing[0]}.",
+                f"The measure {measure.value} needs the field {missing[0]}.",
+            ),
+            "missing_column",
+        )
+    # an EvidenceInputError from the engine is answered 422 by the API's error handler
+    effects = engine.compute(measure, columns, labels=labels)
+    result = engine.meta_analysis(effects, payload.method, payload.hk)
     return _finite(result.as_dict())
 
 

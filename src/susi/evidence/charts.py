@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from django.utils.translation import gettext as _
 from matplotlib.patches import Polygon
 
 from susi.engines.evidence.practice import PracticeProfile
 from susi.web.charts import PALETTE, new_figure, svg
+from susi.web.i18n import localized
 
 from .analysis import Analysis
 
@@ -41,9 +43,10 @@ def forest_svg(a: Analysis) -> str:
         f"{lab}  [{_fmt(y, a.log_scale)}; {_fmt(low, a.log_scale)}–{_fmt(h, a.log_scale)}]"
         for lab, y, low, h in zip(e.labels, e.yi, lo, hi, strict=True)
     ]
+    method = m.method.value + (", HK" if m.hk else "")
     pooled = (
-        f"Samlet ({m.method.value}{', HK' if m.hk else ''})  [{_fmt(m.estimate, a.log_scale)}; "
-        f"{_fmt(m.ci_low, a.log_scale)}–{_fmt(m.ci_high, a.log_scale)}]"
+        _("Samlet (%(method)s)") % {"method": method}
+        + f"  [{_fmt(m.estimate, a.log_scale)}; {_fmt(m.ci_low, a.log_scale)}–{_fmt(m.ci_high, a.log_scale)}]"
     )
     ax.set_yticks(list(ys) + [0.5], labels + [pooled])
     ax.set_ylim(-0.2, k + 2.2)
@@ -55,18 +58,30 @@ def forest_svg(a: Analysis) -> str:
         ticks = [t for t in nice if left <= np.log(t) <= right] or [1]
         ax.set_xticks(np.log(ticks), [f"{t:g}".replace(".", ",") for t in ticks])
         ax.set_xlim(left, right)
-        ax.set_xlabel(f"{e.measure.value} (logaritmisk akse; 1 = ingen effekt)")
+        ax.set_xlabel(_("%(measure)s (logaritmisk akse; 1 = ingen effekt)") % {"measure": e.measure.value})
     else:
-        ax.set_xlabel(f"{e.measure.value} (0 = ingen effekt)")
-    desc = (
-        f"{k} studier. Samlet effekt {_fmt(m.estimate, a.log_scale)} med 95 %-konfidensinterval "
-        f"{_fmt(m.ci_low, a.log_scale)} til {_fmt(m.ci_high, a.log_scale)}"
-        + (
-            f" og prædiktionsinterval {_fmt(m.pi_low, a.log_scale)} til {_fmt(m.pi_high, a.log_scale)}."
-            if m.tau2 > 0
-            else "."
+        ax.set_xlabel(_("%(measure)s (0 = ingen effekt)") % {"measure": e.measure.value})
+    values = {
+        "k": k,
+        "estimate": _fmt(m.estimate, a.log_scale),
+        "low": _fmt(m.ci_low, a.log_scale),
+        "high": _fmt(m.ci_high, a.log_scale),
+        "pi_low": _fmt(m.pi_low, a.log_scale) if m.tau2 > 0 else "",
+        "pi_high": _fmt(m.pi_high, a.log_scale) if m.tau2 > 0 else "",
+    }
+    if m.tau2 > 0:
+        desc = (
+            _(
+                "%(k)s studier. Samlet effekt %(estimate)s med 95 %%-konfidensinterval %(low)s til %(high)s "
+                "og prædiktionsinterval %(pi_low)s til %(pi_high)s."
+            )
+            % values
         )
-    )
+    else:
+        desc = (
+            _("%(k)s studier. Samlet effekt %(estimate)s med 95 %%-konfidensinterval %(low)s til %(high)s.")
+            % values
+        )
     return svg(fig, title="Forest plot", description=desc)
 
 
@@ -82,28 +97,35 @@ def funnel_svg(a: Analysis) -> str:
     ax.axvline(m.estimate, color=PALETTE[1], linewidth=1)
     ax.scatter(e.yi, se, color=PALETTE[0], zorder=3)
     ax.set_ylim(top, 0)
-    ax.set_ylabel("Standardfejl")
+    ax.set_ylabel(_("Standardfejl"))
     ax.set_xlabel(f"{e.measure.value}" + (" (log)" if a.log_scale else ""))
-    desc = f"Tragtplot med {e.k} studier omkring den samlede effekt {m.estimate:.3f}."
+    desc = _("Tragtplot med %(k)s studier omkring den samlede effekt %(estimate)s.") % {
+        "k": e.k,
+        "estimate": f"{m.estimate:.3f}",
+    }
     if a.egger is not None:
-        desc += f" Eggers test: z = {a.egger.stat:.2f}, p = {a.egger.pval:.3f}."
-    return svg(fig, title="Tragtplot (funnel plot)", description=desc)
+        desc += " " + _("Eggers test: z = %(z)s, p = %(p)s.") % {
+            "z": f"{a.egger.stat:.2f}",
+            "p": f"{a.egger.pval:.3f}",
+        }
+    return svg(fig, title=_("Tragtplot (funnel plot)"), description=desc)
 
 
 def practice_svg(profile: PracticeProfile) -> str:
     """One bar per element, 0-100 %."""
-    names = [el.name_da for el in profile.elements][::-1]
+    names = [localized(el.name) for el in profile.elements][::-1]
     shares = [0 if el.share is None else 100 * el.share for el in profile.elements][::-1]
     fig, ax = new_figure(width=7, height=4.2)
     ax.barh(names, shares, color=PALETTE[0])
     for y, (share, el) in enumerate(zip(shares, profile.elements[::-1], strict=True)):
-        text = "ikke besvaret" if el.share is None else f"{share:.0f} %"
+        text = _("ikke besvaret") if el.share is None else f"{share:.0f} %"
         ax.text(share + 1, y, text, va="center", fontsize=9)
     ax.set_xlim(0, 112)
     ax.set_xticks([0, 20, 40, 60, 80, 100])
-    ax.set_xlabel("Andel af maksimal score (%)")
+    ax.set_xlabel(_("Andel af maksimal score (%)"))
+    not_answered = _("ikke besvaret")
     desc = "; ".join(
-        f"{el.name_da}: {'ikke besvaret' if el.share is None else f'{100 * el.share:.0f} %'}"
+        f"{localized(el.name)}: {not_answered if el.share is None else f'{100 * el.share:.0f} %'}"
         for el in profile.elements
     )
-    return svg(fig, title="Profil for lovende praksis", description=desc)
+    return svg(fig, title=_("Profil for lovende praksis"), description=desc)

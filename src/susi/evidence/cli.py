@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from susi.engines import evidence as engine
+from susi.engines.text import Text
 
 app = typer.Typer(help="Evidens: effektstørrelser og metaanalyse.", no_args_is_help=True)
 console = Console()
@@ -46,13 +47,13 @@ def meta(
     try:
         if not studies.is_file():
             raise engine.EvidenceInputError(
-                "file", f"file not found: {studies}", f"Filen findes ikke: {studies}"
+                "file", Text(f"Filen findes ikke: {studies}", f"file not found: {studies}")
             )
         table = engine.read_table(studies.read_bytes(), studies.name)
         effects = engine.compute(measure, dict(table.columns), labels=table.labels)
         result = engine.meta_analysis(effects, method, hk)
     except engine.EvidenceInputError as exc:
-        err_console.print(f"[red]Fejl:[/red] {exc.message_da} ({exc.message})")
+        err_console.print(f"[red]Fejl:[/red] {exc.message.da} ({exc.message.en})")
         raise typer.Exit(code=2) from None
     data = {k: _clean(v) for k, v in result.as_dict().items()}
     data["studies"] = [
@@ -63,7 +64,7 @@ def meta(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     summary = Table(
-        title=f"Metaanalyse: {engine.MEASURE_LABELS_DA[effects.measure]}, {result.method.value}"
+        title=f"Metaanalyse: {engine.MEASURE_LABELS[effects.measure].da}, {result.method.value}"
         + (" + Hartung–Knapp" if hk else "")
     )
     summary.add_column("Størrelse")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+from susi.web.i18n import localized
 from susi.web.spreadsheets import SafeWorkbook, safe_csv_writer
 
 from .analysis import Analysis
@@ -76,7 +77,7 @@ def studies_xlsx(studies: Iterable[Study]) -> bytes:
 
 def _summary_rows(a: Analysis) -> list[list[object]]:
     data = a.meta.as_dict()
-    data["rating"] = a.rating.label_da
+    data["rating"] = localized(a.rating.label)
     return [[k, "" if v is None else v] for k, v in data.items()]
 
 

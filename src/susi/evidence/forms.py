@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from susi.engines.evidence import practice as practice_engine
 from susi.engines.evidence.rating import RiskOfBias
 from susi.portfolio.models import Intervention
+from susi.web.i18n import lazy_localized
 
 from .models import DESIGN_CHOICES, MEASURE_CHOICES, METHOD_CHOICES, RISK_OF_BIAS_CHOICES, Study
 
@@ -132,13 +133,13 @@ class PracticeForm(forms.Form):
                 label=_("Organisation"), queryset=organisations
             )
         self.sections = []
-        choices = [(str(k), v) for k, v in practice_engine.SCALE_DA.items()]
+        choices = [(str(k), lazy_localized(v)) for k, v in practice_engine.SCALE.items()]
         for element in practice_engine.ELEMENTS:
             keys = []
-            for i, statement in enumerate(element.statements_da, start=1):
+            for i, statement in enumerate(element.statements, start=1):
                 key = f"{element.key}_{i}"
                 self.fields[key] = forms.ChoiceField(
-                    label=statement, choices=choices, widget=forms.RadioSelect, required=False
+                    label=lazy_localized(statement), choices=choices, widget=forms.RadioSelect, required=False
                 )
                 keys.append(key)
             self.sections.append((element, keys))

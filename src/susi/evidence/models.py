@@ -9,14 +9,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from susi.engines.evidence.effect_sizes import MEASURE_LABELS_DA, Measure
-from susi.engines.evidence.meta import METHOD_LABELS_DA, Method
-from susi.engines.evidence.rating import DESIGN_LABELS_DA, LEVEL_LABELS_DA, Design, Level, RiskOfBias
+from susi.engines.evidence.effect_sizes import MEASURE_LABELS, Measure
+from susi.engines.evidence.meta import METHOD_LABELS, Method
+from susi.engines.evidence.rating import DESIGN_LABELS, LEVEL_LABELS, Design, Level, RiskOfBias
+from susi.engines.text import Text
+from susi.web.i18n import lazy_localized
 
-MEASURE_CHOICES = [(m.value, f"{m.value} – {MEASURE_LABELS_DA[m]}") for m in Measure]
-METHOD_CHOICES = [(m.value, f"{m.value} – {METHOD_LABELS_DA[m]}") for m in Method]
-DESIGN_CHOICES = [(d.value, DESIGN_LABELS_DA[d]) for d in Design]
-LEVEL_CHOICES = [(lv.value, LEVEL_LABELS_DA[lv]) for lv in Level]
+
+def _choice(code: str, label: Text) -> Text:
+    return Text(f"{code} – {label.da}", f"{code} – {label.en}")
+
+
+MEASURE_CHOICES = [(m.value, lazy_localized(_choice(m.value, MEASURE_LABELS[m]))) for m in Measure]
+METHOD_CHOICES = [(m.value, lazy_localized(_choice(m.value, METHOD_LABELS[m]))) for m in Method]
+DESIGN_CHOICES = [(d.value, lazy_localized(DESIGN_LABELS[d])) for d in Design]
+LEVEL_CHOICES = [(lv.value, lazy_localized(LEVEL_LABELS[lv])) for lv in Level]
 GRADE_CHOICES = [
     (1, _("1 – metaanalyse eller RCT")),
     (2, _("2 – kvasieksperiment eller før/efter med kontrolgruppe")),
@@ -119,6 +126,11 @@ class MetaAnalysis(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evidence:meta_detail", args=[self.pk])
+
+    @property
+    def reasons(self) -> list[tuple[Text, bool]]:
+        """The stored reasons of the rating as (Text, met); rows saved before the English was stored show Danish."""
+        return [(Text(r["text"], r.get("text_en") or r["text"]), bool(r["met"])) for r in self.rating_reasons]
 
 
 class EffectCriterionLink(models.Model):

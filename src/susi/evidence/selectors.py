@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 
 from susi.accounts import permissions
 from susi.engines.evidence import practice as practice_engine
+from susi.web.i18n import localized
 
 from .models import EffectCriterionLink, MetaAnalysis, PracticeAssessment, Study
 
@@ -103,7 +104,7 @@ def practice_knowledge(intervention) -> list[dict]:
             {
                 "assessment": assessment,
                 "organisation": assessment.organisation.name,
-                "summary": profile.summary_da,
+                "summary": localized(profile.summary),
                 "overall": profile.overall,
                 "url": assessment.get_absolute_url(),
             }

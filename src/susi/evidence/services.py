@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import require
 from susi.engines import evidence as engine
@@ -26,13 +27,13 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
     for name in TEXT_FIELDS:
         out[name] = str(data.get(name) or "").strip()
     if not out["outcome"]:
-        raise DomainError("outcome", "Angiv udfaldsmålet (fx 'Ophør af hjemløshed').")
+        raise DomainError("outcome", _("Angiv udfaldsmålet (fx 'Ophør af hjemløshed')."))
     if not out["label"]:
-        raise DomainError("label", "Angiv studiets navn (fx 'Jensen m.fl. 2021').")
+        raise DomainError("label", _("Angiv studiets navn (fx 'Jensen m.fl. 2021')."))
     try:
         design = Design(str(data.get("design") or ""))
     except ValueError:
-        raise DomainError("design", "Vælg studiets design.") from None
+        raise DomainError("design", _("Vælg studiets design.")) from None
     out["design"] = design.value
     grade = data.get("grade")
     if grade in (None, ""):
@@ -42,16 +43,16 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
         try:
             out["grade"] = int(grade)  # type: ignore[call-overload]
         except (TypeError, ValueError):
-            raise DomainError("grade", "SØM-evidensniveauet skal være 1, 2 eller 3.") from None
+            raise DomainError("grade", _("SØM-evidensniveauet skal være 1, 2 eller 3.")) from None
         if out["grade"] not in (1, 2, 3):
-            raise DomainError("grade", "SØM-evidensniveauet skal være 1, 2 eller 3.")
+            raise DomainError("grade", _("SØM-evidensniveauet skal være 1, 2 eller 3."))
     rob = str(data.get("risk_of_bias") or RiskOfBias.SOME.value).lower()
     if rob not in {r.value for r in RiskOfBias}:
-        raise DomainError("risk_of_bias", "Risiko for bias skal være lav, nogen eller høj.")
+        raise DomainError("risk_of_bias", _("Risiko for bias skal være lav, nogen eller høj."))
     out["risk_of_bias"] = rob
     country = str(data.get("country") or "DK").strip().upper()
     if len(country) != 2 or not country.isalpha():
-        raise DomainError("country", "Landet skal angives med en landekode på to bogstaver (fx DK).")
+        raise DomainError("country", _("Landet skal angives med en landekode på to bogstaver (fx DK)."))
     out["country"] = country
     year = data.get("year")
     if year in (None, ""):
@@ -60,7 +61,7 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
         try:
             out["year"] = int(float(str(year)))
         except ValueError:
-            raise DomainError("year", "Året skal være et tal.") from None
+            raise DomainError("year", _("Året skal være et tal.")) from None
     moderator = data.get("moderator")
     if moderator in (None, ""):
         out["moderator"] = None
@@ -68,11 +69,11 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
         try:
             out["moderator"] = float(str(moderator).replace(",", "."))
         except ValueError:
-            raise DomainError("moderator", "Moderatoren skal være et tal.") from None
+            raise DomainError("moderator", _("Moderatoren skal være et tal.")) from None
     try:
         measure = engine.Measure(str(data.get("measure") or "").upper())
     except ValueError:
-        raise DomainError("measure", "Vælg et effektmål (RR, OR, RD, SMD, MD eller GEN).") from None
+        raise DomainError("measure", _("Vælg et effektmål (RR, OR, RD, SMD, MD eller GEN).")) from None
     out["measure"] = measure.value
     needed = engine.REQUIRED_COLUMNS[measure]
     columns: dict[str, list[float]] = {}
@@ -84,10 +85,14 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
         try:
             out[name] = float(str(value).replace(",", "."))
         except ValueError:
-            raise DomainError(name, f"Feltet {name} skal være et tal.") from None
+            raise DomainError(name, _("Feltet %(name)s skal være et tal.") % {"name": name}) from None
     for name in needed:
         if out[name] is None:
-            raise DomainError(name, f"Effektmålet {measure.value} kræver feltet {name}.")
+            raise DomainError(
+                name,
+                _("Effektmålet %(measure)s kræver feltet %(name)s.")
+                % {"measure": measure.value, "name": name},
+            )
         columns[name] = [out[name]]  # type: ignore[list-item]
     for name in DATA_FIELDS:
         if name not in needed:
@@ -156,7 +161,11 @@ def import_studies(
         try:
             rows.append(_clean_study(row))
         except DomainError as exc:
-            raise DomainError(exc.field, f"Række {i + 2} i filen ({label}): {exc.message}") from exc
+            raise DomainError(
+                exc.field,
+                _("Række %(row)s i filen (%(label)s): %(message)s")
+                % {"row": i + 2, "label": label, "message": exc.message},
+            ) from exc
     with transaction.atomic():
         return [Study.objects.create(intervention=intervention, created_by=user, **fields) for fields in rows]
 
@@ -186,7 +195,9 @@ def save_meta_analysis(
         higher_is_better=higher_is_better,
         result=analysis_mod.result_json(result),
         rating_level=result.rating.level.value,
-        rating_reasons=[{"text": r.text_da, "met": r.met} for r in result.rating.reasons],
+        rating_reasons=[
+            {"text": r.text.da, "text_en": r.text.en, "met": r.met} for r in result.rating.reasons
+        ],
         created_by=user,
     )
     record.studies.set(studies)
@@ -197,11 +208,11 @@ def save_meta_analysis(
 def link_effect_criterion(assessment, meta_analysis: MetaAnalysis) -> EffectCriterionLink:
     """Let a gate's effect criterion cite `meta_analysis`; a second call replaces the citation."""
     if assessment.criterion != "effect":
-        raise DomainError("criterion", "Kun kriteriet 'virkning' kan henvise til en metaanalyse.")
+        raise DomainError("criterion", _("Kun kriteriet 'virkning' kan henvise til en metaanalyse."))
     initiative = assessment.decision.initiative
     if meta_analysis.intervention_id != initiative.intervention_id:
-        raise DomainError("meta_analysis", "Metaanalysen handler om en anden indsats end initiativet.")
-    link, _ = EffectCriterionLink.objects.update_or_create(
+        raise DomainError("meta_analysis", _("Metaanalysen handler om en anden indsats end initiativet."))
+    link, _created = EffectCriterionLink.objects.update_or_create(
         assessment=assessment, defaults={"meta_analysis": meta_analysis}
     )
     return link
@@ -211,7 +222,7 @@ def link_effect_criterion_by_id(assessment, meta_analysis_id: int) -> EffectCrit
     try:
         meta = MetaAnalysis.objects.get(pk=meta_analysis_id)
     except MetaAnalysis.DoesNotExist:
-        raise DomainError("effect_meta_analysis", "Den valgte metaanalyse findes ikke.") from None
+        raise DomainError("effect_meta_analysis", _("Den valgte metaanalyse findes ikke.")) from None
     return link_effect_criterion(assessment, meta)
 
 
@@ -225,7 +236,7 @@ def _clean_answers(answers: Mapping[str, object]) -> dict[str, int | None]:
         try:
             clean[key] = int(value)  # type: ignore[call-overload]
         except (TypeError, ValueError):
-            raise DomainError(key, "Svarene skal være 0, 1, 2 eller 3.") from None
+            raise DomainError(key, _("Svarene skal være 0, 1, 2 eller 3.")) from None
     try:
         practice_engine.profile(clean)
     except engine.EvidenceInputError as exc:
@@ -249,7 +260,7 @@ def save_practice_assessment(
         target.organisation = organisation
     require(user, "evidence.fill_practice", target)
     if not practice_name.strip():
-        raise DomainError("practice_name", "Angiv praksissens navn.")
+        raise DomainError("practice_name", _("Angiv praksissens navn."))
     target.practice_name = practice_name.strip()
     target.description = description.strip()
     target.intervention = intervention

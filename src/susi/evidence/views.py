@@ -17,6 +17,7 @@ from susi.engines import evidence as engine
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Intervention
 from susi.web.api_errors import DomainError
+from susi.web.i18n import localized
 
 from . import analysis as analysis_mod
 from . import charts, exports, selectors, services
@@ -177,7 +178,7 @@ def _som_link(analysis: analysis_mod.Analysis, request, title: str) -> dict | No
                 interval=d["interval"],
             )
         except engine.EvidenceInputError as exc:
-            context["error"] = exc.message_da
+            context["error"] = localized(exc.message)
             return context
         context["rate"] = rate
         source = f"{title} ({m.method.value}, k={m.k}, {'PI' if d['interval'] == 'prediction' else 'CI'})"
@@ -210,8 +211,8 @@ def _analysis_context(request, analysis: analysis_mod.Analysis, title: str) -> d
         ),
         "loo": list(zip(analysis.leave_one_out, strict=False)),
         "som": _som_link(analysis, request, title),
-        "measure_label": engine.MEASURE_LABELS_DA[analysis.effects.measure],
-        "method_label": engine.METHOD_LABELS_DA[analysis.meta.method],
+        "measure_label": localized(engine.MEASURE_LABELS[analysis.effects.measure]),
+        "method_label": localized(engine.METHOD_LABELS[analysis.meta.method]),
     }
 
 

@@ -11,7 +11,8 @@ from datetime import date
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
 
 from susi.accounts.permissions import require
 from susi.portfolio.models import Initiative
@@ -119,9 +120,9 @@ def estimate(request, pk: int, payload: EstimateIn):
     initiative = _initiative(request, pk)
     instrument = next((i for i in selectors.instruments_in(initiative) if i.code == payload.instrument), None)
     if instrument is None:
-        raise DomainError("instrument", "Der er ingen målinger på dette måleredskab.")
+        raise DomainError("instrument", _("Der er ingen målinger på dette måleredskab."))
     if payload.baseline_rate is not None and not 0 < payload.baseline_rate < 1:
-        raise DomainError("baseline_rate", "Grundraten skal være en andel mellem 0 og 1 (fx 0,02).")
+        raise DomainError("baseline_rate", _("Grundraten skal være en andel mellem 0 og 1 (fx 0,02)."))
     result = evaluation.run_estimate(
         initiative,
         instrument,
@@ -203,7 +204,12 @@ def _enrolment_out(e) -> dict:
 
 
 @router.get("/initiatives/{pk}/enrolments", response=list[EnrolmentOut])
-def enrolments(request, pk: int, offset: int = 0, limit: int = 100):
+def enrolments(
+    request,
+    pk: int,
+    offset: int = Query(0, ge=0),  # a negative offset is answered 422, never sliced
+    limit: int = Query(100, ge=1),  # at most 1,000 rows are returned
+):
     """Citizen-level: the enrolments the user may see in this initiative (pseudonymised, audited)."""
     initiative = get_object_or_404(Initiative, pk=pk)
     rows = list(

@@ -19,6 +19,7 @@ from susi.engines import tabular
 from susi.engines.evaluation.cpr import mask_cpr_like, validate_cpr
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import Column, blank, parse_cpr_cell, parse_number
+from susi.web.i18n import localized
 
 from .importing import FileError, Validation, upload_limit
 from .models import AccessLog, DeliveryRecord, Enrolment
@@ -57,7 +58,7 @@ def _check_row(
     try:
         pseudonym = pseudonymise(validate_cpr(parse_cpr_cell(located.cell(row, "cpr"))))
     except CprError as exc:
-        report.add_error(number, LABELS["cpr"], exc.message_da)
+        report.add_error(number, LABELS["cpr"], localized(exc.message))
     component = mask_cpr_like(str(located.cell(row, "component") or "")).strip()[:200]
     if not component:
         report.add_error(number, LABELS["component"], _("Kerneelementet mangler."))

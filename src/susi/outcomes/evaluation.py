@@ -9,16 +9,21 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from susi.engines.evaluation.errors import EvaluationError
-from susi.engines.evaluation.estimators import LABELS_DA, estimate_effect
+from susi.engines.evaluation.estimators import LABELS, estimate_effect
 from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD as SMALL_CELL
 from susi.engines.evaluation.privacy import is_reportable
+from susi.engines.text import Text
+from susi.web.i18n import localized
 
 from . import charts, selectors
 from .models import Instrument
 
 COVARIATE_DESIGNS = ("ancova", "psm")
 SURVIVAL = "survival"
-DESIGN_LABELS = {**LABELS_DA, SURVIVAL: "Tid til udfald (Kaplan–Meier og Cox)"}
+DESIGN_LABELS = {
+    **LABELS,
+    SURVIVAL: Text("Tid til udfald (Kaplan–Meier og Cox)", "Time to outcome (Kaplan–Meier and Cox)"),
+}
 
 
 @dataclass
@@ -75,7 +80,7 @@ class EstimateResult:
         if est is not None:
             data.update(
                 method=est.method,
-                label=est.label_da,
+                label=localized(est.label),
                 measure=est.measure,
                 estimate=est.estimate,
                 se=est.se,
@@ -124,7 +129,7 @@ def run_estimate(
             higher_is_better=instrument.higher_is_better,
         )
     except EvaluationError as exc:
-        result.error = exc.message_da
+        result.error = localized(exc.message)
     except (ValueError, ArithmeticError, KeyError) as exc:  # a numerical failure in a fit
         result.error = _("Estimatet kunne ikke beregnes med denne metode (%(error)s).") % {
             "error": type(exc).__name__
@@ -159,7 +164,7 @@ def _run_survival(result: EstimateResult, frame, instrument: Instrument, chart: 
         result.estimate = cox(times, higher_is_better=instrument.higher_is_better)
         result.curves = [_cut(curve) for curve in kaplan_meier(times)]
     except EvaluationError as exc:
-        result.error = exc.message_da
+        result.error = localized(exc.message)
         result.estimate = None
     if chart and result.curves:
         result.chart = charts.survival_chart(result.curves, result.estimate, instrument.name)

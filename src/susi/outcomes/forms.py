@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from susi.engines.evaluation.estimators import DESIGNS
+from susi.web.i18n import lazy_localized
 
 from .evaluation import DESIGN_LABELS, SURVIVAL
 
@@ -28,7 +29,7 @@ class UploadForm(forms.Form):
 class EstimateForm(forms.Form):
     instrument = forms.ChoiceField(label=_("Måleredskab"))
     design = forms.ChoiceField(
-        label=_("Metode"), choices=[(d, DESIGN_LABELS[d]) for d in (*DESIGNS, SURVIVAL)]
+        label=_("Metode"), choices=[(d, lazy_localized(DESIGN_LABELS[d])) for d in (*DESIGNS, SURVIVAL)]
     )
     followup = forms.TypedChoiceField(label=_("Opfølgning"), coerce=int)
     baseline_rate = forms.DecimalField(

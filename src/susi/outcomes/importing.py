@@ -131,7 +131,7 @@ class FileError(ValueError):
 
     @classmethod
     def from_kit(cls, exc: tabular.TabularError) -> FileError:
-        return cls(localized(exc.text))
+        return cls(localized(exc.message))
 
 
 @dataclass
@@ -323,7 +323,7 @@ class _RowChecker:
         try:
             normalised = validate_cpr(parse_cpr_cell(self.located.cell(row, "cpr")))
         except CprError as exc:
-            self.report.add_error(number, "cpr", exc.message_da)
+            self.report.add_error(number, "cpr", localized(exc.message))
             return "", None, ""
         return self.pseudonymise(normalised), normalised.birth_date.year, normalised.sex
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from susi.engines.evaluation.errors import EvaluationError
+from susi.web.i18n import localized
 
 from . import charts, selectors
 
@@ -45,7 +46,7 @@ def monitoring_rows(initiative, instrument, *, visible: list[str]) -> dict[str, 
             higher_is_better=instrument.higher_is_better,
         )
     except EvaluationError as exc:
-        return {"key_figures": figures, "monitoring_error": exc.message_da}
+        return {"key_figures": figures, "monitoring_error": localized(exc.message)}
     return {
         "key_figures": figures,
         "reference": reference,

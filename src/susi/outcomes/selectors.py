@@ -15,6 +15,7 @@ import pandas as pd
 from django.db.models import Count, Q, QuerySet
 
 from susi.accounts import permissions
+from susi.engines.evaluation.descriptive import mean_interval
 from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD, protect_total
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
@@ -178,17 +179,15 @@ def arm_means(frame: pd.DataFrame, instrument: str) -> list[dict[str, Any]]:
                 {"arm": arm, "period": int(period), "n": None, "mean": None, "ci_low": None, "ci_high": None}
             )
             continue
-        values = group["value"].to_numpy(dtype=float)
-        mean = float(values.mean())
-        half = 1.96 * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+        interval = mean_interval(group["value"].to_numpy(dtype=float))
         rows.append(
             {
                 "arm": arm,
                 "period": int(period),
                 "n": n,
-                "mean": mean,
-                "ci_low": mean - half,
-                "ci_high": mean + half,
+                "mean": interval.mean,
+                "ci_low": interval.low,
+                "ci_high": interval.high,
             }
         )
     return rows

@@ -13,12 +13,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import group_errors
 from susi.portfolio.models import Initiative
+from susi.web.i18n import localized
 
 from . import evaluation, selectors, services
 from .forms import CitizenLookupForm, EstimateForm, UploadForm
@@ -137,12 +139,12 @@ def _register(initiative):
 
 
 REGISTER_LABELS = {
-    "employment": _("Beskæftigelse (andel)"),
-    "education": _("Uddannelse (andel)"),
-    "housing": _("Egen bolig (andel)"),
-    "placement": _("Anbragt (andel)"),
-    "hospital_contacts": _("Hospitalskontakter (antal)"),
-    "convictions": _("Domme (antal)"),
+    "employment": gettext_lazy("Beskæftigelse (andel)"),
+    "education": gettext_lazy("Uddannelse (andel)"),
+    "housing": gettext_lazy("Egen bolig (andel)"),
+    "placement": gettext_lazy("Anbragt (andel)"),
+    "hospital_contacts": gettext_lazy("Hospitalskontakter (antal)"),
+    "convictions": gettext_lazy("Domme (antal)"),
 }
 
 
@@ -408,7 +410,7 @@ def citizen_rights(request):
             # One pseudonym per initiative's space: the person is looked up in every space.
             found_pseudonyms = pseudonyms_everywhere(form.cleaned_data["cpr"])
         except CprError as exc:
-            form.add_error("cpr", exc.message_da)
+            form.add_error("cpr", localized(exc.message))
             return render(request, "outcomes/citizen_rights.html", context)
         except PseudonymKeyError as exc:
             form.add_error("cpr", exc.message)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from susi.accounts.permissions import require
-from susi.web.i18n import localized
 
 from . import selectors, services
 from .models import GateDecision, Initiative, Intervention, Product
@@ -209,7 +209,9 @@ def create_initiative(request, payload: InitiativeIn):
     if len(municipalities) != len(set(codes)):
         found = {m.code for m in municipalities}
         missing = ", ".join(sorted(set(codes) - found))
-        raise services.DomainError("municipality_codes", f"Ukendt kommunenummer: {missing}.")
+        raise services.DomainError(
+            "municipality_codes", _("Ukendt kommunenummer: %(codes)s.") % {"codes": missing}
+        )
     evaluator_id = data.pop("evaluator_id")
     evaluator = get_object_or_404(Organisation, pk=evaluator_id, kind="evaluator") if evaluator_id else None
     initiative = services.create_initiative(
@@ -235,7 +237,7 @@ def set_product_state(request, pk: int, product_id: int, payload: ProductStateIn
     initiative = _initiative(request, pk)
     product = get_object_or_404(Product, pk=product_id, initiative=initiative)
     if payload.state not in Product.State.values:
-        raise services.DomainError("state", "Ukendt status.")
+        raise services.DomainError("state", _("Ukendt status."))
     return services.set_product_state(request.user, product, payload.state)
 
 
@@ -249,22 +251,18 @@ def list_gate_decisions(request, pk: int):
 )
 def record_gate_decision(request, pk: int, payload: GateDecisionIn):
     initiative = _initiative(request, pk)
-    try:
-        decision = services.record_gate_decision(
-            request.user,
-            initiative,
-            outcome=payload.outcome,
-            justification=payload.justification,
-            assessments=services.assessment_inputs_from_mapping(
-                {k: v.dict() for k, v in payload.assessments.items()}
-            ),
-            skipped_assessments=services.assessment_inputs_from_mapping(
-                {k: v.dict() for k, v in payload.skipped_assessments.items()}
-            ),
-            expected_sequence=payload.expected_sequence,
-        )
-    except services.GateDecisionRefused as refused:
-        return Status(
-            422, {"detail": [{"field": p.field, "message": localized(p.message)} for p in refused.problems]}
-        )
+    decision = services.record_gate_decision(
+        request.user,
+        initiative,
+        outcome=payload.outcome,
+        justification=payload.justification,
+        assessments=services.assessment_inputs_from_mapping(
+            {k: v.dict() for k, v in payload.assessments.items()}
+        ),
+        skipped_assessments=services.assessment_inputs_from_mapping(
+            {k: v.dict() for k, v in payload.skipped_assessments.items()}
+        ),
+        expected_sequence=payload.expected_sequence,
+    )
+    # a GateDecisionRefused (an engine error carrying every problem) is answered 422 by the API's error handler
     return Status(201, decision)

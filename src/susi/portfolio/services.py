@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import can, proposing_organisation, require
 from susi.engines import phases
+from susi.engines.errors import EngineError
 from susi.web.api_errors import DomainError
+from susi.web.i18n import localized
 
 from .models import (
     CriterionAssessment,
@@ -55,22 +57,15 @@ class AssessmentInput:
     product_ids: tuple[int, ...] = ()
 
 
-class GateDecisionRefused(Exception):
-    """The phase engine refused the decision; `problems` say why, in Danish and English."""
+class GateDecisionRefused(EngineError):
+    """The phase engine refused the decision; `problems` say why (each a `Text`); the API answers 422."""
 
     def __init__(self, problems: tuple[phases.Problem, ...]):
-        self.problems = problems
-        super().__init__("; ".join(p.message.da for p in problems))
-
-    @property
-    def messages_da(self) -> list[str]:
-        return [p.message.da for p in self.problems]
+        self._carry(problems, None)
 
     @property
     def messages(self) -> list[str]:
         """In the active language."""
-        from susi.web.i18n import localized
-
         return [localized(p.message) for p in self.problems]
 
 
@@ -171,7 +166,7 @@ def upload_product_version(
         initiative=initiative,
         phase=initiative.phase,
         kind=kind,
-        defaults={"title": title.strip() or phases.PRODUCT_NAMES[phases.ProductKind(kind)].da},
+        defaults={"title": title.strip() or localized(phases.PRODUCT_NAMES[phases.ProductKind(kind)])},
     )
     last = product.versions.order_by("-number").first()
     if last and last.sha256 == digest.hexdigest():

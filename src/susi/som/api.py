@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from susi.accounts.permissions import can, require
@@ -30,11 +31,9 @@ def calculate(request, draws: int = engine.DEFAULT_DRAWS, seed: int = engine.DEF
     try:
         data: Any = json.loads(request.body or b"null")
     except json.JSONDecodeError:
-        return Status(422, error_body([("(file)", "Indholdet er ikke gyldig JSON.")]))
-    try:
-        case, result, mc = services.run(data, draws, seed)
-    except engine.SomInputError as exc:
-        return Status(422, error_body([(p.field, p.message_da) for p in exc.problems]))
+        return Status(422, error_body([("(file)", _("Indholdet er ikke gyldig JSON."))]))
+    # a SomInputError (every problem of the case) is answered 422 by the API's error handler
+    case, result, mc = services.run(data, draws, seed)
     return Status(200, {"case": engine.case_to_json(case), **services.result_summary(result, mc)})
 
 

@@ -16,12 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from susi.engines import som as engine
+from susi.engines.text import Text
 
 app = typer.Typer(help="SØM: den socialøkonomiske investeringsmodel.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
 
-AUTHORITY_DA = {a.code: a.name_da for a in engine.AUTHORITIES}
+AUTHORITY_DA = {a.code: a.name.da for a in engine.AUTHORITIES}
 
 
 @app.callback()
@@ -53,19 +54,21 @@ def calc(
     """Calculate a SØM case: net result per year, present value, break-even, and Monte Carlo."""
     try:
         if not case_file.is_file():
-            raise engine.SomInputError.single(
-                "(file)", f"file not found: {case_file}", f"filen findes ikke: {case_file}"
+            raise engine.SomInputError(
+                "(file)", Text(f"filen findes ikke: {case_file}", f"file not found: {case_file}")
             )
         if draws < 0:
-            raise engine.SomInputError.single(
-                "--draws", "must not be negative", "antal træk må ikke være negativt"
+            raise engine.SomInputError(
+                "--draws", Text("antal træk må ikke være negativt", "must not be negative")
             )
         case = engine.loads_case(case_file.read_text(encoding="utf-8"))
         result = engine.calculate(case)
         mc = engine.simulate(case, draws=draws, seed=seed) if draws > 0 and case.has_uncertainty else None
     except engine.SomInputError as exc:
         for problem in exc.problems:
-            err_console.print(f"[red]Fejl[/red] i {problem.field}: {problem.message_da} ({problem.message})")
+            err_console.print(
+                f"[red]Fejl[/red] i {problem.field}: {problem.message.da} ({problem.message.en})"
+            )
         raise typer.Exit(code=2) from None
 
     if as_json:
@@ -122,7 +125,7 @@ def calc(
             tornado.add_column(column, justify="right" if column != "Input" else "left")
         for bar in mc.tornado:
             tornado.add_row(
-                bar.label_da,
+                bar.label.da,
                 "P10–P90" if bar.basis == "p10-p90" else "±20 %",
                 _kr(bar.result_low),
                 _kr(bar.result_high),

@@ -259,7 +259,12 @@ def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
             ws.write_row(
                 row + i,
                 0,
-                [b.label_da, "P10–P90" if b.basis == "p10-p90" else "±20 %", b.input_low, b.input_high],
+                [
+                    localized(b.label),
+                    "P10–P90" if b.basis == "p10-p90" else "±20 %",
+                    b.input_low,
+                    b.input_high,
+                ],
             )
             ws.write_number(row + i, 4, round(b.result_low, 2), kr)
             ws.write_number(row + i, 5, round(b.result_high, 2), kr)

@@ -13,10 +13,11 @@ import math
 import re
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from susi.engines import som as engine
+from susi.web.i18n import localized
 
 from .selectors import Defaults
 
@@ -377,19 +378,29 @@ def case_from_state(
         k = len(outcomes)
         label = _("Succesmål »%(name)s«") % {"name": row.get("name") or i + 1}
         p = f"outcomes-{i}"
+        # the labels of this outcome's fields, "Succesmål »X«: succesrate" (gettext outside the f-string, so
+        # makemessages finds the words)
+        words = {
+            "success_rate": _("succesrate"),
+            "relapse": _("tilbagefald"),
+            "phase_in_years": _("indfasning"),
+            "effect_delay_years": _("forsinkelse"),
+            "consequences": _("konsekvenser"),
+        }
+        field_labels = {key: f"{label}: {word}" for key, word in words.items()}
         rate_q = _quantity(
-            row["success_rate"], f"{p}-success_rate", f"{label}: {_('succesrate')}", problems, 0.01
+            row["success_rate"], f"{p}-success_rate", field_labels["success_rate"], problems, 0.01
         )
         relapse_q = _quantity(
-            row["relapse"], f"{p}-relapse", f"{label}: {_('tilbagefald')}", problems, 0.01, required=False
+            row["relapse"], f"{p}-relapse", field_labels["relapse"], problems, 0.01, required=False
         )
         phase = _number(
-            row.get("phase_in_years", ""), f"{p}-phase_in_years", f"{label}: {_('indfasning')}", problems
+            row.get("phase_in_years", ""), f"{p}-phase_in_years", field_labels["phase_in_years"], problems
         )
         delay = _int(
             row.get("effect_delay_years", ""),
             f"{p}-effect_delay_years",
-            f"{label}: {_('forsinkelse')}",
+            field_labels["effect_delay_years"],
             problems,
             None,
         )
@@ -401,13 +412,7 @@ def case_from_state(
             ("consequences", "cons-0-service"),
         ):
             paths[f"outcomes[{k}].{suffix}"] = f"{p}-{form_suffix}"
-            labels[f"{p}-{form_suffix}"] = {
-                "success_rate": f"{label}: {_('succesrate')}",
-                "relapse": f"{label}: {_('tilbagefald')}",
-                "phase_in_years": f"{label}: {_('indfasning')}",
-                "effect_delay_years": f"{label}: {_('forsinkelse')}",
-                "consequences": f"{label}: {_('konsekvenser')}",
-            }[suffix]
+            labels[f"{p}-{form_suffix}"] = field_labels[suffix]
         consequences = []
         for j, c in enumerate(row.get("consequences", [])):
             if not c.get("service") and not c.get("change"):
@@ -482,7 +487,7 @@ def case_from_state(
 
 def engine_message(problem: engine.FieldProblem) -> str:
     """The engine's message in the page's language (the engine carries Danish and English)."""
-    return problem.message_da if (get_language() or "da").startswith("da") else problem.message
+    return localized(problem.message)
 
 
 def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: FormProblems) -> None:

@@ -304,7 +304,7 @@ def parse_upload(data: bytes, filename: str, csv_table: str = "") -> dict[str, l
     try:
         return _parse(io.BytesIO(data), filename, csv_table)
     except tabular.TabularError as exc:
-        raise DomainError("file", localized(exc.text)) from None
+        raise DomainError("file", localized(exc.message)) from None
 
 
 def _parse(fh: io.BytesIO, filename: str, csv_table: str) -> dict[str, list[dict[str, Any]]]:

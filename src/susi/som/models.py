@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from susi.engines.som import areas
+from susi.web.i18n import lazy_localized
 
-AREA_CHOICES = areas.choices("area")
-COMMITTEE_CHOICES = areas.choices("committee")
-AUTHORITY_CHOICES = areas.choices("authority")
+AREA_CHOICES = [(lab.code, lazy_localized(lab)) for lab in areas.MAIN_AREAS]
+COMMITTEE_CHOICES = [(lab.code, lazy_localized(lab)) for lab in areas.COMMITTEES]
+AUTHORITY_CHOICES = [(lab.code, lazy_localized(lab)) for lab in areas.AUTHORITIES]
 GRADE_CHOICES = [
     (1, _("1 – metaanalyse eller RCT")),
     (2, _("2 – kvasieksperiment eller før/efter med kontrolgruppe")),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import require
 from susi.engines import som as engine
+from susi.engines.text import Text
 from susi.web.api_errors import DomainError
 
 from .models import Calculation, KnowledgeVersion, TargetGroup
@@ -36,8 +37,8 @@ def run(
 ) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
     """Validate and calculate a case-file dict (raises SomInputError naming the field)."""
     if not 0 <= draws <= 100_000:
-        raise engine.SomInputError.single(
-            "draws", "must be between 0 and 100,000", "antal træk skal være mellem 0 og 100.000"
+        raise engine.SomInputError(
+            "draws", Text("antal træk skal være mellem 0 og 100.000", "must be between 0 and 100,000")
         )
     case = engine.parse_case(case_data)
     result = engine.calculate(case)
@@ -109,7 +110,7 @@ def save_own_target_group(user, calculation: Calculation) -> TargetGroup:
         raise DomainError("target_group", _("Beregningen bruger allerede en målgruppe fra vidensdatabasen."))
     if user.organisation_id is None:
         raise DomainError(
-            "target_group", "Kun brugere, der hører til en organisation, kan gemme egne målgrupper."
+            "target_group", _("Kun brugere, der hører til en organisation, kan gemme egne målgrupper.")
         )
     base = slugify(f"{name}-{user.organisation_id}")[:50] or f"egen-{user.organisation_id}"
     code, n = base, 1

@@ -508,19 +508,19 @@ KNOWLEDGE_FORMS = {
             "is_illustrative",
         ),
         "priser",
-        _("pris"),
+        gettext_lazy("pris"),
     ),
     "konsekvens": (
         Consequence,
         ("year_after_success", "change", "standard_error", "source", "is_illustrative"),
         "konsekvenser",
-        _("konsekvens"),
+        gettext_lazy("konsekvens"),
     ),
     "studie": (
         EffectStudy,
         ("intervention", "title", "year", "grade", "effect", "standard_error", "source", "is_illustrative"),
         "studier",
-        _("effektstudie"),
+        gettext_lazy("effektstudie"),
     ),
 }
 

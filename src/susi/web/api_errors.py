@@ -1,36 +1,133 @@
-"""One error body for the whole API: {"detail": [{"field": ..., "message": ...}]} with a proper status."""
+"""One error body for the whole API: ``{"detail": [{"field": ..., "message": ...}]}`` with a proper status.
 
+Every error the API can give — bad input (422), not logged in (401), no access or a failed CSRF check (403),
+nothing there (404), wrong method (405), a server fault (500) — comes back as JSON in that shape, with the
+message in the request's language. Engine errors (`susi.engines.errors.EngineError`, which carry a
+`Text(da, en)`) and service errors (`DomainError`) both become 422. `install_error_handlers` covers what
+happens inside an API view; `ApiJsonErrorsMiddleware` covers what never reaches one (an unknown path, a
+method the path does not take).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from susi.engines.errors import EngineError
+from susi.engines.text import Text
+from susi.web.i18n import error_messages, lazy_localized
+
+logger = logging.getLogger("susi.api")
 
 
 class DomainError(ValueError):
-    """Bad input found by a service or an engine: names the field and the problem (Danish), changes nothing."""
+    """Bad input found by a service: names the field and the problem, changes nothing.
 
-    def __init__(self, field: str, message: str):
+    `message` is a translated string (``gettext``) or an engine `Text`; a `Text` is shown in the language of
+    the request that displays it.
+    """
+
+    def __init__(self, field: str, message: str | Promise | Text):
         self.field = field
-        self.message = message
+        # a lazy translation behaves as a str wherever a message is shown (messages framework, forms, JSON)
+        self.message: str = cast(str, lazy_localized(message) if isinstance(message, Text) else message)
         super().__init__(f"{field}: {message}")
+
+    @classmethod
+    def from_engine(cls, error: EngineError) -> DomainError:
+        return cls(error.field, error.message)
 
 
 def error_body(items: list[tuple[str, str]]) -> dict:
-    return {"detail": [{"field": f, "message": m} for f, m in items]}
+    return {"detail": [{"field": f, "message": str(m)} for f, m in items]}
+
+
+def status_message(status: int) -> str:
+    """The generic message for an error status, in the active language."""
+    messages = {
+        400: _("Forespørgslen kunne ikke læses."),
+        401: _("Du skal være logget ind."),
+        403: _("Du har ikke adgang til dette."),
+        404: _("Findes ikke."),
+        405: _("Denne metode kan ikke bruges her."),
+        413: _("Forespørgslen er for stor."),
+        422: _("Ugyldige oplysninger."),
+        429: _("For mange forsøg. Prøv igen senere."),
+    }
+    if status in messages:
+        return messages[status]
+    return (
+        _("Der skete en fejl på serveren. Prøv igen senere.") if status >= 500 else _("Fejl i forespørgslen.")
+    )
+
+
+def _schema_message(error: dict) -> str:
+    """A request-parameter error from the schema (pydantic), said in the active language."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("Feltet mangler.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Skal være et helt tal.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing"):
+        return _("Skal være et tal.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Skal være sand eller falsk.")
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        return _("Skal være en dato (ÅÅÅÅ-MM-DD).")
+    if kind == "greater_than_equal":
+        return _("Skal være mindst %(limit)s.") % {"limit": ctx.get("ge")}
+    if kind == "greater_than":
+        return _("Skal være større end %(limit)s.") % {"limit": ctx.get("gt")}
+    if kind == "less_than_equal":
+        return _("Må højst være %(limit)s.") % {"limit": ctx.get("le")}
+    if kind == "less_than":
+        return _("Skal være mindre end %(limit)s.") % {"limit": ctx.get("lt")}
+    if kind in ("string_type", "string_too_short", "string_too_long"):
+        return _("Ugyldig tekst.")
+    if kind in ("enum", "literal_error"):
+        return _("Ugyldigt valg.")
+    if kind in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
+        return _("Indholdet er ikke gyldig JSON.")
+    return _("Ugyldig værdi.")
+
+
+def _schema_field(error: dict) -> str:
+    # ninja prefixes the location with where the value came from ("query", "body", "path"); keep the name
+    loc = [str(p) for p in error.get("loc", ())]
+    if loc and loc[0] in ("query", "body", "path", "header", "cookie", "form", "file"):
+        loc = loc[1:]
+    return ".".join(loc)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    @api.exception_handler(PermissionDenied)
-    def _forbidden(request, exc):
-        return api.create_response(request, error_body([("", "Du har ikke adgang til dette.")]), status=403)
+    def respond(request, items, status):
+        return api.create_response(request, error_body(items), status=status)
 
-    @api.exception_handler(Http404)
-    def _not_found(request, exc):
-        return api.create_response(request, error_body([("", "Findes ikke.")]), status=404)
+    @api.exception_handler(EngineError)
+    def _engine(request, exc):
+        return respond(request, error_messages(exc), 422)
 
     @api.exception_handler(DomainError)
     def _domain(request, exc):
-        return api.create_response(request, error_body([(exc.field, exc.message)]), status=422)
+        return respond(request, [(exc.field, exc.message)], 422)
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return respond(request, [("", status_message(403))], 403)
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return respond(request, [("", status_message(404))], 404)
 
     @api.exception_handler(ValidationError)
     def _django_validation(request, exc):
@@ -38,9 +135,60 @@ def install_error_handlers(api: NinjaAPI) -> None:
             items = [(f, m) for f, msgs in exc.message_dict.items() for m in msgs]
         else:
             items = [("", m) for m in exc.messages]
-        return api.create_response(request, error_body(items), status=422)
+        return respond(request, items, 422)
 
     @api.exception_handler(NinjaValidationError)
     def _schema(request, exc):
-        items = [(".".join(str(p) for p in e.get("loc", ())), e.get("msg", "")) for e in exc.errors]
-        return api.create_response(request, error_body(items), status=422)
+        return respond(request, [(_schema_field(e), _schema_message(e)) for e in exc.errors], 422)
+
+    @api.exception_handler(HttpError)
+    def _http(request, exc):
+        if isinstance(exc, AuthenticationError):
+            message = status_message(401)
+        elif exc.status_code == 403 and "csrf" in str(exc.message).lower():
+            message = _("Sikkerhedstjekket (CSRF) fejlede. Genindlæs siden, og prøv igen.")
+        else:
+            message = status_message(exc.status_code)
+        return respond(request, [("", message)], exc.status_code)
+
+    @api.exception_handler(Exception)
+    def _server_error(request, exc):
+        logger.exception("API error on %s %s", request.method, request.path)
+        return respond(request, [("", status_message(500))], 500)
+
+
+class ApiJsonErrorsMiddleware:
+    """Under the API prefix, an error response that is not JSON (a path the API does not have, a method the
+    path does not take, a CSRF failure outside ninja) is replaced by the JSON body with the same status.
+
+    Sits inside the language middleware, so the message is in the request's language.
+    """
+
+    prefix = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith(self.prefix)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            replacement = JsonResponse(error_body([("", status_message(status))]), status=status)
+            if status == 405 and response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(self.prefix) or settings.DEBUG_PROPAGATE_EXCEPTIONS:
+            return None
+        status = (
+            404 if isinstance(exception, Http404) else 403 if isinstance(exception, PermissionDenied) else 500
+        )
+        if status == 500:
+            logger.exception("API error on %s %s", request.method, request.path)
+        return JsonResponse(error_body([("", status_message(status))]), status=status)

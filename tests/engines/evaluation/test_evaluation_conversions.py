@@ -8,6 +8,7 @@ from scipy import stats
 from susi.engines.evaluation.errors import EvaluationError
 from susi.engines.evaluation.results import EffectEstimate
 from susi.engines.evidence.effect_sizes import standardized_mean_difference
+from susi.engines.text import Text
 
 
 def _est(measure, estimate, se, yi=None, higher=True, sd=None, n1=50, n0=50):
@@ -23,7 +24,7 @@ def _est(measure, estimate, se, yi=None, higher=True, sd=None, n1=50, n0=50):
         n_comparison=n0,
         yi=estimate if yi is None else yi,
         vi=se * se,
-        label_da="test",
+        label=Text("test", "test"),
         higher_is_better=higher,
         sd_pooled=sd,
     )

@@ -114,7 +114,7 @@ def test_staggered_needs_period_and_treated_from():
     with pytest.raises(EvaluationError) as e:
         estimate_effect(data.measurements, "staggered", synthetic.INSTRUMENT)
     assert e.value.field == "period"
-    assert "periode" in e.value.message_da or "period" in e.value.message_da
+    assert "periode" in e.value.message.da or "period" in e.value.message.da
 
 
 def test_staggered_without_a_never_treated_group_leaves_out_unidentified_periods():

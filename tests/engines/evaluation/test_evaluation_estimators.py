@@ -195,7 +195,7 @@ def test_bad_frames_name_the_field(mutate, field):
     with pytest.raises(EvaluationError) as exc:
         estimate_effect(mutate(data.measurements), "rct_means", synthetic.INSTRUMENT)
     assert exc.value.field == field
-    assert exc.value.message_da
+    assert exc.value.message.da
 
 
 def test_unknown_design_and_instrument():
@@ -231,10 +231,10 @@ def test_estimate_by_municipality_suppresses_small_groups():
     few = m.loc[m["pseudonym"].isin(m.loc[m["municipality"] == "461", "pseudonym"].unique()[:6])]
     frame = pd.concat([m.loc[m["municipality"] == "101"], few.assign(municipality="999")])
     out = {g.group: g for g in estimate_by(frame, "ancova", synthetic.INSTRUMENT, "municipality")}
-    assert out["101"].estimate is not None and out["101"].reason_da == ""
+    assert out["101"].estimate is not None and out["101"].reason is None
     whole = estimate_effect(m.loc[m["municipality"] == "101"], "ancova", synthetic.INSTRUMENT)
     assert out["101"].estimate.estimate == pytest.approx(whole.estimate)
-    assert out["999"].estimate is None and "For få borgere" in out["999"].reason_da
+    assert out["999"].estimate is None and "For få borgere" in out["999"].reason.da
 
 
 def test_psm_refuses_groups_the_covariates_separate_completely():
@@ -242,4 +242,4 @@ def test_psm_refuses_groups_the_covariates_separate_completely():
     with pytest.raises(EvaluationError) as exc:
         propensity_match(people, ["x"])
     assert exc.value.field == "covariates"
-    assert "sammenlignelige" in exc.value.message_da
+    assert "sammenlignelige" in exc.value.message.da

@@ -133,7 +133,7 @@ def test_read_csv_names_the_bad_cell_with_its_file_row():
     with pytest.raises(EvidenceInputError) as err:
         read_table(b"study,yi,vi\nA,0.1,0.01\nB,abc,0.02\n", "s.csv")
     assert err.value.field == "yi" and err.value.row == 3
-    assert "række 3" in err.value.message_da
+    assert "række 3" in err.value.message.da
 
 
 def test_read_excel():
@@ -164,7 +164,7 @@ def test_rating_levels_follow_the_documented_rule():
     harm = PooledEffect(0.3, 0.1, 0.5, higher_is_better=False)
     assert rate([study(Grade.ONE)], harm).level is Level.HARM
     assert rate([], None).level is Level.D
-    assert "Dokumenteret virkning" in rate([study(Grade.ONE), study(Grade.ONE)], good).summary_da
+    assert "Dokumenteret virkning" in rate([study(Grade.ONE), study(Grade.ONE)], good).summary.da
 
 
 def test_som_grade_from_design():
@@ -182,10 +182,10 @@ def test_practice_profile_and_summary():
     assert len(p.elements) == len(ELEMENTS) == 11
     econ = next(e for e in p.elements if e.key == "economy")
     assert econ.share == pytest.approx(1 / 6)
-    assert p.gaps == ("Økonomi",) and p.unanswered == ("Opfølgning",)
+    assert [t.da for t in p.gaps] == ["Økonomi"] and [t.da for t in p.unanswered] == ["Opfølgning"]
     # economy's 1/6 is below the 1/3 floor, so not "i høj grad" despite a high overall
     assert p.overall == pytest.approx((9 + 1 / 6) / 10)
-    assert p.level_da == "I nogen grad lovende praksis"
+    assert p.level.da == "I nogen grad lovende praksis"
     with pytest.raises(EvidenceInputError):
         profile({"theory_1": 4})
 

@@ -246,7 +246,7 @@ def test_fixed_effect_subgroup_test_is_the_textbook_q_between():
 def test_a_single_study_is_refused_with_a_clear_message():
     with pytest.raises(EvidenceInputError) as err:
         meta_analysis(generic([0.2], [0.01]))
-    assert "mindst 2 studier" in err.value.message_da
+    assert "mindst 2 studier" in err.value.message.da
 
 
 def test_a_negative_variance_is_refused_naming_vi():

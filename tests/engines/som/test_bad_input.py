@@ -33,7 +33,7 @@ def test_negative_citizens():
     data["intake"] = [10, -5]
     err = refused(data)
     assert err.field == "intake[1]"
-    assert "borgere" in err.message_da
+    assert "borgere" in err.message.da
 
 
 def test_success_rate_above_100_percent():
@@ -41,7 +41,7 @@ def test_success_rate_above_100_percent():
     data["outcomes"][0]["success_rate"] = 1.2
     err = refused(data)
     assert err.field == "outcomes[0].success_rate"
-    assert "succesraten" in err.message_da and "1" in err.message_da
+    assert "succesraten" in err.message.da and "1" in err.message.da
 
 
 def test_relapse_above_100_percent():
@@ -55,7 +55,7 @@ def test_horizon_of_zero():
     data["horizon"] = 0
     err = refused(data)
     assert err.field == "horizon"
-    assert "horisonten" in err.message_da
+    assert "horisonten" in err.message.da
 
 
 def test_negative_discount_rate():
@@ -69,14 +69,14 @@ def test_missing_price():
     data["prices"] = {}
     err = refused(data)
     assert err.field == "outcomes[0].consequences[0].service"
-    assert "pris" in err.message_da and "'s'" in err.message_da
+    assert "pris" in err.message.da and "'s'" in err.message.da
 
 
 def test_malformed_file():
     with pytest.raises(SomInputError) as info:
         loads_case("{ not json")
     assert info.value.field == "(file)"
-    assert "JSON" in info.value.message_da
+    assert "JSON" in info.value.message.da
 
 
 def test_wrong_types_are_named():

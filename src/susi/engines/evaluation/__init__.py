@@ -8,8 +8,9 @@ THE CONTRACT (kept stable for ``susi.outcomes``; extend, never break)
 
 Errors
 ------
-Every bad input raises :class:`EvaluationError` (a ``ValueError``) with ``field`` (the column or
-argument at fault), ``message_da`` (a Danish sentence for the UI) and ``message_en``.
+Every bad input raises :class:`EvaluationError`, the shared engine error
+(``susi.engines.errors.EngineError``, a ``ValueError``) with ``code``, ``field`` (the column or argument at
+fault) and ``message`` (a ``Text(da, en)``; the web layer picks the language).
 :class:`CprError` is the subclass raised by the CPR functions.
 
 CPR numbers and pseudonyms (``susi.engines.evaluation.cpr``)
@@ -17,7 +18,7 @@ CPR numbers and pseudonyms (``susi.engines.evaluation.cpr``)
 - ``validate_cpr(text) -> NormalisedCpr`` accepts ``"DDMMYY-SSSS"``, ``"DDMMYYSSSS"`` (spaces and
   the dash are ignored), checks ten digits and a calendar-valid birth date (day, month, and the
   century from the 7th digit, as CPR-kontoret defines it). No modulus-11 check (dropped in 2007).
-  Raises ``CprError(message_da, message_en)``. ``NormalisedCpr`` is a frozen dataclass with
+  Raises ``CprError("cpr", Text(da, en))``. ``NormalisedCpr`` is a frozen dataclass with
   ``digits`` (10 digits, no dash), ``birth_date`` and ``sex`` ('M'/'F'); its ``repr``/``str`` mask the
   number (``"DDMMYY-****"``) so it cannot leak through logs or tracebacks by accident.
 - ``is_synthetic(cpr) -> bool``: True for the numbers our synthetic generator makes (birth dates in
@@ -61,7 +62,7 @@ design one of (``DESIGNS``):
                      then OLS follow-up ~ arm + matching covariates in the matched sample, SE
                      clustered by pair (see docs/developers/evaluation.md),               'MD'
 ``EffectEstimate`` (frozen dataclass): ``method, measure, estimate, se, ci_low, ci_high, p_value,
-n_intervention, n_comparison, yi, vi, label_da`` plus ``sd_pooled`` (for SMD; may be None),
+n_intervention, n_comparison, yi, vi, label`` (a Text) plus ``sd_pooled`` (for SMD; may be None),
 ``details`` (tuple of (key, value) pairs, e.g. per-group ATTs) and methods
 ``to_success_rate(baseline_rate) -> SuccessRate`` and ``to_smd() -> EffectEstimate``.
 ``yi``/``vi`` are in the evidence base's metafor measure: MD, SMD, RD, OR and HR (both OR and HR as
@@ -70,7 +71,7 @@ reaching the outcome (probability scale, 0.10 = 10 percentage points) and its st
 
 ``estimate_by(frame, design, instrument, by, *, min_per_arm=5, **options) -> list[GroupEstimate]``
 ("for whom"): the design within each value of column ``by`` (e.g. 'municipality' or a covariate);
-``GroupEstimate(group, estimate | None, reason_da)`` -- None with a Danish reason for small groups.
+``GroupEstimate(group, estimate | None, reason: Text | None)`` -- None with the reason for small groups.
 ``propensity_match(people, covariates, *, treat_col='treat', caliper=0.2)`` returns the matched
 rows with ``pair`` and ``pscore`` (use it to build a register comparison table).
 
@@ -93,7 +94,7 @@ Monitoring (``susi.engines.evaluation.monitoring``)
 ``monitor(estimates, reference_effect, *, reference_se=None, margin=0.5, higher_is_better=True,
 min_n=5, alpha=0.05) -> list[MonitoringRow]``. ``estimates`` is a frame (or list of dicts) with ``municipality,
 period, estimate, se, n``. Row: municipality, period, estimate, se, ci_low, ci_high, n,
-reference_effect, ratio_to_reference, drift_warning (bool), reason_da (Danish, '' when fine),
+reference_effect, ratio_to_reference, drift_warning (bool), reason (a Text, None when fine),
 suppressed (bool). A warning is raised when the municipality's upper CI bound lies below
 ``margin × reference`` (clear drift) or the estimate has been below it for 2 consecutive periods.
 ``monitoring_estimates(frame, instrument, *, followup='followup_1', period='year' | 'half' | <column>,

@@ -29,6 +29,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from susi.engines.text import Text
+
 from .errors import CprError, EvaluationError
 
 KEY_ENV_VAR = "SUSI_PSEUDONYM_KEY"
@@ -78,16 +80,18 @@ def validate_cpr(text: str | NormalisedCpr) -> NormalisedCpr:
         return text
     if not isinstance(text, str):
         raise CprError(
-            "CPR-nummeret mangler eller er ikke tekst.",
-            "The CPR number is missing or not text.",
+            "cpr", Text("CPR-nummeret mangler eller er ikke tekst.", "The CPR number is missing or not text.")
         )
     digits = _SEPARATORS.sub("", text)
     if not digits:
-        raise CprError("CPR-nummeret mangler.", "The CPR number is missing.")
+        raise CprError("cpr", Text("CPR-nummeret mangler.", "The CPR number is missing."))
     if not digits.isascii() or not digits.isdigit() or len(digits) != 10:
         raise CprError(
-            "CPR-nummeret skal bestå af 10 cifre (DDMMÅÅ-XXXX).",
-            "The CPR number must have 10 digits (DDMMYY-XXXX).",
+            "cpr",
+            Text(
+                "CPR-nummeret skal bestå af 10 cifre (DDMMÅÅ-XXXX).",
+                "The CPR number must have 10 digits (DDMMYY-XXXX).",
+            ),
         )
     day, month, yy, seventh = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
     year = _century(seventh, yy) + yy
@@ -95,8 +99,11 @@ def validate_cpr(text: str | NormalisedCpr) -> NormalisedCpr:
         birth = dt.date(year, month, day)
     except ValueError:
         raise CprError(
-            "CPR-nummerets første seks cifre er ikke en gyldig fødselsdato (DDMMÅÅ).",
-            "The first six digits of the CPR number are not a valid birth date (DDMMYY).",
+            "cpr",
+            Text(
+                "CPR-nummerets første seks cifre er ikke en gyldig fødselsdato (DDMMÅÅ).",
+                "The first six digits of the CPR number are not a valid birth date (DDMMYY).",
+            ),
         ) from None
     return NormalisedCpr(digits=digits, birth_date=birth, sex="M" if int(digits[9]) % 2 else "F")
 
@@ -140,8 +147,10 @@ def _check_key(key: bytes) -> None:
     if not isinstance(key, bytes | bytearray) or len(key) < MIN_KEY_BYTES:
         raise EvaluationError(
             "key",
-            f"Pseudonymnøglen skal være mindst {MIN_KEY_BYTES} bytes.",
-            f"The pseudonym key must be at least {MIN_KEY_BYTES} bytes.",
+            Text(
+                f"Pseudonymnøglen skal være mindst {MIN_KEY_BYTES} bytes.",
+                f"The pseudonym key must be at least {MIN_KEY_BYTES} bytes.",
+            ),
         )
 
 
@@ -151,8 +160,10 @@ def _parse_hex_key(text: str, source: str) -> bytes:
     except ValueError:
         raise EvaluationError(
             "key",
-            f"Pseudonymnøglen i {source} er ikke hex-tekst.",
-            f"The pseudonym key in {source} is not hex text.",
+            Text(
+                f"Pseudonymnøglen i {source} er ikke hex-tekst.",
+                f"The pseudonym key in {source} is not hex text.",
+            ),
         ) from None
     _check_key(key)
     return key
@@ -174,7 +185,7 @@ def load_keys(key_file: str | os.PathLike[str] | None = None) -> tuple[bytes, ..
     parts = [p for p in re.split(r"[\s,]+", text) if p]
     if not parts:
         raise EvaluationError(
-            "key", f"Pseudonymnøglen i {source} er tom.", f"The pseudonym key in {source} is empty."
+            "key", Text(f"Pseudonymnøglen i {source} er tom.", f"The pseudonym key in {source} is empty.")
         )
     return tuple(_parse_hex_key(p, source) for p in parts)
 
@@ -203,7 +214,7 @@ def pseudonymise_chain(cpr: str | NormalisedCpr, keys: tuple[bytes, ...] | list[
     With one key this is exactly ``pseudonymise``.
     """
     if not keys:
-        raise EvaluationError("key", "Pseudonymnøglen mangler.", "The pseudonym key is missing.")
+        raise EvaluationError("key", Text("Pseudonymnøglen mangler.", "The pseudonym key is missing."))
     pseudonym = pseudonymise(cpr, keys[0])
     for key in keys[1:]:
         pseudonym = rekey(pseudonym, key)
@@ -225,7 +236,7 @@ def pseudonymise_in_space(cpr: str | NormalisedCpr, keys: tuple[bytes, ...] | li
     still re-key every stored pseudonym without the CPR numbers.
     """
     if not keys:
-        raise EvaluationError("key", "Pseudonymnøglen mangler.", "The pseudonym key is missing.")
+        raise EvaluationError("key", Text("Pseudonymnøglen mangler.", "The pseudonym key is missing."))
     pseudonym = rekey(pseudonymise(cpr, keys[0]), space_key(keys[0], space))
     for key in keys[1:]:
         pseudonym = rekey(pseudonym, key)
@@ -239,19 +250,23 @@ def _key_text(key_file: str | os.PathLike[str] | None) -> tuple[str, str]:
     if key_file is None:
         raise EvaluationError(
             "key",
-            f"Ingen pseudonymnøgle: sæt {KEY_ENV_VAR} eller angiv en nøglefil.",
-            f"No pseudonym key: set {KEY_ENV_VAR} or give a key file.",
+            Text(
+                f"Ingen pseudonymnøgle: sæt {KEY_ENV_VAR} eller angiv en nøglefil.",
+                f"No pseudonym key: set {KEY_ENV_VAR} or give a key file.",
+            ),
         )
     path = Path(key_file)
     if not path.is_file():
         raise EvaluationError(
-            "key", f"Nøglefilen {path} findes ikke.", f"The key file {path} does not exist."
+            "key", Text(f"Nøglefilen {path} findes ikke.", f"The key file {path} does not exist.")
         )
     if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise EvaluationError(
             "key",
-            f"Nøglefilen {path} kan læses af andre; giv den rettighederne 0600.",
-            f"The key file {path} is accessible to others; set its permissions to 0600.",
+            Text(
+                f"Nøglefilen {path} kan læses af andre; giv den rettighederne 0600.",
+                f"The key file {path} is accessible to others; set its permissions to 0600.",
+            ),
         )
     return path.read_text(encoding="ascii"), str(path)
 
@@ -262,16 +277,20 @@ def generate_key_file(path: str | os.PathLike[str], n_bytes: int = MIN_KEY_BYTES
     if n_bytes < MIN_KEY_BYTES:
         raise EvaluationError(
             "n_bytes",
-            f"En nøgle skal være mindst {MIN_KEY_BYTES} bytes.",
-            f"A key must be at least {MIN_KEY_BYTES} bytes.",
+            Text(
+                f"En nøgle skal være mindst {MIN_KEY_BYTES} bytes.",
+                f"A key must be at least {MIN_KEY_BYTES} bytes.",
+            ),
         )
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise EvaluationError(
             "key",
-            f"Nøglefilen {target} findes allerede; en nøgle overskrives aldrig.",
-            f"The key file {target} already exists; a key is never overwritten.",
+            Text(
+                f"Nøglefilen {target} findes allerede; en nøgle overskrives aldrig.",
+                f"The key file {target} already exists; a key is never overwritten.",
+            ),
         ) from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(secrets.token_hex(n_bytes) + "\n")

@@ -23,6 +23,8 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
+from susi.engines.text import Text
+
 from .errors import EvaluationError
 from .privacy import SMALL_CELL_THRESHOLD
 from .results import EffectEstimate
@@ -32,14 +34,24 @@ REQUIRED_COLUMNS = ("pseudonym", "municipality", "arm", "occasion", "instrument"
 DESIGNS = ("rct_means", "rct_proportions", "ancova", "did", "twfe", "staggered", "psm")
 _OCCASION = re.compile(r"^(baseline|followup_([1-9][0-9]*))$")
 
-LABELS_DA = {
-    "rct_means": "Forskel i gennemsnit (lodtrækning)",
-    "rct_proportions": "Forskel i andele (lodtrækning)",
-    "ancova": "Forskel i gennemsnit justeret for udgangsmåling",
-    "did": "Forskel-i-forskelle",
-    "twfe": "Forskel-i-forskelle med faste effekter (borger og tid)",
-    "staggered": "Forskudt opstart (to-trins forskel-i-forskelle)",
-    "psm": "Matchet sammenligningsgruppe (propensity score)",
+LABELS: dict[str, Text] = {
+    "rct_means": Text("Forskel i gennemsnit (lodtrækning)", "Difference in means (randomised)"),
+    "rct_proportions": Text("Forskel i andele (lodtrækning)", "Difference in proportions (randomised)"),
+    "ancova": Text(
+        "Forskel i gennemsnit justeret for udgangsmåling", "Difference in means adjusted for baseline"
+    ),
+    "did": Text("Forskel-i-forskelle", "Difference-in-differences"),
+    "twfe": Text(
+        "Forskel-i-forskelle med faste effekter (borger og tid)",
+        "Difference-in-differences with fixed effects (citizen and time)",
+    ),
+    "staggered": Text(
+        "Forskudt opstart (to-trins forskel-i-forskelle)",
+        "Staggered start (two-stage difference-in-differences)",
+    ),
+    "psm": Text(
+        "Matchet sammenligningsgruppe (propensity score)", "Matched comparison group (propensity score)"
+    ),
 }
 
 
@@ -47,35 +59,41 @@ LABELS_DA = {
 def validate_measurements(frame: pd.DataFrame) -> None:
     """Check the measurements frame's schema. Raises ``EvaluationError`` naming the column."""
     if not isinstance(frame, pd.DataFrame):
-        raise EvaluationError("frame", "Målingerne skal være en tabel.", "Measurements must be a DataFrame.")
+        raise EvaluationError(
+            "frame", Text("Målingerne skal være en tabel.", "Measurements must be a DataFrame.")
+        )
     for col in REQUIRED_COLUMNS:
         if col not in frame.columns:
             raise EvaluationError(
-                col, f"Kolonnen '{col}' mangler i målingerne.", f"The column '{col}' is missing."
+                col, Text(f"Kolonnen '{col}' mangler i målingerne.", f"The column '{col}' is missing.")
             )
     if frame.empty:
-        raise EvaluationError("frame", "Der er ingen målinger.", "There are no measurements.")
+        raise EvaluationError("frame", Text("Der er ingen målinger.", "There are no measurements."))
     bad_arm = ~frame["arm"].isin(ARMS)
     if bad_arm.any():
         raise EvaluationError(
             "arm",
-            "Gruppen skal være 'intervention', 'comparison' eller 'waitlist' "
-            f"(fandt {frame.loc[bad_arm, 'arm'].iloc[0]!r}).",
-            f"arm must be one of {ARMS}.",
+            Text(
+                "Gruppen skal være 'intervention', 'comparison' eller 'waitlist' "
+                f"(fandt {frame.loc[bad_arm, 'arm'].iloc[0]!r}).",
+                f"arm must be one of {ARMS}.",
+            ),
         )
     for occ in pd.unique(frame["occasion"]):  # a handful of distinct values, not every row
         if not _OCCASION.match(str(occ)):
             raise EvaluationError(
                 "occasion",
-                f"Måletidspunktet skal være 'baseline' eller 'followup_<n>' (fandt {str(occ)!r}).",
-                "occasion must be 'baseline' or 'followup_<n>'.",
+                Text(
+                    f"Måletidspunktet skal være 'baseline' eller 'followup_<n>' (fandt {str(occ)!r}).",
+                    "occasion must be 'baseline' or 'followup_<n>'.",
+                ),
             )
     values = frame["value"]
     if not pd.api.types.is_numeric_dtype(values):
         values = pd.to_numeric(values, errors="coerce")
     if values.isna().any():
         raise EvaluationError(
-            "value", "Værdien skal være et tal i alle rækker.", "value must be numeric in every row."
+            "value", Text("Værdien skal være et tal i alle rækker.", "value must be numeric in every row.")
         )
 
 
@@ -94,8 +112,10 @@ def _select(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
     if sub.empty:
         raise EvaluationError(
             "instrument",
-            f"Der er ingen målinger på redskabet '{instrument}'.",
-            f"No measurements on instrument '{instrument}'.",
+            Text(
+                f"Der er ingen målinger på redskabet '{instrument}'.",
+                f"No measurements on instrument '{instrument}'.",
+            ),
         )
     sub["value"] = sub["value"].astype(float)
     sub["treat"] = (sub["arm"] == "intervention").astype(int)
@@ -104,8 +124,10 @@ def _select(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
     if dup.any():
         raise EvaluationError(
             "occasion",
-            f"{int(dup.sum())} borgere har mere end én måling på samme tidspunkt og redskab.",
-            f"{int(dup.sum())} duplicate measurements for the same citizen, occasion and instrument.",
+            Text(
+                f"{int(dup.sum())} borgere har mere end én måling på samme tidspunkt og redskab.",
+                f"{int(dup.sum())} duplicate measurements for the same citizen, occasion and instrument.",
+            ),
         )
     return sub
 
@@ -114,13 +136,16 @@ def _wide(sub: pd.DataFrame, followup: str, covariates: Sequence[str], need_base
     """One row per citizen: treat, y (the follow-up), baseline, covariates; drops incomplete rows."""
     for c in covariates:
         if c not in sub.columns:
-            raise EvaluationError(c, f"Baggrundsvariablen '{c}' mangler.", f"Covariate '{c}' is missing.")
+            raise EvaluationError(
+                c, Text(f"Baggrundsvariablen '{c}' mangler.", f"Covariate '{c}' is missing.")
+            )
     fu = sub.loc[sub["occasion"] == followup, ["pseudonym", "treat", "municipality", "value", *covariates]]
     if fu.empty:
         raise EvaluationError(
             "occasion",
-            f"Der er ingen målinger ved opfølgningen '{followup}'.",
-            f"No measurements at '{followup}'.",
+            Text(
+                f"Der er ingen målinger ved opfølgningen '{followup}'.", f"No measurements at '{followup}'."
+            ),
         )
     wide = fu.rename(columns={"value": "y"})
     if need_baseline:
@@ -137,9 +162,11 @@ def _check_groups(n1: int, n0: int, minimum: int = 2) -> None:
     if n1 < minimum or n0 < minimum:
         raise EvaluationError(
             "arm",
-            f"Der skal være mindst {minimum} borgere i både indsats- og sammenligningsgruppen "
-            f"(fandt {n1} og {n0}).",
-            f"Need at least {minimum} citizens in both arms (found {n1} and {n0}).",
+            Text(
+                f"Der skal være mindst {minimum} borgere i både indsats- og sammenligningsgruppen "
+                f"(fandt {n1} og {n0}).",
+                f"Need at least {minimum} citizens in both arms (found {n1} and {n0}).",
+            ),
         )
 
 
@@ -147,8 +174,10 @@ def _check_cluster(cluster: str) -> None:
     if cluster not in ("pseudonym", "municipality"):
         raise EvaluationError(
             "cluster",
-            "Klyngerne skal være 'pseudonym' (borger) eller 'municipality' (kommune).",
-            "cluster must be 'pseudonym' or 'municipality'.",
+            Text(
+                "Klyngerne skal være 'pseudonym' (borger) eller 'municipality' (kommune).",
+                "cluster must be 'pseudonym' or 'municipality'.",
+            ),
         )
 
 
@@ -189,7 +218,7 @@ def _make(
         n_comparison=int(n0),
         yi=float(estimate if yi is None else yi),
         vi=float(se * se if vi is None else vi),
-        label_da=LABELS_DA[method],
+        label=LABELS[method],
         higher_is_better=higher_is_better,
         sd_pooled=None if sd_pooled is None or not math.isfinite(sd_pooled) else float(sd_pooled),
         details=tuple((details or {}).items()),
@@ -256,8 +285,10 @@ def rct_proportions(
     if not np.isin(y, (0.0, 1.0)).all():
         raise EvaluationError(
             "value",
-            "En andel kræver, at værdien er 0 eller 1 i alle rækker.",
-            "A proportion needs value 0 or 1 in every row.",
+            Text(
+                "En andel kræver, at værdien er 0 eller 1 i alle rækker.",
+                "A proportion needs value 0 or 1 in every row.",
+            ),
         )
     c1, n1 = int(y[t == 1].sum()), int((t == 1).sum())
     c0, n0 = int(y[t == 0].sum()), int((t == 0).sum())
@@ -291,7 +322,9 @@ def rct_proportions(
             yi=log_or,
             vi=se * se,
         )
-    raise EvaluationError("measure", "Effektmålet skal være RD eller OR.", "measure must be 'RD' or 'OR'.")
+    raise EvaluationError(
+        "measure", Text("Effektmålet skal være RD eller OR.", "measure must be 'RD' or 'OR'.")
+    )
 
 
 def ancova(
@@ -329,8 +362,10 @@ def _two_period(sub: pd.DataFrame, followup: str) -> pd.DataFrame:
     if not (two["occasion"] == followup).any() or not (two["occasion"] == "baseline").any():
         raise EvaluationError(
             "occasion",
-            f"Forskel-i-forskelle kræver målinger ved 'baseline' og '{followup}'.",
-            f"Difference-in-differences needs measurements at 'baseline' and '{followup}'.",
+            Text(
+                f"Forskel-i-forskelle kræver målinger ved 'baseline' og '{followup}'.",
+                f"Difference-in-differences needs measurements at 'baseline' and '{followup}'.",
+            ),
         )
     two["post"] = (two["occasion"] == followup).astype(int)
     two["treat_post"] = two["treat"] * two["post"]
@@ -381,21 +416,27 @@ def _panel(sub: pd.DataFrame, need_cohort: bool) -> pd.DataFrame:
     if "period" in panel.columns:
         panel["time"] = pd.to_numeric(panel["period"], errors="coerce")
         if panel["time"].isna().any():
-            raise EvaluationError("period", "Perioden skal være et helt tal.", "period must be an integer.")
+            raise EvaluationError(
+                "period", Text("Perioden skal være et helt tal.", "period must be an integer.")
+            )
         panel["time"] = panel["time"].astype(int)
     elif need_cohort:
         raise EvaluationError(
             "period",
-            "Forskudt opstart kræver kolonnerne 'period' og 'treated_from'.",
-            "Staggered adoption needs the columns 'period' and 'treated_from'.",
+            Text(
+                "Forskudt opstart kræver kolonnerne 'period' og 'treated_from'.",
+                "Staggered adoption needs the columns 'period' and 'treated_from'.",
+            ),
         )
     else:
         panel["time"] = panel["occasion_no"]
     if "treated_from" in panel.columns and "period" not in panel.columns:
         raise EvaluationError(
             "period",
-            "Kolonnen 'treated_from' angiver en periode; så skal målingerne også have kolonnen 'period'.",
-            "'treated_from' is a period, so the measurements need a 'period' column too.",
+            Text(
+                "Kolonnen 'treated_from' angiver en periode; så skal målingerne også have kolonnen 'period'.",
+                "'treated_from' is a period, so the measurements need a 'period' column too.",
+            ),
         )
     if "treated_from" in panel.columns:
         cohort = pd.to_numeric(panel["treated_from"], errors="coerce")
@@ -404,16 +445,20 @@ def _panel(sub: pd.DataFrame, need_cohort: bool) -> pd.DataFrame:
     elif need_cohort:
         raise EvaluationError(
             "treated_from",
-            "Forskudt opstart kræver kolonnen 'treated_from' (første periode med indsatsen).",
-            "Staggered adoption needs 'treated_from' (first period with the intervention).",
+            Text(
+                "Forskudt opstart kræver kolonnen 'treated_from' (første periode med indsatsen).",
+                "Staggered adoption needs 'treated_from' (first period with the intervention).",
+            ),
         )
     else:
         panel["treated"] = (panel["treat"] * (panel["occasion_no"] > 0)).astype(int)
     if panel.duplicated(["pseudonym", "time"]).any():
         raise EvaluationError(
             "period",
-            "En borger har flere målinger i samme periode på samme redskab.",
-            "A citizen has more than one measurement in the same period on the same instrument.",
+            Text(
+                "En borger har flere målinger i samme periode på samme redskab.",
+                "A citizen has more than one measurement in the same period on the same instrument.",
+            ),
         )
     return panel
 
@@ -437,8 +482,7 @@ def twfe(
     if panel["treated"].nunique() < 2:
         raise EvaluationError(
             "arm",
-            "Der er ingen variation i, hvem der har fået indsatsen.",
-            "No variation in treatment.",
+            Text("Der er ingen variation i, hvem der har fået indsatsen.", "No variation in treatment."),
         )
     data = panel.set_index(["pseudonym", "time"]).sort_index()
     model = PanelOLS(data["value"], data[["treated"]], entity_effects=True, time_effects=True)
@@ -492,8 +536,10 @@ def staggered(
     if panel["treated"].nunique() < 2 or (panel["treated"] == 0).sum() < 2:
         raise EvaluationError(
             "treated_from",
-            "Forskudt opstart kræver både behandlede og (endnu) ikke-behandlede målinger.",
-            "Staggered adoption needs both treated and not-yet-treated observations.",
+            Text(
+                "Forskudt opstart kræver både behandlede og (endnu) ikke-behandlede målinger.",
+                "Staggered adoption needs both treated and not-yet-treated observations.",
+            ),
         )
     # Stage 1 needs an untreated observation in every period and for every citizen: periods in which
     # everyone is already treated (no never-treated group left) and citizens treated from their first
@@ -516,8 +562,10 @@ def staggered(
     if panel["treated"].nunique() < 2:
         raise EvaluationError(
             "treated_from",
-            "Der er ingen perioder med både behandlede og endnu ikke behandlede borgere.",
-            "No period has both treated and not-yet-treated citizens.",
+            Text(
+                "Der er ingen perioder med både behandlede og endnu ikke behandlede borgere.",
+                "No period has both treated and not-yet-treated citizens.",
+            ),
         )
     data = panel[["time", "value", "treated", "cohort"]].copy()
     data["unit"] = pd.factorize(panel["pseudonym"])[0]
@@ -577,9 +625,11 @@ def propensity_match(
     except (np.linalg.LinAlgError, PerfectSeparationError, PerfectSeparationWarning) as exc:
         raise EvaluationError(
             "covariates",
-            "Baggrundsvariablerne kan ikke bruges til en propensity score: de adskiller grupperne "
-            "fuldstændigt eller er lineært afhængige, så der findes ingen sammenlignelige borgere.",
-            f"The covariates cannot form a propensity model: {exc}.",
+            Text(
+                "Baggrundsvariablerne kan ikke bruges til en propensity score: de adskiller grupperne "
+                "fuldstændigt eller er lineært afhængige, så der findes ingen sammenlignelige borgere.",
+                f"The covariates cannot form a propensity model: {exc}.",
+            ),
         ) from None
     ps = np.clip(np.asarray(model.predict(X)), 1e-9, 1 - 1e-9)
     logit = np.log(ps / (1 - ps))
@@ -654,8 +704,10 @@ def psm(
     if n_pairs < 2:
         raise EvaluationError(
             "covariates",
-            "For få borgere kunne matches til en sammenligningsgruppe.",
-            "Too few citizens could be matched.",
+            Text(
+                "For få borgere kunne matches til en sammenligningsgruppe.",
+                "Too few citizens could be matched.",
+            ),
         )
     X = sm.add_constant(matched[["treat", *cov]].astype(float))
     res = sm.OLS(matched["y"].astype(float), X).fit(
@@ -696,7 +748,7 @@ def estimate_effect(
     """Estimate the effect on ``instrument`` with ``design`` (one of ``DESIGNS``)."""
     if not 0.0 < alpha < 1.0:
         raise EvaluationError(
-            "alpha", "Signifikansniveauet skal ligge mellem 0 og 1.", "alpha must be in (0, 1)."
+            "alpha", Text("Signifikansniveauet skal ligge mellem 0 og 1.", "alpha must be in (0, 1).")
         )
     common: dict[str, Any] = {"alpha": alpha, "higher_is_better": higher_is_better, **options}
     if design == "rct_means":
@@ -715,8 +767,10 @@ def estimate_effect(
         return psm(frame, instrument, followup=followup, covariates=covariates, **common)
     raise EvaluationError(
         "design",
-        f"Ukendt evalueringsdesign '{design}'. Vælg et af: {', '.join(DESIGNS)}.",
-        f"Unknown design '{design}'; choose one of {DESIGNS}.",
+        Text(
+            f"Ukendt evalueringsdesign '{design}'. Vælg et af: {', '.join(DESIGNS)}.",
+            f"Unknown design '{design}'; choose one of {DESIGNS}.",
+        ),
     )
 
 
@@ -726,7 +780,7 @@ class GroupEstimate:
 
     group: str
     estimate: EffectEstimate | None
-    reason_da: str
+    reason: Text | None  # why there is no estimate; None when there is one
 
 
 def estimate_by(
@@ -741,11 +795,11 @@ def estimate_by(
     """For whom does it work: the same design within each value of column ``by``.
 
     A group with fewer than ``min_per_arm`` citizens in either arm is not estimated (the small-cell
-    rule); a group where the design cannot run gets the engine's Danish reason instead of a number.
+    rule); a group where the design cannot run gets the engine's reason (a Text) instead of a number.
     """
     validate_measurements(frame)
     if by not in frame.columns:
-        raise EvaluationError(by, f"Kolonnen '{by}' mangler.", f"The column '{by}' is missing.")
+        raise EvaluationError(by, Text(f"Kolonnen '{by}' mangler.", f"The column '{by}' is missing."))
     out: list[GroupEstimate] = []
     for value, grp in frame.loc[frame["instrument"] == instrument].groupby(by, sort=True):
         people = grp.drop_duplicates("pseudonym")
@@ -754,12 +808,17 @@ def estimate_by(
         if n1 < min_per_arm or n0 < min_per_arm:
             out.append(
                 GroupEstimate(
-                    str(value), None, f"For få borgere til at vise et tal (under {min_per_arm} i en gruppe)."
+                    str(value),
+                    None,
+                    Text(
+                        f"For få borgere til at vise et tal (under {min_per_arm} i en gruppe).",
+                        f"Too few citizens to show a figure (under {min_per_arm} in a group).",
+                    ),
                 )
             )
             continue
         try:
-            out.append(GroupEstimate(str(value), estimate_effect(grp, design, instrument, **options), ""))
+            out.append(GroupEstimate(str(value), estimate_effect(grp, design, instrument, **options), None))
         except EvaluationError as exc:
-            out.append(GroupEstimate(str(value), None, exc.message_da))
+            out.append(GroupEstimate(str(value), None, exc.message))
     return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from susi.engines.text import Text
+
 from .errors import EvaluationError
 from .privacy import SMALL_CELL_THRESHOLD
 from .results import FidelityRow
@@ -23,18 +25,20 @@ def fidelity_by_municipality(
     """
     for col in ("municipality", "pseudonym", "component", "delivered"):
         if col not in records.columns:
-            raise EvaluationError(col, f"Kolonnen '{col}' mangler.", f"The column '{col}' is missing.")
+            raise EvaluationError(col, Text(f"Kolonnen '{col}' mangler.", f"The column '{col}' is missing."))
     if not 0 < threshold <= 1:
         raise EvaluationError(
-            "threshold", "Tærsklen skal ligge mellem 0 og 1.", "threshold must be in (0, 1]."
+            "threshold", Text("Tærsklen skal ligge mellem 0 og 1.", "threshold must be in (0, 1].")
         )
     data = records.copy()
     data["delivered"] = pd.to_numeric(data["delivered"], errors="coerce")
     if data["delivered"].isna().any() or (data["delivered"] < 0).any():
         raise EvaluationError(
             "delivered",
-            "'delivered' skal være 0, 1 eller en andel mellem 0 og 1.",
-            "delivered must be 0, 1 or a share.",
+            Text(
+                "'delivered' skal være 0, 1 eller en andel mellem 0 og 1.",
+                "delivered must be 0, 1 or a share.",
+            ),
         )
     data["intended"] = pd.to_numeric(data["intended"], errors="coerce") if "intended" in data else 1.0
     data["delivered"] = data[["delivered", "intended"]].min(axis=1)  # no credit beyond what was intended

@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from susi.engines.text import Text
+
 from .errors import EvaluationError
 from .estimators import _select
 from .privacy import SMALL_CELL_THRESHOLD
@@ -44,15 +46,19 @@ def monitor(
     frame = pd.DataFrame(list(estimates)) if not isinstance(estimates, pd.DataFrame) else estimates.copy()
     for col in ("municipality", "period", "estimate", "se", "n"):
         if col not in frame.columns:
-            raise EvaluationError(col, f"Kolonnen '{col}' mangler.", f"The column '{col}' is missing.")
+            raise EvaluationError(col, Text(f"Kolonnen '{col}' mangler.", f"The column '{col}' is missing."))
     if not math.isfinite(reference_effect) or reference_effect == 0:
         raise EvaluationError(
             "reference_effect",
-            "Referenceeffekten fra afprøvningen skal være et tal forskelligt fra 0.",
-            "The reference effect must be a non-zero number.",
+            Text(
+                "Referenceeffekten fra afprøvningen skal være et tal forskelligt fra 0.",
+                "The reference effect must be a non-zero number.",
+            ),
         )
     if not 0 < margin <= 1:
-        raise EvaluationError("margin", "Marginen skal ligge mellem 0 og 1.", "margin must be in (0, 1].")
+        raise EvaluationError(
+            "margin", Text("Marginen skal ligge mellem 0 og 1.", "margin must be in (0, 1].")
+        )
     sign = 1.0 if higher_is_better else -1.0
     line = margin * reference_effect  # the lowest acceptable continued effect
     z = float(stats.norm.ppf(1 - alpha / 2))
@@ -75,7 +81,10 @@ def monitor(
                         reference_effect,
                         None,
                         False,
-                        "For få borgere til at vise et tal (under 5).",
+                        Text(
+                            f"For få borgere til at vise et tal (under {min_n}).",
+                            f"Too few citizens to show a figure (under {min_n}).",
+                        ),
                         True,
                     )
                 )
@@ -86,19 +95,25 @@ def monitor(
             low, high = est - z * se, est + z * se
             clearly_below = sign * (est - line) + half < 0
             below = sign * (est - line) < 0
-            warning, reason = False, ""
+            warning, reason = False, None
             if clearly_below:
                 warning = True
-                reason = (
+                reason = Text(
                     f"Effekten ({_fmt(est)}) er tydeligt under {margin:.0%} af effekten fra afprøvningen "
-                    f"({_fmt(reference_effect)}): selv den gunstige grænse af usikkerheden når ikke op."
-                ).replace("%", " %")
+                    f"({_fmt(reference_effect)}): selv den gunstige grænse af usikkerheden når ikke op.".replace(
+                        "%", " %"
+                    ),
+                    f"The effect ({_fmt(est)}) is clearly below {margin:.0%} of the effect found in testing "
+                    f"({_fmt(reference_effect)}): even the favourable limit of the uncertainty does not reach it.",
+                )
             elif below and below_before:
                 warning = True
-                reason = (
+                reason = Text(
                     f"Effekten har ligget under {margin:.0%} af effekten fra afprøvningen "
-                    f"({_fmt(reference_effect)}) i to perioder i træk."
-                ).replace("%", " %")
+                    f"({_fmt(reference_effect)}) i to perioder i træk.".replace("%", " %"),
+                    f"The effect has been below {margin:.0%} of the effect found in testing "
+                    f"({_fmt(reference_effect)}) for two periods running.",
+                )
             below_before = below
             rows.append(
                 MonitoringRow(
@@ -112,7 +127,7 @@ def monitor(
                     reference_effect=reference_effect,
                     ratio_to_reference=est / reference_effect,
                     drift_warning=warning,
-                    reason_da=reason,
+                    reason=reason,
                     suppressed=False,
                 )
             )
@@ -127,7 +142,7 @@ def _period(sub: pd.DataFrame, period: str) -> pd.Series:
     if period == "half":
         d = pd.to_datetime(sub["enrolled_on"])
         return d.dt.year * 10 + (d.dt.month > 6).astype(int) + 1
-    raise EvaluationError("period", f"Ukendt periode '{period}'.", f"Unknown period '{period}'.")
+    raise EvaluationError("period", Text(f"Ukendt periode '{period}'.", f"Unknown period '{period}'."))
 
 
 def monitoring_estimates(

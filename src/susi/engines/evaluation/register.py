@@ -19,6 +19,8 @@ import duckdb
 import pandas as pd
 from scipy import stats
 
+from susi.engines.text import Text
+
 from .errors import EvaluationError
 from .privacy import SMALL_CELL_THRESHOLD
 from .results import RegisterFollowup, RegisterYearRow, SomConsequence
@@ -60,7 +62,7 @@ ORDER BY o.outcome, d.year_after, d.enrolled
 def _ident(name: str, field: str) -> str:
     if not isinstance(name, str) or not _IDENT.match(name):
         raise EvaluationError(
-            field, f"'{name}' er ikke et gyldigt tabelnavn.", f"'{name}' is not a valid table name."
+            field, Text(f"'{name}' er ikke et gyldigt tabelnavn.", f"'{name}' is not a valid table name.")
         )
     return name
 
@@ -69,7 +71,7 @@ def followup_sql(enrolled_table: str, register_table: str, comparison_table: str
     """The query ``register_followup`` runs (exposed so it can be reviewed or run elsewhere)."""
     if not isinstance(years, int) or not 1 <= years <= 30:
         raise EvaluationError(
-            "years", "Antal år skal være mellem 1 og 30.", "years must be between 1 and 30."
+            "years", Text("Antal år skal være mellem 1 og 30.", "years must be between 1 and 30.")
         )
     return FOLLOWUP_SQL.format(
         enrolled=_ident(enrolled_table, "enrolled_table"),
@@ -103,9 +105,11 @@ def register_followup(
     except duckdb.Error as exc:
         raise EvaluationError(
             "register_table",
-            "Registertabellerne mangler eller har ikke de forventede kolonner "
-            "(pseudonym, index_year / pseudonym, year, outcome, value).",
-            f"Register tables missing or malformed: {exc}",
+            Text(
+                "Registertabellerne mangler eller har ikke de forventede kolonner "
+                "(pseudonym, index_year / pseudonym, year, outcome, value).",
+                f"Register tables missing or malformed: {exc}",
+            ),
         ) from None
     z = float(stats.norm.ppf(1 - alpha / 2))
     rows: list[RegisterYearRow] = []
@@ -202,9 +206,9 @@ def build_comparison(
     """
     cols = tuple(_ident(c, "strata") for c in strata)
     if not cols:
-        raise EvaluationError("strata", "Vælg mindst én matchvariabel.", "Choose at least one stratum.")
+        raise EvaluationError("strata", Text("Vælg mindst én matchvariabel.", "Choose at least one stratum."))
     if not isinstance(ratio, int) or not 1 <= ratio <= 10:
-        raise EvaluationError("ratio", "Forholdet skal være 1 til 10.", "ratio must be 1 to 10.")
+        raise EvaluationError("ratio", Text("Forholdet skal være 1 til 10.", "ratio must be 1 to 10."))
     sql = COMPARISON_SQL.format(
         out=_ident(out_table, "out_table"),
         population=_ident(population_table, "population_table"),
@@ -227,8 +231,10 @@ def build_comparison(
     except duckdb.Error as exc:
         raise EvaluationError(
             "population_table",
-            "Befolkningstabellen mangler eller har ikke matchvariablerne.",
-            f"Population table missing or without the strata columns: {exc}",
+            Text(
+                "Befolkningstabellen mangler eller har ikke matchvariablerne.",
+                f"Population table missing or without the strata columns: {exc}",
+            ),
         ) from None
     assert counts is not None
     return ComparisonSummary(

@@ -15,6 +15,7 @@ import numpy as np
 from scipy import stats
 
 from susi.engines.evidence.effect_sizes import hedges_correction
+from susi.engines.text import Text
 
 from .errors import EvaluationError
 
@@ -46,7 +47,7 @@ class EffectEstimate:
     n_comparison: int
     yi: float
     vi: float
-    label_da: str
+    label: Text
     higher_is_better: bool = True
     sd_pooled: float | None = None
     details: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
@@ -70,8 +71,10 @@ class EffectEstimate:
         if self.measure != "MD" or not self.sd_pooled or self.sd_pooled <= 0:
             raise EvaluationError(
                 "measure",
-                "En standardiseret effekt kræver en forskel i gennemsnit og en spredning.",
-                "A standardised effect needs a mean difference and a pooled SD.",
+                Text(
+                    "En standardiseret effekt kræver en forskel i gennemsnit og en spredning.",
+                    "A standardised effect needs a mean difference and a pooled SD.",
+                ),
             )
         n = self.n_total
         j = float(hedges_correction(np.array([n - 2.0]))[0]) if n > 3 else 1.0
@@ -88,7 +91,7 @@ class EffectEstimate:
             ci_high=g + z * math.sqrt(vi),
             yi=g,
             vi=vi,
-            label_da="Standardiseret forskel (Hedges' g)",
+            label=Text("Standardiseret forskel (Hedges' g)", "Standardised difference (Hedges' g)"),
         )
 
     def to_success_rate(self, baseline_rate: float) -> SuccessRate:
@@ -104,8 +107,10 @@ class EffectEstimate:
         if not 0.0 < p0 < 1.0:
             raise EvaluationError(
                 "baseline_rate",
-                "Grundraten skal være en andel mellem 0 og 1 (fx 0,02 for 2 %).",
-                "The baseline rate must be a share between 0 and 1 (e.g. 0.02 for 2 %).",
+                Text(
+                    "Grundraten skal være en andel mellem 0 og 1 (fx 0,02 for 2 %).",
+                    "The baseline rate must be a share between 0 and 1 (e.g. 0.02 for 2 %).",
+                ),
             )
         sign = 1.0 if self.higher_is_better else -1.0
         if self.measure == "RD":
@@ -134,7 +139,7 @@ class EffectEstimate:
             p1 = float(stats.norm.cdf(z0 + d))
             return SuccessRate(mean=p1 - p0, sd=float(stats.norm.pdf(z0 + d)) * math.sqrt(smd.vi))
         raise EvaluationError(
-            "measure", f"Ukendt effektmål: {self.measure}.", f"Unknown measure: {self.measure}."
+            "measure", Text(f"Ukendt effektmål: {self.measure}.", f"Unknown measure: {self.measure}.")
         )
 
 
@@ -161,7 +166,7 @@ class MonitoringRow:
     reference_effect: float
     ratio_to_reference: float | None
     drift_warning: bool
-    reason_da: str
+    reason: Text | None  # why the drift warning is raised (None when it is not)
     suppressed: bool
 
 

@@ -11,6 +11,8 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight
 
+from susi.engines.text import Text
+
 from .errors import EvaluationError
 from .results import EffectEstimate, KaplanMeierCurve
 
@@ -18,15 +20,15 @@ from .results import EffectEstimate, KaplanMeierCurve
 def _check(frame: pd.DataFrame, covariates: Sequence[str] = ()) -> pd.DataFrame:
     for col in ("pseudonym", "arm", "time", "event", *covariates):
         if col not in frame.columns:
-            raise EvaluationError(col, f"Kolonnen '{col}' mangler.", f"The column '{col}' is missing.")
+            raise EvaluationError(col, Text(f"Kolonnen '{col}' mangler.", f"The column '{col}' is missing."))
     data = frame.copy()
     data["time"] = pd.to_numeric(data["time"], errors="coerce")
     if data["time"].isna().any() or (data["time"] < 0).any():
         raise EvaluationError(
-            "time", "Tiden skal være et tal på 0 eller mere.", "time must be a number of 0 or more."
+            "time", Text("Tiden skal være et tal på 0 eller mere.", "time must be a number of 0 or more.")
         )
     if not data["event"].isin([0, 1]).all():
-        raise EvaluationError("event", "Hændelsen skal være 0 eller 1.", "event must be 0 or 1.")
+        raise EvaluationError("event", Text("Hændelsen skal være 0 eller 1.", "event must be 0 or 1."))
     return data
 
 
@@ -83,8 +85,7 @@ def cox(
     if n1 < 2 or n0 < 2:
         raise EvaluationError(
             "arm",
-            "Der skal være mindst 2 borgere i hver gruppe.",
-            "Need at least 2 citizens in each arm.",
+            Text("Der skal være mindst 2 borgere i hver gruppe.", "Need at least 2 citizens in each arm."),
         )
     exog = np.column_stack([treat.to_numpy(), *(data[c].astype(float).to_numpy() for c in covariates)])
     res = PHReg(data["time"].to_numpy(float), exog, status=data["event"].to_numpy(int), ties=ties).fit()
@@ -103,7 +104,7 @@ def cox(
         n_comparison=n0,
         yi=beta,
         vi=se * se,
-        label_da="Hazard ratio (Cox-model, tid til hændelse)",
+        label=Text("Hazard ratio (Cox-model, tid til hændelse)", "Hazard ratio (Cox model, time to event)"),
         higher_is_better=higher_is_better,
         details=(("events", int(data["event"].sum())), ("ties", ties)),
     )

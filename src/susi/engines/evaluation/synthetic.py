@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from susi.engines.text import Text
+
 from .cpr import SYNTHETIC_CENTURY_DIGIT, SYNTHETIC_YEARS, pseudonymise
 from .errors import EvaluationError
 
@@ -63,7 +65,9 @@ def synthetic_cprs(n: int, rng: np.random.Generator) -> list[str]:
     days = (dt.date(SYNTHETIC_YEARS.stop, 1, 1) - first).days
     space = days * 1000
     if n > space:
-        raise EvaluationError("n", "For mange syntetiske borgere.", f"At most {space} synthetic numbers.")
+        raise EvaluationError(
+            "n", Text("For mange syntetiske borgere.", f"At most {space} synthetic numbers.")
+        )
     picks = rng.choice(space, size=n, replace=False)
     out = []
     for p in picks:
@@ -122,9 +126,9 @@ def generate(
     would make them); without it they are opaque ``synNNNNNNN`` ids, which is faster for simulations.
     """
     if design not in ("rct", "observational", "waves"):
-        raise EvaluationError("design", f"Ukendt design '{design}'.", f"Unknown design '{design}'.")
+        raise EvaluationError("design", Text(f"Ukendt design '{design}'.", f"Unknown design '{design}'."))
     if n_citizens < 4:
-        raise EvaluationError("n_citizens", "Mindst 4 borgere.", "At least 4 citizens.")
+        raise EvaluationError("n_citizens", Text("Mindst 4 borgere.", "At least 4 citizens."))
     rng = np.random.default_rng(seed)
     munis = list(municipalities)
     n = n_citizens
@@ -153,7 +157,8 @@ def generate(
             wave_periods = [cycle[i % len(cycle)] for i in range(len(munis))]
         if len(wave_periods) != len(munis):
             raise EvaluationError(
-                "wave_periods", "Én bølge pr. kommune.", "wave_periods needs one entry per municipality."
+                "wave_periods",
+                Text("Én bølge pr. kommune.", "wave_periods needs one entry per municipality."),
             )
         waves = dict(zip(munis, wave_periods, strict=True))
         treat = np.array([1 if waves[m] is not None else 0 for m in muni])

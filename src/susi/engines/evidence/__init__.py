@@ -6,7 +6,7 @@ them (`ai, bi, ci, di`, `m1i, sd1i, n1i`, `yi, vi`, `method="REML"`, `test="knha
 
 from .conversions import SuccessRate, log_odds_ratio_to_smd, smd_to_log_odds_ratio, success_rate
 from .effect_sizes import (
-    MEASURE_LABELS_DA,
+    MEASURE_LABELS,
     REQUIRED_COLUMNS,
     EffectSizes,
     Measure,
@@ -20,7 +20,7 @@ from .effect_sizes import (
 )
 from .errors import EvidenceInputError
 from .meta import (
-    METHOD_LABELS_DA,
+    METHOD_LABELS,
     EggerTest,
     LeaveOneOut,
     MetaAnalysis,
@@ -37,8 +37,8 @@ from .meta import (
 from .tables import read_table
 
 __all__ = [
-    "MEASURE_LABELS_DA",
-    "METHOD_LABELS_DA",
+    "MEASURE_LABELS",
+    "METHOD_LABELS",
     "REQUIRED_COLUMNS",
     "EffectSizes",
     "EggerTest",

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from scipy import stats
 
+from susi.engines.text import Text
+
 from .effect_sizes import Measure
 from .errors import EvidenceInputError
 
@@ -56,8 +58,10 @@ def _treated_rate(measure: Measure, y: float, p0: float) -> float:
     else:
         raise EvidenceInputError(
             "measure",
-            f"a {measure.value} effect cannot be turned into a success rate; use RR, OR, RD or SMD",
-            f"En effekt målt som {measure.value} kan ikke omregnes til en succesrate; brug RR, OR, RD eller SMD.",
+            Text(
+                f"En effekt målt som {measure.value} kan ikke omregnes til en succesrate; brug RR, OR, RD eller SMD.",
+                f"A {measure.value} effect cannot be turned into a success rate; use RR, OR, RD or SMD.",
+            ),
         )
     return min(1.0, max(0.0, p1))
 
@@ -91,12 +95,15 @@ def success_rate(
     if not 0 < baseline_rate < 1:
         raise EvidenceInputError(
             "baseline_rate",
-            "the current practice's rate must lie strictly between 0 and 1",
-            "Den nuværende praksis' andel skal ligge mellem 0 og 1 (fx 0,02 for 2 %).",
+            Text(
+                "Den nuværende praksis' andel skal ligge mellem 0 og 1 (fx 0,02 for 2 %).",
+                "The current practice's rate must lie strictly between 0 and 1.",
+            ),
         )
     if not low <= estimate <= high:
         raise EvidenceInputError(
-            "interval", "the interval must contain the estimate", "Intervallet skal indeholde estimatet."
+            "interval",
+            Text("Intervallet skal indeholde estimatet.", "The interval must contain the estimate."),
         )
     sign = 1.0 if desirable_outcome else -1.0
     ends = sorted(sign * (_treated_rate(m, y, baseline_rate) - baseline_rate) for y in (low, high))

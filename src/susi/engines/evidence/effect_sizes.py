@@ -36,6 +36,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
+from susi.engines.text import Text
+
 from .errors import EvidenceInputError
 
 FloatArray = NDArray[np.float64]
@@ -63,14 +65,14 @@ REQUIRED_COLUMNS: dict[Measure, tuple[str, ...]] = {
     Measure.GEN: ("yi", "vi"),
 }
 
-#: Danish names of the measures, for pages and messages.
-MEASURE_LABELS_DA: dict[Measure, str] = {
-    Measure.RR: "log relativ risiko (log RR)",
-    Measure.OR: "log odds ratio (log OR)",
-    Measure.RD: "risikoforskel (RD)",
-    Measure.SMD: "standardiseret middelforskel (Hedges' g)",
-    Measure.MD: "middelforskel (MD)",
-    Measure.GEN: "effekt angivet direkte (yi, vi)",
+#: Names of the measures, for pages and messages.
+MEASURE_LABELS: dict[Measure, Text] = {
+    Measure.RR: Text("log relativ risiko (log RR)", "log risk ratio (log RR)"),
+    Measure.OR: Text("log odds ratio (log OR)", "log odds ratio (log OR)"),
+    Measure.RD: Text("risikoforskel (RD)", "risk difference (RD)"),
+    Measure.SMD: Text("standardiseret middelforskel (Hedges' g)", "standardised mean difference (Hedges' g)"),
+    Measure.MD: Text("middelforskel (MD)", "mean difference (MD)"),
+    Measure.GEN: Text("effekt angivet direkte (yi, vi)", "effect given directly (yi, vi)"),
 }
 
 #: Measures analysed on the log scale (shown back-transformed with exp on pages).
@@ -101,7 +103,8 @@ def _as_array(values: ArrayLike, name: str) -> FloatArray:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
         raise EvidenceInputError(
-            name, f"column '{name}' must contain numbers only", f"Kolonnen '{name}' må kun indeholde tal."
+            name,
+            Text(f"Kolonnen '{name}' må kun indeholde tal.", f"Column '{name}' must contain numbers only."),
         ) from exc
     if arr.ndim != 1:
         arr = arr.reshape(-1)
@@ -110,8 +113,10 @@ def _as_array(values: ArrayLike, name: str) -> FloatArray:
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             name,
-            f"column '{name}' has a missing or non-numeric value for study {row}",
-            f"Kolonnen '{name}' mangler et tal for studie nr. {row}.",
+            Text(
+                f"Kolonnen '{name}' mangler et tal for studie nr. {row}.",
+                f"Column '{name}' has a missing or non-numeric value for study {row}",
+            ),
             row=row,
         )
     return arr
@@ -123,8 +128,10 @@ def _check_nonnegative(arr: FloatArray, name: str) -> None:
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             name,
-            f"column '{name}' cannot be negative (study {row})",
-            f"Kolonnen '{name}' kan ikke være negativ (studie nr. {row}).",
+            Text(
+                f"Kolonnen '{name}' kan ikke være negativ (studie nr. {row}).",
+                f"Column '{name}' cannot be negative (study {row}).",
+            ),
             row=row,
         )
 
@@ -135,8 +142,10 @@ def _check_positive(arr: FloatArray, name: str, what_da: str) -> None:
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             name,
-            f"column '{name}' must be greater than 0 (study {row})",
-            f"{what_da} i kolonnen '{name}' skal være større end 0 (studie nr. {row}).",
+            Text(
+                f"{what_da} i kolonnen '{name}' skal være større end 0 (studie nr. {row}).",
+                f"column '{name}' must be greater than 0 (study {row}).",
+            ),
             row=row,
         )
 
@@ -146,7 +155,7 @@ def _labels(labels: Sequence[str] | None, k: int) -> tuple[str, ...]:
         return tuple(str(i + 1) for i in range(k))
     if len(labels) != k:
         raise EvidenceInputError(
-            "study", "there must be one label per study", "Der skal være én studieetiket pr. studie."
+            "study", Text("Der skal være én studieetiket pr. studie.", "There must be one label per study.")
         )
     return tuple(str(x) for x in labels)
 
@@ -156,8 +165,9 @@ def _same_length(*arrays: FloatArray) -> int:
     if len(lengths) != 1:
         raise EvidenceInputError(
             "data",
-            "all columns must have the same number of rows",
-            "Alle kolonner skal have lige mange rækker.",
+            Text(
+                "Alle kolonner skal have lige mange rækker.", "All columns must have the same number of rows."
+            ),
         )
     return lengths.pop()
 
@@ -176,8 +186,10 @@ def _two_by_two(
             row = int(bad[0]) + 1
             raise EvidenceInputError(
                 name,
-                f"a group has no participants (study {row})",
-                f"En gruppe har ingen deltagere (studie nr. {row}).",
+                Text(
+                    f"En gruppe har ingen deltagere (studie nr. {row}).",
+                    f"A group has no participants (study {row}).",
+                ),
                 row=row,
             )
     zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
@@ -255,8 +267,10 @@ def standardized_mean_difference(
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             "n1i",
-            f"Hedges' g needs at least 4 participants in all (study {row})",
-            f"Hedges' g kræver mindst 4 deltagere i alt (studie nr. {row}).",
+            Text(
+                f"Hedges' g kræver mindst 4 deltagere i alt (studie nr. {row}).",
+                f"Hedges' g needs at least 4 participants in all (study {row}).",
+            ),
             row=row,
         )
     sp = np.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df)
@@ -291,8 +305,10 @@ def generic(yi: ArrayLike, vi: ArrayLike, labels: Sequence[str] | None = None) -
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             "vi",
-            f"a sampling variance cannot be negative (study {row})",
-            f"En variens (vi) kan ikke være negativ (studie nr. {row}).",
+            Text(
+                f"En variens (vi) kan ikke være negativ (studie nr. {row}).",
+                f"A sampling variance cannot be negative (study {row}).",
+            ),
             row=row,
         )
     bad = np.flatnonzero(v == 0)
@@ -300,8 +316,10 @@ def generic(yi: ArrayLike, vi: ArrayLike, labels: Sequence[str] | None = None) -
         row = int(bad[0]) + 1
         raise EvidenceInputError(
             "vi",
-            f"a sampling variance of 0 gives the study infinite weight (study {row})",
-            f"En variens (vi) på 0 giver studiet uendelig vægt (studie nr. {row}).",
+            Text(
+                f"En variens (vi) på 0 giver studiet uendelig vægt (studie nr. {row}).",
+                f"A sampling variance of 0 gives the study infinite weight (study {row}).",
+            ),
             row=row,
         )
     return EffectSizes(Measure.GEN, y, v, _labels(labels, y.shape[0]), (False,) * y.shape[0])
@@ -316,15 +334,19 @@ def compute(
     except ValueError as exc:
         raise EvidenceInputError(
             "measure",
-            f"unknown measure '{measure}'; use one of {', '.join(x.value for x in Measure)}",
-            f"Ukendt effektmål '{measure}'; brug et af {', '.join(x.value for x in Measure)}.",
+            Text(
+                f"Ukendt effektmål '{measure}'; brug et af {', '.join(x.value for x in Measure)}.",
+                f"Unknown measure '{measure}'; use one of {', '.join(x.value for x in Measure)}",
+            ),
         ) from exc
     missing = [c for c in REQUIRED_COLUMNS[m] if c not in columns]
     if missing:
         raise EvidenceInputError(
             missing[0],
-            f"measure {m.value} needs the column(s) {', '.join(missing)}",
-            f"Effektmålet {m.value} kræver kolonnen/kolonnerne {', '.join(missing)}.",
+            Text(
+                f"Effektmålet {m.value} kræver kolonnen/kolonnerne {', '.join(missing)}.",
+                f"Measure {m.value} needs the column(s) {', '.join(missing)}",
+            ),
         )
     c = [columns[name] for name in REQUIRED_COLUMNS[m]]
     if m is Measure.RR:

@@ -40,6 +40,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, stats
 
+from susi.engines.text import Text
+
 from .effect_sizes import EffectSizes
 from .errors import EvidenceInputError
 
@@ -56,11 +58,11 @@ class Method(StrEnum):
     PM = "PM"
 
 
-METHOD_LABELS_DA: dict[Method, str] = {
-    Method.FE: "fixed effect (fælles effekt)",
-    Method.DL: "random effects, DerSimonian–Laird",
-    Method.REML: "random effects, REML",
-    Method.PM: "random effects, Paule–Mandel",
+METHOD_LABELS: dict[Method, Text] = {
+    Method.FE: Text("fixed effect (fælles effekt)", "fixed effect (common effect)"),
+    Method.DL: Text("random effects, DerSimonian–Laird", "random effects, DerSimonian–Laird"),
+    Method.REML: Text("random effects, REML", "random effects, REML"),
+    Method.PM: Text("random effects, Paule–Mandel", "random effects, Paule–Mandel"),
 }
 
 
@@ -70,8 +72,10 @@ def _method(method: Method | str) -> Method:
     except ValueError as exc:
         raise EvidenceInputError(
             "method",
-            f"unknown method '{method}'; use FE, DL, REML or PM",
-            f"Ukendt metode '{method}'; brug FE, DL, REML eller PM.",
+            Text(
+                f"Ukendt metode '{method}'; brug FE, DL, REML eller PM.",
+                f"Unknown method '{method}'; use FE, DL, REML or PM.",
+            ),
         ) from exc
 
 
@@ -79,8 +83,10 @@ def _check_level(level: float) -> None:
     if not 0 < level < 1:
         raise EvidenceInputError(
             "level",
-            "the confidence level must lie between 0 and 1",
-            "Konfidensniveauet skal ligge mellem 0 og 1.",
+            Text(
+                "Konfidensniveauet skal ligge mellem 0 og 1.",
+                "The confidence level must lie between 0 and 1.",
+            ),
         )
 
 
@@ -268,17 +274,23 @@ def _inputs(effects: EffectSizes, min_k: int = 2) -> tuple[FloatArray, FloatArra
     if y.shape[0] < min_k:
         raise EvidenceInputError(
             "studies",
-            f"a meta-analysis needs at least {min_k} studies; got {y.shape[0]}",
-            f"En metaanalyse kræver mindst {min_k} studier; der er {y.shape[0]}.",
+            Text(
+                f"En metaanalyse kræver mindst {min_k} studier; der er {y.shape[0]}.",
+                f"A meta-analysis needs at least {min_k} studies; got {y.shape[0]}",
+            ),
         )
     if np.any(v <= 0) or not np.all(np.isfinite(v)):
         raise EvidenceInputError(
             "vi",
-            "every sampling variance must be a positive number",
-            "Alle varianser (vi) skal være positive tal.",
+            Text(
+                "Alle varianser (vi) skal være positive tal.",
+                "Every sampling variance must be a positive number.",
+            ),
         )
     if not np.all(np.isfinite(y)):
-        raise EvidenceInputError("yi", "every effect must be a number", "Alle effekter (yi) skal være tal.")
+        raise EvidenceInputError(
+            "yi", Text("Alle effekter (yi) skal være tal.", "Every effect must be a number.")
+        )
     return y, v
 
 
@@ -458,19 +470,23 @@ def meta_regression(
         mod = np.asarray(moderator, dtype=float)
     except (TypeError, ValueError) as exc:
         raise EvidenceInputError(
-            name, f"the moderator '{name}' must be numeric", f"Moderatoren '{name}' skal være et tal."
+            name, Text(f"Moderatoren '{name}' skal være et tal.", f"The moderator '{name}' must be numeric.")
         ) from exc
     if mod.shape != y.shape or not np.all(np.isfinite(mod)):
         raise EvidenceInputError(
             name,
-            f"the moderator '{name}' needs a number for every study",
-            f"Moderatoren '{name}' skal have et tal for hvert studie.",
+            Text(
+                f"Moderatoren '{name}' skal have et tal for hvert studie.",
+                f"The moderator '{name}' needs a number for every study.",
+            ),
         )
     if np.ptp(mod) == 0:
         raise EvidenceInputError(
             name,
-            f"the moderator '{name}' has the same value in every study",
-            f"Moderatoren '{name}' har samme værdi i alle studier.",
+            Text(
+                f"Moderatoren '{name}' har samme værdi i alle studier.",
+                f"The moderator '{name}' has the same value in every study.",
+            ),
         )
     x = np.column_stack([np.ones_like(mod), mod])
     f = _fit(y, v, x, m, hk, level)
@@ -559,13 +575,17 @@ def subgroups(
     y, v = _inputs(effects, min_k=2)
     labels = [str(g) for g in groups]
     if len(labels) != y.shape[0]:
-        raise EvidenceInputError("group", "every study needs a group", "Hvert studie skal have en gruppe.")
+        raise EvidenceInputError(
+            "group", Text("Hvert studie skal have en gruppe.", "Every study needs a group.")
+        )
     names = sorted(set(labels))
     if len(names) < 2:
         raise EvidenceInputError(
             "group",
-            "subgroup analysis needs at least two groups",
-            "En subgruppeanalyse kræver mindst to grupper.",
+            Text(
+                "En subgruppeanalyse kræver mindst to grupper.",
+                "Subgroup analysis needs at least two groups.",
+            ),
         )
     out = []
     crit = float(stats.norm.ppf(1 - (1 - level) / 2))
@@ -609,8 +629,10 @@ def moderator_test(
     if k <= p or np.linalg.matrix_rank(x) < p:
         raise EvidenceInputError(
             "design",
-            "too few studies (or collinear moderators) for this model",
-            "For få studier (eller moderatorer, der overlapper) til denne model.",
+            Text(
+                "For få studier (eller moderatorer, der overlapper) til denne model.",
+                "Too few studies (or collinear moderators) for this model.",
+            ),
         )
     f = _fit(y, v, x, _method(method), hk, 0.95)
     idx = list(columns)
@@ -697,7 +719,7 @@ def egger_test(
         )
     if model != "rma":
         raise EvidenceInputError(
-            "model", "model must be 'rma' or 'lm'", "Modellen skal være 'rma' eller 'lm'."
+            "model", Text("Modellen skal være 'rma' eller 'lm'.", "Model must be 'rma' or 'lm'.")
         )
     f = _fit(y, v, x, _method(method), hk, 0.95)
     return EggerTest(

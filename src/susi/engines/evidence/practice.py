@@ -22,106 +22,179 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from susi.engines.text import Text
+
 from .errors import EvidenceInputError
 
-SCALE_DA: dict[int, str] = {0: "Slet ikke", 1: "I mindre grad", 2: "I nogen grad", 3: "I høj grad"}
+SCALE: dict[int, Text] = {
+    0: Text("Slet ikke", "Not at all"),
+    1: Text("I mindre grad", "To a small degree"),
+    2: Text("I nogen grad", "To some degree"),
+    3: Text("I høj grad", "To a high degree"),
+}
 MAX_ANSWER = 3
 
 
 @dataclass(frozen=True)
 class Element:
     key: str
-    name_da: str
-    statements_da: tuple[str, str]
+    name: Text
+    statements: tuple[Text, Text]
 
 
 ELEMENTS: tuple[Element, ...] = (
     Element(
         "theory",
-        "Teori og viden",
+        Text("Teori og viden", "Theory and knowledge"),
         (
-            "Praksissen bygger på en beskrevet teori eller forandringsteori.",
-            "Praksissen bygger på forskning eller anden dokumenteret viden om, hvad der virker for målgruppen.",
+            Text(
+                "Praksissen bygger på en beskrevet teori eller forandringsteori.",
+                "The practice rests on a described theory or theory of change.",
+            ),
+            Text(
+                "Praksissen bygger på forskning eller anden dokumenteret viden om, hvad der virker for målgruppen.",
+                "The practice rests on research or other documented knowledge of what works for the target group.",
+            ),
         ),
     ),
     Element(
         "effect",
-        "Virkning",
+        Text("Virkning", "Effect"),
         (
-            "Der er dokumentation for, at borgerne opnår de ønskede resultater.",
-            "Resultaterne er sammenlignet med en kontrolgruppe, et udgangspunkt eller andre indsatser.",
+            Text(
+                "Der er dokumentation for, at borgerne opnår de ønskede resultater.",
+                "There is documentation that citizens reach the intended results.",
+            ),
+            Text(
+                "Resultaterne er sammenlignet med en kontrolgruppe, et udgangspunkt eller andre indsatser.",
+                "The results are compared with a control group, a baseline or other interventions.",
+            ),
         ),
     ),
     Element(
         "description",
-        "Beskrivelse",
+        Text("Beskrivelse", "Description"),
         (
-            "Målgruppe, aktiviteter og metoder er beskrevet skriftligt.",
-            "Beskrivelsen er så præcis, at andre medarbejdere kan udføre praksissen på samme måde.",
+            Text(
+                "Målgruppe, aktiviteter og metoder er beskrevet skriftligt.",
+                "Target group, activities and methods are described in writing.",
+            ),
+            Text(
+                "Beskrivelsen er så præcis, at andre medarbejdere kan udføre praksissen på samme måde.",
+                "The description is precise enough for other staff to carry out the practice the same way.",
+            ),
         ),
     ),
     Element(
         "goals",
-        "Mål",
+        Text("Mål", "Goals"),
         (
-            "Der er formuleret klare og målbare mål for borgerne.",
-            "Målene hænger tydeligt sammen med aktiviteterne.",
+            Text(
+                "Der er formuleret klare og målbare mål for borgerne.",
+                "Clear and measurable goals have been set for the citizens.",
+            ),
+            Text(
+                "Målene hænger tydeligt sammen med aktiviteterne.",
+                "The goals are clearly linked to the activities.",
+            ),
         ),
     ),
     Element(
         "transferability",
-        "Overførbarhed",
+        Text("Overførbarhed", "Transferability"),
         (
-            "Praksissen kan gennemføres i andre kommuner eller tilbud.",
-            "Det er beskrevet, hvilke forudsætninger (kompetencer, organisering) der skal være til stede.",
+            Text(
+                "Praksissen kan gennemføres i andre kommuner eller tilbud.",
+                "The practice can be carried out in other municipalities or services.",
+            ),
+            Text(
+                "Det er beskrevet, hvilke forudsætninger (kompetencer, organisering) der skal være til stede.",
+                "The conditions that must be in place (skills, organisation) are described.",
+            ),
         ),
     ),
     Element(
         "economy",
-        "Økonomi",
+        Text("Økonomi", "Economy"),
         (
-            "Praksissens omkostninger er opgjort.",
-            "Omkostningerne står i et rimeligt forhold til de forventede resultater.",
+            Text(
+                "Praksissens omkostninger er opgjort.",
+                "The costs of the practice have been calculated.",
+            ),
+            Text(
+                "Omkostningerne står i et rimeligt forhold til de forventede resultater.",
+                "The costs are reasonable compared with the expected results.",
+            ),
         ),
     ),
     Element(
         "reflection",
-        "Faglig refleksion",
+        Text("Faglig refleksion", "Professional reflection"),
         (
-            "Medarbejderne reflekterer systematisk over egen praksis, fx i supervision.",
-            "Ny viden og erfaringer bruges til at justere praksissen.",
+            Text(
+                "Medarbejderne reflekterer systematisk over egen praksis, fx i supervision.",
+                "Staff reflect systematically on their own practice, e.g. in supervision.",
+            ),
+            Text(
+                "Ny viden og erfaringer bruges til at justere praksissen.",
+                "New knowledge and experience are used to adjust the practice.",
+            ),
         ),
     ),
     Element(
         "relational",
-        "Relationelt samarbejde",
+        Text("Relationelt samarbejde", "Relational collaboration"),
         (
-            "Der lægges vægt på en god relation mellem medarbejder og borger.",
-            "Borgeren og evt. pårørende inddrages aktivt i samarbejdet.",
+            Text(
+                "Der lægges vægt på en god relation mellem medarbejder og borger.",
+                "Emphasis is placed on a good relationship between staff member and citizen.",
+            ),
+            Text(
+                "Borgeren og evt. pårørende inddrages aktivt i samarbejdet.",
+                "The citizen and, where relevant, relatives take an active part in the collaboration.",
+            ),
         ),
     ),
     Element(
         "individual",
-        "Individuel tilrettelæggelse",
+        Text("Individuel tilrettelæggelse", "Individual planning"),
         (
-            "Indsatsen tilpasses den enkelte borgers behov og ressourcer.",
-            "Der udarbejdes en individuel plan sammen med borgeren.",
+            Text(
+                "Indsatsen tilpasses den enkelte borgers behov og ressourcer.",
+                "The intervention is adapted to each citizen's needs and resources.",
+            ),
+            Text(
+                "Der udarbejdes en individuel plan sammen med borgeren.",
+                "An individual plan is drawn up together with the citizen.",
+            ),
         ),
     ),
     Element(
         "monitoring",
-        "Monitorering",
+        Text("Monitorering", "Monitoring"),
         (
-            "Borgernes progression måles løbende med faste redskaber.",
-            "Data fra monitoreringen bruges i det daglige arbejde.",
+            Text(
+                "Borgernes progression måles løbende med faste redskaber.",
+                "Citizens' progress is measured continuously with fixed instruments.",
+            ),
+            Text(
+                "Data fra monitoreringen bruges i det daglige arbejde.",
+                "Monitoring data are used in the daily work.",
+            ),
         ),
     ),
     Element(
         "followup",
-        "Opfølgning",
+        Text("Opfølgning", "Follow-up"),
         (
-            "Der følges systematisk op på, om målene for den enkelte borger nås.",
-            "Indsatsen justeres, når opfølgningen viser, at målene ikke nås.",
+            Text(
+                "Der følges systematisk op på, om målene for den enkelte borger nås.",
+                "Whether each citizen's goals are reached is followed up systematically.",
+            ),
+            Text(
+                "Indsatsen justeres, når opfølgningen viser, at målene ikke nås.",
+                "The intervention is adjusted when follow-up shows the goals are not reached.",
+            ),
         ),
     ),
 )
@@ -137,7 +210,7 @@ def question_keys() -> tuple[str, ...]:
 @dataclass(frozen=True)
 class ElementScore:
     key: str
-    name_da: str
+    name: Text
     share: float | None  # 0..1, None when nothing was answered
     answered: int
 
@@ -146,22 +219,30 @@ class ElementScore:
 class PracticeProfile:
     elements: tuple[ElementScore, ...]
     overall: float | None
-    level_da: str
-    strengths: tuple[str, ...]
-    gaps: tuple[str, ...]
-    unanswered: tuple[str, ...]
+    level: Text
+    strengths: tuple[Text, ...]
+    gaps: tuple[Text, ...]
+    unanswered: tuple[Text, ...]
 
     @property
-    def summary_da(self) -> str:
+    def summary(self) -> Text:
         if self.overall is None:
-            return "Selvevalueringen er ikke udfyldt."
-        parts = [f"{self.level_da} (samlet {round(self.overall * 100)} %)."]
+            return Text("Selvevalueringen er ikke udfyldt.", "The self-assessment has not been filled in.")
+        return Text(self._summary("da"), self._summary("en"))
+
+    def _summary(self, lang: str) -> str:
+        def names(texts: tuple[Text, ...]) -> str:
+            return ", ".join(getattr(t, lang) for t in texts)
+
+        da = lang == "da"
+        overall = round((self.overall or 0) * 100)
+        parts = [f"{getattr(self.level, lang)} ({'samlet' if da else 'overall'} {overall} %)."]
         if self.strengths:
-            parts.append("Styrker: " + ", ".join(self.strengths) + ".")
+            parts.append(("Styrker: " if da else "Strengths: ") + names(self.strengths) + ".")
         if self.gaps:
-            parts.append("Udviklingsområder: " + ", ".join(self.gaps) + ".")
+            parts.append(("Udviklingsområder: " if da else "Areas to develop: ") + names(self.gaps) + ".")
         if self.unanswered:
-            parts.append("Ikke besvaret: " + ", ".join(self.unanswered) + ".")
+            parts.append(("Ikke besvaret: " if da else "Not answered: ") + names(self.unanswered) + ".")
         return " ".join(parts)
 
 
@@ -171,7 +252,7 @@ def profile(answers: Mapping[str, int | None]) -> PracticeProfile:
     unknown = sorted(set(answers) - valid)
     if unknown:
         raise EvidenceInputError(
-            unknown[0], f"unknown question '{unknown[0]}'", f"Ukendt spørgsmål '{unknown[0]}'."
+            unknown[0], Text(f"Ukendt spørgsmål '{unknown[0]}'.", f"Unknown question '{unknown[0]}'.")
         )
     scores = []
     for e in ELEMENTS:
@@ -184,27 +265,29 @@ def profile(answers: Mapping[str, int | None]) -> PracticeProfile:
             if not isinstance(a, int) or isinstance(a, bool) or not 0 <= a <= MAX_ANSWER:
                 raise EvidenceInputError(
                     key,
-                    f"answer to '{key}' must be 0, 1, 2 or 3",
-                    f"Svaret på '{e.name_da}' skal være 0, 1, 2 eller 3.",
+                    Text(
+                        f"Svaret på '{e.name.da}' skal være 0, 1, 2 eller 3.",
+                        f"Answer to '{key}' must be 0, 1, 2 or 3.",
+                    ),
                 )
             vals.append(a)
         share = sum(vals) / (MAX_ANSWER * len(vals)) if vals else None
-        scores.append(ElementScore(e.key, e.name_da, share, len(vals)))
+        scores.append(ElementScore(e.key, e.name, share, len(vals)))
     answered = [s.share for s in scores if s.share is not None]
     overall = sum(answered) / len(answered) if answered else None
     if overall is None:
-        level = "Ikke udfyldt"
+        level = Text("Ikke udfyldt", "Not filled in")
     elif overall >= 0.75 and min(answered) >= 1 / 3:
-        level = "I høj grad lovende praksis"
+        level = Text("I høj grad lovende praksis", "Promising practice to a high degree")
     elif overall >= 0.5:
-        level = "I nogen grad lovende praksis"
+        level = Text("I nogen grad lovende praksis", "Promising practice to some degree")
     else:
-        level = "Endnu ikke lovende praksis"
+        level = Text("Endnu ikke lovende praksis", "Not yet promising practice")
     return PracticeProfile(
         elements=tuple(scores),
         overall=overall,
-        level_da=level,
-        strengths=tuple(s.name_da for s in scores if s.share is not None and s.share >= 5 / 6),
-        gaps=tuple(s.name_da for s in scores if s.share is not None and s.share < 0.5),
-        unanswered=tuple(s.name_da for s in scores if s.share is None),
+        level=level,
+        strengths=tuple(s.name for s in scores if s.share is not None and s.share >= 5 / 6),
+        gaps=tuple(s.name for s in scores if s.share is not None and s.share < 0.5),
+        unanswered=tuple(s.name for s in scores if s.share is None),
     )

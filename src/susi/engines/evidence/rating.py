@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
+from susi.engines.text import Text
+
 NORDIC = frozenset({"DK", "SE", "NO", "FI", "IS", "FO", "GL", "AX"})
 
 
@@ -45,13 +47,19 @@ class Design(StrEnum):
     OTHER = "other"
 
 
-DESIGN_LABELS_DA: dict[Design, str] = {
-    Design.META_ANALYSIS: "Metaanalyse / systematisk review",
-    Design.RCT: "Randomiseret kontrolleret forsøg (RCT)",
-    Design.QUASI_EXPERIMENT: "Kvasieksperiment med konstrueret kontrolgruppe",
-    Design.BEFORE_AFTER_CONTROL: "Før/efter-måling med kontrolgruppe",
-    Design.BEFORE_AFTER: "Før/efter-måling uden kontrolgruppe",
-    Design.OTHER: "Andet design (fx kvalitativt eller casestudie)",
+DESIGN_LABELS: dict[Design, Text] = {
+    Design.META_ANALYSIS: Text("Metaanalyse / systematisk review", "Meta-analysis / systematic review"),
+    Design.RCT: Text("Randomiseret kontrolleret forsøg (RCT)", "Randomised controlled trial (RCT)"),
+    Design.QUASI_EXPERIMENT: Text(
+        "Kvasieksperiment med konstrueret kontrolgruppe", "Quasi-experiment with a constructed control group"
+    ),
+    Design.BEFORE_AFTER_CONTROL: Text(
+        "Før/efter-måling med kontrolgruppe", "Before/after with a control group"
+    ),
+    Design.BEFORE_AFTER: Text("Før/efter-måling uden kontrolgruppe", "Before/after without a control group"),
+    Design.OTHER: Text(
+        "Andet design (fx kvalitativt eller casestudie)", "Other design (e.g. qualitative or case study)"
+    ),
 }
 
 
@@ -89,12 +97,12 @@ class Level(StrEnum):
     D = "D"
 
 
-LEVEL_LABELS_DA: dict[Level, str] = {
-    Level.HARM: "Tegn på skadelig virkning",
-    Level.A: "Dokumenteret virkning",
-    Level.B: "Sandsynlig virkning",
-    Level.C: "Lovende",
-    Level.D: "Utilstrækkelig viden",
+LEVEL_LABELS: dict[Level, Text] = {
+    Level.HARM: Text("Tegn på skadelig virkning", "Signs of harmful effect"),
+    Level.A: Text("Dokumenteret virkning", "Documented effect"),
+    Level.B: Text("Sandsynlig virkning", "Probable effect"),
+    Level.C: Text("Lovende", "Promising"),
+    Level.D: Text("Utilstrækkelig viden", "Insufficient knowledge"),
 }
 
 
@@ -116,48 +124,32 @@ class PooledEffect:
     higher_is_better: bool
 
 
-LEVEL_LABELS_EN: dict[Level, str] = {
-    Level.HARM: "Signs of harmful effect",
-    Level.A: "Documented effect",
-    Level.B: "Probable effect",
-    Level.C: "Promising",
-    Level.D: "Insufficient knowledge",
-}
-
-
 @dataclass(frozen=True)
 class Reason:
-    text_da: str
+    text: Text
     met: bool
-    text_en: str = ""
-
-    @property
-    def da(self) -> str:
-        return self.text_da
-
-    @property
-    def en(self) -> str:
-        return self.text_en or self.text_da
 
 
 @dataclass(frozen=True)
 class EvidenceRating:
     level: Level
-    label_da: str
     reasons: tuple[Reason, ...]
 
     @property
-    def da(self) -> str:
-        return self.label_da
+    def label(self) -> Text:
+        return LEVEL_LABELS[self.level]
 
     @property
-    def en(self) -> str:
-        return LEVEL_LABELS_EN[self.level]
-
-    @property
-    def summary_da(self) -> str:
-        met = [r.text_da for r in self.reasons if r.met]
-        return f"{self.label_da}: " + ("; ".join(met) if met else "ingen af kriterierne er opfyldt") + "."
+    def summary(self) -> Text:
+        met = [r.text for r in self.reasons if r.met]
+        return Text(
+            f"{self.label.da}: "
+            + ("; ".join(t.da for t in met) if met else "ingen af kriterierne er opfyldt")
+            + ".",
+            f"{self.label.en}: "
+            + ("; ".join(t.en for t in met) if met else "none of the criteria is met")
+            + ".",
+        )
 
 
 def rate(studies: Sequence[StudyEvidence], pooled: PooledEffect | None) -> EvidenceRating:
@@ -177,58 +169,74 @@ def rate(studies: Sequence[StudyEvidence], pooled: PooledEffect | None) -> Evide
 
     reasons = [
         Reason(
-            f"{len(studies)} studie(r) i alt, heraf {n_high} med høj risiko for bias (tæller ikke med)",
+            Text(
+                f"{len(studies)} studie(r) i alt, heraf {n_high} med høj risiko for bias (tæller ikke med)",
+                f"{len(studies)} stud(y/ies) in all, {n_high} of them at high risk of bias (not counted)",
+            ),
             True,
-            f"{len(studies)} stud(y/ies) in all, {n_high} of them at high risk of bias (not counted)",
         ),
         Reason(
-            f"{len(g1)} studie(r) af SØM-niveau 1 (metaanalyse eller RCT) uden høj risiko for bias",
+            Text(
+                f"{len(g1)} studie(r) af SØM-niveau 1 (metaanalyse eller RCT) uden høj risiko for bias",
+                f"{len(g1)} stud(y/ies) of SØM grade 1 (meta-analysis or RCT) without high risk of bias",
+            ),
             len(g1) > 0,
-            f"{len(g1)} stud(y/ies) of SØM grade 1 (meta-analysis or RCT) without high risk of bias",
         ),
         Reason(
-            f"{len(g2)} studie(r) af SØM-niveau 2 (kvasieksperiment / kontrolgruppe)",
+            Text(
+                f"{len(g2)} studie(r) af SØM-niveau 2 (kvasieksperiment / kontrolgruppe)",
+                f"{len(g2)} stud(y/ies) of SØM grade 2 (quasi-experiment / control group)",
+            ),
             len(g2) > 0,
-            f"{len(g2)} stud(y/ies) of SØM grade 2 (quasi-experiment / control group)",
         ),
         Reason(
-            "mindst ét niveau 1-studie er gennemført i Danmark eller Norden"
-            if nordic_g1
-            else "intet niveau 1-studie er gennemført i Danmark eller Norden",
+            Text(
+                "mindst ét niveau 1-studie er gennemført i Danmark eller Norden"
+                if nordic_g1
+                else "intet niveau 1-studie er gennemført i Danmark eller Norden",
+                "at least one grade-1 study was done in Denmark or the Nordic countries"
+                if nordic_g1
+                else "no grade-1 study was done in Denmark or the Nordic countries",
+            ),
             bool(nordic_g1),
-            "at least one grade-1 study was done in Denmark or the Nordic countries"
-            if nordic_g1
-            else "no grade-1 study was done in Denmark or the Nordic countries",
         ),
     ]
     if pooled is None:
         reasons.append(
             Reason(
-                "der er ingen samlet effekt (metaanalyse) at vurdere",
+                Text(
+                    "der er ingen samlet effekt (metaanalyse) at vurdere",
+                    "there is no pooled effect (meta-analysis) to assess",
+                ),
                 False,
-                "there is no pooled effect (meta-analysis) to assess",
             )
         )
     else:
         reasons.append(
             Reason(
-                "konfidensintervallet for den samlede effekt ligger helt på den gode side af 'ingen effekt'",
+                Text(
+                    "konfidensintervallet for den samlede effekt ligger helt på den gode side af 'ingen effekt'",
+                    "the confidence interval of the pooled effect lies wholly on the good side of 'no effect'",
+                ),
                 good_side,
-                "the confidence interval of the pooled effect lies wholly on the good side of 'no effect'",
             )
         )
         reasons.append(
             Reason(
-                "den samlede effekt peger i den gode retning",
+                Text(
+                    "den samlede effekt peger i den gode retning",
+                    "the pooled effect points in the good direction",
+                ),
                 estimate_good,
-                "the pooled effect points in the good direction",
             )
         )
         reasons.append(
             Reason(
-                "konfidensintervallet ligger helt på den skadelige side af 'ingen effekt'",
+                Text(
+                    "konfidensintervallet ligger helt på den skadelige side af 'ingen effekt'",
+                    "the confidence interval lies wholly on the harmful side of 'no effect'",
+                ),
                 harm_side,
-                "the confidence interval lies wholly on the harmful side of 'no effect'",
             )
         )
 
@@ -242,4 +250,4 @@ def rate(studies: Sequence[StudyEvidence], pooled: PooledEffect | None) -> Evide
         level = Level.C
     else:
         level = Level.D
-    return EvidenceRating(level, LEVEL_LABELS_DA[level], tuple(reasons))
+    return EvidenceRating(level, tuple(reasons))

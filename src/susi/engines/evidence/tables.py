@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 from susi.engines import tabular
+from susi.engines.text import Text
 
 from .effect_sizes import REQUIRED_COLUMNS
 from .errors import EvidenceInputError
@@ -43,8 +44,10 @@ def _number(cell: str, column: str, row: int) -> float:
     except ValueError:
         raise EvidenceInputError(
             column,
-            f"column '{column}' has a non-numeric value '{cell}' in row {row}",
-            f"Kolonnen '{column}' indeholder '{cell}', som ikke er et tal, i række {row} i filen.",
+            Text(
+                f"Kolonnen '{column}' indeholder '{cell}', som ikke er et tal, i række {row} i filen.",
+                f"Column '{column}' has a non-numeric value '{cell}' in row {row}",
+            ),
             row=row,
         ) from None
 
@@ -55,7 +58,7 @@ def _text_rows(data: bytes, filename: str, max_bytes: int | None) -> list[list[s
         upload = tabular.open_upload(io.BytesIO(data), filename, max_bytes=max_bytes)
         rows = [["" if v is None else str(v) for v in row] for row in upload.rows]
     except tabular.TabularError as exc:
-        raise EvidenceInputError("file", exc.message_en, exc.message_da) from None
+        raise EvidenceInputError("file", exc.message, exc.code) from None
     return [row for row in rows if any(c.strip() for c in row)]
 
 
@@ -66,13 +69,15 @@ def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> S
     if len(rows) < 2:
         raise EvidenceInputError(
             "file",
-            "the file needs a header row and at least one study",
-            "Filen skal have en overskriftsrække og mindst ét studie.",
+            Text(
+                "Filen skal have en overskriftsrække og mindst ét studie.",
+                "The file needs a header row and at least one study.",
+            ),
         )
     header = [h.strip().lower() for h in rows[0]]
     if len(set(header)) != len(header):
         raise EvidenceInputError(
-            "file", "two columns have the same name", "To kolonner har samme navn i overskriftsrækken."
+            "file", Text("To kolonner har samme navn i overskriftsrækken.", "Two columns have the same name.")
         )
     body = rows[1:]
     label_col = next((c for c in LABEL_COLUMNS if c in header), None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from susi.engines.text import Text
+
 
 class Phase(StrEnum):
     SCREENING = "screening"
@@ -61,12 +63,6 @@ class ProductKind(StrEnum):
     EFFECT_EVALUATION = "effect_evaluation"
     SOM_CALCULATION = "som_calculation"
     MONITORING_REPORT = "monitoring_report"
-
-
-@dataclass(frozen=True)
-class Text:
-    da: str
-    en: str
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from susi.engines.errors import EngineError, Problem
+
 from .model import (
     CRITERION_NAMES,
     PRODUCT_NAMES,
@@ -80,13 +82,6 @@ class GateProposal:
 
 
 @dataclass(frozen=True)
-class Problem:
-    code: str
-    field: str
-    message: Text
-
-
-@dataclass(frozen=True)
 class Verdict:
     proposal: GateProposal
     problems: tuple[Problem, ...]
@@ -97,10 +92,12 @@ class Verdict:
         return not self.problems
 
 
-class GateRefused(ValueError):
+class GateRefused(EngineError):
+    """The decision is not allowed; `problems` (from the verdict) say every reason why."""
+
     def __init__(self, verdict: Verdict):
         self.verdict = verdict
-        super().__init__("; ".join(p.message.en for p in verdict.problems))
+        self._carry(verdict.problems, None)
 
 
 def passes(track: Track, criterion: Criterion, rating: Rating) -> bool:

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..text import Text
+
 
 @dataclass(frozen=True)
 class Label:
     code: str
-    name_da: str
-    name_en: str
+    name: Text
+
+    def __init__(self, code: str, da: str, en: str) -> None:
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "name", Text(da, en))
 
 
 AUTHORITIES: tuple[Label, ...] = (
@@ -70,8 +75,3 @@ _BY_CODE = {
 def label(kind: str, code: str) -> Label:
     """The label of an authority, area or committee code (`kind` is "authority", "area" or "committee")."""
     return _BY_CODE[kind][code]
-
-
-def choices(kind: str) -> list[tuple[str, str]]:
-    """(code, Danish name) pairs, for form fields."""
-    return [(lab.code, lab.name_da) for lab in _BY_CODE[kind].values()]

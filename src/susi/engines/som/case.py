@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from ..text import Text
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
 from .distributions import Quantity, is_uncertain, mean_of, parse_quantity, quantity_to_json
-from .errors import FieldProblem, SomInputError
+from .errors import FieldProblem, SomInputError, field_problem
 
 CostKind = Literal["once", "per_year", "per_citizen"]
 COST_KINDS: tuple[str, ...] = ("once", "per_year", "per_citizen")
@@ -118,8 +119,8 @@ class Case:
         return any(is_uncertain(n) for n in numbers)
 
 
-def _problem(problems: list[FieldProblem], field: str, en: str, da: str) -> None:
-    problems.append(FieldProblem(field, en, da))
+def _problem(problems: list[FieldProblem], field: str, message: Text) -> None:
+    problems.append(field_problem(field, message))
 
 
 def _check_range(
@@ -141,15 +142,19 @@ def _check_range(
         _problem(
             problems,
             field,
-            f"must be at least {low:g}, got {mean:g}",
-            f"{what_da} må ikke være under {da(low)} (er {da(mean)})",
+            Text(
+                f"{what_da} må ikke være under {da(low)} (er {da(mean)})",
+                f"must be at least {low:g}, got {mean:g}",
+            ),
         )
     if high is not None and mean > high:
         _problem(
             problems,
             field,
-            f"must be at most {high:g}, got {mean:g}",
-            f"{what_da} må højst være {da(high)} (er {da(mean)})",
+            Text(
+                f"{what_da} må højst være {da(high)} (er {da(mean)})",
+                f"must be at most {high:g}, got {mean:g}",
+            ),
         )
 
 
@@ -160,21 +165,21 @@ def validate_case(case: Case) -> Case:
         _problem(
             problems,
             "horizon",
-            "must be a whole number of years, at least 1",
-            "horisonten skal være mindst 1 år",
+            Text("horisonten skal være mindst 1 år", "must be a whole number of years, at least 1"),
         )
     elif case.horizon > MAX_HORIZON:
         _problem(
             problems,
             "horizon",
-            f"must be at most {MAX_HORIZON} years",
-            f"horisonten må højst være {MAX_HORIZON} år",
+            Text(f"horisonten må højst være {MAX_HORIZON} år", f"must be at most {MAX_HORIZON} years"),
         )
     if not isinstance(case.discount_rate, int | float) or not math.isfinite(case.discount_rate):
-        _problem(problems, "discount_rate", "must be a number", "diskonteringsrenten skal være et tal")
+        _problem(problems, "discount_rate", Text("diskonteringsrenten skal være et tal", "must be a number"))
     elif case.discount_rate < 0:
         _problem(
-            problems, "discount_rate", "must not be negative", "diskonteringsrenten må ikke være negativ"
+            problems,
+            "discount_rate",
+            Text("diskonteringsrenten må ikke være negativ", "must not be negative"),
         )
     if (
         isinstance(case.duration_years, bool)
@@ -184,30 +189,32 @@ def validate_case(case: Case) -> Case:
         _problem(
             problems,
             "duration_years",
-            "must be a whole number of years, at least 1",
-            "indsatsens varighed skal være mindst 1 år",
+            Text("indsatsens varighed skal være mindst 1 år", "must be a whole number of years, at least 1"),
         )
     if case.area not in AREA_CODES:
-        _problem(problems, "area", f"unknown area {case.area!r}", f"ukendt hovedområde {case.area!r}")
+        _problem(problems, "area", Text(f"ukendt hovedområde {case.area!r}", f"unknown area {case.area!r}"))
     if case.committee is not None and case.committee not in COMMITTEE_CODES:
         _problem(
             problems,
             "committee",
-            f"unknown committee {case.committee!r}",
-            f"ukendt udvalg {case.committee!r}",
+            Text(f"ukendt udvalg {case.committee!r}", f"unknown committee {case.committee!r}"),
         )
 
     horizon = case.horizon if isinstance(case.horizon, int) and case.horizon >= 1 else MAX_HORIZON
     if not case.intake:
         _problem(
-            problems, "intake", "needs at least one year of intake", "angiv antal borgere for mindst ét år"
+            problems,
+            "intake",
+            Text("angiv antal borgere for mindst ét år", "needs at least one year of intake"),
         )
     if len(case.intake) > horizon:
         _problem(
             problems,
             "intake",
-            f"has {len(case.intake)} years but the horizon is {horizon} years",
-            f"tilgangen dækker {len(case.intake)} år, men horisonten er kun {horizon} år",
+            Text(
+                f"tilgangen dækker {len(case.intake)} år, men horisonten er kun {horizon} år",
+                f"has {len(case.intake)} years but the horizon is {horizon} years",
+            ),
         )
     for i, n in enumerate(case.intake):
         _check_range(problems, n, f"intake[{i}]", 0, None, "antal borgere")
@@ -218,67 +225,75 @@ def validate_case(case: Case) -> Case:
             _problem(
                 problems,
                 f"{where}.kind",
-                f"unknown cost kind {cost.kind!r}; use once, per_year or per_citizen",
-                f"ukendt omkostningstype {cost.kind!r}",
+                Text(
+                    f"ukendt omkostningstype {cost.kind!r}",
+                    f"unknown cost kind {cost.kind!r}; use once, per_year or per_citizen",
+                ),
             )
         if cost.payer not in AUTHORITY_CODES:
             _problem(
                 problems,
                 f"{where}.payer",
-                f"unknown payer {cost.payer!r}; use municipality, region or state",
-                f"ukendt betaler {cost.payer!r}; vælg kommune, region eller stat",
+                Text(
+                    f"ukendt betaler {cost.payer!r}; vælg kommune, region eller stat",
+                    f"unknown payer {cost.payer!r}; use municipality, region or state",
+                ),
             )
         _check_range(problems, cost.amount, f"{where}.amount", 0, None, "beløbet")
         if cost.kind == "once" and not 1 <= cost.year <= horizon:
             _problem(
                 problems,
                 f"{where}.year",
-                f"must lie within the horizon (1–{horizon})",
-                f"året skal ligge inden for horisonten (1–{horizon})",
+                Text(
+                    f"året skal ligge inden for horisonten (1–{horizon})",
+                    f"must lie within the horizon (1–{horizon})",
+                ),
             )
         if cost.years is not None and not 1 <= cost.years[0] <= cost.years[1] <= horizon:
             _problem(
                 problems,
                 f"{where}.years",
-                f"must be a range of years within 1–{horizon}",
-                f"årene skal ligge inden for 1–{horizon}",
+                Text(
+                    f"årene skal ligge inden for 1–{horizon}", f"must be a range of years within 1–{horizon}"
+                ),
             )
         if cost.area is not None and cost.area not in AREA_CODES:
             _problem(
-                problems, f"{where}.area", f"unknown area {cost.area!r}", f"ukendt hovedområde {cost.area!r}"
+                problems,
+                f"{where}.area",
+                Text(f"ukendt hovedområde {cost.area!r}", f"unknown area {cost.area!r}"),
             )
         if cost.committee is not None and cost.committee not in COMMITTEE_CODES:
             _problem(
                 problems,
                 f"{where}.committee",
-                f"unknown committee {cost.committee!r}",
-                f"ukendt udvalg {cost.committee!r}",
+                Text(f"ukendt udvalg {cost.committee!r}", f"unknown committee {cost.committee!r}"),
             )
 
     seen_services: set[str] = set()
     for i, price in enumerate(case.prices):
         where = f"prices[{price.service}]"
         if price.service in seen_services:
-            _problem(problems, where, "is given twice", "prisen er angivet to gange")
+            _problem(problems, where, Text("prisen er angivet to gange", "is given twice"))
         seen_services.add(price.service)
         if price.area not in AREA_CODES:
             _problem(
                 problems,
                 f"{where}.area",
-                f"unknown area {price.area!r}",
-                f"ukendt hovedområde {price.area!r}",
+                Text(f"ukendt hovedområde {price.area!r}", f"unknown area {price.area!r}"),
             )
         if price.committee is not None and price.committee not in COMMITTEE_CODES:
             _problem(
                 problems,
                 f"{where}.committee",
-                f"unknown committee {price.committee!r}",
-                f"ukendt udvalg {price.committee!r}",
+                Text(f"ukendt udvalg {price.committee!r}", f"unknown committee {price.committee!r}"),
             )
         del i
 
     if not case.outcomes:
-        _problem(problems, "outcomes", "needs at least one success outcome", "angiv mindst ét succesmål")
+        _problem(
+            problems, "outcomes", Text("angiv mindst ét succesmål", "needs at least one success outcome")
+        )
     for i, outcome in enumerate(case.outcomes):
         where = f"outcomes[{i}]"
         _check_range(problems, outcome.success_rate, f"{where}.success_rate", 0, 1, "succesraten", True)
@@ -291,15 +306,19 @@ def validate_case(case: Case) -> Case:
             _problem(
                 problems,
                 f"{where}.effect_delay_years",
-                f"must be a whole number of years from 0 to {horizon - 1}",
-                f"forsinkelsen skal være et helt antal år fra 0 til {horizon - 1}",
+                Text(
+                    f"forsinkelsen skal være et helt antal år fra 0 til {horizon - 1}",
+                    f"must be a whole number of years from 0 to {horizon - 1}",
+                ),
             )
         if not outcome.consequences:
             _problem(
                 problems,
                 f"{where}.consequences",
-                "needs at least one consequence (a change in the use of a service)",
-                "angiv mindst én konsekvens (en ændring i brugen af en ydelse)",
+                Text(
+                    "angiv mindst én konsekvens (en ændring i brugen af en ydelse)",
+                    "needs at least one consequence (a change in the use of a service)",
+                ),
             )
         for j, consequence in enumerate(outcome.consequences):
             cwhere = f"{where}.consequences[{j}]"
@@ -307,13 +326,17 @@ def validate_case(case: Case) -> Case:
                 _problem(
                     problems,
                     f"{cwhere}.service",
-                    f"has no price: add a price for {consequence.service!r}",
-                    f"der mangler en pris for ydelsen {consequence.service!r}",
+                    Text(
+                        f"der mangler en pris for ydelsen {consequence.service!r}",
+                        f"has no price: add a price for {consequence.service!r}",
+                    ),
                 )
             if consequence.years is not None and consequence.years < 1:
-                _problem(problems, f"{cwhere}.years", "must be at least 1", "antal år skal være mindst 1")
+                _problem(
+                    problems, f"{cwhere}.years", Text("antal år skal være mindst 1", "must be at least 1")
+                )
     if problems:
-        raise SomInputError(problems)
+        raise SomInputError.from_problems(problems)
     return case
 
 
@@ -325,7 +348,7 @@ def _text(
 ) -> str:
     value = raw.get(key, default)
     if not isinstance(value, str):
-        _problem(problems, field, "must be text", "skal være tekst")
+        _problem(problems, field, Text("skal være tekst", "must be text"))
         return default
     return value
 
@@ -340,8 +363,7 @@ def _int(
         _problem(
             problems,
             field,
-            f"must be a whole number, got {value!r}",
-            f"skal være et helt tal, men er {value!r}",
+            Text(f"skal være et helt tal, men er {value!r}", f"must be a whole number, got {value!r}"),
         )
         return default
     return int(value)
@@ -350,14 +372,14 @@ def _int(
 def _list(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProblem]) -> list[Any]:
     value = raw.get(key, [])
     if not isinstance(value, list):
-        _problem(problems, field, "must be a list", "skal være en liste")
+        _problem(problems, field, Text("skal være en liste", "must be a list"))
         return []
     return value
 
 
 def _mapping(value: Any, field: str, problems: list[FieldProblem]) -> Mapping[str, Any] | None:
     if not isinstance(value, Mapping):
-        _problem(problems, field, "must be an object", "skal være et objekt med felter")
+        _problem(problems, field, Text("skal være et objekt med felter", "must be an object"))
         return None
     return value
 
@@ -367,7 +389,7 @@ def _q(
 ) -> Quantity:
     if key not in raw:
         if default is None:
-            _problem(problems, field, "is missing", "mangler")
+            _problem(problems, field, Text("mangler", "is missing"))
             return 0.0
         return default
     value = parse_quantity(raw[key], field, problems)
@@ -379,7 +401,7 @@ def parse_case(data: Any) -> Case:
     problems: list[FieldProblem] = []
     root = _mapping(data, "(file)", problems)
     if root is None:
-        raise SomInputError(problems)
+        raise SomInputError.from_problems(problems)
 
     intake_raw = root.get("intake")
     intake: list[Quantity] = []
@@ -389,8 +411,10 @@ def parse_case(data: Any) -> Case:
         _problem(
             problems,
             "intake",
-            "must be a list with the number of citizens starting each year",
-            "skal være en liste med antal borgere, der starter hvert år",
+            Text(
+                "skal være en liste med antal borgere, der starter hvert år",
+                "must be a list with the number of citizens starting each year",
+            ),
         )
     else:
         for i, n in enumerate(intake_raw):
@@ -416,8 +440,7 @@ def parse_case(data: Any) -> Case:
                 _problem(
                     problems,
                     f"{where}.years",
-                    "must be [first year, last year]",
-                    "skal være [første år, sidste år]",
+                    Text("skal være [første år, sidste år]", "must be [first year, last year]"),
                 )
         costs.append(
             Cost(
@@ -456,8 +479,7 @@ def parse_case(data: Any) -> Case:
         _problem(
             problems,
             "prices",
-            "must be an object keyed by service",
-            "skal være et objekt med en pris pr. ydelse",
+            Text("skal være et objekt med en pris pr. ydelse", "must be an object keyed by service"),
         )
 
     outcomes: list[Outcome] = []
@@ -475,7 +497,7 @@ def parse_case(data: Any) -> Case:
             change_raw = citem.get("change")
             change: Quantity | tuple[Quantity, ...]
             if change_raw is None:
-                _problem(problems, f"{cwhere}.change", "is missing", "mangler")
+                _problem(problems, f"{cwhere}.change", Text("mangler", "is missing"))
                 change = 0.0
             elif isinstance(change_raw, list):
                 parts = [
@@ -487,7 +509,7 @@ def parse_case(data: Any) -> Case:
                 change = 0.0 if parsed is None else parsed
             service = citem.get("service")
             if not isinstance(service, str) or not service:
-                _problem(problems, f"{cwhere}.service", "is missing", "ydelsen mangler")
+                _problem(problems, f"{cwhere}.service", Text("ydelsen mangler", "is missing"))
                 service = ""
             consequences.append(
                 Consequence(
@@ -514,13 +536,12 @@ def parse_case(data: Any) -> Case:
         _problem(
             problems,
             "discount_rate",
-            f"must be a number, got {discount!r}",
-            "diskonteringsrenten skal være et tal",
+            Text("diskonteringsrenten skal være et tal", f"must be a number, got {discount!r}"),
         )
         discount = DEFAULT_DISCOUNT_RATE
     committee = root.get("committee", "social")
     if problems:
-        raise SomInputError(problems)
+        raise SomInputError.from_problems(problems)
     case = Case(
         name=_text(root, "name", "name", problems, "SØM-beregning"),
         target_group=_text(root, "target_group", "target_group", problems),
@@ -535,7 +556,7 @@ def parse_case(data: Any) -> Case:
         committee=committee if isinstance(committee, str) or committee is None else str(committee),
     )
     if problems:
-        raise SomInputError(problems)
+        raise SomInputError.from_problems(problems)
     return validate_case(case)
 
 
@@ -544,10 +565,12 @@ def loads_case(text: str) -> Case:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SomInputError.single(
+        raise SomInputError(
             "(file)",
-            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            f"filen er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno})",
+            Text(
+                f"filen er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno})",
+                f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            ),
         ) from exc
     return parse_case(data)
 

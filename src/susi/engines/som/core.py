@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..text import Text
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
 from .case import Case, Consequence
 from .distributions import Distribution, Quantity, as_distribution
@@ -48,7 +49,7 @@ class Parameter:
     distribution, and the flat cells of one role's base array it fills."""
 
     path: str
-    label_da: str
+    label: Text
     dist: Distribution
     role: str
     cells: tuple[int, ...]
@@ -98,12 +99,18 @@ def compile_case(case: Case) -> CompiledCase:
     horizon = case.horizon
     params: list[Parameter] = []
 
-    def add(path: str, label: str, value: Quantity, role: str, cells: list[int] | tuple[int, ...]) -> None:
+    def add(path: str, label: Text, value: Quantity, role: str, cells: list[int] | tuple[int, ...]) -> None:
         params.append(Parameter(path, label, as_distribution(value), role, tuple(cells)))
 
     intake = np.zeros(horizon)
     for s, n in enumerate(case.intake):
-        add(f"intake[{s}]", f"Borgere, der starter i år {s + 1}", n, "intake", [s])
+        add(
+            f"intake[{s}]",
+            Text(f"Borgere, der starter i år {s + 1}", f"Citizens starting in year {s + 1}"),
+            n,
+            "intake",
+            [s],
+        )
 
     services = tuple(p.service for p in case.prices)
     price_base = np.zeros((len(services), 3))
@@ -113,7 +120,10 @@ def compile_case(case: Case) -> CompiledCase:
             value = price.amount(authority)
             add(
                 f"prices[{price.service}].{authority}",
-                f"Pris: {name} ({['kommune', 'region', 'stat'][a]})",
+                Text(
+                    f"Pris: {name} ({['kommune', 'region', 'stat'][a]})",
+                    f"Price: {name} ({['municipality', 'region', 'state'][a]})",
+                ),
                 value,
                 "price",
                 [u * 3 + a],
@@ -127,11 +137,23 @@ def compile_case(case: Case) -> CompiledCase:
     entries: list[tuple[int, int, Consequence]] = []
     for o, outcome in enumerate(case.outcomes):
         where = f"outcomes[{o}]"
-        add(f"{where}.success_rate", f"Succesrate: {outcome.name}", outcome.success_rate, "sr", [o])
-        add(f"{where}.relapse", f"Tilbagefald pr. år: {outcome.name}", outcome.relapse, "relapse", [o])
+        add(
+            f"{where}.success_rate",
+            Text(f"Succesrate: {outcome.name}", f"Success rate: {outcome.name}"),
+            outcome.success_rate,
+            "sr",
+            [o],
+        )
+        add(
+            f"{where}.relapse",
+            Text(f"Tilbagefald pr. år: {outcome.name}", f"Relapse per year: {outcome.name}"),
+            outcome.relapse,
+            "relapse",
+            [o],
+        )
         add(
             f"{where}.phase_in_years",
-            f"Indfasning (år): {outcome.name}",
+            Text(f"Indfasning (år): {outcome.name}", f"Phase-in (years): {outcome.name}"),
             outcome.phase_in_years,
             "phase",
             [o],
@@ -151,12 +173,18 @@ def compile_case(case: Case) -> CompiledCase:
         where = f"outcomes[{o}].consequences[{j}]"
         service_price = case.price_of(conseq.service)
         service_name = service_price.name if service_price and service_price.name else conseq.service
-        label = f"Konsekvens: {service_name} ({case.outcomes[o].name})"
+        label = Text(
+            f"Konsekvens: {service_name} ({case.outcomes[o].name})",
+            f"Consequence: {service_name} ({case.outcomes[o].name})",
+        )
         key: tuple[int, object]
         if isinstance(conseq.change, tuple):
             key = (o, ("list", e))
             for k, v in enumerate(conseq.change[:horizon]):
-                yearly_label = f"Konsekvens år {k + 1}: {service_name} ({case.outcomes[o].name})"
+                yearly_label = Text(
+                    f"Konsekvens år {k + 1}: {service_name} ({case.outcomes[o].name})",
+                    f"Consequence year {k + 1}: {service_name} ({case.outcomes[o].name})",
+                )
                 add(f"{where}.change[{k}]", yearly_label, v, "shape", [e * horizon + k])
         else:
             years = horizon if conseq.years is None else min(conseq.years, horizon)
@@ -177,7 +205,13 @@ def compile_case(case: Case) -> CompiledCase:
     last_start = max((s for s, n in enumerate(case.intake) if as_distribution(n).mean > 0), default=0)
     operating_end = min(horizon, last_start + case.duration_years)  # exclusive index
     for c, cost in enumerate(case.costs):
-        add(f"costs[{c}].amount", f"Omkostning: {cost.name}", cost.amount, "cost", [c])
+        add(
+            f"costs[{c}].amount",
+            Text(f"Omkostning: {cost.name}", f"Cost: {cost.name}"),
+            cost.amount,
+            "cost",
+            [c],
+        )
         payer[c, AUTHORITY_CODES.index(cost.payer)] = 1.0
         if cost.kind == "once":
             pattern[c, cost.year - 1] = 1.0

@@ -15,7 +15,9 @@ from typing import Any, Union
 import numpy as np
 from scipy import stats
 
-from .errors import FieldProblem
+from susi.engines.text import Text
+
+from .errors import FieldProblem, field_problem
 
 Z95 = float(stats.norm.ppf(0.95))  # 1.6448536...: a 90 % interval is mean ± Z95·sd
 
@@ -211,7 +213,7 @@ def mean_of(value: Quantity) -> float:
 def _number(raw: Any, field: str, problems: list[FieldProblem]) -> float | None:
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
         problems.append(
-            FieldProblem(field, f"must be a number, got {raw!r}", f"skal være et tal, men er {raw!r}")
+            field_problem(field, Text(f"skal være et tal, men er {raw!r}", f"must be a number, got {raw!r}"))
         )
         return None
     return float(raw)
@@ -232,17 +234,19 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
     }
     if kind not in needed:
         problems.append(
-            FieldProblem(
+            field_problem(
                 f"{field}.dist",
-                f"unknown distribution {kind!r}; use one of {', '.join(needed)}",
-                f"ukendt fordeling {kind!r}; brug en af {', '.join(needed)}",
+                Text(
+                    f"ukendt fordeling {kind!r}; brug en af {', '.join(needed)}",
+                    f"unknown distribution {kind!r}; use one of {', '.join(needed)}",
+                ),
             )
         )
         return None
     values: dict[str, float] = {}
     for key in needed[kind]:
         if key not in raw:
-            problems.append(FieldProblem(f"{field}.{key}", "is missing", "mangler"))
+            problems.append(field_problem(f"{field}.{key}", Text("mangler", "is missing")))
             continue
         number = _number(raw[key], f"{field}.{key}", problems)
         if number is not None:
@@ -254,14 +258,18 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
     if kind in ("normal", "lognormal"):
         if values["sd"] < 0:
             problems.append(
-                FieldProblem(f"{field}.sd", "must not be negative", "standardafvigelsen må ikke være negativ")
+                field_problem(
+                    f"{field}.sd", Text("standardafvigelsen må ikke være negativ", "must not be negative")
+                )
             )
         if kind == "lognormal" and values["mean"] <= 0:
             problems.append(
-                FieldProblem(
+                field_problem(
                     f"{field}.mean",
-                    "a log-normal distribution needs a positive mean",
-                    "en log-normalfordeling kræver en positiv middelværdi",
+                    Text(
+                        "en log-normalfordeling kræver en positiv middelværdi",
+                        "a log-normal distribution needs a positive mean",
+                    ),
                 )
             )
         dist = (
@@ -272,16 +280,15 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
     elif kind in ("triangular", "pert"):
         if not values["min"] <= values["mode"] <= values["max"]:
             problems.append(
-                FieldProblem(
+                field_problem(
                     f"{field}.mode",
-                    "must satisfy min ≤ mode ≤ max",
-                    "skal opfylde minimum ≤ typisk værdi ≤ maksimum",
+                    Text("skal opfylde minimum ≤ typisk værdi ≤ maksimum", "must satisfy min ≤ mode ≤ max"),
                 )
             )
         if kind == "pert" and values["min"] == values["max"]:
             problems.append(
-                FieldProblem(
-                    f"{field}.max", "must be larger than min", "maksimum skal være større end minimum"
+                field_problem(
+                    f"{field}.max", Text("maksimum skal være større end minimum", "must be larger than min")
                 )
             )
         cls = Triangular if kind == "triangular" else Pert
@@ -289,16 +296,17 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
     elif kind == "uniform":
         if values["min"] > values["max"]:
             problems.append(
-                FieldProblem(f"{field}.max", "must not be below min", "maksimum må ikke være under minimum")
+                field_problem(
+                    f"{field}.max", Text("maksimum må ikke være under minimum", "must not be below min")
+                )
             )
         dist = Uniform(values["min"], values["max"])
     else:
         if values["low"] >= values["high"]:
             problems.append(
-                FieldProblem(
+                field_problem(
                     f"{field}.high",
-                    "must be above the lower bound",
-                    "den øvre grænse skal være større end den nedre",
+                    Text("den øvre grænse skal være større end den nedre", "must be above the lower bound"),
                 )
             )
         dist = Interval90(values["low"], values["high"])

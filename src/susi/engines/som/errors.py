@@ -1,35 +1,20 @@
-"""Errors the SØM engine raises on bad input: each names the field and says what is wrong, in two languages."""
+"""Errors the SØM engine raises on bad input: each problem names the field and says what is wrong (a Text)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from susi.engines.errors import EngineError, Problem
+from susi.engines.text import Text
+
+FieldProblem = Problem  # one problem with one field of a case, e.g. ``outcomes[0].success_rate``
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    """One problem with one field of a case. `field` is a dotted path such as ``outcomes[0].success_rate``."""
-
-    field: str
-    message: str
-    message_da: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-class SomInputError(ValueError):
-    """A case that cannot be calculated. Carries every problem found, the first one as `field`/`message`."""
-
-    def __init__(self, problems: list[FieldProblem] | tuple[FieldProblem, ...]):
-        if not problems:
-            raise ValueError("SomInputError needs at least one problem")
-        self.problems: tuple[FieldProblem, ...] = tuple(problems)
-        first = self.problems[0]
-        self.field = first.field
-        self.message = first.message
-        self.message_da = first.message_da
-        super().__init__("; ".join(str(p) for p in self.problems))
+class SomInputError(EngineError):
+    """A case that cannot be calculated. Carries every problem found (`problems`); the first is `field`/`message`."""
 
     @classmethod
-    def single(cls, field: str, message: str, message_da: str) -> SomInputError:
-        return cls([FieldProblem(field, message, message_da)])
+    def single(cls, field: str, message: Text, code: str = "invalid") -> SomInputError:
+        return cls(field, message, code)
+
+
+def field_problem(field: str, message: Text, code: str = "invalid") -> Problem:
+    return Problem(code, field, message)

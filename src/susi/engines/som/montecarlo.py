@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..text import Text
 from .case import Case, validate_case
 from .core import CompiledCase, compile_case, evaluate
 from .results import SomResult, result_from_compiled
@@ -25,7 +26,7 @@ TORNADO_QUANTILES = (0.10, 0.90)  # an uncertain input is varied between its 10t
 @dataclass(frozen=True)
 class TornadoBar:
     path: str
-    label_da: str
+    label: Text
     basis: str  # "p10-p90" for an uncertain input, "pm20" for a fixed one (±20 %)
     input_low: float
     input_high: float
@@ -110,7 +111,7 @@ class MonteCarloResult:
             "tornado": [
                 {
                     "input": b.path,
-                    "label": b.label_da,
+                    "label": b.label.da,
                     "basis": b.basis,
                     "input_low": b.input_low,
                     "input_high": b.input_high,
@@ -157,7 +158,7 @@ def tornado(cc: CompiledCase, top: int = 12) -> tuple[TornadoBar, ...]:
     bars = [
         TornadoBar(
             path=cc.parameters[i].path,
-            label_da=cc.parameters[i].label_da,
+            label=cc.parameters[i].label,
             basis=basis,
             input_low=low,
             input_high=high,

@@ -8,6 +8,8 @@ a distribution, so the quick estimate runs through Monte Carlo like a full case.
 
 from __future__ import annotations
 
+from susi.engines.text import Text
+
 from .case import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_HORIZON,
@@ -43,14 +45,16 @@ def quick_case(
     """`annual_saving_per_success`: DKK the public sector saves per year for each citizen in the success
     state; `saving_shares`: the municipality's, region's and state's shares of it (summing to 1)."""
     if abs(sum(saving_shares) - 1.0) > 1e-6 or min(saving_shares) < 0:
-        raise SomInputError.single(
+        raise SomInputError(
             "saving_shares",
-            "the shares of municipality, region and state must be non-negative and sum to 100 %",
-            "andelene for kommune, region og stat skal være ikke-negative og summe til 100 %",
+            Text(
+                "andelene for kommune, region og stat skal være ikke-negative og summe til 100 %",
+                "the shares of municipality, region and state must be non-negative and sum to 100 %",
+            ),
         )
     if isinstance(intake_years, bool) or not isinstance(intake_years, int) or intake_years < 1:
-        raise SomInputError.single(
-            "intake_years", "must be at least 1", "antal år med nye borgere skal være mindst 1"
+        raise SomInputError(
+            "intake_years", Text("antal år med nye borgere skal være mindst 1", "must be at least 1")
         )
     municipality, region, state = saving_shares
     case = Case(

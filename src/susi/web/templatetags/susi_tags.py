@@ -18,4 +18,4 @@ def loc(text) -> str:
     """{{ definition.name|loc }}: the Danish or English side of an engine text, by the active language."""
     from susi.web.i18n import localized
 
-    return localized(text) if hasattr(text, "da") or hasattr(text, "name_da") else text
+    return localized(text)
