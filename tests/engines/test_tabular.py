@@ -56,8 +56,8 @@ def test_headings_are_matched_by_alias_and_a_missing_column_is_named_in_both_lan
     with pytest.raises(TabularError) as err:
         TABLE.locate(["cpr", "note"])
     assert err.value.code == "missing_columns"
-    assert "værdi" in err.value.message_da and "mangler" in err.value.message_da
-    assert "missing" in err.value.message_en
+    assert "værdi" in err.value.message.da and "mangler" in err.value.message.da
+    assert "missing" in err.value.message.en
 
 
 def test_data_rows_number_rows_as_the_user_sees_them_and_skip_empty_ones():
@@ -93,13 +93,13 @@ def test_a_file_over_the_limit_is_refused_before_reading():
     with pytest.raises(TabularError) as err:
         rows_of(data, max_bytes=len(data) - 1)
     assert err.value.code == "too_large"
-    assert "for stor" in err.value.message_da and "too large" in err.value.message_en
+    assert "for stor" in err.value.message.da and "too large" in err.value.message.en
 
 
 def test_an_unknown_file_type_is_refused_in_both_languages():
     with pytest.raises(TabularError) as err:
         tabular.open_upload(io.BytesIO(b"%PDF"), "rapport.pdf")
-    assert "Filtypen .pdf" in err.value.message_da and "file type .pdf" in err.value.message_en
+    assert "Filtypen .pdf" in err.value.message.da and "file type .pdf" in err.value.message.en
 
 
 def _bomb(unpacked: int) -> bytes:
@@ -121,7 +121,7 @@ def test_an_xlsx_zip_bomb_is_refused_from_its_directory_without_unpacking():
     with pytest.raises(TabularError) as err:
         tabular.open_upload(io.BytesIO(data), "bombe.xlsx", max_bytes=50 * tabular.MB)
     assert err.value.code == "excel_too_large"
-    assert "udpakket" in err.value.message_da and "unpacked" in err.value.message_en
+    assert "udpakket" in err.value.message.da and "unpacked" in err.value.message.en
     # The absolute bound holds for a file that is not very compressible as well.
     with pytest.raises(TabularError):
         tabular.check_xlsx(io.BytesIO(_bomb(4 * tabular.MB)), max_uncompressed=2 * tabular.MB)
@@ -141,7 +141,7 @@ def test_a_long_csv_field_is_read_up_to_the_documented_limit_and_refused_cleanly
     with pytest.raises(TabularError) as err:
         rows_of(f"cpr;note\n0101314000;1\n0101314000;{too_long}\n".encode())
     assert err.value.code == "csv_unreadable" and err.value.row == 3
-    assert "Række 3" in err.value.message_da and "Row 3" in err.value.message_en
+    assert "Række 3" in err.value.message.da and "Row 3" in err.value.message.en
 
 
 def test_numbers_with_decimal_comma_and_unicode_minus():

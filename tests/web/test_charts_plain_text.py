@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from susi.accounts.models import Role
+from susi.engines.text import Text
 from susi.evidence.models import Study
 from susi.outcomes import charts as outcome_charts
 from susi.som import charts as som_charts
@@ -118,8 +119,10 @@ def test_svg_title_and_description_are_not_read_as_regular_expression_templates(
 def test_the_som_tornado_draws_input_labels_as_typed():
     """Tornado labels come from the inputs, e.g. a cost line named by the user."""
     bars = [
-        SimpleNamespace(label_da=f"Omkostning »{LABEL}«", result_low=-10.0, result_high=20.0),
-        SimpleNamespace(label_da=DOLLARS, result_low=0.0, result_high=5.0),
+        SimpleNamespace(
+            label=Text(f"Omkostning »{LABEL}«", f"Cost »{LABEL}«"), result_low=-10.0, result_high=20.0
+        ),
+        SimpleNamespace(label=Text(DOLLARS, DOLLARS), result_low=0.0, result_high=5.0),
     ]
     mc = SimpleNamespace(tornado=bars, deterministic=SimpleNamespace(present_value=3.0))
     _assert_plain(som_charts.tornado(mc), LABEL, DOLLARS)
