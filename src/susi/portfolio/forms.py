@@ -83,6 +83,13 @@ class GateForm(forms.Form):
             )
         self.sections.append((prefix, definition, rows))
 
+    @property
+    def skip_chosen(self) -> bool:
+        """The skip section opens when a skip is chosen or any of its fields holds something."""
+        if self["outcome"].value() == phases.Outcome.SKIP.value:
+            return True
+        return any(self[name].value() for name in self.fields if name.startswith("skip_"))
+
     def assessments(self, prefix: str) -> list[AssessmentInput]:
         data = self.cleaned_data
         result = []
