@@ -72,7 +72,11 @@ def test_board_and_gate_form_fit_a_phone(phone, world, who):
 
 def test_som_calculator_and_result_fit_a_phone(phone, world, saved_calculation):
     _log_in(phone, world.users[Role.MUNICIPALITY].username)
-    for path in ("/som/", "/som/beregn/?target_group=homelessness", f"/som/beregning/{saved_calculation.pk}/"):
+    for path in (
+        "/som/",
+        "/som/beregn/?target_group=homelessness",
+        f"/som/beregning/{saved_calculation.pk}/",
+    ):
         phone.goto(path)
         assert _overflow(phone) == 0, path
         assert violations(phone) == [], path

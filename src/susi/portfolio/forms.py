@@ -172,7 +172,7 @@ class InitiativeForm(forms.ModelForm):
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "municipalities": forms.SelectMultiple(attrs={"size": 8}),
+            "municipalities": forms.SelectMultiple(attrs={"size": 8, "data-search": _("Søg kommune")}),
         }
 
     def __init__(self, *args, **kwargs):
