@@ -102,6 +102,9 @@ def _mount_sub_commands() -> None:
     app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
     app.add_typer(evidence_app, name="evidence", help="Evidens: effektstørrelser og metaanalyse.")
     app.add_typer(outcomes_app, name="outcomes", help="Borgerdata: import, effekt og monitorering.")
+    from susi.rounds.cli import rounds
+
+    app.command(name="rounds")(rounds)
 
 
 _mount_sub_commands()

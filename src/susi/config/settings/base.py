@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "susi.som",
     "susi.evidence",
     "susi.outcomes",
+    "susi.rounds",
 ]
 
 MIDDLEWARE = [
