@@ -30,7 +30,7 @@ def test_import_csv_and_run_random_effects_meta_analysis(page, login, world, tmp
     assert forest.is_visible()
     assert "Trial 1" in forest.inner_html()
     result = page.get_by_role("region", name="Resultat")
-    assert "-0.7141" in result.inner_text()  # DerSimonian-Laird, as metafor
+    assert "-0,7141" in result.inner_text()  # DerSimonian-Laird, as metafor (Danish decimal comma)
     assert "random effects, DerSimonian–Laird" in result.inner_text()
 
 

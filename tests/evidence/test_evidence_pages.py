@@ -56,8 +56,8 @@ def test_import_then_meta_analysis_page_shows_metafor_numbers_and_plots(client, 
     html = page.content.decode()
     assert page.status_code == 200
     assert "<title>Forest plot</title>" in html and "Tragtplot" in html
-    assert "-0.7145" in html  # REML estimate, as metafor
-    assert "0.3132" in html  # tau^2
+    assert "-0,7145" in html  # REML estimate, as metafor (Danish decimal comma)
+    assert "0,3132" in html  # tau^2
     assert "Sandsynlig virkning" in html
     assert "Metaregression" in html  # the moderator column (latitude) was imported
 
@@ -299,7 +299,7 @@ def test_detail_page_says_when_studies_changed_after_saving(client, world):
     assert "er ændret" not in client.get(saved.get_absolute_url()).content.decode()
     Study.objects.filter(label="Trial 1").update(ai=40)
     html = client.get(saved.get_absolute_url()).content.decode()
-    assert "er ændret, siden metaanalysen blev gemt" in html and "-0.7145" in html
+    assert "er ændret, siden metaanalysen blev gemt" in html and "-0,7145" in html
 
 
 def test_rating_and_reasons_follow_the_language(client, world):

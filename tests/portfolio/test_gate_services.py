@@ -177,6 +177,28 @@ def test_product_versions_and_review_cycle(world, agency):
         )
 
 
+def test_a_new_title_starts_a_new_product_and_old_versions_stay_listed(world, agency, client):
+    """A file with a new title is a new product of that kind (it never renames the old one); the same title in
+    another case adds a version; the initiative page links every version, not only the latest."""
+    initiative = world.own_initiative
+    first = services.upload_product_version(
+        agency, initiative, kind="knowledge_report", title="Vidensrapport", file=ContentFile(b"a", "a.md")
+    )
+    services.upload_product_version(
+        agency, initiative, kind="knowledge_report", title="vidensrapport", file=ContentFile(b"b", "b.md")
+    )
+    other = services.upload_product_version(
+        agency, initiative, kind="knowledge_report", title="Bilag: interviews", file=ContentFile(b"c", "c.md")
+    )
+    assert other.product_id != first.product_id and other.number == 1
+    first.product.refresh_from_db()
+    assert first.product.title == "Vidensrapport" and first.product.versions.count() == 2
+    client.force_login(agency)
+    page = client.get(f"/initiativer/{initiative.pk}/").content.decode()
+    assert "Bilag: interviews" in page and "Vidensrapport" in page
+    assert page.count(">v1<") == 2 and page.count(">v2<") == 1, "every version is linked"
+
+
 def test_municipality_user_cannot_record_a_gate(world):
     from django.core.exceptions import PermissionDenied
 

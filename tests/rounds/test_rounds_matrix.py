@@ -124,7 +124,16 @@ def _probes(client, action, obj):
     if action == "rounds.view_round":
         return [client.get(f"/runder/{obj.pk}/"), client.get(f"/api/rounds/{obj.pk}")]
     if action == "rounds.announce":
-        return [client.get("/runder/ny/"), client.post("/api/rounds", {}, content_type="application/json")]
+        payload = {
+            "initiative_id": obj.initiative_id,
+            "phase": "testing",
+            "title": "Ny runde",
+            "text": "Tekst",
+            "opens_at": "2027-01-01T09:00:00+01:00",
+            "closes_at": "2027-02-01T12:00:00+01:00",
+            "criteria": [{"name": "Behov", "weight": 100}],
+        }
+        return [client.get("/runder/ny/"), client.post("/api/rounds", payload, content_type="application/json")]
     if action == "rounds.view_application":
         return [client.get(f"/ansoegninger/{obj.pk}/"), client.get(f"/api/applications/{obj.pk}")]
     if action == "rounds.screen":

@@ -18,6 +18,12 @@ class Organisation(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     code = models.CharField(_("kommunenummer"), max_length=3, blank=True, help_text=_("Kun for kommuner."))
     region = models.CharField(_("region"), max_length=40, blank=True)
+    official_name = models.CharField(
+        _("officielt navn"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kun hvor navnet ikke er »<navn> Kommune«, fx Københavns Kommune."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -32,6 +38,8 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.official_name:
+            return self.official_name
         if self.kind == self.Kind.MUNICIPALITY:
             return f"{self.name} Kommune"
         return self.name

@@ -9,7 +9,7 @@ from .models import Organisation
 
 
 def municipality_rows() -> list[dict[str, str]]:
-    """The 98 Danish municipalities (code, name, region), shipped with the package."""
+    """The 98 Danish municipalities (code, name, region, official name where it is not »<name> Kommune«)."""
     text = resources.files("susi.organisations").joinpath("data/municipalities.csv").read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))
 
@@ -20,6 +20,11 @@ def ensure_municipalities() -> int:
     for row in municipality_rows():
         Organisation.objects.update_or_create(
             code=row["code"],
-            defaults={"kind": Organisation.Kind.MUNICIPALITY, "name": row["name"], "region": row["region"]},
+            defaults={
+                "kind": Organisation.Kind.MUNICIPALITY,
+                "name": row["name"],
+                "region": row["region"],
+                "official_name": row["official_name"],
+            },
         )
     return Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).count()

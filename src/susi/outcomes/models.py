@@ -262,6 +262,13 @@ class EffectEvaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.method}: {self.estimate:.3g} [{self.ci_low:.3g}; {self.ci_high:.3g}]"
 
+    @property
+    def method_label(self) -> str:
+        """The design's name as the estimate page shows it (the saved-estimates table's "Metode" column)."""
+        from .evaluation import DESIGN_LABELS
+
+        return DESIGN_LABELS.get(self.method, self.method)
+
 
 class RegisterOutcome(models.Model):
     """Aggregated register follow-up: one outcome in one year after start, enrolled vs comparison."""

@@ -155,7 +155,9 @@ def estimate(request, pk: int):
     form = EstimateForm(request.GET, instruments=instruments, occasions=selectors.occasions_in(initiative))
     if not form.is_valid():
         return render(
-            request, "outcomes/_estimate.html", {"form_errors": form.errors, "initiative": initiative}
+            request,
+            "outcomes/_estimate.html",
+            {"form_errors": form.errors, "form": form, "initiative": initiative},
         )
     instrument = next(i for i in instruments if i.code == form.cleaned_data["instrument"])
     result = evaluation.run_estimate(

@@ -83,6 +83,13 @@ class GateForm(forms.Form):
             )
         self.sections.append((prefix, definition, rows))
 
+    @property
+    def skip_chosen(self) -> bool:
+        """The skip section opens when a skip is chosen or any of its fields holds something."""
+        if self["outcome"].value() == phases.Outcome.SKIP.value:
+            return True
+        return any(self[name].value() for name in self.fields if name.startswith("skip_"))
+
     def assessments(self, prefix: str) -> list[AssessmentInput]:
         data = self.cleaned_data
         result = []
@@ -165,7 +172,7 @@ class InitiativeForm(forms.ModelForm):
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "municipalities": forms.SelectMultiple(attrs={"size": 8}),
+            "municipalities": forms.SelectMultiple(attrs={"size": 8, "data-search": _("Søg kommune")}),
         }
 
     def __init__(self, *args, **kwargs):

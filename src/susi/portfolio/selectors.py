@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from susi.accounts.permissions import visible_initiatives
@@ -181,6 +181,13 @@ def initiative_for_page(initiative_id: int) -> Initiative:
     )
 
 
+# The gate history lists criteria in the phase model's order (effect, economy, ...), not alphabetically by key.
+_CRITERION_ORDER = Case(
+    *(When(criterion=c.value, then=Value(i)) for i, c in enumerate(phases.Criterion)),
+    output_field=IntegerField(),
+)
+
+
 def gate_history(initiative: Initiative) -> list[GateDecision]:
     return list(
         initiative.gate_decisions.filter(state=GateDecision.State.RECORDED)
@@ -188,9 +195,9 @@ def gate_history(initiative: Initiative) -> list[GateDecision]:
         .prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=CriterionAssessment.objects.select_related(
-                    "effect_link__meta_analysis"
-                ).prefetch_related("products"),
+                queryset=CriterionAssessment.objects.select_related("effect_link__meta_analysis")
+                .prefetch_related("products")
+                .order_by("scope", _CRITERION_ORDER),
             )
         )
         .order_by("decided_at")

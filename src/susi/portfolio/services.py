@@ -163,12 +163,7 @@ def upload_product_version(
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    product, _created = Product.objects.select_for_update().get_or_create(
-        initiative=initiative,
-        phase=initiative.phase,
-        kind=kind,
-        defaults={"title": title.strip() or phases.PRODUCT_NAMES[phases.ProductKind(kind)].da},
-    )
+    product = _product_for_upload(initiative, kind, title.strip())
     last = product.versions.order_by("-number").first()
     if last and last.sha256 == digest.hexdigest():
         raise DomainError("file", _("Filen er identisk med den seneste version; der er ikke gemt noget."))
@@ -182,10 +177,25 @@ def upload_product_version(
     )
     if product.state != Product.State.DRAFT:
         product.state = Product.State.DRAFT  # a new version must be reviewed again
-    if title.strip():
-        product.title = title.strip()
-    product.save()
+        product.save()
     return version
+
+
+def _product_for_upload(initiative: Initiative, kind: str, title: str) -> Product:
+    """The product a file is a new version of: the one of this kind and phase with the same title (any case),
+    or without a title the most recent one of the kind. A new title starts a new product; it never renames one."""
+    same_kind = Product.objects.select_for_update().filter(
+        initiative=initiative, phase=initiative.phase, kind=kind
+    )
+    existing = same_kind.filter(title__iexact=title).first() if title else same_kind.order_by("-pk").first()
+    if existing is not None:
+        return existing
+    return Product.objects.create(
+        initiative=initiative,
+        phase=initiative.phase,
+        kind=kind,
+        title=title or phases.PRODUCT_NAMES[phases.ProductKind(kind)].da,
+    )
 
 
 _PRODUCT_TRANSITIONS = {

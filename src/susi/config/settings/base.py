@@ -97,6 +97,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates as the users write them: "1. dec. 2026" (Danish), "1 Dec. 2026" (English); see config/formats/.
+FORMAT_MODULE_PATH = ["susi.config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,10 @@
-"""Number formatting for the evidence pages (statistics keep a decimal point, as in metafor's output)."""
+"""Number formatting for the evidence pages, in the active language's format (decimal comma in Danish)."""
 
 import math
 
 from django import template
+
+from susi.web.formatting import number, percent
 
 register = template.Library()
 
@@ -10,25 +12,19 @@ register = template.Library()
 @register.filter
 def num(value, digits=4):
     """A number with `digits` decimals; "–" for None or NaN."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if math.isnan(x):
-        return "–"
-    return f"{x:.{int(digits)}f}"
+    return number(value, int(digits))
 
 
 @register.filter
 def pval(value):
-    """`p = 0.0123` or `p < 0.0001` (the whole phrase, so templates never print "p = < ...")."""
+    """`p = 0,0123` or `p < 0,0001` (the whole phrase, so templates never print "p = < ...")."""
     try:
         x = float(value)
     except (TypeError, ValueError):
         return "p = –"
     if math.isnan(x):
         return "p = –"
-    return "p < 0.0001" if x < 0.0001 else f"p = {x:.4f}"
+    return f"p < {number(0.0001, 4)}" if x < 0.0001 else f"p = {number(x, 4)}"
 
 
 @register.filter
@@ -38,12 +34,9 @@ def back(value, log_scale):
         x = float(value)
     except (TypeError, ValueError):
         return "–"
-    return f"{math.exp(x):.3f}" if log_scale else f"{x:.4f}"
+    return number(math.exp(x), 3) if log_scale else number(x, 4)
 
 
 @register.filter
 def pct(value, digits=1):
-    try:
-        return f"{100 * float(value):.{int(digits)}f} %"
-    except (TypeError, ValueError):
-        return "–"
+    return percent(value, int(digits))

@@ -1,6 +1,6 @@
 from django import template
 
-from susi.web.formatting import kr
+from susi.web.formatting import kr, number, percent
 
 register = template.Library()
 
@@ -11,6 +11,8 @@ def get_item(mapping, key):
 
 
 register.filter("kr", kr)
+register.filter("number", number)  # {{ x|number:2 }} → "0,27" (Danish UI) / "0.27" (English UI)
+register.filter("percent", percent)  # {{ share|percent:1 }} → "8,9 %"
 
 
 @register.filter

@@ -1,0 +1,82 @@
+"""A phone (390 px wide): the pages a user opens on the move never scroll sideways, and stay axe-clean.
+
+Wide tables may scroll inside their own box (`.table-scroll`), never the page itself.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from susi.accounts.models import Role
+from susi.som import demo as som_demo
+from susi.som import services as som_services
+from susi.som.models import KnowledgeVersion
+from tests.browser.test_accessibility import violations
+from tests.portfolio.test_gate_services import approve_required
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "developers" / "som-examples" / "cti-uncertain.json"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(_browser, live_server, settings):
+    settings.DEBUG = False
+    context = _browser.new_context(base_url=live_server.url, locale="da-DK", viewport=PHONE)
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(60_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def saved_calculation(world):
+    som_demo._load_knowledge(lambda line: None)
+    user = world.users[Role.MUNICIPALITY]
+    return som_services.save_calculation(
+        user,
+        json.loads(EXAMPLE.read_text(encoding="utf-8")),
+        draws=500,
+        seed=1,
+        knowledge_version=KnowledgeVersion.objects.latest("number").number,
+        municipality=world.own_municipality,
+    )
+
+
+def _log_in(page, username):
+    page.goto("/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill("test-password-123")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def _overflow(page) -> int:
+    """How many CSS pixels the page is wider than the screen (0 = no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("who", ["agency", "municipality"])
+def test_board_and_gate_form_fit_a_phone(phone, world, who):
+    approve_required(world.users["agency"], world.own_initiative)
+    _log_in(phone, world.users[who].username)
+    paths = ["/", "/?municipality=751"]
+    if who == "agency":
+        paths.append(f"/initiativer/{world.own_initiative.pk}/faseovergang/")
+    for path in paths:
+        phone.goto(path)
+        assert _overflow(phone) == 0, path
+        assert violations(phone) == [], path
+
+
+def test_som_calculator_and_result_fit_a_phone(phone, world, saved_calculation):
+    _log_in(phone, world.users[Role.MUNICIPALITY].username)
+    for path in (
+        "/som/",
+        "/som/beregn/?target_group=homelessness",
+        f"/som/beregning/{saved_calculation.pk}/",
+    ):
+        phone.goto(path)
+        assert _overflow(phone) == 0, path
+        assert violations(phone) == [], path
