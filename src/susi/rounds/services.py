@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from susi.accounts.permissions import require
 from susi.engines.phases import rounds as flow
 from susi.web.api_errors import DomainError
-from susi.web.i18n import localized
 
 from .models import (
     Application,
@@ -49,7 +48,7 @@ class InstalmentInput:
 
 
 def _refuse(exc: flow.MoveRefused, field: str = "state") -> DomainError:
-    return DomainError(field, localized(exc.reason))
+    return DomainError(field, exc.message)
 
 
 def _money(value, field: str) -> Decimal:

@@ -14,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Phase, Text
+from susi.engines.errors import EngineError
+from susi.engines.text import Text
+
+from .model import Phase
 
 
 class Actor(StrEnum):
@@ -102,12 +105,15 @@ APPLIED: frozenset[ApplicationState] = frozenset(
 )
 
 
-class MoveRefused(ValueError):
-    """The move is not in the workflow; `reason` says why in Danish and English."""
+class MoveRefused(EngineError):
+    """The move is not in the workflow; `message` (and `reason`) says why in Danish and English."""
 
     def __init__(self, reason: Text):
-        self.reason = reason
-        super().__init__(reason.en)
+        super().__init__("state", reason, "move_refused")
+
+    @property
+    def reason(self) -> Text:
+        return self.message
 
 
 def _find(workflow: Sequence[Transition], state: str, action: str) -> Transition | None:
