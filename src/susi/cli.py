@@ -142,6 +142,7 @@ def _mount_sub_commands() -> None:
     from susi.evidence.cli import app as evidence_app
     from susi.outcomes.cli import app as outcomes_app
     from susi.outcomes.cli import keys_app
+    from susi.rounds.cli import rounds
     from susi.som.cli import app as som_app
 
     app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
@@ -151,6 +152,7 @@ def _mount_sub_commands() -> None:
         users_app, name="users", help="Brugere: roller med adgang til borgerdata (kun på serveren)."
     )
     app.add_typer(keys_app, name="keys", help="Pseudonymnøglen: rotation.")
+    app.command(name="rounds")(rounds)
 
 
 _mount_sub_commands()

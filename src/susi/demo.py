@@ -15,6 +15,7 @@ LOADERS = (
     "susi.evidence.demo",
     "susi.som.demo",
     "susi.outcomes.demo",
+    "susi.rounds.demo",
 )
 
 

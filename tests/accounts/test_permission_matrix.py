@@ -106,7 +106,8 @@ def objects_for(action: str, world, user):
 
 
 def test_matrix_covers_every_action():
-    assert set(EXPECTED) == set(permissions.ACTIONS)
+    # The application rounds' actions have their own matrix: tests/rounds/test_rounds_matrix.py.
+    assert set(EXPECTED) == {a for a in permissions.ACTIONS if not a.startswith("rounds.")}
     for action, row in EXPECTED.items():
         assert set(row) == set(ROLES), action
 

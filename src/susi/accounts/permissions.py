@@ -388,3 +388,98 @@ def visible_knowledge_versions(user) -> QuerySet:
     national = Q(created_by__isnull=True) | Q(created_by__role__in=[Role.AGENCY, Role.ADMIN])
     own = visible_knowledge(user, qs, "created_by__organisation").values("pk")
     return qs.filter(national | Q(pk__in=own))
+
+
+# --- application rounds (susi.rounds) -----------------------------------------------------------------
+# Open rounds are visible to every user; a municipality applies for its own organisation only and sees only its
+# own applications and grants; reviewers are the agency staff and steering-group members assigned to the round.
+
+
+def _round_of(obj):
+    return getattr(obj, "round", obj)
+
+
+def _own_organisation(user, obj) -> bool:
+    org = getattr(obj, "organisation_id", None)
+    return org is not None and org == user.organisation_id
+
+
+def _view_round(user, obj) -> bool:
+    if not _authenticated(user):
+        return False
+    return _agency(user) or obj is None or getattr(obj, "state", "open") != "draft"
+
+
+def _apply(user, obj) -> bool:
+    """A municipality user applies for its own municipality, to a round open to municipalities."""
+    if not _role(user, Role.MUNICIPALITY) or user.organisation_id is None:
+        return False
+    if obj is None:
+        return True
+    if hasattr(obj, "organisation_id"):  # an application
+        return _own_organisation(user, obj)
+    return bool(getattr(obj, "for_municipalities", True))  # a round
+
+
+def _review(user, obj) -> bool:
+    if not _role(user, Role.AGENCY, Role.STEERING):
+        return False
+    round_ = _round_of(obj)
+    return round_ is None or round_.reviewers.filter(pk=user.pk).exists()
+
+
+RULES.update(
+    {
+        "rounds.view_round": _view_round,
+        "rounds.announce": _agency,
+        "rounds.apply": _apply,
+        "rounds.view_application": lambda u, o: (
+            _sees_all(u) or (_authenticated(u) and _own_organisation(u, o))
+        ),
+        "rounds.screen": _agency,
+        "rounds.review": _review,
+        "rounds.decide": _agency,
+        "rounds.view_grant": lambda u, o: _sees_all(u) or (_authenticated(u) and _own_organisation(u, o)),
+        "rounds.record_offer": _agency,
+    }
+)
+ACTIONS = tuple(RULES)
+
+
+def visible_rounds(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The rounds `user` may view, by the same rule as `rounds.view_round`."""
+    qs = _model("rounds.Round").objects.all() if queryset is None else queryset
+    if not _authenticated(user):
+        return qs.none()
+    return qs if _agency(user) else qs.exclude(state="draft")
+
+
+def _own_or_all(user, qs: QuerySet, organisation_field: str) -> QuerySet:
+    if not _authenticated(user):
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    if user.organisation_id is None:
+        return qs.none()
+    return qs.filter(**{organisation_field: user.organisation_id})
+
+
+def visible_applications(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The applications `user` may read, by the same rule as `rounds.view_application`."""
+    qs = _model("rounds.Application").objects.all() if queryset is None else queryset
+    return _own_or_all(user, qs, "organisation_id")
+
+
+def visible_grants(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The grants `user` may read, by the same rule as `rounds.view_grant`."""
+    qs = _model("rounds.Grant").objects.all() if queryset is None else queryset
+    return _own_or_all(user, qs, "application__organisation_id")
+
+
+TWINS.update(
+    {
+        "rounds.view_round": visible_rounds,
+        "rounds.view_application": visible_applications,
+        "rounds.view_grant": visible_grants,
+    }
+)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("som/", include("susi.som.urls")),
     path("evidens/", include("susi.evidence.urls")),
     path("udfald/", include("susi.outcomes.urls")),
+    path("", include("susi.rounds.urls")),
 ]
 # No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "susi.som",
     "susi.evidence",
     "susi.outcomes",
+    "susi.rounds",
 ]
 
 MIDDLEWARE = [
