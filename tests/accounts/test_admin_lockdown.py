@@ -281,3 +281,18 @@ def test_another_citizen_level_user_s_email_address_is_read_only(admin_client, w
     assert _change(admin_client, me, email="mig@styrelsen.example").status_code == 302
     me.refresh_from_db()
     assert me.email == "mig@styrelsen.example"
+
+
+def test_the_evaluator_and_the_municipalities_of_an_initiative_are_read_only(admin_client, world):
+    """They decide who reads the initiative's citizen-level data: one save in the admin must not change that."""
+    initiative = world.own_initiative
+    page = admin_client.get(f"/admin/portfolio/initiative/{initiative.pk}/change/").content.decode()
+    assert 'name="evaluator"' not in page and 'name="municipalities"' not in page
+    form = _initiative_form(initiative, title="Andet navn")
+    form["evaluator"] = str(world.other_evaluator_org.pk)
+    form["municipalities"] = [str(world.other_municipality.pk)]
+    assert admin_client.post(f"/admin/portfolio/initiative/{initiative.pk}/change/", form).status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.title == "Andet navn"
+    assert initiative.evaluator == world.evaluator_org
+    assert list(initiative.municipalities.all()) == [world.own_municipality]

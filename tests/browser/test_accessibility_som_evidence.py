@@ -8,6 +8,8 @@ from tests.browser.test_accessibility import violations
 from tests.browser.test_mobile import saved_calculation  # noqa: F401 - fixture
 from tests.evidence.test_evidence_pages import meta_url, upload
 
+pytestmark = pytest.mark.bypass_csp  # axe-core is injected as an inline script
+
 
 @pytest.fixture
 def evidence_world(world):

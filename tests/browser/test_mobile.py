@@ -19,10 +19,13 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "developers" / "som-exa
 PHONE = {"width": 390, "height": 844}
 
 
+pytestmark = pytest.mark.bypass_csp  # axe-core is injected as an inline script (the CSP itself: its own test)
+
+
 @pytest.fixture
 def phone(_browser, live_server, settings):
     settings.DEBUG = False
-    context = _browser.new_context(base_url=live_server.url, locale="da-DK", viewport=PHONE)
+    context = _browser.new_context(base_url=live_server.url, locale="da-DK", viewport=PHONE, bypass_csp=True)
     context.set_default_timeout(30_000)
     context.set_default_navigation_timeout(60_000)
     page = context.new_page()

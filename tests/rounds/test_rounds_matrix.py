@@ -173,6 +173,38 @@ def test_pages_and_api_follow_the_matrix(world, objects, action):
                 assert (response.status_code in ALLOWED) is expected, (role, action, response.status_code)
 
 
+def test_apply_review_offers_and_grants_through_the_pages_and_the_api(world, objects, open_round):
+    """The remaining actions through HTTP: applying (the own municipality's form), reviewing (the API),
+    recording what a participant received (the offers page) and reading a grant (the application page)."""
+    own_application, other_application = objects["application"]
+    for role in ROLES:
+        client = Client()
+        client.force_login(world.users[role])
+        page = client.get(f"/runder/{open_round.pk}/ansoeg/")
+        # the round is closed now: an allowed applicant is sent on to its application, nobody else gets in
+        assert (page.status_code in ALLOWED) is EXPECTED["rounds.apply"][role][0], (role, page.status_code)
+        review = client.post(
+            f"/api/applications/{own_application.pk}/reviews",
+            {"scores": {}, "comment": ""},
+            content_type="application/json",
+        )
+        # allowed reviewers reach the workflow (422: the application is decided); others are refused
+        assert (review.status_code == 422) is EXPECTED["rounds.review"][role][0], (role, review.status_code)
+        offers = client.post(
+            f"/initiativer/{open_round.initiative_id}/tilbud/",
+            {"organisation": world.own_municipality.pk, "offer": "som_course", "delivered_on": "2027-01-10"},
+        )
+        if EXPECTED["rounds.record_offer"][role][0]:
+            assert offers.status_code == 302, (role, offers.status_code)
+        else:
+            assert offers.status_code in DENIED, (role, offers.status_code)
+        for application, expected in zip(
+            (own_application, other_application), EXPECTED["rounds.view_grant"][role], strict=True
+        ):
+            shown = client.get(f"/ansoegninger/{application.pk}/")
+            assert ("100.000 kr." in shown.content.decode()) is expected, (role, shown.status_code)
+
+
 @pytest.mark.parametrize("action", ["rounds.screen", "rounds.decide"])
 def test_agency_actions_through_the_api(world, objects, action):
     """Agency staff reach the workflow (422: already decided); everyone else is refused; nothing changes."""

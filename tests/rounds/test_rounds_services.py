@@ -77,6 +77,7 @@ def test_refusals_change_nothing(world, open_round, other_municipality_user, db_
     # applying for another organisation
     with pytest.raises(DomainError, match="egen organisation"):
         services.save_application(municipality, open_round, organisation=world.other_municipality, answers={})
+    assert db_snapshot() == before
     # deciding before screening
     close(world, open_round)
     before = db_snapshot()

@@ -37,8 +37,11 @@ class InitiativeAdmin(NoHistoryRevert, SimpleHistoryAdmin):
     list_display = ("title", "phase", "track", "programme", "status")
     list_filter = ("phase", "track", "programme", "status", "area")
     search_fields = ("title", "intervention__name")
-    filter_horizontal = ("municipalities", "providers")
-    readonly_fields = ("phase", "track", "status", "phase_started_on")
+    filter_horizontal = ("providers",)
+    # The phase model's fields move only through gate decisions; the evaluator and the participating
+    # municipalities decide who reads the initiative's citizen-level data, so they change only through the
+    # pages (application rounds, the agency's services), never by one save here.
+    readonly_fields = ("phase", "track", "status", "phase_started_on", "evaluator", "municipalities")
 
     def has_add_permission(self, request) -> bool:
         return False
