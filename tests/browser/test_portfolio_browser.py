@@ -59,7 +59,7 @@ def test_municipality_user_cannot_open_another_municipalitys_initiative(page, lo
 
 def test_board_filters_with_htmx(page, login, world):
     login("agency")
-    page.get_by_label("Kommune").select_option("461")
+    page.get_by_label("Kommune", exact=True).select_option("461")
     expect(page.locator(".board")).not_to_contain_text(world.own_initiative.title)
     expect(page.locator(".board")).to_contain_text(world.other_initiative.title)
     assert "municipality=461" in page.url
