@@ -172,6 +172,10 @@ RULES: dict[str, Rule] = {
         _role(u, Role.ADMIN)
         or (_role(u, Role.MUNICIPALITY) and getattr(o, "municipality_id", None) == u.organisation_id)
     ),
+    # --- background jobs: only the person who started one sees its progress and outcome, or retries it ---
+    "jobs.view": lambda u, o: (
+        _authenticated(u) and o is not None and getattr(o, "created_by_id", None) == u.pk
+    ),
 }
 
 ACTIONS: tuple[str, ...] = tuple(RULES)

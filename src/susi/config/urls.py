@@ -14,6 +14,7 @@ urlpatterns = [
     path("som/", include("susi.som.urls")),
     path("evidens/", include("susi.evidence.urls")),
     path("udfald/", include("susi.outcomes.urls")),
+    path("job/", include("susi.jobs.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

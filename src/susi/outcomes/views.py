@@ -19,6 +19,7 @@ from susi.accounts.permissions import can, require
 from susi.engines.evaluation.cpr import pseudonymise
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import group_errors
+from susi.jobs import services as jobs
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 
@@ -281,17 +282,17 @@ def batch(request, pk: int):
 @require_POST
 def commit(request, pk: int):
     batch = _batch(request, pk)
-    try:
-        batch = services.commit_batch(user=request.user, batch=batch)
-    except ImportRefused as exc:
-        messages.error(request, exc.message)
+    if batch.status != ImportBatch.Status.PREVIEW or not batch.staged_file:
+        messages.error(request, _("Importen kan ikke gennemføres: filen er ikke godkendt i gennemsynet."))
         return _go(request, "outcomes:batch", pk=pk)
-    messages.success(
-        request,
-        _("Importen er gennemført: %(new)s nye og %(changed)s ændrede målinger, %(unchanged)s uændrede.")
-        % {"new": batch.rows_new, "changed": batch.rows_changed, "unchanged": batch.rows_unchanged},
+    # The writing runs as a job (one transaction); its page shows the progress and the outcome.
+    job = jobs.enqueue(
+        "outcomes.commit",
+        user=request.user,
+        args={"batch": batch.pk},
+        return_url=reverse("outcomes:initiative", kwargs={"pk": batch.initiative_id}),
     )
-    return _go(request, "outcomes:initiative", pk=batch.initiative_id)
+    return _go(request, "jobs:job", pk=job.pk)
 
 
 @login_required

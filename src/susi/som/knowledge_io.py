@@ -338,11 +338,25 @@ def _require_prices(consequences: list[dict[str, Any]]) -> None:
             )
 
 
-def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> tuple[int, int]:
-    """Validate and import; returns (rows written, new version number)."""
+def import_knowledge(
+    user,
+    data: bytes,
+    filename: str,
+    csv_table: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Validate and import in one transaction; returns (rows written, new version number).
+
+    ``progress(done, total)`` is called every 500 rows (from inside the transaction)."""
     require(user, "som.edit_knowledge")
     tables = parse_upload(data, filename, csv_table)
+    total = sum(len(rows) for rows in tables.values())
     written = 0
+
+    def step() -> None:
+        if progress and written % 500 == 0:
+            progress(written, total)
+
     with transaction.atomic():
         for row in tables.get("target_groups", []):
             TargetGroup.objects.update_or_create(
@@ -351,6 +365,7 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 | {"is_illustrative": row["is_illustrative"]},
             )
             written += 1
+            step()
 
         def target_group(row: dict[str, Any]) -> TargetGroup:
             try:
@@ -384,6 +399,7 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 },
             )
             written += 1
+            step()
         for row in tables.get("consequences", []):
             tg = target_group(row)
             Consequence.objects.update_or_create(
@@ -399,6 +415,7 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 },
             )
             written += 1
+            step()
         for row in tables.get("prices", []):
             org = None
             if row["municipality_code"]:
@@ -430,6 +447,7 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 | {"committee": row["committee"] or "", "source": row["source"] or ""},
             )
             written += 1
+            step()
         for row in tables.get("studies", []):
             tg = target_group(row)
             grade = row["grade"]
@@ -448,6 +466,9 @@ def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> t
                 | {"source": row["source"] or ""},
             )
             written += 1
+            step()
         _require_prices(tables.get("consequences", []))
         version = new_version(user, f"Import af {filename} ({written} rækker)")
+    if progress:
+        progress(written, total)
     return written, version.number

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from susi.accounts.permissions import can, require, visible_initiatives
 from susi.engines import som as engine
+from susi.jobs import services as jobs
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 from susi.web.api_errors import DomainError
@@ -458,18 +459,21 @@ def knowledge_import(request):
     if upload is None:
         messages.error(request, _("Vælg en fil at importere."))
         return redirect("som:knowledge")
+    data = upload.read()
     try:
-        written, version = knowledge_io.import_knowledge(
-            request.user, upload.read(), upload.name, request.POST.get("table", "")
-        )
+        # What can be checked at once is (an unreadable file is refused here); the writing runs as a job.
+        knowledge_io.parse_upload(data, upload.name, request.POST.get("table", ""))
     except DomainError as exc:
         messages.error(request, _("Importen blev afvist, og intet er ændret: %(msg)s") % {"msg": exc.message})
-    else:
-        messages.success(
-            request,
-            _("%(n)d rækker importeret. Vidensdatabasen er nu version %(v)d.") % {"n": written, "v": version},
-        )
-    return redirect("som:knowledge")
+        return redirect("som:knowledge")
+    job = jobs.enqueue(
+        "som.knowledge_import",
+        user=request.user,
+        args={"filename": upload.name[:255], "table": request.POST.get("table", "")},
+        payload=data,
+        return_url=reverse("som:knowledge"),
+    )
+    return redirect("jobs:job", pk=job.pk)
 
 
 KNOWLEDGE_FORMS = {

@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "susi.web",
     "susi.organisations",
     "susi.accounts",
@@ -24,6 +26,7 @@ INSTALLED_APPS = [
     "susi.som",
     "susi.evidence",
     "susi.outcomes",
+    "susi.jobs",
 ]
 
 MIDDLEWARE = [
@@ -136,3 +139,19 @@ LOGGING = {
 }
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Background jobs (docs/developers/jobs.md): django-tasks with its database backend; jobs wait in this
+# database, workers run `susi worker` (on any number of machines). Tests run jobs immediately.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Job progress is written outside the job's transaction, so a page can poll it while the job writes. A file
+# cache works for every process on one machine; with workers on several machines point "jobs" at a shared
+# cache: Django's RedisCache (not DatabaseCache: it would write inside the job's own transaction).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "jobs-progress",
+    },
+}
+# A function called with (job_id, done, total) on every progress report (tests use it to stop a worker mid-job).
+SUSI_JOBS_PROGRESS_HOOK = None

@@ -23,3 +23,16 @@ MEDIA_ROOT = VAR_DIR / f"test-{_WORKER}" / "media"
 SUSI_PSEUDONYM_KEY_FILE = VAR_DIR / f"test-{_WORKER}" / "pseudonym.key"
 SUSI_OUTCOMES_STAGING_DIR = VAR_DIR / f"test-{_WORKER}" / "outcomes-staging"
 AXES_ENABLED = True
+# Jobs run at once, in the test's own process and transaction; the kill -9 test starts a real worker.
+if os.environ.get("SUSI_TEST_REAL_QUEUE"):
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / f"test-{_WORKER}" / "jobs-progress",
+    },
+}
+SUSI_JOBS_PROGRESS_HOOK = os.environ.get("SUSI_JOBS_PROGRESS_HOOK") or None
