@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## make run: install, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)
+## make run: install, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite) with one job worker
 run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi migrate
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi worker & W=$$!; trap 'kill $$W 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:8000
 
 ## make test: lint, then the whole suite (SQLite, or DATABASE_URL when set)

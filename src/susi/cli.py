@@ -85,6 +85,19 @@ def initiatives(
         console.print(table)
 
 
+@app.command()
+def worker(
+    batch: bool = typer.Option(False, help="run what is queued, then stop"),
+    interval: float = typer.Option(1.0, help="seconds between looks at an empty queue"),
+) -> None:
+    """Run a background-job worker (run one or more, on one or more machines)."""
+    setup_django()
+    from django.core.management import call_command
+
+    args = ["--interval", str(interval)] + (["--batch", "--no-startup-delay"] if batch else [])
+    call_command("susi_worker", *args)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (e.g. `susi manage createsuperuser`)."""
@@ -96,12 +109,14 @@ def manage(ctx: typer.Context) -> None:
 
 def _mount_sub_commands() -> None:
     from susi.evidence.cli import app as evidence_app
+    from susi.jobs.cli import app as jobs_app
     from susi.outcomes.cli import app as outcomes_app
     from susi.som.cli import app as som_app
 
     app.add_typer(som_app, name="som", help="SØM: den socialøkonomiske investeringsmodel.")
     app.add_typer(evidence_app, name="evidence", help="Evidens: effektstørrelser og metaanalyse.")
     app.add_typer(outcomes_app, name="outcomes", help="Borgerdata: import, effekt og monitorering.")
+    app.add_typer(jobs_app, name="jobs", help="Baggrundsjob: oversigt, fremdrift, genstart.")
 
 
 _mount_sub_commands()
