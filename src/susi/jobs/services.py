@@ -30,6 +30,7 @@ Progress = Callable[[int, int], None]
 KINDS: dict[str, str] = {
     "som.knowledge_import": "susi.som.jobs.knowledge_import",
     "outcomes.commit": "susi.outcomes.jobs.commit_import",
+    "jobs.noop": "susi.jobs.services.noop",
 }
 
 
@@ -39,6 +40,12 @@ class JobRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def noop(job, progress: Progress) -> dict[str, Any]:
+    """A job that does nothing: a smoke test of the queue and its workers (benchmarks/job_latency.py)."""
+    progress(1, 1)
+    return {"message": "ok"}
 
 
 def worker_identity() -> str:
