@@ -69,7 +69,7 @@ def initiative(request, pk: int):
     if instruments and any(o.number > 0 for o in occasions):
         first = instruments[0]
         default_design = "rct_proportions" if first.kind == Instrument.Kind.BINARY else "rct_means"
-        result = evaluation.run_estimate(
+        result = evaluation.default_estimate(
             initiative, first, default_design, min(o.number for o in occasions if o.number > 0)
         )
         estimate_form = EstimateForm(
