@@ -66,7 +66,7 @@ def enqueue(
         return_url=return_url[:300],
     )
     _submit(job)
-    logger.info("Job %s queued (%s)", job.pk, kind, extra={"job_id": str(job.pk)})
+    logger.info("Job %s queued (%s)", job.pk, kind)
     return job
 
 
@@ -91,7 +91,7 @@ def retry(job: Job) -> Job:
         raise JobRefused(_("Jobbet kan ikke startes igen."))
     job.refresh_from_db()
     _submit(job)
-    logger.info("Job %s queued again", job.pk, extra={"job_id": str(job.pk)})
+    logger.info("Job %s queued again", job.pk)
     return job
 
 
@@ -120,6 +120,13 @@ def progress_of(job: Job) -> tuple[int, int]:
 
 def run(job_id: str) -> None:
     """Run one queued job (called by the queue). A job that is not queued any more is left alone."""
+    from susi.web.logs import job_context
+
+    with job_context(str(job_id)):
+        _run(job_id)
+
+
+def _run(job_id: str) -> None:
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id, status=Job.Status.QUEUED).first()
         if job is None:
@@ -129,8 +136,9 @@ def run(job_id: str) -> None:
         job.worker = worker_identity()
         job.attempts += 1
         job.save(update_fields=["status", "started_at", "worker", "attempts"])
-    extra = {"job_id": str(job.pk)}
-    logger.info("Job %s started (%s, attempt %s)", job.pk, job.kind, job.attempts, extra=extra)
+    logger.info(
+        "Job %s started (%s, attempt %s)", job.pk, job.kind, job.attempts, extra={"job_kind": job.kind}
+    )
     set_progress(job.pk, 0, 0)
     handler = import_string(KINDS[job.kind])
     retryable = False
@@ -142,7 +150,7 @@ def run(job_id: str) -> None:
             result, status = {"ok": False, "message": exc.message}, Job.Status.FAILED
         except Exception as exc:  # noqa: BLE001 - any failure ends the job; its transaction rolled back
             # The exception's text may quote input: only its type goes to the log.
-            logger.error("Job %s failed: %s", job.pk, type(exc).__name__, extra=extra)  # noqa: TRY400
+            logger.error("Job %s failed: %s", job.pk, type(exc).__name__)  # noqa: TRY400
             result = {"ok": False, "message": _("Jobbet fejlede, og intet er ændret. Prøv igen.")}
             status, retryable = Job.Status.FAILED, True
     finished = timezone.now()
@@ -155,7 +163,7 @@ def run(job_id: str) -> None:
         job.pk,
         status,
         seconds,
-        extra={**extra, "job_kind": job.kind, "duration_ms": round(seconds * 1000)},
+        extra={"job_kind": job.kind, "job_status": status, "duration_ms": round(seconds * 1000)},
     )
 
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "susi.web.logs.RequestLogMiddleware",  # first: the request id and the duration cover everything
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "susi.web.middleware.DanishFirstLocaleMiddleware",
@@ -130,12 +131,18 @@ SUSI_DEMO_MODE = False
 # environment (SUSI_PSEUDONYM_KEY) or from a key file (SUSI_PSEUDONYM_KEY_FILE).
 SUSI_PSEUDONYM_KEY_FILE = None
 
+# One JSON object per line with request_id / job_id (docs/developers/operations-logs.md); never personal data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "susi.web.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"susi": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "susi": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
