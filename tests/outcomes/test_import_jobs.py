@@ -113,3 +113,13 @@ def test_queue_health_counts_waiting_and_running_jobs(world):
     state = health()
     assert state["ok"] is True and state["queued"] == 1 and state["running"] == 1
     assert state["backend"] == "ImmediateBackend"
+
+
+def test_a_job_started_in_english_reports_in_english(client, world, settings):
+    batch = _staged(world)
+    c = _client_for(client, world.evaluator)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    c.post(f"/udfald/import/{batch.pk}/importer/")
+    job = Job.objects.get()
+    page = c.get(f"/job/{job.pk}/").content.decode()
+    assert "Background job" in page and "Done" in page and "The import is complete: 40 new" in page

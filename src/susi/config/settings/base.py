@@ -131,7 +131,7 @@ SUSI_DEMO_MODE = False
 # environment (SUSI_PSEUDONYM_KEY) or from a key file (SUSI_PSEUDONYM_KEY_FILE).
 SUSI_PSEUDONYM_KEY_FILE = None
 
-# One JSON object per line with request_id / job_id (docs/developers/operations-logs.md); never personal data.
+# One JSON object per line with request_id / job_id (docs/developers/logs.md); never personal data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
