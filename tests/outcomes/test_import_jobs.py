@@ -123,3 +123,47 @@ def test_a_job_started_in_english_reports_in_english(client, world, settings):
     job = Job.objects.get()
     page = c.get(f"/job/{job.pk}/").content.decode()
     assert "Background job" in page and "Done" in page and "The import is complete: 40 new" in page
+
+
+def test_register_followup_runs_as_a_job_from_the_command_line(world, tmp_path):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from susi.cli import app
+    from susi.engines.evaluation import synthetic
+    from susi.outcomes import register
+    from susi.outcomes.models import RegisterOutcome
+
+    batch = _staged(world, n=60)
+    from susi.outcomes.services import commit_batch
+
+    commit_batch(user=world.evaluator, batch=batch)
+    enrolled = register.enrolled_frame(world.initiative)
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(150)], "index_year": 2024})
+    people = pd.concat([enrolled.assign(treat=1), comparison.assign(treat=0)], ignore_index=True)
+    history = synthetic.generate_register(people, first_year=2024, last_year=2034, seed=4)
+    history.to_csv(tmp_path / "register.csv", index=False)
+    comparison.to_csv(tmp_path / "comparison.csv", index=False)
+
+    runner = CliRunner()
+    args = ["jobs", "start", "outcomes.register_followup", "--user", "vive"]
+    args += [
+        "--arg",
+        f"initiative={world.initiative.pk}",
+        "--arg",
+        f"register_file={tmp_path / 'register.csv'}",
+    ]
+    args += ["--arg", f"comparison_file={tmp_path / 'comparison.csv'}", "--arg", "years=10"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Færdig" in result.output and "år × udfald gemt" in result.output
+    assert RegisterOutcome.objects.filter(initiative=world.initiative).count() == 60
+
+    # A user without the right: the job fails, says so, and is not retryable; nothing changes.
+    result = runner.invoke(app, [*args[:4], "aarhus_nope", *args[5:]])
+    assert result.exit_code == 2 and "Ukendt bruger" in result.output
+    result = runner.invoke(app, [*args[:4], "ramboll", *args[5:]])
+    assert result.exit_code == 1 and "ikke lov" in result.output
+    failed = Job.objects.filter(status=Job.Status.FAILED).get()
+    assert failed.retryable is False
+    assert RegisterOutcome.objects.filter(initiative=world.initiative).count() == 60

@@ -70,6 +70,40 @@ def watch(job_id: str) -> None:
 
 
 @app.command()
+def start(
+    kind: str = typer.Argument(..., help="fx outcomes.register_followup"),
+    user: str = typer.Option(..., "--user", help="brugernavnet, der står som ophav (rettighederne er hans)"),
+    arg: list[str] = typer.Option([], "--arg", help="NØGLE=VÆRDI, fx --arg initiative=12"),
+    wait: bool = typer.Option(True, help="følg jobbet med en fremdriftslinje, til det er færdigt"),
+) -> None:
+    """Queue a job (a worker runs it), e.g. the register follow-up:
+    `susi jobs start outcomes.register_followup --user vive --arg initiative=12 --arg register_file=/data/reg.parquet
+    --arg comparison_file=/data/comp.csv --arg years=10`."""
+    _setup()
+    from susi.accounts.models import User
+    from susi.jobs import services
+
+    if kind not in services.KINDS or kind == "som.knowledge_import":
+        console.print(f"[red]Ukendt jobtype: {kind}.[/red]")
+        raise typer.Exit(2)
+    the_user = User.objects.filter(username=user, is_active=True).first()
+    if the_user is None:
+        console.print(f"[red]Ukendt bruger: {user}.[/red]")
+        raise typer.Exit(2)
+    args = {}
+    for item in arg:
+        key, sep, value = item.partition("=")
+        if not sep:
+            console.print(f"[red]--arg skal være NØGLE=VÆRDI, ikke {item}.[/red]")
+            raise typer.Exit(2)
+        args[key.strip()] = value.strip()
+    job = services.enqueue(kind, user=the_user, args=args)
+    console.print(f"Sat i kø: {job.pk}")
+    if wait:
+        watch(str(job.pk))
+
+
+@app.command()
 def retry(job_id: str) -> None:
     """Queue a failed job again (its first attempt wrote nothing)."""
     _setup()

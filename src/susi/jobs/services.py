@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -30,6 +31,7 @@ Progress = Callable[[int, int], None]
 KINDS: dict[str, str] = {
     "som.knowledge_import": "susi.som.jobs.knowledge_import",
     "outcomes.commit": "susi.outcomes.jobs.commit_import",
+    "outcomes.register_followup": "susi.outcomes.jobs.register_followup",
     "jobs.noop": "susi.jobs.services.noop",
 }
 
@@ -148,6 +150,9 @@ def _run(job_id: str) -> None:
             status = Job.Status.DONE
         except JobRefused as exc:
             result, status = {"ok": False, "message": exc.message}, Job.Status.FAILED
+        except PermissionDenied:
+            message = _("Du har ikke lov til dette arbejde; intet er ændret.")
+            result, status = {"ok": False, "message": message}, Job.Status.FAILED
         except Exception as exc:  # noqa: BLE001 - any failure ends the job; its transaction rolled back
             # The exception's text may quote input: only its type goes to the log.
             logger.error("Job %s failed: %s", job.pk, type(exc).__name__)  # noqa: TRY400

@@ -26,3 +26,27 @@ def commit_import(job, progress) -> dict[str, Any]:
         % {"new": batch.rows_new, "changed": batch.rows_changed, "unchanged": batch.rows_unchanged},
         "batch": batch.pk,
     }
+
+
+def register_followup(job, progress) -> dict[str, Any]:
+    """Register follow-up from pseudonymised files on the server (``register_file``, ``comparison_file``);
+    the aggregates replace the initiative's old ones in one transaction."""
+    from pathlib import Path
+
+    from susi.portfolio.models import Initiative
+
+    from .register import followup_from_files
+
+    initiative = Initiative.objects.filter(pk=job.args.get("initiative")).first()
+    if initiative is None:
+        raise JobRefused(_("Initiativet findes ikke."))
+    files = {key: Path(str(job.args.get(key, ""))) for key in ("register_file", "comparison_file")}
+    for path in files.values():
+        if not path.is_file():
+            raise JobRefused(_("Filen %(name)s findes ikke på serveren.") % {"name": path.name})
+    progress(0, 1)
+    stored = followup_from_files(
+        user=job.created_by, initiative=initiative, years=int(job.args.get("years", 10)), **files
+    )
+    progress(1, 1)
+    return {"message": _("%(n)s år × udfald gemt.") % {"n": stored}, "stored": stored}
