@@ -74,8 +74,9 @@ def db_snapshot(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with an empty default cache (results cached by one test never leak into the next)."""
-    from django.core.cache import cache
+    """Every test starts with empty caches (results cached by one test never leak into the next)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "som"):
+        caches[alias].clear()
     yield

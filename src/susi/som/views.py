@@ -20,7 +20,7 @@ from susi.portfolio.models import Initiative
 from susi.web.api_errors import DomainError
 from susi.web.i18n import lazy_localized, localized
 
-from . import charts, exports, forms, knowledge_io, selectors, services
+from . import chart_cache, charts, exports, forms, knowledge_io, selectors, services
 from .models import Calculation, Consequence, EffectStudy, KnowledgeVersion, Price, TargetGroup
 
 PREFILL_KEYS = ("success_rate_mean", "success_rate_sd", "success_rate_source")
@@ -337,10 +337,8 @@ def calculation(request, pk: int):
         "pv_by_authority": [(localized(a), result.pv_by_authority[a.code]) for a in engine.AUTHORITIES],
         "pv_by_area": [(AREA_NAMES[k], v) for k, v in result.pv_by_area.items()],
         "pv_by_committee": [(COMMITTEE_NAMES[k], v) for k, v in result.pv_by_committee.items()],
-        "chart_authority": charts.net_by_authority(result),
-        "chart_cumulative": charts.cumulative(result, mc),
-        "chart_distribution": charts.distribution(mc) if mc else "",
-        "chart_tornado": charts.tornado(mc) if mc and mc.tornado else "",
+        # Drawn once per calculation (and language, and code version), then read: see chart_cache.
+        **chart_cache.calculation_charts(calc, result, mc),
         "p_positive": float((mc.present_value >= 0).mean()) if mc else None,
         "others": [c for c in selectors.visible_calculations(request.user) if c.pk != calc.pk][:20],
         "can_save_group": calc.target_group_id is None

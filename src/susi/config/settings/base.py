@@ -159,6 +159,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / "jobs-progress",
     },
+    # A saved SØM calculation's charts, drawn once (susi.som.chart_cache); shared by every process of a machine.
+    "som": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "som-charts",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 # A function called with (job_id, done, total) on every progress report (tests use it to stop a worker mid-job).
 SUSI_JOBS_PROGRESS_HOOK = None

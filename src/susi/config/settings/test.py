@@ -34,5 +34,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / f"test-{_WORKER}" / "jobs-progress",
     },
+    # A saved SØM calculation's charts, drawn once (susi.som.chart_cache); shared by every process of a machine.
+    "som": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / f"test-{_WORKER}" / "som-charts",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 SUSI_JOBS_PROGRESS_HOOK = os.environ.get("SUSI_JOBS_PROGRESS_HOOK") or None
