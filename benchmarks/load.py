@@ -46,9 +46,9 @@ def _prepare(initiatives: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    call_command("migrate", verbosity=0)
     if connection.vendor == "postgresql":
         call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     from susi.demo import load_all
 
     load_all(lambda line: None)
