@@ -167,3 +167,16 @@ def test_register_followup_runs_as_a_job_from_the_command_line(world, tmp_path):
     failed = Job.objects.filter(status=Job.Status.FAILED).get()
     assert failed.retryable is False
     assert RegisterOutcome.objects.filter(initiative=world.initiative).count() == 60
+
+
+def test_a_waiting_or_running_job_polls_its_progress_panel(client, world):
+    job = Job.objects.create(kind="outcomes.commit", created_by=world.evaluator, args={"batch": 0})
+    jobs.set_progress(job.pk, 0, 0)
+    c = _client_for(client, world.evaluator)
+    page = c.get(f"/job/{job.pk}/").content.decode()
+    assert f'hx-get="/job/{job.pk}/fremdrift/"' in page and 'hx-trigger="every 1s"' in page
+    assert "I kø" in page and "<script" not in page.split("<main", 1)[-1]
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    jobs.set_progress(job.pk, 2500, 10000)
+    panel = c.get(f"/job/{job.pk}/fremdrift/").content.decode()
+    assert "2500 af 10000 rækker" in panel and 'value="25"' in panel and "hx-trigger" in panel
