@@ -179,4 +179,4 @@ def test_a_waiting_or_running_job_polls_its_progress_panel(client, world):
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
     jobs.set_progress(job.pk, 2500, 10000)
     panel = c.get(f"/job/{job.pk}/fremdrift/").content.decode()
-    assert "2500 af 10000 rækker" in panel and 'value="25"' in panel and "hx-trigger" in panel
+    assert "2.500 af 10.000 rækker" in panel and 'value="25"' in panel and "hx-trigger" in panel

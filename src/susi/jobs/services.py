@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from susi.web import logs
+
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -63,7 +65,12 @@ def enqueue(
     job = Job.objects.create(
         kind=kind,
         created_by=user if getattr(user, "pk", None) else None,
-        args={"language": translation.get_language() or settings.LANGUAGE_CODE, **(args or {})},
+        # The language of the page that asked (the outcome is written in it) and the request's id (for the logs).
+        args={
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+            "request_id": logs.request_id.get(),
+            **(args or {}),
+        },
         payload=payload,
         return_url=return_url[:300],
     )
@@ -122,9 +129,7 @@ def progress_of(job: Job) -> tuple[int, int]:
 
 def run(job_id: str) -> None:
     """Run one queued job (called by the queue). A job that is not queued any more is left alone."""
-    from susi.web.logs import job_context
-
-    with job_context(str(job_id)):
+    with logs.job_context(str(job_id)):
         _run(job_id)
 
 
@@ -138,6 +143,15 @@ def _run(job_id: str) -> None:
         job.worker = worker_identity()
         job.attempts += 1
         job.save(update_fields=["status", "started_at", "worker", "attempts"])
+    # The worker's lines carry the id of the request that queued the job, so one id follows the whole import.
+    token = logs.request_id.set(logs.request_id.get() or str(job.args.get("request_id") or ""))
+    try:
+        _work(job)
+    finally:
+        logs.request_id.reset(token)
+
+
+def _work(job: Job) -> None:
     logger.info(
         "Job %s started (%s, attempt %s)", job.pk, job.kind, job.attempts, extra={"job_kind": job.kind}
     )
