@@ -180,3 +180,18 @@ def test_a_waiting_or_running_job_polls_its_progress_panel(client, world):
     jobs.set_progress(job.pk, 2500, 10000)
     panel = c.get(f"/job/{job.pk}/fremdrift/").content.decode()
     assert "2.500 af 10.000 rækker" in panel and 'value="25"' in panel and "hx-trigger" in panel
+
+
+def test_a_finished_knowledge_import_drops_its_file(world):
+    from susi.som import demo
+
+    demo._load_knowledge(lambda line: None)
+    text = "service,name,unit,municipality,region,state,area,committee,price_year\nnew_x,Ny,stk,1,0,0,housing,social,2025\n"
+    job = jobs.enqueue(
+        "som.knowledge_import",
+        user=world.agency_user,
+        args={"filename": "priser.csv", "table": "prices"},
+        payload=text.encode(),
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.payload is None and job.result["version"] == 2

@@ -173,8 +173,10 @@ def _work(job: Job) -> None:
             result = {"ok": False, "message": _("Jobbet fejlede, og intet er ændret. Prøv igen.")}
             status, retryable = Job.Status.FAILED, True
     finished = timezone.now()
+    # The uploaded file is kept only while a retry may need it.
+    payload = {} if retryable else {"payload": None}
     Job.objects.filter(pk=job.pk).update(
-        status=status, result=result, retryable=retryable, finished_at=finished
+        status=status, result=result, retryable=retryable, finished_at=finished, **payload
     )
     seconds = (finished - job.started_at).total_seconds()
     logger.info(
