@@ -9,7 +9,9 @@ emptied first: point it at one kept for benchmarks), starts the server with the 
 installed, else Django's runserver) plus one job worker, logs every virtual user in, and drives a mix for
 ``--seconds``: the board, initiative pages, gate pages, a SØM result, API lists — while a SØM knowledge import runs
 as a background job every 10 s. Printed: requests, requests/s, p50/p95/p99 latency, errors, and per page.
-Only 127.0.0.1 is ever contacted; the server and the worker are stopped at the end.
+Only 127.0.0.1 is ever contacted; the server and the worker are stopped at the end. The resident memory of every
+server process and of the job worker is printed at the start and the end: a soak is
+``--users 20 --seconds 600`` (memory should stay flat).
 """
 
 from __future__ import annotations
@@ -31,6 +33,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 HOST = "127.0.0.1"
+
+
+def _rss_mb(pids: list[int]) -> list[float]:
+    """Resident memory (VmRSS) of each process, MB; a process that is gone counts as 0."""
+    sizes = []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            sizes.append(0.0)
+            continue
+        kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        sizes.append(kb / 1024)
+    return sizes
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and its children (gunicorn's workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [pid, *(int(c) for c in children)]
 
 
 def _free_port() -> int:
@@ -159,14 +184,21 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        _drive(args, data, port, server_name)
+        pids = _tree(server.pid) + [worker.pid]
+        before: list[float] = []
+        _drive(args, data, port, server_name, lambda: before.extend(_rss_mb(pids)))
+        after = _rss_mb(pids)
+        print(
+            "memory (RSS, MB) of server processes and the job worker, after the first sixth of the run → end: "
+            + ", ".join(f"{b:.0f}→{a:.0f}" for b, a in zip(before, after, strict=True))
+        )
     finally:
         for process in (server, worker):
             process.terminate()
             process.wait(timeout=60)
 
 
-def _drive(args, data, port: int, server_name: str) -> None:
+def _drive(args, data, port: int, server_name: str, sample) -> None:
     from susi.accounts.demo import DEMO_PASSWORD
     from susi.jobs import services as jobs
     from susi.som import knowledge_io
@@ -218,15 +250,21 @@ def _drive(args, data, port: int, server_name: str) -> None:
     for t in threads:
         t.start()
     background = 0
-    while time.perf_counter() < deadline:
-        jobs.enqueue(
-            "som.knowledge_import",
-            user=agency,
-            args={"filename": "priser.csv", "table": "prices"},
-            payload=payload,
-        )
-        background += 1
-        time.sleep(min(10, max(0, deadline - time.perf_counter())))
+    sampled_at, next_import = t_start + args.seconds / 6, t_start
+    while (now := time.perf_counter()) < deadline:
+        if sample and now >= sampled_at:
+            sample()
+            sample = None
+        if now >= next_import:  # a knowledge import as a background job every 10 s
+            jobs.enqueue(
+                "som.knowledge_import",
+                user=agency,
+                args={"filename": "priser.csv", "table": "prices"},
+                payload=payload,
+            )
+            background += 1
+            next_import = now + 10
+        time.sleep(0.2)
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t_start
