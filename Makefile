@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## make run: install, migrate, load demo data, serve http://127.0.0.1:$(PORT) (SQLite; PORT=8000 by default)
+## with one background-job worker beside the server
 run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi migrate
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi demo
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/susi worker & W=$$!; trap 'kill $$W 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -m django runserver 127.0.0.1:$(PORT)
 
 ## make serve-prod: migrate, collect static files and start gunicorn with production settings

@@ -79,3 +79,13 @@ def _snapshot():
 def db_snapshot(db):
     """Call it to get every row of every table; compare two calls to prove that nothing changed."""
     return _snapshot
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with empty caches (results cached by one test never leak into the next)."""
+    from django.core.cache import caches
+
+    for alias in ("default", "som"):
+        caches[alias].clear()
+    yield

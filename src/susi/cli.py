@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -128,6 +129,56 @@ def gunicorn_argv(*, bind: str, workers: int, timeout: int) -> list[str]:
     ]
 
 
+@app.command()
+def worker(
+    batch: bool = typer.Option(False, help="run what is queued, then stop"),
+    interval: float = typer.Option(1.0, help="seconds between looks at an empty queue"),
+) -> None:
+    """Run a background-job worker (run one or more, on one or more machines)."""
+    setup_django()
+    from django.core.management import call_command
+
+    args = ["--interval", str(interval)] + (["--batch", "--no-startup-delay"] if batch else [])
+    call_command("susi_worker", *args)
+
+
+@app.command()
+def backup(
+    file: Path = typer.Argument(..., help="the archive to write (a .tar file; must not exist)"),
+) -> None:
+    """Back up the database and the product files (not the pseudonym key: back it up separately)."""
+    setup_django()
+    from susi.backup import BackupError
+    from susi.backup import backup as make_backup
+
+    try:
+        make_backup(file, report=lambda line: console.print(f"[green]✓[/green] {line}"))
+    except BackupError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Backup written to {file}. The pseudonym key is not in it: keep a copy of it elsewhere.")
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., help="an archive written by `susi backup`"),
+    yes: bool = typer.Option(False, "--yes", help="do not ask before replacing the data"),
+) -> None:
+    """Replace the database and the product files with a backup's (checked in full before anything changes)."""
+    setup_django()
+    from susi.backup import BackupError
+    from susi.backup import restore as do_restore
+
+    if not yes and not typer.confirm("Replace ALL data of this installation with the backup's?"):
+        raise typer.Exit(1)
+    try:
+        do_restore(file, report=lambda line: console.print(f"[green]✓[/green] {line}"))
+    except BackupError as exc:
+        console.print(f"[red]{exc.message} Nothing was changed.[/red]")
+        raise typer.Exit(1) from None
+    console.print("Restored. Run `susi migrate` if this version is newer than the backup's.")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (e.g. `susi manage createsuperuser`)."""
@@ -140,6 +191,7 @@ def manage(ctx: typer.Context) -> None:
 def _mount_sub_commands() -> None:
     from susi.accounts.cli import app as users_app
     from susi.evidence.cli import app as evidence_app
+    from susi.jobs.cli import app as jobs_app
     from susi.outcomes.cli import app as outcomes_app
     from susi.outcomes.cli import keys_app
     from susi.rounds.cli import rounds
@@ -153,6 +205,7 @@ def _mount_sub_commands() -> None:
     )
     app.add_typer(keys_app, name="keys", help="Pseudonymnøglen: rotation.")
     app.command(name="rounds")(rounds)
+    app.add_typer(jobs_app, name="jobs", help="Baggrundsjob: oversigt, fremdrift, genstart.")
 
 
 _mount_sub_commands()

@@ -56,6 +56,7 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "outcomes.export_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
     "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
     "accounts.manage_api_token": {r: (T, X) for r in ROLES},
+    "jobs.view": {r: (T, X) for r in ROLES},
 }
 
 
@@ -92,6 +93,8 @@ def objects_for(action: str, world, user):
             SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),
             SimpleNamespace(owner_id=None, organisation_id=world.other_municipality.pk),
         )
+    if action == "jobs.view":
+        return SimpleNamespace(created_by_id=user.pk), SimpleNamespace(created_by_id=-1)
     if action == "evidence.fill_practice":
         return (
             SimpleNamespace(organisation_id=world.own_municipality.pk),

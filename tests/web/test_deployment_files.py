@@ -21,10 +21,12 @@ def test_the_containerfile_runs_options_that_susi_serve_has():
     assert "/healthz" in containerfile
 
 
-def test_compose_runs_web_postgresql_and_redis_with_the_settings_production_demands():
+def test_compose_runs_web_worker_postgresql_and_redis_with_the_settings_production_demands():
     compose = (ROOT / "compose.yaml").read_text()
-    services = re.findall(r"^  ([a-z]+):$", compose.split("\nvolumes:")[0], re.M)
-    assert services == ["web", "db", "redis"]
+    services = re.findall(r"^  ([a-z]+):$", compose.split("\nvolumes:")[0].split("\nservices:")[1], re.M)
+    assert services == ["web", "worker", "db", "redis"]
+    assert 'command: ["susi", "worker"]' in compose
+    assert "REDIS_URL: redis://redis:6379/0" in compose, "web and worker share the job progress through Redis"
     assert "image: postgres:15" in compose and "image: redis:7" in compose
     for variable in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SUSI_PSEUDONYM_KEY"):
         assert f"{variable}:" in compose, variable

@@ -104,7 +104,15 @@ def test_healthz_reports_database_queue_and_key_presence_without_the_key(
     assert response.json() == {
         "status": "ok",
         "database": "ok",
-        "job_queue": {"backend": "embedded", "ok": True},
+        # tests run jobs at once (ImmediateBackend); production and `make run` use the database backend
+        "job_queue": {
+            "ok": True,
+            "backend": "ImmediateBackend",
+            "queued": 0,
+            "running": 0,
+            "retryable": 0,
+            "oldest_queued_seconds": 0,
+        },
         "pseudonym_key_present": False,
     }
     assert not (tmp_path / "missing.key").exists(), "the health check never creates a key"
@@ -116,7 +124,7 @@ def test_healthz_reports_database_queue_and_key_presence_without_the_key(
 
 
 def test_healthz_says_503_when_the_database_does_not_answer(client, db, monkeypatch):
-    from susi.web import health
+    from susi.config import health
 
     monkeypatch.setattr(health, "database_ok", lambda: False)
     response = client.get("/healthz")
@@ -205,7 +213,7 @@ def test_500_page_in_both_languages_without_the_database(language, title, body):
 
 
 def test_a_crashing_view_answers_with_the_500_page(client, db, monkeypatch, settings):
-    from susi.web import health
+    from susi.config import health
 
     def crash():
         raise RuntimeError("boom")
@@ -216,3 +224,24 @@ def test_a_crashing_view_answers_with_the_500_page(client, db, monkeypatch, sett
     response = client.get("/healthz")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_with_redis_url_the_job_progress_is_shared_through_redis(tmp_path):
+    """Production with REDIS_URL keeps job progress in Redis (web and workers on several machines); checked
+    against the Redis server this machine runs (127.0.0.1:6379, database 15)."""
+    result = _production(
+        """
+        import django
+        django.setup()
+        from django.core.cache import caches
+        from django.conf import settings
+        print(settings.CACHES["jobs"]["BACKEND"])
+        caches["jobs"].set("probe", [3, 7], timeout=30)
+        print(caches["jobs"].get("probe"))
+        caches["jobs"].delete("probe")
+        """,
+        tmp_path,
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "[3,", "7]"]

@@ -223,6 +223,10 @@ RULES: dict[str, Rule] = {
     ),
     # own API tokens only (issue, list, revoke); a token never gives more than its user may do
     "accounts.manage_api_token": lambda u, o: _authenticated(u) and (o is None or o.user_id == u.pk),
+    # --- background jobs: only the person who started one sees its progress and outcome, or retries it ---
+    "jobs.view": lambda u, o: (
+        _authenticated(u) and o is not None and getattr(o, "created_by_id", None) == u.pk
+    ),
 }
 
 ACTIONS: tuple[str, ...] = tuple(RULES)

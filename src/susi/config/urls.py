@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from susi.config.api import api
-from susi.web.health import healthz
+from susi.config.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -15,5 +15,6 @@ urlpatterns = [
     path("evidens/", include("susi.evidence.urls")),
     path("udfald/", include("susi.outcomes.urls")),
     path("", include("susi.rounds.urls")),
+    path("job/", include("susi.jobs.urls")),
 ]
 # No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

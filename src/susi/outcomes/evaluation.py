@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from susi.engines.evaluation.errors import EvaluationError
@@ -96,6 +98,28 @@ class EstimateResult:
             data["smd"] = {"yi": smd.yi, "vi": smd.vi} if smd else None
             data["som_success_rate"] = {"mean": rate.mean, "sd": rate.sd} if rate else None
         return data
+
+
+def default_estimate(initiative, instrument: Instrument, design: str, followup: int) -> EstimateResult:
+    """The outcomes page's default estimate, computed once per state of the data (a new import batch or an
+    erasure makes a new key), not on every view. The same for every viewer: aggregates only."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "outcomes-default-estimate",
+            initiative.pk,
+            *selectors.data_version(initiative),
+            instrument.pk,
+            design,
+            followup,
+            get_language(),
+        )
+    )
+    result = cache.get(key)
+    if result is None:
+        result = run_estimate(initiative, instrument, design, followup)
+        cache.set(key, result, timeout=7 * 24 * 3600)
+    return result
 
 
 def run_estimate(

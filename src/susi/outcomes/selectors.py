@@ -286,3 +286,27 @@ def som_success_rates(initiative: Initiative) -> list[dict[str, Any]]:
             initiative=initiative, som_success_rate__isnull=False
         ).select_related("instrument")
     ]
+
+
+def data_version(initiative) -> tuple[str, str]:
+    """What the initiative's measurements depend on: its latest imported batch and the latest erasure anywhere
+    (id and time). Measurements change only through an import or an erasure, so a cache keyed by this is never
+    stale."""
+    from .models import AccessLog, ImportBatch
+
+    batch = (
+        ImportBatch.objects.filter(initiative=initiative, status=ImportBatch.Status.IMPORTED)
+        .order_by("-pk")
+        .values_list("pk", "imported_at")
+        .first()
+    )
+    erasure = (
+        AccessLog.objects.filter(action=AccessLog.Action.ERASE)
+        .order_by("-pk")
+        .values_list("pk", "at")
+        .first()
+    )
+    return (
+        f"{batch[0]}@{batch[1].isoformat() if batch[1] else ''}" if batch else "-",
+        f"{erasure[0]}@{erasure[1].isoformat()}" if erasure else "-",
+    )

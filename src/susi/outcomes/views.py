@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines.evaluation.errors import CprError
 from susi.engines.tabular import group_errors
+from susi.jobs import services as jobs
 from susi.portfolio.models import Initiative
 from susi.web.i18n import localized
 
@@ -69,7 +70,7 @@ def initiative(request, pk: int):
     if instruments and any(o.number > 0 for o in occasions):
         first = instruments[0]
         default_design = "rct_proportions" if first.kind == Instrument.Kind.BINARY else "rct_means"
-        result = evaluation.run_estimate(
+        result = evaluation.default_estimate(
             initiative, first, default_design, min(o.number for o in occasions if o.number > 0)
         )
         estimate_form = EstimateForm(
@@ -286,17 +287,17 @@ def batch(request, pk: int):
 @require_POST
 def commit(request, pk: int):
     batch = _batch(request, pk)
-    try:
-        batch = services.commit_batch(user=request.user, batch=batch)
-    except ImportRefused as exc:
-        messages.error(request, exc.message)
+    if batch.status != ImportBatch.Status.PREVIEW or not batch.staged_file:
+        messages.error(request, _("Importen kan ikke gennemføres: filen er ikke godkendt i gennemsynet."))
         return _go(request, "outcomes:batch", pk=pk)
-    messages.success(
-        request,
-        _("Importen er gennemført: %(new)s nye og %(changed)s ændrede målinger, %(unchanged)s uændrede.")
-        % {"new": batch.rows_new, "changed": batch.rows_changed, "unchanged": batch.rows_unchanged},
+    # The writing runs as a job (one transaction); its page shows the progress and the outcome.
+    job = jobs.enqueue(
+        "outcomes.commit",
+        user=request.user,
+        args={"batch": batch.pk},
+        return_url=reverse("outcomes:initiative", kwargs={"pk": batch.initiative_id}),
     )
-    return _go(request, "outcomes:initiative", pk=batch.initiative_id)
+    return _go(request, "jobs:job", pk=job.pk)
 
 
 @login_required

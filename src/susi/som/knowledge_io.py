@@ -344,116 +344,133 @@ def _require_prices(consequences: list[dict[str, Any]]) -> None:
             )
 
 
-def import_knowledge(user, data: bytes, filename: str, csv_table: str = "") -> tuple[int, int]:
-    """Validate and import; returns (rows written, new version number)."""
+def _target_group(row: dict[str, Any]) -> TargetGroup:
+    try:
+        return TargetGroup.objects.get(code=row["target_group"])
+    except TargetGroup.DoesNotExist:
+        raise DomainError(
+            "target_group",
+            _("%(where)s: ukendt målgruppe »%(code)s«.")
+            % {"where": row["_where"], "code": row["target_group"]},
+        ) from None
+
+
+def _outcome(row: dict[str, Any], tg: TargetGroup) -> Outcome:
+    try:
+        return Outcome.objects.get(target_group=tg, code=row["outcome"])
+    except Outcome.DoesNotExist:
+        raise DomainError(
+            "outcome",
+            _("%(where)s: ukendt succesmål »%(code)s«.") % {"where": row["_where"], "code": row["outcome"]},
+        ) from None
+
+
+def _write_target_group(row: dict[str, Any]) -> None:
+    TargetGroup.objects.update_or_create(
+        code=row["code"],
+        defaults={k: row[k] or "" for k in ("name", "description", "area", "committee", "source")}
+        | {"is_illustrative": row["is_illustrative"]},
+    )
+
+
+def _write_outcome(row: dict[str, Any]) -> None:
+    Outcome.objects.update_or_create(
+        target_group=_target_group(row),
+        code=row["code"],
+        defaults={
+            "name": row["name"],
+            "description": row["description"] or "",
+            "source": row["source"] or "",
+            "is_illustrative": row["is_illustrative"],
+        },
+    )
+
+
+def _write_consequence(row: dict[str, Any]) -> None:
+    tg = _target_group(row)
+    Consequence.objects.update_or_create(
+        target_group=tg,
+        outcome=_outcome(row, tg),
+        service=row["service"],
+        year_after_success=row["year_after_success"],
+        defaults={
+            "change": row["change"],
+            "standard_error": row["standard_error"],
+            "source": row["source"] or "",
+            "is_illustrative": row["is_illustrative"],
+        },
+    )
+
+
+def _write_price(row: dict[str, Any]) -> None:
+    org = None
+    if row["municipality_code"]:
+        org = Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPALITY, code=row["municipality_code"]
+        ).first()
+        if org is None:
+            raise DomainError(
+                "municipality_code",
+                _("%(where)s: ukendt kommunenummer »%(code)s«.")
+                % {"where": row["_where"], "code": row["municipality_code"]},
+            )
+    fields = ("name", "unit", "municipality", "region", "state", "area", "price_year", "is_illustrative")
+    Price.objects.update_or_create(
+        service=row["service"],
+        organisation=org,
+        defaults={k: row[k] for k in fields}
+        | {"committee": row["committee"] or "", "source": row["source"] or ""},
+    )
+
+
+def _write_study(row: dict[str, Any]) -> None:
+    tg = _target_group(row)
+    if row["grade"] not in (1, 2, 3):
+        raise DomainError(
+            "grade", _("%(where)s: evidensniveau skal være 1, 2 eller 3.") % {"where": row["_where"]}
+        )
+    fields = ("intervention", "year", "grade", "effect", "standard_error", "is_illustrative")
+    EffectStudy.objects.update_or_create(
+        target_group=tg,
+        outcome=_outcome(row, tg),
+        title=row["title"],
+        defaults={k: row[k] for k in fields} | {"source": row["source"] or ""},
+    )
+
+
+# The tables of an upload and how each row is written, in the order the rows depend on each other.
+_WRITERS: tuple[tuple[str, Callable[[dict[str, Any]], None]], ...] = (
+    ("target_groups", _write_target_group),
+    ("outcomes", _write_outcome),
+    ("consequences", _write_consequence),
+    ("prices", _write_price),
+    ("studies", _write_study),
+)
+
+
+def import_knowledge(
+    user,
+    data: bytes,
+    filename: str,
+    csv_table: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Validate and import in one transaction; returns (rows written, new version number).
+
+    ``progress(done, total)`` is called every 500 rows (from inside the transaction)."""
     require(user, "som.edit_knowledge")
     tables = parse_upload(data, filename, csv_table)
+    total = sum(len(rows) for rows in tables.values())
     written = 0
     with transaction.atomic():
-        for row in tables.get("target_groups", []):
-            TargetGroup.objects.update_or_create(
-                code=row["code"],
-                defaults={k: row[k] or "" for k in ("name", "description", "area", "committee", "source")}
-                | {"is_illustrative": row["is_illustrative"]},
-            )
-            written += 1
-
-        def target_group(row: dict[str, Any]) -> TargetGroup:
-            try:
-                return TargetGroup.objects.get(code=row["target_group"])
-            except TargetGroup.DoesNotExist:
-                raise DomainError(
-                    "target_group",
-                    _("%(where)s: ukendt målgruppe »%(code)s«.")
-                    % {"where": row["_where"], "code": row["target_group"]},
-                ) from None
-
-        def outcome(row: dict[str, Any], tg: TargetGroup) -> Outcome:
-            try:
-                return Outcome.objects.get(target_group=tg, code=row["outcome"])
-            except Outcome.DoesNotExist:
-                raise DomainError(
-                    "outcome",
-                    _("%(where)s: ukendt succesmål »%(code)s«.")
-                    % {"where": row["_where"], "code": row["outcome"]},
-                ) from None
-
-        for row in tables.get("outcomes", []):
-            Outcome.objects.update_or_create(
-                target_group=target_group(row),
-                code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "description": row["description"] or "",
-                    "source": row["source"] or "",
-                    "is_illustrative": row["is_illustrative"],
-                },
-            )
-            written += 1
-        for row in tables.get("consequences", []):
-            tg = target_group(row)
-            Consequence.objects.update_or_create(
-                target_group=tg,
-                outcome=outcome(row, tg),
-                service=row["service"],
-                year_after_success=row["year_after_success"],
-                defaults={
-                    "change": row["change"],
-                    "standard_error": row["standard_error"],
-                    "source": row["source"] or "",
-                    "is_illustrative": row["is_illustrative"],
-                },
-            )
-            written += 1
-        for row in tables.get("prices", []):
-            org = None
-            if row["municipality_code"]:
-                org = Organisation.objects.filter(
-                    kind=Organisation.Kind.MUNICIPALITY, code=row["municipality_code"]
-                ).first()
-                if org is None:
-                    raise DomainError(
-                        "municipality_code",
-                        _("%(where)s: ukendt kommunenummer »%(code)s«.")
-                        % {"where": row["_where"], "code": row["municipality_code"]},
-                    )
-            Price.objects.update_or_create(
-                service=row["service"],
-                organisation=org,
-                defaults={
-                    k: row[k]
-                    for k in (
-                        "name",
-                        "unit",
-                        "municipality",
-                        "region",
-                        "state",
-                        "area",
-                        "price_year",
-                        "is_illustrative",
-                    )
-                }
-                | {"committee": row["committee"] or "", "source": row["source"] or ""},
-            )
-            written += 1
-        for row in tables.get("studies", []):
-            tg = target_group(row)
-            grade = row["grade"]
-            if grade not in (1, 2, 3):
-                raise DomainError(
-                    "grade", _("%(where)s: evidensniveau skal være 1, 2 eller 3.") % {"where": row["_where"]}
-                )
-            EffectStudy.objects.update_or_create(
-                target_group=tg,
-                outcome=outcome(row, tg),
-                title=row["title"],
-                defaults={
-                    k: row[k]
-                    for k in ("intervention", "year", "grade", "effect", "standard_error", "is_illustrative")
-                }
-                | {"source": row["source"] or ""},
-            )
-            written += 1
+        for key, write in _WRITERS:
+            for row in tables.get(key, []):
+                write(row)
+                written += 1
+                if progress and written % 500 == 0:
+                    progress(written, total)
         _require_prices(tables.get("consequences", []))
         version = new_version(user, f"Import af {filename} ({written} rækker)")
+    if progress:
+        progress(written, total)
     return written, version.number

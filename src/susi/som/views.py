@@ -20,12 +20,13 @@ from susi.accounts.permissions import (
     visible_knowledge,
 )
 from susi.engines import som as engine
+from susi.jobs import services as jobs
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 from susi.web.api_errors import DomainError
 from susi.web.i18n import lazy_localized, localized
 
-from . import charts, exports, forms, knowledge_io, selectors, services
+from . import chart_cache, charts, exports, forms, knowledge_io, selectors, services
 from .models import Calculation, Consequence, EffectStudy, Price, TargetGroup
 
 PREFILL_KEYS = ("success_rate_mean", "success_rate_sd", "success_rate_source")
@@ -350,10 +351,8 @@ def calculation(request, pk: int):
         "pv_by_authority": [(localized(a), result.pv_by_authority[a.code]) for a in engine.AUTHORITIES],
         "pv_by_area": [(AREA_NAMES[k], v) for k, v in result.pv_by_area.items()],
         "pv_by_committee": [(COMMITTEE_NAMES[k], v) for k, v in result.pv_by_committee.items()],
-        "chart_authority": charts.net_by_authority(result),
-        "chart_cumulative": charts.cumulative(result, mc),
-        "chart_distribution": charts.distribution(mc) if mc else "",
-        "chart_tornado": charts.tornado(mc) if mc and mc.tornado else "",
+        # Drawn once per calculation (and language, and code version), then read: see chart_cache.
+        **chart_cache.calculation_charts(calc, result, mc),
         "p_positive": float((mc.present_value >= 0).mean()) if mc else None,
         "others": [c for c in selectors.visible_calculations(request.user) if c.pk != calc.pk][:20],
         "can_save_group": calc.target_group_id is None
@@ -478,18 +477,21 @@ def knowledge_import(request):
     if upload is None:
         messages.error(request, _("Vælg en fil at importere."))
         return redirect("som:knowledge")
+    data = upload.read()
     try:
-        written, version = knowledge_io.import_knowledge(
-            request.user, upload.read(), upload.name, request.POST.get("table", "")
-        )
+        # What can be checked at once is (an unreadable file is refused here); the writing runs as a job.
+        knowledge_io.parse_upload(data, upload.name, request.POST.get("table", ""))
     except DomainError as exc:
         messages.error(request, _("Importen blev afvist, og intet er ændret: %(msg)s") % {"msg": exc.message})
-    else:
-        messages.success(
-            request,
-            _("%(n)d rækker importeret. Vidensdatabasen er nu version %(v)d.") % {"n": written, "v": version},
-        )
-    return redirect("som:knowledge")
+        return redirect("som:knowledge")
+    job = jobs.enqueue(
+        "som.knowledge_import",
+        user=request.user,
+        args={"filename": upload.name[:255], "table": request.POST.get("table", "")},
+        payload=data,
+        return_url=reverse("som:knowledge"),
+    )
+    return redirect("jobs:job", pk=job.pk)
 
 
 KNOWLEDGE_FORMS = {

@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",  # serves django-ninja's bundled Swagger UI from our static files instead of a CDN
+    "django_tasks",
+    "django_tasks_db",
     "susi.web",
     "susi.organisations",
     "susi.accounts",
@@ -27,9 +29,11 @@ INSTALLED_APPS = [
     "susi.evidence",
     "susi.outcomes",
     "susi.rounds",
+    "susi.jobs",
 ]
 
 MIDDLEWARE = [
+    "susi.web.logs.RequestLogMiddleware",  # first: the request id and the duration cover everything
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,12 +190,40 @@ SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS = 72
 # Outcome and delivery files (clear CPR numbers) are received in memory, never in a temporary file: at most this.
 SUSI_CITIZEN_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 
+# One JSON object per line with request_id / job_id (docs/developers/logs.md); never personal data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "susi.web.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"susi": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "susi": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Background jobs (docs/developers/jobs.md): django-tasks with its database backend; jobs wait in this
+# database, workers run `susi worker` (on any number of machines). Tests run jobs immediately.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Job progress is written outside the job's transaction, so a page can poll it while the job writes. A file
+# cache works for every process on one machine; with workers on several machines point "jobs" at a shared
+# cache: Django's RedisCache (not DatabaseCache: it would write inside the job's own transaction).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "jobs-progress",
+    },
+    # A saved SØM calculation's charts, drawn once (susi.som.chart_cache); shared by every process of a machine.
+    "som": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "som-charts",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+# A function called with (job_id, done, total) on every progress report (tests use it to stop a worker mid-job).
+SUSI_JOBS_PROGRESS_HOOK = None

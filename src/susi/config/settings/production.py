@@ -52,6 +52,19 @@ STORAGES = {
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or STATIC_ROOT  # noqa: F405
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or MEDIA_ROOT  # noqa: F405
 
+# With web servers and job workers on several machines, the job progress (and the default cache) live in Redis:
+# REDIS_URL=redis://host:6379/0. Without it each machine keeps its own file cache (one machine only).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]},
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "susi-jobs",
+        },
+    }
+
 # Login throttling behind the proxy: the proxies whose X-Real-IP header is believed (comma-separated addresses
 # or networks; empty when nothing fronts the server).
 SUSI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SUSI_TRUSTED_PROXIES", "").split(",") if p.strip()]

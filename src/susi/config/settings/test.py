@@ -25,3 +25,22 @@ SUSI_PSEUDONYM_KEY_AUTOCREATE = True  # a fresh local database gets a key; never
 SUSI_OUTCOMES_STAGING_DIR = VAR_DIR / f"test-{_WORKER}" / "outcomes-staging"
 AXES_ENABLED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Jobs run at once, in the test's own process and transaction; the kill -9 test starts a real worker.
+if os.environ.get("SUSI_TEST_REAL_QUEUE"):
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / f"test-{_WORKER}" / "jobs-progress",
+    },
+    # A saved SØM calculation's charts, drawn once (susi.som.chart_cache); shared by every process of a machine.
+    "som": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / f"test-{_WORKER}" / "som-charts",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+SUSI_JOBS_PROGRESS_HOOK = os.environ.get("SUSI_JOBS_PROGRESS_HOOK") or None

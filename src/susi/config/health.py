@@ -1,8 +1,8 @@
 """`/healthz`: what a load balancer or an operator needs to know, and nothing more.
 
-JSON, no login, no personal data and never the key: whether the database answers, which job queue runs the
-background work (none yet: long work runs inside the request, reported as "embedded"), and whether a pseudonym
-key is configured (present or not; its value, path and fingerprint are not shown).
+JSON, no login, no personal data and never the key: whether the database answers, the background-job queue
+(its backend and how many jobs wait, run or may be retried: `susi.jobs.health`), and whether a pseudonym key is
+configured (present or not; its value, path and fingerprint are not shown).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from susi.engines.evaluation.cpr import KEY_ENV_VAR, load_key
 
 # What runs background jobs. No queue exists yet: work runs inside the web request ("embedded"). The job
 # queue, when it comes, replaces this function with a real probe of its backend.
-JOB_QUEUE_BACKEND = "embedded"
 
 
 def database_ok() -> bool:
@@ -33,7 +32,10 @@ def database_ok() -> bool:
 
 
 def job_queue_status() -> dict:
-    return {"backend": JOB_QUEUE_BACKEND, "ok": True}
+    """The background-job queue (susi.jobs): its backend, whether it answers, and how many jobs wait or run."""
+    from susi.jobs import health
+
+    return health()
 
 
 def pseudonym_key_present() -> bool:
