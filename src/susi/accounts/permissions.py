@@ -450,6 +450,11 @@ RULES.update(
 ACTIONS = tuple(RULES)
 
 
+def possible_reviewers() -> QuerySet:
+    """The users a round may name as reviewers (`rounds.review` is for agency staff and steering-group members)."""
+    return _model("accounts.User").objects.filter(role__in=[Role.AGENCY, Role.STEERING], is_active=True)
+
+
 def visible_rounds(user, queryset: QuerySet | None = None) -> QuerySet:
     """The rounds `user` may view, by the same rule as `rounds.view_round`."""
     qs = _model("rounds.Round").objects.all() if queryset is None else queryset

@@ -1,9 +1,8 @@
 """JSON API for application rounds, applications, reviews, determinations and grants — the rules of the pages."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -209,7 +208,7 @@ def _application(request, pk: int) -> Application:
 
 @router.get("/rounds", response=list[RoundOut])
 @paginate(LimitOffsetPagination)
-def list_rounds(request, state: str = ""):
+def list_rounds(request, state: Literal["", "draft", "open", "closed", "decided"] = ""):
     require(request.user, "rounds.view_round")
     qs = visible_rounds(request.user).prefetch_related("criteria", "questions")
     return qs.filter(state=state) if state else qs

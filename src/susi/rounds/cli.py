@@ -6,12 +6,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
-
 
 def rounds(state: str = typer.Option("", help="draft, open, closed eller decided")) -> None:
     """List application rounds with applicants, places, pool and what is allocated."""
     from susi.bootstrap import setup_django
+
+    console = Console()  # made per call, so it takes the terminal's width (COLUMNS) as it is now
 
     setup_django()
     from susi.engines.phases import rounds as flow

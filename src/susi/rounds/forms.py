@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from susi.accounts.models import Role, User
+from susi.accounts.permissions import possible_reviewers
 
 from .models import Grant, Round
 from .services import CriterionInput, InstalmentInput
@@ -40,9 +40,7 @@ class RoundForm(forms.ModelForm):
     )
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Bedømmere"),
-        queryset=User.objects.filter(role__in=[Role.AGENCY, Role.STEERING], is_active=True).order_by(
-            "username"
-        ),
+        queryset=possible_reviewers().order_by("username"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
