@@ -313,6 +313,41 @@ def test_waves_command_and_staggered_adoption_estimate(world, tmp_path):
         assert estimate.se == pytest.approx(direct.se, rel=1e-6)
 
 
+def test_staggered_adoption_when_every_municipality_adopts(world):
+    """The normal roll-out (every municipality adopts) is estimated with the not-yet-treated as controls,
+    not refused as "too few citizens" (there is no never-treated group)."""
+    from susi.engines.evaluation.estimators import estimate_effect
+    from susi.outcomes.evaluation import run_estimate
+    from susi.outcomes.models import AdoptionWave
+
+    world.initiative.municipalities.add(world.vejle)
+    dataset = synthetic.generate(
+        240, municipalities=("751", "461", "630"), design="waves", wave_periods=[2, 3, 4], seed=7
+    )
+    frame = synthetic.import_file_frame(dataset)
+    batch = services.stage_file(
+        user=world.evaluator,
+        initiative=world.initiative,
+        fh=io.BytesIO(frame.to_csv(sep=";", decimal=",", index=False).encode()),
+        name="udrulning.csv",
+    )
+    assert batch.error_count == 0, services.batch_errors(batch)[:3]
+    services.commit_batch(user=world.evaluator, batch=batch)
+    for code, period in (("751", 2), ("461", 3), ("630", 4)):
+        AdoptionWave.objects.create(
+            initiative=world.initiative,
+            municipality=world.initiative.municipalities.get(code=code),
+            treated_from=period,
+        )
+    instrument = Instrument.objects.get(code=synthetic.INSTRUMENT)
+    result = run_estimate(world.initiative, instrument, "staggered", 1, chart=False)
+    assert result.error == "" and result.estimate is not None
+    direct = estimate_effect(dataset.measurements, "staggered", synthetic.INSTRUMENT)
+    assert result.estimate.estimate == pytest.approx(direct.estimate, rel=1e-6)
+    assert result.estimate.n_comparison == direct.n_comparison > 5  # the last wave
+    assert result.estimate.ci_low < dataset.true_effect < result.estimate.ci_high
+
+
 def test_delivery_file_all_or_nothing_then_fidelity(client, world):
     load(world, world.aarhus, n=12)
     load(world, world.odense, n=6, offset=500)

@@ -539,9 +539,16 @@ def staggered(
     )
     tidy = fit.tidy(alpha=alpha)
     row = tidy.loc["treated"]
-    people = panel.groupby("pseudonym")["cohort"].max()
+    # The groups are counted in the analysed window: a citizen is in the intervention group when some of
+    # their observations are treated, in the comparison group when none are. When every municipality
+    # adopts (the normal roll-out), the last wave is never treated inside the window (its treated periods
+    # have no untreated observation left and are left out), so it is the comparison group; earlier waves
+    # also serve as not-yet-treated controls before they start.
+    ever_treated = panel.groupby("pseudonym")["treated"].max()
     ci_cols = [c for c in tidy.columns if "%" in str(c)]
     base = panel.loc[panel["treated"] == 0]
+    treated_periods = panel.loc[panel["treated"] == 1, "time"].unique()
+    controls = base.loc[base["time"].isin(treated_periods)]
     per_cohort = panel.loc[panel["treated"] == 1].groupby("cohort")["pseudonym"].nunique()
     return _make(
         "staggered",
@@ -550,12 +557,15 @@ def staggered(
         float(row["Std. Error"]),
         (float(row[ci_cols[0]]), float(row[ci_cols[1]])),
         float(row["Pr(>|t|)"]),
-        int((people > 0).sum()),
-        int((people == 0).sum()),
+        int((ever_treated == 1).sum()),
+        int((ever_treated == 0).sum()),
         higher_is_better,
         _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
         {
             "cluster_by": cluster,
+            "clusters": int(data["cl"].nunique()),
+            "never_treated_citizens": int(panel.loc[panel["cohort"] == 0, "pseudonym"].nunique()),
+            "not_yet_treated_citizens": int(controls.loc[controls["cohort"] > 0, "pseudonym"].nunique()),
             "observations_left_out": dropped,
             "cohorts": tuple(int(c) for c in per_cohort.index),
             "citizens_per_cohort": tuple(int(v) for v in per_cohort.to_numpy()),
