@@ -125,7 +125,7 @@ def test_fidelity_summary_per_municipality(client, world):
     assert "Færre end 5 borgere" in section  # Odense: 3 intervention citizens
 
 
-def test_register_followup_is_stored_as_aggregates_and_shown(client, world):
+def test_register_followup_is_stored_as_aggregates_and_shown(client, world, tmp_path):
     load(world, world.aarhus, n=60)
     enrolled = register.enrolled_frame(world.initiative)
     comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(150)], "index_year": 2024})
@@ -143,6 +143,31 @@ def test_register_followup_is_stored_as_aggregates_and_shown(client, world):
     client.force_login(world.agency_user)
     page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
     assert "Registeropfølgning" in page and "Beskæftigelse" in page
+    # A comparison file that includes an enrolled citizen is refused with a sentence, and nothing changes.
+    from susi.cli import app
+
+    overlapping = pd.concat([comparison, enrolled.iloc[:2]], ignore_index=True)
+    overlapping.to_csv(tmp_path / "sammenligning.csv", index=False)
+    history.to_csv(tmp_path / "register.csv", index=False)
+    before = list(RegisterOutcome.objects.order_by("pk").values_list("pk", "difference"))
+    result = CliRunner().invoke(
+        app,
+        [
+            "outcomes",
+            "register",
+            "--initiative",
+            str(world.initiative.pk),
+            "--register",
+            str(tmp_path / "register.csv"),
+            "--comparison",
+            str(tmp_path / "sammenligning.csv"),
+            "--user",
+            world.evaluator.username,
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "2 borgere er både i indsatsgruppen og i sammenligningsgruppen" in " ".join(result.output.split())
+    assert list(RegisterOutcome.objects.order_by("pk").values_list("pk", "difference")) == before
 
 
 def test_cli_import_and_synth(world, tmp_path):

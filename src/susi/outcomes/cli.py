@@ -148,15 +148,21 @@ def register(
 ) -> None:
     """Register follow-up in DuckDB: yearly differences, enrolled vs comparison, stored as aggregates."""
     _setup()
+    from susi.engines.evaluation.errors import EvaluationError
+
     from .register import followup_from_files
 
-    count = followup_from_files(
-        user=_user(user),
-        initiative=_initiative(initiative),
-        comparison_file=comparison_file,
-        register_file=register_file,
-        years=years,
-    )
+    try:
+        count = followup_from_files(
+            user=_user(user),
+            initiative=_initiative(initiative),
+            comparison_file=comparison_file,
+            register_file=register_file,
+            years=years,
+        )
+    except EvaluationError as exc:
+        console.print(f"[red]{exc.message_da}[/red]")
+        raise typer.Exit(1) from None
     console.print(f"[green]{count} år × udfald gemt.[/green]")
 
 

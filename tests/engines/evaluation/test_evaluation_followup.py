@@ -195,6 +195,54 @@ def test_register_followup_recovers_synthetic_effects():
     assert set(res.outcomes()) == set(synthetic.REGISTER_OUTCOMES)
 
 
+def test_a_register_that_starts_after_the_index_year_gives_no_data_not_zeros():
+    """Hand calculation: everyone enrolled in 2018, the register covers 2021-2023 only. Years 1 and 2
+    after enrolment (2019, 2020) are not in the register: "no data", not 0 with n = 6 (which would read
+    as a precise "nobody was employed"). Year 3 (2021) is the first covered year."""
+    enrolled = pd.DataFrame({"pseudonym": [f"e{i}" for i in range(6)], "index_year": [2018] * 6})
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(6)], "index_year": [2018] * 6})
+    register = pd.DataFrame(
+        [{"pseudonym": p, "year": 2021, "outcome": "employment", "value": 1.0} for p in ("e0", "e1", "c0")]
+        + [{"pseudonym": "e0", "year": 2023, "outcome": "employment", "value": 1.0}]
+    )
+    res = register_followup_frames(enrolled, comparison, register, years=6)
+    for k in (1, 2):
+        row = res.row("employment", k)
+        assert row.no_data and not row.suppressed
+        assert row.n_enrolled == row.n_comparison == 0 and row.difference is None
+    year3 = res.row("employment", 3)
+    assert not year3.no_data and year3.n_enrolled == 6
+    assert year3.difference == pytest.approx(2 / 6 - 1 / 6)
+    assert res.row("employment", 5).difference == pytest.approx(1 / 6 - 0)
+    assert res.row("employment", 6).no_data  # 2024: after the register ends
+    assert {c.year_after for c in to_som_consequences(res)} == {3, 4, 5}
+
+
+def test_one_person_cannot_be_in_both_groups():
+    enrolled, comparison, register = _register_fixture()
+    both = pd.concat([comparison, enrolled.iloc[[0, 1]]], ignore_index=True)
+    with pytest.raises(EvaluationError) as exc:
+        register_followup_frames(enrolled, both, register, years=3)
+    assert exc.value.field == "comparison_table"
+    assert "2 borgere er både i indsatsgruppen og i sammenligningsgruppen" in exc.value.message_da
+
+
+def test_duplicate_register_rows_are_refused_or_removed_with_a_count():
+    enrolled, comparison, register = _register_fixture()
+    doubled = pd.concat([register, register.iloc[[0, 0, 5]]], ignore_index=True)  # 3 exact duplicates
+    with pytest.raises(EvaluationError) as exc:
+        register_followup_frames(enrolled, comparison, doubled, years=3)
+    assert exc.value.field == "register_table" and "3 dublerede rækker" in exc.value.message_da
+    cleaned = register_followup_frames(enrolled, comparison, doubled, years=3, deduplicate=True)
+    assert cleaned.duplicate_rows_removed == 3
+    assert cleaned.rows == register_followup_frames(enrolled, comparison, register, years=3).rows
+    # the same person, year and outcome with two different values: no telling which is right
+    conflict = pd.concat([register, register.iloc[[0]].assign(value=0.5)], ignore_index=True)
+    with pytest.raises(EvaluationError) as exc:
+        register_followup_frames(enrolled, comparison, conflict, years=3, deduplicate=True)
+    assert "1 tilfælde" in exc.value.message_da and "forskellige værdier" in exc.value.message_da
+
+
 def test_register_followup_refuses_bad_table_names():
     con = duckdb.connect()
     with pytest.raises(EvaluationError) as exc:

@@ -105,15 +105,18 @@ change, share improved), None where fewer than 5 citizens.
 
 Register follow-up (``susi.engines.evaluation.register``)
 ----------------------------------------------------------
-``register_followup(con, enrolled_table, register_table, comparison_table, years=10)
--> RegisterFollowup``. Tables in the DuckDB connection:
+``register_followup(con, enrolled_table, register_table, comparison_table, years=10, *,
+deduplicate=False) -> RegisterFollowup``. A person in both groups is refused; duplicate register rows
+are refused, or with ``deduplicate`` exact duplicates are dropped and counted
+(``duplicate_rows_removed``). Tables in the DuckDB connection:
   enrolled_table:   ``pseudonym VARCHAR, index_year INTEGER``   (year of enrolment)
   comparison_table: ``pseudonym VARCHAR, index_year INTEGER``   (matched/sampled comparisons)
   register_table:   ``pseudonym VARCHAR, year INTEGER, outcome VARCHAR, value DOUBLE``
                     (long format, at most one row per pseudonym/year/outcome; outcomes e.g. 'employment', 'education', 'housing',
                     'placement', 'hospital_contacts', 'convictions'; a missing row means 0)
 Result: ``rows`` (tuple of RegisterYearRow: outcome, year_after (1..years), n_enrolled,
-n_comparison, mean_enrolled, mean_comparison, difference, se, ci_low, ci_high) and
+n_comparison, mean_enrolled, mean_comparison, difference, se, ci_low, ci_high, suppressed, no_data:
+the register does not cover the year, e.g. it starts after the index year) and
 ``build_comparison(con, population_table, enrolled_table, out_table, *, strata=('birth_year', 'sex'),
 ratio=1, seed=0) -> ComparisonSummary`` makes a comparison table by exact matching on register strata
 (population_table: ``pseudonym`` + the strata columns); ``to_som_consequences(result, outcomes=None)
