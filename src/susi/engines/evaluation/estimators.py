@@ -23,6 +23,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
+from .bootstrap import FEW_CLUSTERS, wild_cluster_bootstrap
 from .errors import EvaluationError
 from .privacy import SMALL_CELL_THRESHOLD
 from .results import EffectEstimate
@@ -358,6 +359,20 @@ def did(
     groups = pd.factorize(two[cluster])[0]
     res = sm.OLS(two["value"], X).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
     est, se, ci, p = _coef(res, "treat_post", alpha)
+    n_clusters = int(groups.max() + 1)
+    inference = "crv1"
+    if cluster == "municipality" and n_clusters < FEW_CLUSTERS:
+        # few municipalities: the t(G−1) interval is too narrow; invert the wild cluster bootstrap test
+        if n_clusters < 3:
+            raise EvaluationError(
+                "cluster",
+                f"Klynger på kommune kræver mindst 3 kommuner (fandt {n_clusters}).",
+                f"Clustering by municipality needs at least 3 municipalities (found {n_clusters}).",
+            )
+        boot = wild_cluster_bootstrap(
+            X.to_numpy(), two["value"].to_numpy(), groups, list(X.columns).index("treat_post"), alpha=alpha
+        )
+        ci, p, inference = (boot.ci_low, boot.ci_high), boot.p_value, "wild_cluster_bootstrap"
     people = two.drop_duplicates("pseudonym")
     base = two.loc[two["post"] == 0]
     return _make(
@@ -371,8 +386,19 @@ def did(
         int((1 - people["treat"]).sum()),
         higher_is_better,
         _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
-        {"clusters": int(groups.max() + 1), "cluster_by": cluster},
+        {
+            "clusters": n_clusters,
+            "cluster_by": cluster,
+            "inference": inference,
+            "assigned_by_municipality": _assigned_by_municipality(people, "treat"),
+        },
     )
+
+
+def _assigned_by_municipality(people: pd.DataFrame, column: str) -> bool:
+    """True when every municipality's citizens share one treatment (the municipality is what adopts)."""
+    per_municipality = people.groupby("municipality")[column].nunique(dropna=False)
+    return bool(len(per_municipality) > 1 and (per_municipality == 1).all())
 
 
 def _panel(sub: pd.DataFrame, need_cohort: bool) -> pd.DataFrame:
@@ -564,6 +590,10 @@ def staggered(
         {
             "cluster_by": cluster,
             "clusters": int(data["cl"].nunique()),
+            "inference": "crv1",
+            "assigned_by_municipality": _assigned_by_municipality(
+                panel.drop_duplicates("pseudonym"), "cohort"
+            ),
             "never_treated_citizens": int(panel.loc[panel["cohort"] == 0, "pseudonym"].nunique()),
             "not_yet_treated_citizens": int(controls.loc[controls["cohort"] > 0, "pseudonym"].nunique()),
             "observations_left_out": dropped,
