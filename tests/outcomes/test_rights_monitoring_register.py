@@ -371,6 +371,51 @@ def test_staggered_adoption_when_every_municipality_adopts(world):
     assert result.estimate.estimate == pytest.approx(direct.estimate, rel=1e-6)
     assert result.estimate.n_comparison == direct.n_comparison > 5  # the last wave
     assert result.estimate.ci_low < dataset.true_effect < result.estimate.ci_high
+    # The municipalities adopt, so clustering by citizen draws a warning; by municipality it says how many.
+    assert "klynget på borger" in result.clustering and "vælg klynger på kommune" in result.clustering_warning
+    by_municipality = run_estimate(
+        world.initiative, instrument, "staggered", 1, chart=False, cluster="municipality"
+    )
+    assert by_municipality.estimate.detail("cluster_by") == "municipality"
+    assert by_municipality.clustering_warning == ""
+    assert "(3 kommuner). Med under 30 kommuner kan intervallet være for smalt" in by_municipality.clustering
+
+
+def test_did_clustered_by_municipality_on_the_page_and_the_api(client, world):
+    """The page says which clustering it used; with under 30 municipalities the wild cluster bootstrap."""
+    world.initiative.municipalities.add(world.vejle)
+    load(world, world.aarhus, n=20, seed=1)
+    load(world, world.odense, n=20, offset=500, seed=2)
+    load(world, world.vejle, n=20, offset=900, seed=3)
+    client.force_login(world.evaluator)
+    url = reverse("outcomes:estimate", args=[world.initiative.pk])
+    query = {"instrument": "trivsel", "design": "did", "followup": 1, "cluster": "municipality"}
+    page = client.get(url, query, HTTP_HX_REQUEST="true").content.decode()
+    assert "klynget på kommune (3 kommuner)" in page and "wild cluster bootstrap med Webb-vægte" in page
+    citizen = client.get(url, {**query, "cluster": ""}, HTTP_HX_REQUEST="true").content.decode()
+    assert "klynget på borger (60 borgere)" in citizen and "vælg klynger på kommune" not in citizen
+    assert (
+        "Vælg måleredskab"
+        in client.get(url, {**query, "cluster": "amt"}, HTTP_HX_REQUEST="true").content.decode()
+    )
+    client.cookies["django_language"] = "en"
+    english = client.get(url, query, HTTP_HX_REQUEST="true").content.decode()
+    assert "clustered by municipality (3 municipalities)" in english and "Webb weights" in english
+    api = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/estimate",
+        {"instrument": "trivsel", "design": "did", "cluster": "municipality"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200, api.content
+    body = api.json()
+    assert body["cluster_by"] == "municipality" and body["inference"] == "wild_cluster_bootstrap"
+    assert body["clusters"] == 3
+    bad = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/estimate",
+        {"instrument": "trivsel", "design": "did", "cluster": "amt"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "cluster" in bad.content.decode()
 
 
 def test_delivery_file_all_or_nothing_then_fidelity(client, world):

@@ -65,6 +65,7 @@ class EstimateIn(Schema):
     design: str = "rct_means"
     followup: int = 1
     baseline_rate: float | None = None
+    cluster: str = "pseudonym"
 
 
 class EvaluationOut(Schema):
@@ -122,6 +123,10 @@ def estimate(request, pk: int, payload: EstimateIn):
         raise DomainError("instrument", "Der er ingen målinger på dette måleredskab.")
     if payload.baseline_rate is not None and not 0 < payload.baseline_rate < 1:
         raise DomainError("baseline_rate", "Grundraten skal være en andel mellem 0 og 1 (fx 0,02).")
+    if payload.cluster not in evaluation.CLUSTERS:
+        raise DomainError(
+            "cluster", "Klyngerne skal være 'pseudonym' (borger) eller 'municipality' (kommune)."
+        )
     result = evaluation.run_estimate(
         initiative,
         instrument,
@@ -129,6 +134,7 @@ def estimate(request, pk: int, payload: EstimateIn):
         payload.followup,
         chart=False,
         baseline_rate=payload.baseline_rate,
+        cluster=payload.cluster,
     )
     if result.error:
         raise DomainError("design", result.error)

@@ -17,6 +17,8 @@ from . import charts, selectors
 from .models import Instrument
 
 COVARIATE_DESIGNS = ("ancova", "psm")
+CLUSTER_DESIGNS = ("did", "staggered")  # the designs whose standard error can be clustered by municipality
+CLUSTERS = ("pseudonym", "municipality")
 SURVIVAL = "survival"
 DESIGN_LABELS = {**LABELS_DA, SURVIVAL: "Tid til udfald (Kaplan–Meier og Cox)"}
 
@@ -32,6 +34,43 @@ class EstimateResult:
     chart: str = ""
     curves: list[Any] | None = None  # Kaplan–Meier curves, cut where fewer than 5 are at risk
     baseline_rate: float | None = None  # share reaching success without the intervention (for SØM)
+    cluster: str = "pseudonym"  # what the standard error is clustered by ('pseudonym' or 'municipality')
+
+    @property
+    def clustering(self) -> str:
+        """Which clustering the interval used, as a sentence for the page ('' when not clustered)."""
+        est = self.estimate
+        if est is None or est.detail("cluster_by") is None:
+            return ""
+        n = est.detail("clusters", 0)
+        if est.detail("cluster_by") == "municipality":
+            if est.detail("inference") == "wild_cluster_bootstrap":
+                return _(
+                    "Usikkerheden er klynget på kommune (%(n)d kommuner). Med under 30 kommuner er "
+                    "intervallet og p-værdien fra en wild cluster bootstrap med Webb-vægte."
+                ) % {"n": n}
+            if n < 30:
+                return _(
+                    "Usikkerheden er klynget på kommune (%(n)d kommuner). Med under 30 kommuner kan "
+                    "intervallet være for smalt."
+                ) % {"n": n}
+            return _("Usikkerheden er klynget på kommune (%(n)d kommuner).") % {"n": n}
+        return _("Usikkerheden er klynget på borger (%(n)d borgere).") % {"n": n}
+
+    @property
+    def clustering_warning(self) -> str:
+        """A warning when the municipalities adopted the intervention but the citizens are the clusters."""
+        est = self.estimate
+        if (
+            est is None
+            or est.detail("cluster_by") != "pseudonym"
+            or not est.detail("assigned_by_municipality")
+        ):
+            return ""
+        return _(
+            "Det er kommunerne, der har taget indsatsen i brug, men usikkerheden er klynget på borger. "
+            "Borgere i samme kommune ligner hinanden, så intervallet er for smalt: vælg klynger på kommune."
+        )
 
     @property
     def smd(self):
@@ -86,6 +125,11 @@ class EstimateResult:
                 n_comparison=est.n_comparison,
                 yi=est.yi,
                 vi=est.vi,
+                cluster_by=est.detail("cluster_by"),
+                clusters=est.detail("clusters"),
+                inference=est.detail("inference"),
+                clustering=self.clustering,
+                clustering_warning=self.clustering_warning,
             )
             smd, rate = self.smd, self.success_rate
             data["smd"] = {"yi": smd.yi, "vi": smd.vi} if smd else None
@@ -101,10 +145,14 @@ def run_estimate(
     *,
     chart: bool = True,
     baseline_rate: float | None = None,
+    cluster: str = "pseudonym",
 ) -> EstimateResult:
-    """Estimate the effect on ``instrument``; any figure from fewer than 5 citizens is withheld."""
+    """Estimate the effect on ``instrument``; any figure from fewer than 5 citizens is withheld.
+
+    ``cluster`` ('pseudonym' or 'municipality') applies to the designs in ``CLUSTER_DESIGNS``.
+    """
     result = EstimateResult(
-        instrument=instrument, design=design, followup=followup, baseline_rate=baseline_rate
+        instrument=instrument, design=design, followup=followup, baseline_rate=baseline_rate, cluster=cluster
     )
     frame = selectors.measurements_frame(initiative, instrument)
     if frame.empty:
@@ -114,6 +162,7 @@ def run_estimate(
     if design == SURVIVAL:
         return _run_survival(result, frame, instrument, chart)
     covariates = [c for c in ("age",) if design in COVARIATE_DESIGNS and frame[c].notna().all()]
+    options = {"cluster": cluster} if design in CLUSTER_DESIGNS else {}
     try:
         estimate = estimate_effect(
             frame,
@@ -122,6 +171,7 @@ def run_estimate(
             followup=f"followup_{followup}",
             covariates=covariates,
             higher_is_better=instrument.higher_is_better,
+            **options,
         )
     except EvaluationError as exc:
         result.error = exc.message_da

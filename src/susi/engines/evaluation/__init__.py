@@ -49,7 +49,9 @@ Effect estimation (``susi.engines.evaluation.estimators``)
 -----------------------------------------------------------
 ``estimate_effect(frame, design, instrument, *, followup='followup_1', covariates=(), alpha=0.05,
 higher_is_better=True, **options) -> EffectEstimate`` (options: ``measure='OR'`` for
-'rct_proportions', ``cluster='municipality'`` for 'did'/'staggered', ``caliper`` for 'psm') with
+'rct_proportions', ``cluster='municipality'`` for 'did'/'staggered' -- 'did' then uses the wild
+cluster bootstrap (``bootstrap.py``) for the CI and p-value below 30 municipalities --, ``caliper``
+for 'psm') with
 design one of (``DESIGNS``):
   'rct_means'        difference in follow-up means (Welch SE),              measure 'MD'
   'rct_proportions'  difference in proportions (Newcombe CI), or measure='OR' (log, Woolf) 'RD'
