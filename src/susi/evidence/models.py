@@ -13,7 +13,11 @@ from susi.engines.evidence.effect_sizes import MEASURE_LABELS_DA, Measure
 from susi.engines.evidence.meta import METHOD_LABELS_DA, Method
 from susi.engines.evidence.rating import DESIGN_LABELS_DA, LEVEL_LABELS_DA, Design, Level, RiskOfBias
 
-MEASURE_CHOICES = [(m.value, f"{m.value} – {MEASURE_LABELS_DA[m]}") for m in Measure]
+#: The measures a study in the register can be stored with (its fields are the 2×2 counts, the means and SDs,
+#: and yi/vi). The engine, the `susi evidence` command and the API also compute ROM, COR, ZCOR, PR, PLO, PAS
+#: and PFT; such a study is registered with its yi and vi (measure GEN).
+REGISTER_MEASURES = (Measure.RR, Measure.OR, Measure.RD, Measure.SMD, Measure.MD, Measure.GEN)
+MEASURE_CHOICES = [(m.value, f"{m.value} – {MEASURE_LABELS_DA[m]}") for m in REGISTER_MEASURES]
 METHOD_CHOICES = [(m.value, f"{m.value} – {METHOD_LABELS_DA[m]}") for m in Method]
 DESIGN_CHOICES = [(d.value, DESIGN_LABELS_DA[d]) for d in Design]
 LEVEL_CHOICES = [(lv.value, LEVEL_LABELS_DA[lv]) for lv in Level]
