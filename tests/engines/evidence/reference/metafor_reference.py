@@ -315,3 +315,29 @@ MCDANIEL_ZCOR_VI = (0.0083, 0.0833, 0.3333, 0.0263)
 
 #: [T-escalc] escalc(measure="PAS", xi=10, ni=20): yi, vi
 PAS_10_OF_20 = (0.7854, 0.0125)
+
+#: metafor's dat.bcg$year (publication year). Checked by reproducing BCG_RR_REML_ABLAT_YEAR below to all of
+#: its printed digits (any wrong year would move the coefficients).
+BCG_YEAR = np.array(
+    [1948, 1949, 1960, 1977, 1973, 1953, 1973, 1980, 1968, 1961, 1974, 1969, 1976], dtype=float
+)
+
+#: res <- rma(yi, vi, mods = ~ ablat + year, data=dat) with dat the log RRs of dat.bcg. Full-precision
+#: coef(summary(res)) from metafor's reference page for coef.rma (docs/reference/coef.rma.html, metafor
+#: 5.1-12 sources): (estimate, se, zval, pval, ci.lb, ci.ub) per coefficient; the model summary (4 decimals)
+#: from the printed `res` on its permutest page (docs/reference/permutest.html).
+BCG_RR_REML_ABLAT_YEAR = {
+    "intercept": (-3.545505079, 29.09587983, -0.1218559, 0.903013130, -60.57238164, 53.481371479),
+    "ablat": (-0.028011275, 0.01023404, -2.7370689, 0.006198931, -0.04806963, -0.007952924),
+    "year": (0.001907557, 0.01468382, 0.1299088, 0.896638598, -0.02687219, 0.030687307),
+}
+BCG_RR_REML_ABLAT_YEAR_FIT = {
+    "tau2": 0.1108,
+    "i2": 71.98,
+    "h2": 3.57,
+    "r2": 64.63,
+    "qe": 28.3251,
+    "qe_p": 0.0016,
+    "qm": 12.2043,
+    "qm_p": 0.0022,
+}
