@@ -108,6 +108,57 @@ def test_monitoring_warns_when_a_municipality_drifts_below_testing(client, world
     own = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
     assert "Odense" not in own.split("<main")[1]
 
+    # `susi outcomes monitor`: the same rows and warnings from the command line, under the same rules.
+    from susi.cli import app
+
+    args = ["outcomes", "monitor", "--initiative", str(dissemination.pk), "--instrument", "trivsel"]
+    result = CliRunner().invoke(app, [*args, "--user", world.agency_user.username, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    warned = {r["municipality"] for r in data["rows"] if r["drift_warning"]}
+    assert warned == {"Odense Kommune"} and data["reference"]["estimate"] == pytest.approx(
+        reference.estimate.estimate
+    )
+    table = CliRunner().invoke(app, [*args, "--user", world.agency_user.username])
+    assert table.exit_code == 0 and "Odense" in table.output and "Monitorering" in table.output
+    own_rows = json.loads(
+        CliRunner().invoke(app, [*args, "--user", world.aarhus_user.username, "--json"]).output
+    )
+    assert {r["municipality"] for r in own_rows["rows"]} == {"Aarhus Kommune"}
+    refused = CliRunner().invoke(app, [*args, "--user", world.vejle_user.username])
+    assert refused.exit_code == 1 and "må ikke" in refused.output
+    unknown = CliRunner().invoke(app, [*args[:-1], "ukendt", "--user", world.agency_user.username])
+    assert unknown.exit_code == 2 and "Ukendt måleredskab" in unknown.output
+
+
+def test_cli_estimate_equals_the_page(world):
+    from susi.cli import app
+    from susi.outcomes.evaluation import run_estimate
+
+    load(world, world.aarhus, n=40, effect=5.0)
+    load(world, world.odense, n=40, offset=500, effect=5.0, seed=2)
+    instrument = Instrument.objects.get(code="trivsel")
+    expected = run_estimate(world.initiative, instrument, "ancova", 1, chart=False).as_dict()
+    args = ["outcomes", "estimate", "--initiative", str(world.initiative.pk), "--instrument", "trivsel"]
+    result = CliRunner().invoke(
+        app, [*args, "--design", "ancova", "--user", world.evaluator.username, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(json.dumps(expected))
+    refused = CliRunner().invoke(app, [*args, "--user", world.vejle_user.username])
+    assert refused.exit_code == 1 and "må ikke" in refused.output
+    bad = CliRunner().invoke(app, [*args, "--design", "magi", "--user", "vive"])
+    assert bad.exit_code == 2 and "Ukendt metode" in bad.output
+    by_municipality = [*args, "--design", "did", "--cluster", "municipality", "--user", "vive"]
+    two = CliRunner().invoke(app, by_municipality)
+    assert two.exit_code == 1 and "mindst 3 kommuner (fandt 2)" in " ".join(two.output.split())
+    world.initiative.municipalities.add(world.vejle)
+    load(world, world.vejle, n=40, offset=900, effect=5.0, seed=3)
+    table = CliRunner().invoke(app, by_municipality)
+    assert table.exit_code == 0, table.output
+    text = " ".join(table.output.split())
+    assert "Forskel-i-forskelle" in text and "klynget på kommune (3 kommuner)" in text and "Webb" in text
+
 
 def test_fidelity_summary_per_municipality(client, world):
     load(world, world.aarhus, n=20)

@@ -226,3 +226,175 @@ def deliveries(
         console.print("[red]Intet er indlæst.[/red]")
         raise typer.Exit(1)
     console.print(f"[green]{report.rows_new} nye og {report.rows_changed} ændrede leverancer.[/green]")
+
+
+def _allowed(the_user, the_initiative) -> None:
+    """The same rule as the pages: aggregate figures need ``outcomes.view_aggregates`` on the initiative."""
+    from susi.accounts.permissions import can
+
+    if not can(the_user, "outcomes.view_aggregates", the_initiative):
+        console.print("[red]Du må ikke se resultater for dette initiativ.[/red]")
+        raise typer.Exit(1)
+
+
+def _instrument(the_initiative, code: str):
+    from . import selectors
+
+    instruments = selectors.instruments_in(the_initiative)
+    found = next((i for i in instruments if i.code == code), None)
+    if found is None:
+        known = ", ".join(i.code for i in instruments) or "ingen"
+        console.print(f"[red]Ukendt måleredskab i initiativet: {code} (kendte: {known}).[/red]")
+        raise typer.Exit(2)
+    return found
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    """A number with a decimal comma, as the pages show it; '–' when it may not be shown."""
+    return "–" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+@app.command()
+def estimate(
+    initiative: int = typer.Option(..., "--initiative", help="initiativets id"),
+    instrument: str = typer.Option(..., "--instrument", help="måleredskabets kode, fx trivsel"),
+    design: str = typer.Option(
+        "ancova",
+        "--design",
+        help="metode: rct_means, rct_proportions, ancova, did, twfe, staggered, psm eller survival",
+    ),
+    followup: int = typer.Option(1, "--followup", help="opfølgningens nummer"),
+    user: str = typer.Option(..., "--user", help="brugernavnet, der ser resultatet"),
+    cluster: str = typer.Option(
+        "pseudonym",
+        "--cluster",
+        help="did/staggered: klynger på pseudonym (borger) eller municipality (kommune)",
+    ),
+    baseline_rate: float | None = typer.Option(
+        None, "--baseline-rate", help="andelen der når succesudfaldet uden indsatsen (til SØM)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="skriv resultatet som JSON"),
+) -> None:
+    """The effect estimate, as on the initiative's page (figures from fewer than 5 citizens withheld)."""
+    import json
+
+    _setup()
+    from susi.engines.evaluation.estimators import DESIGNS
+
+    from .evaluation import CLUSTERS, SURVIVAL, run_estimate
+
+    the_user, the_initiative = _user(user), _initiative(initiative)
+    _allowed(the_user, the_initiative)
+    if design not in (*DESIGNS, SURVIVAL):
+        console.print(f"[red]Ukendt metode: {design}. Vælg en af: {', '.join((*DESIGNS, SURVIVAL))}.[/red]")
+        raise typer.Exit(2)
+    if cluster not in CLUSTERS:
+        console.print("[red]Klyngerne skal være pseudonym (borger) eller municipality (kommune).[/red]")
+        raise typer.Exit(2)
+    if baseline_rate is not None and not 0 < baseline_rate < 1:
+        console.print("[red]Grundraten skal være en andel mellem 0 og 1 (fx 0,02 skrives 0.02).[/red]")
+        raise typer.Exit(2)
+    result = run_estimate(
+        the_initiative,
+        _instrument(the_initiative, instrument),
+        design,
+        followup,
+        chart=False,
+        baseline_rate=baseline_rate,
+        cluster=cluster,
+    )
+    if result.error:
+        console.print(f"[red]{result.error}[/red]")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    est = result.estimate
+    table = Table("Størrelse", "Værdi", title=f"{est.label_da} · {result.instrument.name}")
+    table.add_row(f"Effekt ({est.measure})", _num(est.estimate))
+    table.add_row("95 %-konfidensinterval", f"{_num(est.ci_low)} til {_num(est.ci_high)}")
+    table.add_row("p-værdi", _num(est.p_value, 4))
+    table.add_row("Borgere (indsats / sammenligning)", f"{est.n_intervention} / {est.n_comparison}")
+    table.add_row(
+        "Effektstørrelse til evidensbasen", f"{est.measure}: yi = {_num(est.yi, 3)}, vi = {_num(est.vi, 4)}"
+    )
+    rate = result.success_rate
+    table.add_row("Succesrate til SØM", _num(rate.mean, 3) if rate else "angiv --baseline-rate")
+    console.print(table)
+    if result.clustering:
+        console.print(result.clustering)
+    if result.clustering_warning:
+        console.print(f"[yellow]{result.clustering_warning}[/yellow]")
+
+
+@app.command()
+def monitor(
+    initiative: int = typer.Option(..., "--initiative", help="initiativets id (udbredelse)"),
+    instrument: str = typer.Option(..., "--instrument", help="måleredskabets kode"),
+    user: str = typer.Option(..., "--user", help="brugernavnet, der ser resultatet"),
+    as_json: bool = typer.Option(False, "--json", help="skriv resultatet som JSON"),
+) -> None:
+    """Each municipality's continued effect per period against the effect found in testing, with warnings."""
+    import json
+
+    _setup()
+    from .monitoring import monitoring_rows
+
+    the_user, the_initiative = _user(user), _initiative(initiative)
+    _allowed(the_user, the_initiative)
+    municipalities = list(the_initiative.municipalities.order_by("name"))
+    if the_user.role == "municipality":  # as on the page: a municipality sees its own figures only
+        municipalities = [m for m in municipalities if m.pk == the_user.organisation_id]
+    data = monitoring_rows(
+        the_initiative, _instrument(the_initiative, instrument), visible=[m.code for m in municipalities]
+    )
+    if data.get("monitoring_error"):
+        console.print(f"[red]{data['monitoring_error']}[/red]")
+        raise typer.Exit(1)
+    rows = [
+        {
+            "municipality": name,
+            "period": r.period,
+            "n": r.n if not r.suppressed else None,
+            "estimate": r.estimate,
+            "ci_low": r.ci_low,
+            "ci_high": r.ci_high,
+            "ratio_to_reference": r.ratio_to_reference,
+            "drift_warning": r.drift_warning,
+            "reason": r.reason_da,
+            "suppressed": r.suppressed,
+        }
+        for name, r in data["rows"]
+    ]
+    reference = data["reference"]
+    if as_json:
+        out = {
+            "reference": {
+                "estimate": reference.estimate,
+                "method": reference.method,
+                "kind": reference.effect_size_kind,
+            },
+            "counterfactual": data.get("counterfactual"),
+            "rows": rows,
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "Kommune",
+        "Periode",
+        "Borgere",
+        "Effekt (95 %-KI)",
+        "Af afprøvningen",
+        "Advarsel",
+        title=f"Monitorering mod effekten fra afprøvningen ({_num(reference.estimate)})",
+    )
+    for row in rows:
+        if row["suppressed"]:
+            table.add_row(
+                row["municipality"], str(row["period"]), "<5", "Færre end 5 borgere: vises ikke", "", ""
+            )
+            continue
+        effect = f"{_num(row['estimate'])} ({_num(row['ci_low'])}; {_num(row['ci_high'])})"
+        share = f"{row['ratio_to_reference'] * 100:.0f} %" if row["ratio_to_reference"] is not None else ""
+        table.add_row(row["municipality"], str(row["period"]), str(row["n"]), effect, share, row["reason"])
+    console.print(table)
