@@ -131,6 +131,61 @@ def test_monitoring_warns_when_a_municipality_drifts_below_testing(client, world
     assert unknown.exit_code == 2 and "Ukendt måleredskab" in unknown.output
 
 
+def test_monitoring_without_a_comparison_group_uses_the_testing_control_trend(client, world):
+    """Dissemination with intervention citizens only: everyone improves by about 2 points without the
+    intervention (the testing comparison group's change). Odense delivers nothing, so its change is that
+    natural improvement alone: a warning, where a change measured against 0 would have passed for most of
+    the effect. A hazard ratio saved later is never the reference for this mean-difference monitor."""
+    from susi.outcomes import selectors
+    from susi.outcomes.evaluation import run_estimate
+
+    load(world, world.aarhus, n=200, effect=5.0)
+    instrument = Instrument.objects.get(code="trivsel")
+    reference = run_estimate(world.initiative, instrument, "rct_means", 1, chart=False)
+    saved = services.save_evaluation(
+        user=world.evaluator,
+        initiative=world.initiative,
+        instrument=instrument,
+        occasion=Occasion.objects.get(number=1),
+        result=reference,
+    )
+    hazard = EffectEvaluation.objects.get(pk=saved.pk)
+    hazard.pk, hazard.effect_size_kind, hazard.method, hazard.estimate = None, "HR", "survival", 1.4
+    hazard.save()
+    assert selectors.reference_evaluation(world.initiative, instrument).pk == saved.pk
+    dissemination = Initiative.objects.create(
+        intervention=world.initiative.intervention,
+        title="Udbredelse uden sammenligningsgruppe",
+        phase="dissemination",
+        programme="uip_adults",
+        area="adults",
+        start_date=dt.date(2025, 1, 1),
+        phase_started_on=dt.date(2025, 1, 1),
+        evaluator=world.vive,
+    )
+    dissemination.municipalities.set([world.aarhus, world.odense])
+    for municipality, offset, effect in ((world.aarhus, 2000, 5.0), (world.odense, 4000, 0.0)):
+        rows = [[r[0], "indsats", *r[2:]] for r in rows_for(200, offset=offset, effect=effect, seed=offset)]
+        batch = services.stage_file(
+            user=world.evaluator,
+            initiative=dissemination,
+            municipality=municipality,
+            fh=io.BytesIO(csv_bytes(rows)),
+            name="udbredelse.csv",
+        )
+        assert batch.error_count == 0, services.batch_errors(batch)[:3]
+        services.commit_batch(user=world.evaluator, batch=batch)
+    client.force_login(world.agency_user)
+    page = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
+    warnings = page.split("Advarsler")[1].split("</ul>")[0]
+    assert "Odense" in warnings and "Aarhus" not in warnings
+    assert "kontrolgruppens udvikling i afprøvningen (+2," in page
+    # Only hazard ratios saved: no reference, said plainly.
+    EffectEvaluation.objects.filter(effect_size_kind="MD").delete()
+    page = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
+    assert "hazard ratio kan ikke bruges" in page
+
+
 def test_cli_estimate_equals_the_page(world):
     from susi.cli import app
     from susi.outcomes.evaluation import run_estimate

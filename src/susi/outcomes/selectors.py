@@ -225,20 +225,24 @@ def municipality_names(initiative: Initiative) -> dict[str, str]:
     return {m.code: str(m) for m in initiative.municipalities.all()}
 
 
+#: Monitoring compares each municipality's change with the reference on the same additive scale: a mean
+#: difference (or, for a 0/1 outcome, a risk difference). A saved odds ratio or hazard ratio is never
+#: the reference.
+MONITORING_REFERENCE_KINDS = ("MD", "RD")
+
+
 def reference_evaluation(initiative: Initiative, instrument: Instrument) -> EffectEvaluation | None:
-    """The effect found in testing for the same intervention and instrument (the latest saved one)."""
+    """The effect found in testing for the same intervention and instrument (the latest saved one on the
+    monitoring's scale, ``MONITORING_REFERENCE_KINDS``)."""
+    on_scale = EffectEvaluation.objects.filter(
+        instrument=instrument, effect_size_kind__in=MONITORING_REFERENCE_KINDS
+    )
     return (
-        EffectEvaluation.objects.filter(
-            initiative__intervention=initiative.intervention,
-            initiative__phase="testing",
-            instrument=instrument,
-        )
+        on_scale.filter(initiative__intervention=initiative.intervention, initiative__phase="testing")
         .exclude(method__in=("twfe", "staggered"))
         .order_by("-created_at")
         .first()
-        or EffectEvaluation.objects.filter(initiative=initiative, instrument=instrument)
-        .order_by("-created_at")
-        .first()
+        or on_scale.filter(initiative=initiative).order_by("-created_at").first()
     )
 
 

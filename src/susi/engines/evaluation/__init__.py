@@ -99,9 +99,12 @@ reference_effect, ratio_to_reference, drift_warning (bool), reason_da (Danish, '
 suppressed (bool). A warning is raised when the municipality's upper CI bound lies below
 ``margin × reference`` (clear drift) or the estimate has been below it for 2 consecutive periods.
 ``monitoring_estimates(frame, instrument, *, followup='followup_1', period='year' | 'half' | <column>,
-counterfactual_change=0.0, counterfactual_se=0.0) -> DataFrame`` builds that input from a
-measurements frame (intervention citizens' change from baseline minus the comparison change, per
-municipality and enrolment period). ``key_figures(frame, instrument, ...) -> list[KeyFigures]``:
+counterfactual_change=None, counterfactual_se=0.0) -> DataFrame`` builds that input from a
+measurements frame (intervention citizens' change from baseline minus the counterfactual change: the
+municipality's own comparison citizens, else all comparison citizens in the frame in that period, else
+``counterfactual_change`` -- the control trend from testing, see ``comparison_change(frame, instrument,
+followup=...) -> (change, se, n)`` --, else an ``EvaluationError``; column ``counterfactual`` says which).
+``key_figures(frame, instrument, ...) -> list[KeyFigures]``:
 management figures per municipality (enrolled, followed up, follow-up rate, mean before/after, mean
 change, share improved), None where fewer than 5 citizens.
 
@@ -171,7 +174,7 @@ from .estimators import (
     validate_measurements,
 )
 from .fidelity import fidelity_by_municipality
-from .monitoring import KeyFigures, key_figures, monitor, monitoring_estimates
+from .monitoring import KeyFigures, comparison_change, key_figures, monitor, monitoring_estimates
 from .privacy import SMALL_CELL_THRESHOLD, is_reportable, suppress_small
 from .register import (
     ComparisonSummary,
@@ -211,6 +214,7 @@ __all__ = [
     "SomConsequence",
     "SuccessRate",
     "build_comparison",
+    "comparison_change",
     "cox",
     "estimate_by",
     "estimate_effect",
