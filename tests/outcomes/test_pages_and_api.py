@@ -139,3 +139,38 @@ def test_estimate_withheld_below_five_citizens(client, world):
     )
     assert response.status_code == 422
     assert "under 5" in response.json()["detail"][0]["message"]
+
+
+def test_matching_shows_unmatched_citizens_and_balance(client, world):
+    """Propensity matching: the page shows the pairs, the intervention citizens left without a match
+    (below 5 as "<5") and each covariate's standardised difference before and after matching."""
+    from susi.outcomes.evaluation import run_estimate
+    from susi.outcomes.models import Instrument
+
+    load(world, world.aarhus, n=80)
+    result = run_estimate(world.initiative, Instrument.objects.get(code="trivsel"), "psm", 1, chart=False)
+    assert result.estimate is not None, result.error
+    est = result.estimate
+    matching = result.matching
+    assert matching["pairs"] == est.detail("pairs") == est.n_intervention
+    unmatched = est.detail("unmatched_intervention")
+    assert matching["unmatched"] == (unmatched if unmatched == 0 or unmatched >= 5 else None)
+    before = dict(est.detail("balance_before"))
+    assert [b["covariate"] for b in matching["balance"]] == list(before)
+    assert matching["balance"][0]["before"] == before["baseline"]
+    assert result.as_dict()["matching"] == matching
+    client.force_login(world.evaluator)
+    partial = client.get(
+        reverse("outcomes:estimate", args=[world.initiative.pk]),
+        {"instrument": "trivsel", "design": "psm", "followup": 1},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'data-testid="matching"' in partial and "Borgere i indsatsgruppen uden match" in partial
+    assert "Før matchning" in partial and "Udgangsmåling" in partial
+    # the small-cell rule: 1-4 unmatched citizens are shown as "<5"
+    from dataclasses import replace
+
+    details = dict(est.details)
+    details["unmatched_intervention"] = 3
+    result.estimate = replace(est, details=tuple(details.items()))
+    assert result.matching["unmatched"] is None

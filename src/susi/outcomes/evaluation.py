@@ -37,6 +37,24 @@ class EstimateResult:
     cluster: str = "pseudonym"  # what the standard error is clustered by ('pseudonym' or 'municipality')
 
     @property
+    def matching(self) -> dict[str, Any] | None:
+        """For propensity matching: pairs, intervention citizens left unmatched (None for 1-4: the
+        small-cell rule) and each covariate's standardised difference before and after matching."""
+        est = self.estimate
+        if est is None or est.method != "psm":
+            return None
+        unmatched = int(est.detail("unmatched_intervention", 0))
+        before = dict(est.detail("balance_before", ()))
+        after = dict(est.detail("balance_after", ()))
+        return {
+            "pairs": int(est.detail("pairs", 0)),
+            "unmatched": unmatched if unmatched == 0 or is_reportable(unmatched) else None,
+            "balance": [
+                {"covariate": name, "before": before[name], "after": after.get(name)} for name in before
+            ],
+        }
+
+    @property
     def clustering(self) -> str:
         """Which clustering the interval used, as a sentence for the page ('' when not clustered)."""
         est = self.estimate
@@ -130,6 +148,7 @@ class EstimateResult:
                 inference=est.detail("inference"),
                 clustering=self.clustering,
                 clustering_warning=self.clustering_warning,
+                matching=self.matching,
             )
             smd, rate = self.smd, self.success_rate
             data["smd"] = {"yi": smd.yi, "vi": smd.vi} if smd else None

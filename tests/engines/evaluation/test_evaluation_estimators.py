@@ -243,3 +243,20 @@ def test_psm_refuses_groups_the_covariates_separate_completely():
         propensity_match(people, ["x"])
     assert exc.value.field == "covariates"
     assert "sammenlignelige" in exc.value.message_da
+
+
+def test_psm_reports_unmatched_and_balance_by_hand():
+    """The matching report: intervention citizens without a match and the standardised difference of each
+    matching covariate, (mean₁ − mean₀)/sqrt((s₁² + s₀²)/2), written out here for the baseline before
+    matching. A narrow caliper leaves intervention citizens unmatched."""
+    data = synthetic.generate(600, seed=3, design="observational", true_effect=3.0)
+    m = data.measurements.loc[data.measurements["instrument"] == synthetic.INSTRUMENT]
+    r = estimate_effect(m, "psm", synthetic.INSTRUMENT, covariates=["risk_score"], caliper=0.01)
+    base = m.loc[m["occasion"] == "baseline"]
+    treated = base.loc[base["arm"] == "intervention", "value"]
+    control = base.loc[base["arm"] != "intervention", "value"]
+    by_hand = (treated.mean() - control.mean()) / np.sqrt((treated.var(ddof=1) + control.var(ddof=1)) / 2)
+    assert dict(r.detail("balance_before"))["baseline"] == pytest.approx(by_hand, rel=1e-12)
+    assert set(dict(r.detail("balance_after"))) == {"baseline", "risk_score"}
+    assert r.detail("unmatched_intervention") == len(treated) - r.detail("pairs") > 0
+    assert r.n_intervention == r.n_comparison == r.detail("pairs")
