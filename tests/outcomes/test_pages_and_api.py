@@ -174,3 +174,36 @@ def test_matching_shows_unmatched_citizens_and_balance(client, world):
     details["unmatched_intervention"] = 3
     result.estimate = replace(est, details=tuple(details.items()))
     assert result.matching["unmatched"] is None
+
+
+def test_api_subgroups_with_the_interaction_test(client, world):
+    """For whom: the effect per declared subgroup and the treatment × subgroup test, as the engine's
+    subgroup_effects computes it; undeclared splits and other municipalities' effects are refused."""
+    from susi.engines.evaluation.estimators import subgroup_effects
+    from susi.outcomes import selectors
+    from susi.outcomes.models import Instrument
+
+    load(world, world.aarhus, n=60)
+    load(world, world.odense, n=60, offset=500)
+    url = f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups"
+    client.force_login(world.agency_user)
+    response = client.post(
+        url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    frame = selectors.measurements_frame(world.initiative, Instrument.objects.get(code="trivsel"))
+    expected = subgroup_effects(frame, "trivsel", "municipality")
+    assert [g["group"] for g in body["groups"]] == ["461", "751"]
+    assert body["interaction"]["f"] == pytest.approx(expected.statistic, rel=1e-12)
+    assert body["interaction"]["df_num"] == 1 and body["design"] == "ancova"
+    assert body["groups"][0]["estimate"] == pytest.approx(expected.groups[0].estimate.estimate, rel=1e-12)
+    bad = client.post(url, {"instrument": "trivsel", "by": "skostørrelse"}, content_type="application/json")
+    assert bad.status_code == 422 and "forhåndsdefinerede" in bad.json()["detail"][0]["message"]
+    client.force_login(world.aarhus_user)
+    refused = client.post(
+        url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "andre kommuner" in refused.json()["detail"][0]["message"]
+    client.force_login(world.vejle_user)
+    assert client.post(url, {"instrument": "trivsel"}, content_type="application/json").status_code == 403

@@ -141,6 +141,30 @@ def estimate(request, pk: int, payload: EstimateIn):
     return result.as_dict()
 
 
+class SubgroupsIn(Schema):
+    instrument: str
+    by: str = "municipality"  # one of evaluation.DECLARED_SUBGROUPS
+    followup: int = 1
+
+
+@router.post("/initiatives/{pk}/subgroups")
+def subgroups(request, pk: int, payload: SubgroupsIn):
+    """For whom does it work: the effect per declared subgroup and the treatment × subgroup interaction test."""
+    from susi.engines.evaluation.errors import EvaluationError
+
+    initiative = _initiative(request, pk)
+    instrument = next((i for i in selectors.instruments_in(initiative) if i.code == payload.instrument), None)
+    if instrument is None:
+        raise DomainError("instrument", "Der er ingen målinger på dette måleredskab.")
+    if payload.by == "municipality" and getattr(request.auth, "role", "") == "municipality":
+        # as in monitoring: a municipality sees its own municipality's effect, not the others'
+        raise DomainError("by", "En kommune kan ikke se effekten opdelt på de andre kommuner.")
+    try:
+        return evaluation.run_subgroups(initiative, instrument, payload.by, payload.followup)
+    except EvaluationError as exc:
+        raise DomainError(exc.field, exc.message_da) from exc
+
+
 @router.get("/initiatives/{pk}/evaluations", response=list[EvaluationOut])
 def evaluations(request, pk: int):
     initiative = _initiative(request, pk)

@@ -73,6 +73,9 @@ reaching the outcome (probability scale, 0.10 = 10 percentage points) and its st
 ``estimate_by(frame, design, instrument, by, *, min_per_arm=5, **options) -> list[GroupEstimate]``
 ("for whom"): the design within each value of column ``by`` (e.g. 'municipality' or a covariate);
 ``GroupEstimate(group, estimate | None, reason_da)`` -- None with a Danish reason for small groups.
+``subgroup_effects(frame, instrument, by, *, followup, adjust_baseline=True, ...) -> SubgroupEffects``:
+the per-group estimates and the treatment × group interaction test (OLS with HC2, Wald F; statistic,
+df_num, df_denom, p_value, tested_groups, reason_da when there is no test).
 ``propensity_match(people, covariates, *, treat_col='treat', caliper=0.2)`` returns the matched
 rows with ``pair`` and ``pscore`` (use it to build a register comparison table).
 
