@@ -276,6 +276,23 @@ def test_register_followup_is_stored_as_aggregates_and_shown(client, world, tmp_
     assert list(RegisterOutcome.objects.order_by("pk").values_list("pk", "difference")) == before
 
 
+def test_register_years_before_the_register_starts_show_no_data(client, world):
+    load(world, world.aarhus, n=60)  # enrolled in 2024
+    enrolled = register.enrolled_frame(world.initiative)
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(150)], "index_year": 2024})
+    people = pd.concat([enrolled.assign(treat=1), comparison.assign(treat=0)], ignore_index=True)
+    history = synthetic.generate_register(people, first_year=2026, last_year=2034, effects={}, seed=4)
+    register.followup_from_frames(
+        user=world.evaluator, initiative=world.initiative, comparison=comparison, register=history, years=5
+    )
+    first = RegisterOutcome.objects.get(outcome="employment", year=1)  # 2025: before the register starts
+    assert (first.n_enrolled, first.n_comparison, first.difference) == (0, 0, None)
+    assert RegisterOutcome.objects.get(outcome="employment", year=2).n_enrolled == 30
+    client.force_login(world.agency_user)
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
+    assert "ingen registerdata" in page
+
+
 def test_cli_import_and_synth(world, tmp_path):
     from susi.cli import app
 
