@@ -44,14 +44,15 @@ denominators AS (
 ),
 sums AS (
     SELECT c.enrolled, r.outcome, CAST(r.year - c.index_year AS INTEGER) AS year_after,
-           sum(r.value) AS s, sum(r.value * r.value) AS ss
+           sum(r.value) AS s, sum(r.value * r.value) AS ss,
+           count(*) - count(DISTINCT hash(r.pseudonym)) AS repeated
     FROM {register} r
     JOIN cohort c ON r.pseudonym = c.pseudonym
     WHERE r.year > c.index_year AND r.year <= c.index_year + {years}
     GROUP BY c.enrolled, r.outcome, r.year - c.index_year
 )
 SELECT o.outcome, d.year_after, d.enrolled, d.n,
-       coalesce(s.s, 0) AS s, coalesce(s.ss, 0) AS ss
+       coalesce(s.s, 0) AS s, coalesce(s.ss, 0) AS ss, coalesce(s.repeated, 0) AS repeated
 FROM denominators d
 CROSS JOIN outcomes o
 LEFT JOIN sums s ON s.enrolled = d.enrolled AND s.year_after = d.year_after AND s.outcome = o.outcome
@@ -104,29 +105,23 @@ SELECT coalesce(sum(n_rows - 1), 0) AS repeated_rows,
        count(*) FILTER (WHERE n_values > 1) AS conflicting_keys
 FROM (
     SELECT pseudonym, year, outcome, count(*) AS n_rows, count(DISTINCT value) AS n_values
-    FROM {register} GROUP BY pseudonym, year, outcome HAVING count(*) > 1
+    FROM {register}
+    WHERE pseudonym IN (SELECT pseudonym FROM {enrolled} UNION ALL SELECT pseudonym FROM {comparison})
+    GROUP BY pseudonym, year, outcome HAVING count(*) > 1
 )
 """
 
 
-def _check_cohort_and_register(
-    con: duckdb.DuckDBPyConnection,
-    enrolled_table: str,
-    register_table: str,
-    comparison_table: str,
-    deduplicate: bool,
-) -> int:
-    """Refuse a person in both groups and conflicting register rows; return the exact duplicates to drop.
-
-    Exact duplicate rows (same pseudonym, year, outcome and value) are refused unless ``deduplicate``;
-    rows that repeat a pseudonym, year and outcome with different values are always refused, since
-    there is no telling which is right.
-    """
-    names = {
+def _names(enrolled_table: str, register_table: str, comparison_table: str) -> dict[str, str]:
+    return {
         "enrolled": _ident(enrolled_table, "enrolled_table"),
         "comparison": _ident(comparison_table, "comparison_table"),
         "register": _ident(register_table, "register_table"),
     }
+
+
+def _refuse_overlap(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> None:
+    """A person cannot be in both the enrolled and the comparison group."""
     row = con.execute(OVERLAP_SQL.format(**names)).fetchone()
     overlap = int(row[0]) if row else 0
     if overlap:
@@ -137,8 +132,19 @@ def _check_cohort_and_register(
             f"{overlap} people are in both the enrolled and the comparison group; a person can be in "
             "only one group.",
         )
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, names: dict[str, str], deduplicate: bool) -> int:
+    """Classify the cohort's repeated register rows (run only when the follow-up query found some).
+
+    Exact duplicates (same pseudonym, year, outcome and value) are refused unless ``deduplicate``, and
+    then counted; rows that repeat a pseudonym, year and outcome with different values are always
+    refused, since there is no telling which is right.
+    """
     row = con.execute(DUPLICATES_SQL.format(**names)).fetchone()
     repeated, conflicting = (int(row[0]), int(row[1])) if row else (0, 0)
+    if repeated == 0:  # the cheap count compares 64-bit hashes of pseudonyms: a collision, not a duplicate
+        return 0
     if conflicting:
         raise EvaluationError(
             "register_table",
@@ -148,7 +154,7 @@ def _check_cohort_and_register(
             f"The register has {conflicting} pseudonym/year/outcome keys with different values; "
             "at most one row per key is allowed.",
         )
-    if repeated and not deduplicate:
+    if not deduplicate:
         raise EvaluationError(
             "register_table",
             f"Registeret har {repeated} dublerede rækker (samme borger, år, udfald og værdi). Fjern "
@@ -177,15 +183,22 @@ def register_followup(
     exact duplicates are dropped and counted in ``duplicate_rows_removed`` (rows that disagree are
     always refused). A year after enrolment outside the register's years is "no data" (``no_data``).
     """
-    followup_sql(enrolled_table, register_table, comparison_table, years)  # validates names and years
+    sql = followup_sql(enrolled_table, register_table, comparison_table, years)  # validates the names
+    names = _names(enrolled_table, register_table, comparison_table)
+    removed = 0
     try:
-        removed = _check_cohort_and_register(
-            con, enrolled_table, register_table, comparison_table, deduplicate
-        )
-        sql = followup_sql(
-            enrolled_table, register_table, comparison_table, years, distinct_register=removed > 0
-        )
+        _refuse_overlap(con, names)
         agg = con.execute(sql).df()
+        # a person with two rows for one outcome and year shows as more rows than people (distinct
+        # 64-bit hashes of the pseudonyms) in a cell, counted inside the one aggregation; only then is
+        # the cohort's part of the register examined row by row
+        if int(agg["repeated"].sum()) > 0:
+            removed = _duplicates(con, names, deduplicate)
+            if removed:
+                sql = followup_sql(
+                    enrolled_table, register_table, comparison_table, years, distinct_register=True
+                )
+                agg = con.execute(sql).df()
         bounds = con.execute(
             f"SELECT (SELECT min(index_year) FROM {enrolled_table}), (SELECT max(year) FROM {register_table})"
         ).fetchone()
