@@ -207,3 +207,30 @@ def test_api_subgroups_with_the_interaction_test(client, world):
     assert refused.status_code == 422 and "andre kommuner" in refused.json()["detail"][0]["message"]
     client.force_login(world.vejle_user)
     assert client.post(url, {"instrument": "trivsel"}, content_type="application/json").status_code == 403
+
+
+def test_cli_subgroups_equals_the_api(client, world):
+    from typer.testing import CliRunner
+
+    from susi.cli import app
+
+    load(world, world.aarhus, n=60)
+    load(world, world.odense, n=60, offset=500)
+    client.force_login(world.agency_user)
+    api = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups",
+        {"instrument": "trivsel", "by": "municipality"},
+        content_type="application/json",
+    ).json()
+    args = ["outcomes", "subgroups", "--initiative", str(world.initiative.pk), "--instrument", "trivsel"]
+    result = CliRunner().invoke(
+        app, [*args, "--by", "municipality", "--user", world.agency_user.username, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == api
+    table = CliRunner().invoke(app, [*args, "--by", "municipality", "--user", world.agency_user.username])
+    assert table.exit_code == 0 and "Test af, om effekten er den samme" in table.output
+    own = CliRunner().invoke(app, [*args, "--by", "municipality", "--user", world.aarhus_user.username])
+    assert own.exit_code == 1 and "andre kommuner" in own.output
+    bad = CliRunner().invoke(app, [*args, "--by", "hårfarve", "--user", world.agency_user.username])
+    assert bad.exit_code == 2 and "forhåndsdefinerede" in bad.output

@@ -398,3 +398,55 @@ def monitor(
         share = f"{row['ratio_to_reference'] * 100:.0f} %" if row["ratio_to_reference"] is not None else ""
         table.add_row(row["municipality"], str(row["period"]), str(row["n"]), effect, share, row["reason"])
     console.print(table)
+
+
+@app.command()
+def subgroups(
+    initiative: int = typer.Option(..., "--initiative", help="initiativets id"),
+    instrument: str = typer.Option(..., "--instrument", help="måleredskabets kode"),
+    by: str = typer.Option(
+        ..., "--by", help="forhåndsdefineret undergruppe: municipality, sex eller age_group"
+    ),
+    followup: int = typer.Option(1, "--followup", help="opfølgningens nummer"),
+    user: str = typer.Option(..., "--user", help="brugernavnet, der ser resultatet"),
+    as_json: bool = typer.Option(False, "--json", help="skriv resultatet som JSON"),
+) -> None:
+    """For whom does it work: the effect per declared subgroup and the test that it is the same in all."""
+    import json
+
+    _setup()
+    from susi.engines.evaluation.errors import EvaluationError
+
+    from .evaluation import run_subgroups
+
+    the_user, the_initiative = _user(user), _initiative(initiative)
+    _allowed(the_user, the_initiative)
+    if by == "municipality" and the_user.role == "municipality":
+        console.print("[red]En kommune kan ikke se effekten opdelt på de andre kommuner.[/red]")
+        raise typer.Exit(1)
+    try:
+        data = run_subgroups(the_initiative, _instrument(the_initiative, instrument), by, followup)
+    except EvaluationError as exc:
+        console.print(f"[red]{exc.message_da}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "Gruppe", "Effekt (95 %-KI)", "Borgere (indsats / sammenligning)", title=f"Effekt efter {by}"
+    )
+    for g in data["groups"]:
+        if g["estimate"] is None:
+            table.add_row(g["group"], g["reason"], "")
+            continue
+        effect = f"{_num(g['estimate'])} ({_num(g['ci_low'])}; {_num(g['ci_high'])})"
+        table.add_row(g["group"], effect, f"{g['n_intervention']} / {g['n_comparison']}")
+    console.print(table)
+    test = data["interaction"]
+    if test["f"] is None:
+        console.print(test["reason"])
+    else:
+        console.print(
+            f"Test af, om effekten er den samme i alle grupper: F({test['df_num']}, {test['df_denom']}) = "
+            f"{_num(test['f'])}, p = {_num(test['p_value'], 4)}"
+        )
