@@ -432,3 +432,24 @@ def test_api_offers_the_further_analyses_and_the_new_measures(client, world):
         "/api/evidence/meta", {**payload, "moderators": ["alloc"]}, content_type="application/json"
     )
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "alloc"
+
+
+def test_api_errors_of_the_new_measures_and_analyses_follow_the_language(client, world):
+    """The messages of the new measures and further analyses are Text(da, en): the API answers in the
+    request's language."""
+    login(client, world, Role.FOUNDATION)
+    cor = [{"ri": 1.2, "ni": 40}, {"ri": 0.3, "ni": 50}]
+    bcg = [{"ai": a, "bi": b, "ci": c, "di": d, "alloc": "x"} for a, b, c, d in R.BCG[:4]]
+    cases = [
+        ({"measure": "COR", "studies": cor}, "ri", "mellem -1 og 1", "between -1 and 1"),
+        ({"measure": "RR", "studies": bcg, "moderators": ["alloc"]}, "alloc", "Moderatoren", "The moderator"),
+        ({"measure": "XYZ", "studies": bcg}, "measure", "Ukendt effektmål", "Unknown measure"),
+    ]
+    for payload, field, danish, english in cases:
+        for language, expected, other in (("da", danish, english), ("en", english, danish)):
+            client.cookies["django_language"] = language
+            response = client.post("/api/evidence/meta", payload, content_type="application/json")
+            assert response.status_code == 422, response.content
+            detail = response.json()["detail"][0]
+            assert detail["field"] == field
+            assert expected in detail["message"] and other not in detail["message"]

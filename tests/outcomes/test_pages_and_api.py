@@ -234,3 +234,21 @@ def test_cli_subgroups_equals_the_api(client, world):
     assert own.exit_code == 1 and "andre kommuner" in own.output
     bad = CliRunner().invoke(app, [*args, "--by", "hårfarve", "--user", world.agency_user.username])
     assert bad.exit_code == 2 and "forhåndsdefinerede" in bad.output
+
+
+def test_api_subgroups_answers_in_the_request_language(client, world):
+    load(world, world.aarhus, n=60)
+    url = f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups"
+    client.force_login(world.agency_user)
+    client.cookies["django_language"] = "en"
+    bad = client.post(url, {"instrument": "trivsel", "by": "skostørrelse"}, content_type="application/json")
+    assert bad.status_code == 422 and "declared subgroups" in bad.json()["detail"][0]["message"]
+    one = client.post(url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json")
+    assert one.status_code == 200, one.content
+    assert "At least two groups" in one.json()["interaction"]["reason"]
+    client.force_login(world.aarhus_user)
+    client.cookies["django_language"] = "en"
+    refused = client.post(
+        url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "other municipalities" in refused.json()["detail"][0]["message"]
