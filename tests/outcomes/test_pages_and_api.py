@@ -252,3 +252,17 @@ def test_api_subgroups_answers_in_the_request_language(client, world):
         url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json"
     )
     assert refused.status_code == 422 and "other municipalities" in refused.json()["detail"][0]["message"]
+
+
+def test_api_subgroups_by_sex_names_the_groups_in_the_request_language(client, world):
+    load(world, world.aarhus, n=60)
+    load(world, world.odense, n=60, offset=500)
+    url = f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups"
+    client.force_login(world.agency_user)
+    names = {}
+    for language in ("da", "en"):
+        client.cookies["django_language"] = language
+        response = client.post(url, {"instrument": "trivsel", "by": "sex"}, content_type="application/json")
+        assert response.status_code == 200, response.content
+        names[language] = {g["group"] for g in response.json()["groups"]}
+    assert names["da"] <= {"kvinde", "mand"} and names["en"] <= {"woman", "man"} and names["da"]

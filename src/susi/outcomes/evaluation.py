@@ -262,6 +262,14 @@ def _cut(curve):
 DECLARED_SUBGROUPS = ("municipality", "sex", "age_group")
 
 
+#: The names of the sex groups, in the reader's language (the age groups are numbers).
+SEX_GROUPS = {"kvinde": Text("kvinde", "woman"), "mand": Text("mand", "man")}
+
+
+def _group_name(group: str) -> str:
+    return localized(SEX_GROUPS[group]) if group in SEX_GROUPS else group
+
+
 def _age_group(age: float) -> str:
     if age != age:  # NaN: birth year unknown
         return ""
@@ -310,7 +318,7 @@ def run_subgroups(initiative, instrument: Instrument, by: str, followup: int) ->
         "design": result.design,
         "groups": [
             {
-                "group": g.group,
+                "group": _group_name(g.group),
                 "estimate": g.estimate.estimate if g.estimate else None,
                 "ci_low": g.estimate.ci_low if g.estimate else None,
                 "ci_high": g.estimate.ci_high if g.estimate else None,
@@ -321,7 +329,7 @@ def run_subgroups(initiative, instrument: Instrument, by: str, followup: int) ->
             for g in result.groups
         ],
         "interaction": {
-            "groups_tested": list(result.tested_groups),
+            "groups_tested": [_group_name(g) for g in result.tested_groups],
             "f": result.statistic,
             "df_num": result.df_num,
             "df_denom": result.df_denom,
