@@ -311,3 +311,145 @@ def test_rating_and_reasons_follow_the_language(client, world):
     english = client.get(meta_url(world)).content.decode()
     assert "Probable effect" in english and "stud(y/ies) of SØM grade 1" in english
     assert "studie(r) af SØM-niveau 1" not in english
+
+
+def _bcg_with_moderators() -> str:
+    rows = ["study;ai;bi;ci;di;ablat;year;alloc"]
+    for i, (a, b, c, d) in enumerate(R.BCG):
+        ablat = f"{R.BCG_ABLAT[i]:.0f}"
+        rows.append(f"T{i + 1};{a:.0f};{b:.0f};{c:.0f};{d:.0f};{ablat};{R.BCG_YEAR[i]:.0f};{R.BCG_ALLOC[i]}")
+    return "\n".join(rows) + "\n"
+
+
+def _check_further(data):
+    """The further analyses equal metafor's published numbers and the engine's pinned functions."""
+    from susi.engines.evidence import compute, egger_test, subgroups
+
+    reg = data["meta_regression"]
+    assert reg["moderators"] == ["ablat", "year"] and reg["qm_df"] == 2
+    assert reg["qm"] == pytest.approx(R.BCG_RR_REML_ABLAT_YEAR_FIT["qm"], abs=5e-4)
+    for coef in reg["coefficients"]:
+        want = R.BCG_RR_REML_ABLAT_YEAR[coef["name"]]
+        assert (coef["estimate"], coef["se"]) == pytest.approx(want[:2], rel=1e-4)
+    a, b, c, d = R.BCG.T
+    effects = compute("RR", {"ai": a, "bi": b, "ci": c, "di": d})
+    sub = subgroups(effects, R.BCG_ALLOC, "REML")
+    assert data["subgroups"]["qm"] == pytest.approx(sub.qm, rel=1e-12) and data["subgroups"]["qm_df"] == 2
+    assert [g["name"] for g in data["subgroups"]["groups"]] == ["alternate", "random", "systematic"]
+    first = data["leave_one_out"][0]
+    assert first["label"] == "T1" and len(data["leave_one_out"]) == 13
+    assert first["estimate"] == pytest.approx(R.BCG_RR_REML_LOO_1["estimate"], abs=1e-6)  # [T-infl]
+    assert data["egger"]["stat"] == pytest.approx(egger_test(effects, "REML").stat, rel=1e-12)
+
+
+def test_cli_offers_meta_regression_subgroups_leave_one_out_and_egger(tmp_path):
+    path = tmp_path / "bcg.csv"
+    path.write_text(_bcg_with_moderators())
+    args = ["meta", str(path), "--measure", "RR", "--moderator", "ablat", "--moderator", "year"]
+    args += ["--subgroup", "alloc", "--leave-one-out", "--egger"]
+    result = CliRunner().invoke(cli_app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    _check_further(json.loads(result.output))
+    table = CliRunner().invoke(cli_app, args)
+    assert table.exit_code == 0, table.output
+    assert (
+        "Metaregression: ablat, year" in table.output and "Test for forskel mellem grupperne" in table.output
+    )
+    assert "Eggers test" in table.output and "Uden ét studie ad gangen" in table.output
+    bad = CliRunner().invoke(cli_app, ["meta", str(path), "--measure", "RR", "--moderator", "alloc"])
+    assert bad.exit_code == 2 and "Moderatoren 'alloc' skal have et tal" in bad.output
+    missing = CliRunner().invoke(cli_app, ["meta", str(path), "--measure", "RR", "--subgroup", "region"])
+    assert missing.exit_code == 2 and "ingen kolonne 'region'" in missing.output
+
+
+def test_cli_new_measures_and_group_sizes(tmp_path):
+    path = tmp_path / "cor.csv"
+    path.write_text(
+        "study,ri,ni\n"
+        + "".join(
+            f"S{i},{r},{n}\n" for i, (r, n) in enumerate(zip(R.MCDANIEL_RI, R.MCDANIEL_NI, strict=True))
+        )
+    )
+    result = CliRunner().invoke(cli_app, ["meta", str(path), "--measure", "ZCOR", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [s["yi"] for s in json.loads(result.output)["studies"]] == pytest.approx(
+        R.MCDANIEL_ZCOR_YI, abs=5e-5
+    )
+    sizes = tmp_path / "sizes.csv"
+    sizes.write_text(
+        "study,ai,n1i,ci,n2i\n"
+        + "".join(f"T{i},{a:.0f},{a + b:.0f},{c:.0f},{c + d:.0f}\n" for i, (a, b, c, d) in enumerate(R.BCG))
+    )
+    result = CliRunner().invoke(cli_app, ["meta", str(sizes), "--measure", "RR", "--method", "DL", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["estimate"] == pytest.approx(R.BCG_RR_DL["estimate"], abs=5e-5)
+
+
+def test_api_offers_the_further_analyses_and_the_new_measures(client, world):
+    login(client, world, Role.FOUNDATION)
+    studies = [
+        {
+            "study": f"T{i + 1}",
+            "ai": a,
+            "bi": b,
+            "ci": c,
+            "di": d,
+            "ablat": R.BCG_ABLAT[i],
+            "year": R.BCG_YEAR[i],
+            "alloc": R.BCG_ALLOC[i],
+        }
+        for i, (a, b, c, d) in enumerate(R.BCG)
+    ]
+    payload = {"measure": "RR", "studies": studies, "moderators": ["ablat", "year"], "subgroup": "alloc"}
+    response = client.post(
+        "/api/evidence/meta",
+        {**payload, "leave_one_out": True, "egger": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    _check_further(response.json())
+    plain = client.post(
+        "/api/evidence/meta", {"measure": "RR", "studies": studies}, content_type="application/json"
+    ).json()
+    assert "meta_regression" not in plain and "egger" not in plain
+    sizes = [
+        {"ai": s["ai"], "n1i": s["ai"] + s["bi"], "ci": s["ci"], "n2i": s["ci"] + s["di"]} for s in studies
+    ]
+    dl = client.post(
+        "/api/evidence/meta",
+        {"measure": "RR", "method": "DL", "studies": sizes},
+        content_type="application/json",
+    )
+    assert dl.status_code == 200 and dl.json()["estimate"] == pytest.approx(R.BCG_RR_DL["estimate"], abs=5e-5)
+    cor = [{"ri": r, "ni": n} for r, n in zip(R.MCDANIEL_RI, R.MCDANIEL_NI, strict=True)]
+    assert (
+        client.post(
+            "/api/evidence/meta", {"measure": "COR", "studies": cor}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    bad = client.post(
+        "/api/evidence/meta", {**payload, "moderators": ["alloc"]}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "alloc"
+
+
+def test_api_errors_of_the_new_measures_and_analyses_follow_the_language(client, world):
+    """The messages of the new measures and further analyses are Text(da, en): the API answers in the
+    request's language."""
+    login(client, world, Role.FOUNDATION)
+    cor = [{"ri": 1.2, "ni": 40}, {"ri": 0.3, "ni": 50}]
+    bcg = [{"ai": a, "bi": b, "ci": c, "di": d, "alloc": "x"} for a, b, c, d in R.BCG[:4]]
+    cases = [
+        ({"measure": "COR", "studies": cor}, "ri", "mellem -1 og 1", "between -1 and 1"),
+        ({"measure": "RR", "studies": bcg, "moderators": ["alloc"]}, "alloc", "Moderatoren", "The moderator"),
+        ({"measure": "XYZ", "studies": bcg}, "measure", "Ukendt effektmål", "Unknown measure"),
+    ]
+    for payload, field, danish, english in cases:
+        for language, expected, other in (("da", danish, english), ("en", english, danish)):
+            client.cookies["django_language"] = language
+            response = client.post("/api/evidence/meta", payload, content_type="application/json")
+            assert response.status_code == 422, response.content
+            detail = response.json()["detail"][0]
+            assert detail["field"] == field
+            assert expected in detail["message"] and other not in detail["message"]

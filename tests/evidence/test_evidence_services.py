@@ -72,6 +72,48 @@ def test_create_study_refuses_a_negative_variance(world):
     assert not Study.objects.exists()
 
 
+def test_counts_as_events_and_group_sizes_are_stored_as_the_full_table(world):
+    """metafor's ai, n1i, ci, n2i form: the register keeps bi = n1i - ai and di = n2i - ci."""
+    study = services.create_study(
+        world.users[Role.EVALUATOR],
+        world.own_initiative.intervention,
+        {
+            "outcome": "o",
+            "label": "s",
+            "design": "rct",
+            "measure": "RR",
+            "ai": 4,
+            "n1i": 123,
+            "ci": 11,
+            "n2i": 139,
+        },
+    )
+    assert (study.ai, study.bi, study.ci, study.di) == (4, 119, 11, 128)
+    assert study.n1i is None and study.n2i is None  # only what the measure uses is stored
+    data = b"study,ai,n1i,ci,n2i\nA,4,123,11,139\nB,6,306,29,303\n"
+    imported = services.import_studies(
+        world.users[Role.AGENCY],
+        world.own_initiative.intervention,
+        outcome="Tuberkulose",
+        measure="OR",
+        data=data,
+        filename="sizes.csv",
+        defaults={"design": "rct"},
+    )
+    assert [(s.bi, s.di) for s in imported] == [(119, 128), (300, 274)]
+
+
+def test_a_measure_the_register_cannot_store_is_refused_with_a_way_out(world):
+    with pytest.raises(DomainError) as err:
+        services.create_study(
+            world.users[Role.EVALUATOR],
+            world.own_initiative.intervention,
+            {"outcome": "o", "label": "s", "design": "rct", "measure": "ZCOR", "yi": 0.2, "vi": 0.1},
+        )
+    assert err.value.field == "measure" and "GEN" in err.value.message
+    assert not Study.objects.exists()
+
+
 def test_saved_meta_analysis_matches_metafor_and_carries_a_rating(world):
     studies = import_bcg(world)
     saved = services.save_meta_analysis(

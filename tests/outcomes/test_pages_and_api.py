@@ -139,3 +139,130 @@ def test_estimate_withheld_below_five_citizens(client, world):
     )
     assert response.status_code == 422
     assert "under 5" in response.json()["detail"][0]["message"]
+
+
+def test_matching_shows_unmatched_citizens_and_balance(client, world):
+    """Propensity matching: the page shows the pairs, the intervention citizens left without a match
+    (below 5 as "<5") and each covariate's standardised difference before and after matching."""
+    from susi.outcomes.evaluation import run_estimate
+    from susi.outcomes.models import Instrument
+
+    load(world, world.aarhus, n=80)
+    result = run_estimate(world.initiative, Instrument.objects.get(code="trivsel"), "psm", 1, chart=False)
+    assert result.estimate is not None, result.error
+    est = result.estimate
+    matching = result.matching
+    assert matching["pairs"] == est.detail("pairs") == est.n_intervention
+    unmatched = est.detail("unmatched_intervention")
+    assert matching["unmatched"] == (unmatched if unmatched == 0 or unmatched >= 5 else None)
+    before = dict(est.detail("balance_before"))
+    assert [b["covariate"] for b in matching["balance"]] == list(before)
+    assert matching["balance"][0]["before"] == before["baseline"]
+    assert result.as_dict()["matching"] == matching
+    client.force_login(world.evaluator)
+    partial = client.get(
+        reverse("outcomes:estimate", args=[world.initiative.pk]),
+        {"instrument": "trivsel", "design": "psm", "followup": 1},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'data-testid="matching"' in partial and "Borgere i indsatsgruppen uden match" in partial
+    assert "Før matchning" in partial and "Udgangsmåling" in partial
+    # the small-cell rule: 1-4 unmatched citizens are shown as "<5"
+    from dataclasses import replace
+
+    details = dict(est.details)
+    details["unmatched_intervention"] = 3
+    result.estimate = replace(est, details=tuple(details.items()))
+    assert result.matching["unmatched"] is None
+
+
+def test_api_subgroups_with_the_interaction_test(client, world):
+    """For whom: the effect per declared subgroup and the treatment × subgroup test, as the engine's
+    subgroup_effects computes it; undeclared splits and other municipalities' effects are refused."""
+    from susi.engines.evaluation.estimators import subgroup_effects
+    from susi.outcomes import selectors
+    from susi.outcomes.models import Instrument
+
+    load(world, world.aarhus, n=60)
+    load(world, world.odense, n=60, offset=500)
+    url = f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups"
+    client.force_login(world.agency_user)
+    response = client.post(
+        url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    frame = selectors.measurements_frame(world.initiative, Instrument.objects.get(code="trivsel"))
+    expected = subgroup_effects(frame, "trivsel", "municipality")
+    assert [g["group"] for g in body["groups"]] == ["461", "751"]
+    assert body["interaction"]["f"] == pytest.approx(expected.statistic, rel=1e-12)
+    assert body["interaction"]["df_num"] == 1 and body["design"] == "ancova"
+    assert body["groups"][0]["estimate"] == pytest.approx(expected.groups[0].estimate.estimate, rel=1e-12)
+    bad = client.post(url, {"instrument": "trivsel", "by": "skostørrelse"}, content_type="application/json")
+    assert bad.status_code == 422 and "forhåndsdefinerede" in bad.json()["detail"][0]["message"]
+    client.force_login(world.aarhus_user)
+    refused = client.post(
+        url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "andre kommuner" in refused.json()["detail"][0]["message"]
+    client.force_login(world.vejle_user)
+    assert client.post(url, {"instrument": "trivsel"}, content_type="application/json").status_code == 403
+
+
+def test_cli_subgroups_equals_the_api(client, world):
+    from typer.testing import CliRunner
+
+    from susi.cli import app
+
+    load(world, world.aarhus, n=60)
+    load(world, world.odense, n=60, offset=500)
+    client.force_login(world.agency_user)
+    api = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups",
+        {"instrument": "trivsel", "by": "municipality"},
+        content_type="application/json",
+    ).json()
+    args = ["outcomes", "subgroups", "--initiative", str(world.initiative.pk), "--instrument", "trivsel"]
+    result = CliRunner().invoke(
+        app, [*args, "--by", "municipality", "--user", world.agency_user.username, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == api
+    table = CliRunner().invoke(app, [*args, "--by", "municipality", "--user", world.agency_user.username])
+    assert table.exit_code == 0 and "Test af, om effekten er den samme" in table.output
+    own = CliRunner().invoke(app, [*args, "--by", "municipality", "--user", world.aarhus_user.username])
+    assert own.exit_code == 1 and "andre kommuner" in own.output
+    bad = CliRunner().invoke(app, [*args, "--by", "hårfarve", "--user", world.agency_user.username])
+    assert bad.exit_code == 2 and "forhåndsdefinerede" in bad.output
+
+
+def test_api_subgroups_answers_in_the_request_language(client, world):
+    load(world, world.aarhus, n=60)
+    url = f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups"
+    client.force_login(world.agency_user)
+    client.cookies["django_language"] = "en"
+    bad = client.post(url, {"instrument": "trivsel", "by": "skostørrelse"}, content_type="application/json")
+    assert bad.status_code == 422 and "declared subgroups" in bad.json()["detail"][0]["message"]
+    one = client.post(url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json")
+    assert one.status_code == 200, one.content
+    assert "At least two groups" in one.json()["interaction"]["reason"]
+    client.force_login(world.aarhus_user)
+    client.cookies["django_language"] = "en"
+    refused = client.post(
+        url, {"instrument": "trivsel", "by": "municipality"}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "other municipalities" in refused.json()["detail"][0]["message"]
+
+
+def test_api_subgroups_by_sex_names_the_groups_in_the_request_language(client, world):
+    load(world, world.aarhus, n=60)
+    load(world, world.odense, n=60, offset=500)
+    url = f"/api/outcomes/initiatives/{world.initiative.pk}/subgroups"
+    client.force_login(world.agency_user)
+    names = {}
+    for language in ("da", "en"):
+        client.cookies["django_language"] = language
+        response = client.post(url, {"instrument": "trivsel", "by": "sex"}, content_type="application/json")
+        assert response.status_code == 200, response.content
+        names[language] = {g["group"] for g in response.json()["groups"]}
+    assert names["da"] <= {"kvinde", "mand"} and names["en"] <= {"woman", "man"} and names["da"]

@@ -20,6 +20,7 @@ def _evaluation(world, initiative, instrument, occasion, estimate, day):
         instrument=instrument,
         occasion=occasion,
         method="rct_means",
+        effect_size_kind="MD",  # as save_evaluation stores it; monitoring needs a mean difference
         estimate=estimate,
         ci_low=estimate - 1,
         ci_high=estimate + 1,

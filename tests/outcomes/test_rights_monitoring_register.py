@@ -108,6 +108,112 @@ def test_monitoring_warns_when_a_municipality_drifts_below_testing(client, world
     own = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
     assert "Odense" not in own.split("<main")[1]
 
+    # `susi outcomes monitor`: the same rows and warnings from the command line, under the same rules.
+    from susi.cli import app
+
+    args = ["outcomes", "monitor", "--initiative", str(dissemination.pk), "--instrument", "trivsel"]
+    result = CliRunner().invoke(app, [*args, "--user", world.agency_user.username, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    warned = {r["municipality"] for r in data["rows"] if r["drift_warning"]}
+    assert warned == {"Odense Kommune"} and data["reference"]["estimate"] == pytest.approx(
+        reference.estimate.estimate
+    )
+    table = CliRunner().invoke(app, [*args, "--user", world.agency_user.username])
+    assert table.exit_code == 0 and "Odense" in table.output and "Monitorering" in table.output
+    own_rows = json.loads(
+        CliRunner().invoke(app, [*args, "--user", world.aarhus_user.username, "--json"]).output
+    )
+    assert {r["municipality"] for r in own_rows["rows"]} == {"Aarhus Kommune"}
+    refused = CliRunner().invoke(app, [*args, "--user", world.vejle_user.username])
+    assert refused.exit_code == 1 and "må ikke" in refused.output
+    unknown = CliRunner().invoke(app, [*args[:-1], "ukendt", "--user", world.agency_user.username])
+    assert unknown.exit_code == 2 and "Ukendt måleredskab" in unknown.output
+
+
+def test_monitoring_without_a_comparison_group_uses_the_testing_control_trend(client, world):
+    """Dissemination with intervention citizens only: everyone improves by about 2 points without the
+    intervention (the testing comparison group's change). Odense delivers nothing, so its change is that
+    natural improvement alone: a warning, where a change measured against 0 would have passed for most of
+    the effect. A hazard ratio saved later is never the reference for this mean-difference monitor."""
+    from susi.outcomes import selectors
+    from susi.outcomes.evaluation import run_estimate
+
+    load(world, world.aarhus, n=200, effect=5.0)
+    instrument = Instrument.objects.get(code="trivsel")
+    reference = run_estimate(world.initiative, instrument, "rct_means", 1, chart=False)
+    saved = services.save_evaluation(
+        user=world.evaluator,
+        initiative=world.initiative,
+        instrument=instrument,
+        occasion=Occasion.objects.get(number=1),
+        result=reference,
+    )
+    hazard = EffectEvaluation.objects.get(pk=saved.pk)
+    hazard.pk, hazard.effect_size_kind, hazard.method, hazard.estimate = None, "HR", "survival", 1.4
+    hazard.save()
+    assert selectors.reference_evaluation(world.initiative, instrument).pk == saved.pk
+    dissemination = Initiative.objects.create(
+        intervention=world.initiative.intervention,
+        title="Udbredelse uden sammenligningsgruppe",
+        phase="dissemination",
+        programme="uip_adults",
+        area="adults",
+        start_date=dt.date(2025, 1, 1),
+        phase_started_on=dt.date(2025, 1, 1),
+        evaluator=world.vive,
+    )
+    dissemination.municipalities.set([world.aarhus, world.odense])
+    for municipality, offset, effect in ((world.aarhus, 2000, 5.0), (world.odense, 4000, 0.0)):
+        rows = [[r[0], "indsats", *r[2:]] for r in rows_for(200, offset=offset, effect=effect, seed=offset)]
+        batch = services.stage_file(
+            user=world.evaluator,
+            initiative=dissemination,
+            municipality=municipality,
+            fh=io.BytesIO(csv_bytes(rows)),
+            name="udbredelse.csv",
+        )
+        assert batch.error_count == 0, services.batch_errors(batch)[:3]
+        services.commit_batch(user=world.evaluator, batch=batch)
+    client.force_login(world.agency_user)
+    page = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
+    warnings = page.split("Advarsler")[1].split("</ul>")[0]
+    assert "Odense" in warnings and "Aarhus" not in warnings
+    assert "kontrolgruppens udvikling i afprøvningen (+2," in page
+    # Only hazard ratios saved: no reference, said plainly.
+    EffectEvaluation.objects.filter(effect_size_kind="MD").delete()
+    page = client.get(reverse("outcomes:monitoring", args=[dissemination.pk])).content.decode()
+    assert "hazard ratio kan ikke bruges" in page
+
+
+def test_cli_estimate_equals_the_page(world):
+    from susi.cli import app
+    from susi.outcomes.evaluation import run_estimate
+
+    load(world, world.aarhus, n=40, effect=5.0)
+    load(world, world.odense, n=40, offset=500, effect=5.0, seed=2)
+    instrument = Instrument.objects.get(code="trivsel")
+    expected = run_estimate(world.initiative, instrument, "ancova", 1, chart=False).as_dict()
+    args = ["outcomes", "estimate", "--initiative", str(world.initiative.pk), "--instrument", "trivsel"]
+    result = CliRunner().invoke(
+        app, [*args, "--design", "ancova", "--user", world.evaluator.username, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(json.dumps(expected))
+    refused = CliRunner().invoke(app, [*args, "--user", world.vejle_user.username])
+    assert refused.exit_code == 1 and "må ikke" in refused.output
+    bad = CliRunner().invoke(app, [*args, "--design", "magi", "--user", "vive"])
+    assert bad.exit_code == 2 and "Ukendt metode" in bad.output
+    by_municipality = [*args, "--design", "did", "--cluster", "municipality", "--user", "vive"]
+    two = CliRunner().invoke(app, by_municipality)
+    assert two.exit_code == 1 and "mindst 3 kommuner (fandt 2)" in " ".join(two.output.split())
+    world.initiative.municipalities.add(world.vejle)
+    load(world, world.vejle, n=40, offset=900, effect=5.0, seed=3)
+    table = CliRunner().invoke(app, by_municipality)
+    assert table.exit_code == 0, table.output
+    text = " ".join(table.output.split())
+    assert "Forskel-i-forskelle" in text and "klynget på kommune (3 kommuner)" in text and "Webb" in text
+
 
 def test_fidelity_summary_per_municipality(client, world):
     load(world, world.aarhus, n=20)
@@ -125,7 +231,7 @@ def test_fidelity_summary_per_municipality(client, world):
     assert "Færre end 5 borgere" in section  # Odense: 3 intervention citizens
 
 
-def test_register_followup_is_stored_as_aggregates_and_shown(client, world):
+def test_register_followup_is_stored_as_aggregates_and_shown(client, world, tmp_path):
     load(world, world.aarhus, n=60)
     enrolled = register.enrolled_frame(world.initiative)
     comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(150)], "index_year": 2024})
@@ -143,6 +249,48 @@ def test_register_followup_is_stored_as_aggregates_and_shown(client, world):
     client.force_login(world.agency_user)
     page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
     assert "Registeropfølgning" in page and "Beskæftigelse" in page
+    # A comparison file that includes an enrolled citizen is refused with a sentence, and nothing changes.
+    from susi.cli import app
+
+    overlapping = pd.concat([comparison, enrolled.iloc[:2]], ignore_index=True)
+    overlapping.to_csv(tmp_path / "sammenligning.csv", index=False)
+    history.to_csv(tmp_path / "register.csv", index=False)
+    before = list(RegisterOutcome.objects.order_by("pk").values_list("pk", "difference"))
+    result = CliRunner().invoke(
+        app,
+        [
+            "outcomes",
+            "register",
+            "--initiative",
+            str(world.initiative.pk),
+            "--register",
+            str(tmp_path / "register.csv"),
+            "--comparison",
+            str(tmp_path / "sammenligning.csv"),
+            "--user",
+            world.evaluator.username,
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "2 borgere er både i indsatsgruppen og i sammenligningsgruppen" in " ".join(result.output.split())
+    assert list(RegisterOutcome.objects.order_by("pk").values_list("pk", "difference")) == before
+
+
+def test_register_years_before_the_register_starts_show_no_data(client, world):
+    load(world, world.aarhus, n=60)  # enrolled in 2024
+    enrolled = register.enrolled_frame(world.initiative)
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(150)], "index_year": 2024})
+    people = pd.concat([enrolled.assign(treat=1), comparison.assign(treat=0)], ignore_index=True)
+    history = synthetic.generate_register(people, first_year=2026, last_year=2034, effects={}, seed=4)
+    register.followup_from_frames(
+        user=world.evaluator, initiative=world.initiative, comparison=comparison, register=history, years=5
+    )
+    first = RegisterOutcome.objects.get(outcome="employment", year=1)  # 2025: before the register starts
+    assert (first.n_enrolled, first.n_comparison, first.difference) == (0, 0, None)
+    assert RegisterOutcome.objects.get(outcome="employment", year=2).n_enrolled == 30
+    client.force_login(world.agency_user)
+    page = client.get(reverse("outcomes:initiative", args=[world.initiative.pk])).content.decode()
+    assert "ingen registerdata" in page
 
 
 def test_cli_import_and_synth(world, tmp_path):
@@ -313,6 +461,86 @@ def test_waves_command_and_staggered_adoption_estimate(world, tmp_path):
         direct = estimate_effect(dataset.measurements, design, synthetic.INSTRUMENT)
         assert estimate.estimate == pytest.approx(direct.estimate, rel=1e-6)
         assert estimate.se == pytest.approx(direct.se, rel=1e-6)
+
+
+def test_staggered_adoption_when_every_municipality_adopts(world):
+    """The normal roll-out (every municipality adopts) is estimated with the not-yet-treated as controls,
+    not refused as "too few citizens" (there is no never-treated group)."""
+    from susi.engines.evaluation.estimators import estimate_effect
+    from susi.outcomes.evaluation import run_estimate
+    from susi.outcomes.models import AdoptionWave
+
+    world.initiative.municipalities.add(world.vejle)
+    dataset = synthetic.generate(
+        240, municipalities=("751", "461", "630"), design="waves", wave_periods=[2, 3, 4], seed=7
+    )
+    frame = synthetic.import_file_frame(dataset)
+    batch = services.stage_file(
+        user=world.evaluator,
+        initiative=world.initiative,
+        fh=io.BytesIO(frame.to_csv(sep=";", decimal=",", index=False).encode()),
+        name="udrulning.csv",
+    )
+    assert batch.error_count == 0, services.batch_errors(batch)[:3]
+    services.commit_batch(user=world.evaluator, batch=batch)
+    for code, period in (("751", 2), ("461", 3), ("630", 4)):
+        AdoptionWave.objects.create(
+            initiative=world.initiative,
+            municipality=world.initiative.municipalities.get(code=code),
+            treated_from=period,
+        )
+    instrument = Instrument.objects.get(code=synthetic.INSTRUMENT)
+    result = run_estimate(world.initiative, instrument, "staggered", 1, chart=False)
+    assert result.error == "" and result.estimate is not None
+    direct = estimate_effect(dataset.measurements, "staggered", synthetic.INSTRUMENT)
+    assert result.estimate.estimate == pytest.approx(direct.estimate, rel=1e-6)
+    assert result.estimate.n_comparison == direct.n_comparison > 5  # the last wave
+    assert result.estimate.ci_low < dataset.true_effect < result.estimate.ci_high
+    # The municipalities adopt, so clustering by citizen draws a warning; by municipality it says how many.
+    assert "klynget på borger" in result.clustering and "vælg klynger på kommune" in result.clustering_warning
+    by_municipality = run_estimate(
+        world.initiative, instrument, "staggered", 1, chart=False, cluster="municipality"
+    )
+    assert by_municipality.estimate.detail("cluster_by") == "municipality"
+    assert by_municipality.clustering_warning == ""
+    assert "(3 kommuner). Med under 30 kommuner kan intervallet være for smalt" in by_municipality.clustering
+
+
+def test_did_clustered_by_municipality_on_the_page_and_the_api(client, world):
+    """The page says which clustering it used; with under 30 municipalities the wild cluster bootstrap."""
+    world.initiative.municipalities.add(world.vejle)
+    load(world, world.aarhus, n=20, seed=1)
+    load(world, world.odense, n=20, offset=500, seed=2)
+    load(world, world.vejle, n=20, offset=900, seed=3)
+    client.force_login(world.evaluator)
+    url = reverse("outcomes:estimate", args=[world.initiative.pk])
+    query = {"instrument": "trivsel", "design": "did", "followup": 1, "cluster": "municipality"}
+    page = client.get(url, query, HTTP_HX_REQUEST="true").content.decode()
+    assert "klynget på kommune (3 kommuner)" in page and "wild cluster bootstrap med Webb-vægte" in page
+    citizen = client.get(url, {**query, "cluster": ""}, HTTP_HX_REQUEST="true").content.decode()
+    assert "klynget på borger (60 borgere)" in citizen and "vælg klynger på kommune" not in citizen
+    assert (
+        "Vælg måleredskab"
+        in client.get(url, {**query, "cluster": "amt"}, HTTP_HX_REQUEST="true").content.decode()
+    )
+    client.cookies["django_language"] = "en"
+    english = client.get(url, query, HTTP_HX_REQUEST="true").content.decode()
+    assert "clustered by municipality (3 municipalities)" in english and "Webb weights" in english
+    api = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/estimate",
+        {"instrument": "trivsel", "design": "did", "cluster": "municipality"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200, api.content
+    body = api.json()
+    assert body["cluster_by"] == "municipality" and body["inference"] == "wild_cluster_bootstrap"
+    assert body["clusters"] == 3
+    bad = client.post(
+        f"/api/outcomes/initiatives/{world.initiative.pk}/estimate",
+        {"instrument": "trivsel", "design": "did", "cluster": "amt"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "cluster" in bad.content.decode()
 
 
 def test_delivery_file_all_or_nothing_then_fidelity(client, world):

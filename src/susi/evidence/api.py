@@ -23,6 +23,10 @@ class MetaIn(Schema):
     method: str = "REML"
     hk: bool = False
     studies: list[dict[str, float | str | None]]
+    moderators: list[str] = []  # meta-regression on these study fields (one or more)
+    subgroup: str | None = None  # subgroup analysis by this field, with the test of subgroup differences
+    leave_one_out: bool = False
+    egger: bool = False
 
 
 class StudyOut(Schema):
@@ -58,18 +62,31 @@ def _finite(data: dict) -> dict:
 
 @router.post("/meta", response=dict)
 def run_meta(request, payload: MetaIn):
-    """Pool the posted studies (metafor-named fields, plus an optional `study` label); nothing is saved."""
+    """Pool the posted studies (metafor-named fields, plus an optional `study` label); nothing is saved.
+
+    On request also a meta-regression on one or more fields (`moderators`), subgroups by a field with the
+    test of subgroup differences (`subgroup`), `leave_one_out` and Egger's test (`egger`)."""
     require(request.user, "evidence.run_meta")
     try:
         measure = engine.Measure(payload.measure.upper())
     except ValueError:
-        raise DomainError("measure", _("Ukendt effektmål; brug RR, OR, RD, SMD, MD eller GEN.")) from None
-    columns: dict[str, list] = {}
-    for name in engine.REQUIRED_COLUMNS[measure]:
-        values = [row.get(name) for row in payload.studies]
-        columns[name] = [math.nan if v is None else v for v in values]
+        raise DomainError(
+            "measure",
+            _("Ukendt effektmål; brug et af %(measures)s.")
+            % {"measures": ", ".join(m.value for m in engine.Measure)},
+        ) from None
+    present = {name for row in payload.studies for name, value in row.items() if value is not None}
+    columns: dict[str, list] = {
+        name: [row.get(name) for row in payload.studies] for name in present if name != "study"
+    }
+    for name in engine.tables.NUMERIC_COLUMNS & present:
+        columns[name] = [math.nan if v is None else v for v in columns[name]]
     labels = [str(row.get("study") or i + 1) for i, row in enumerate(payload.studies)]
-    missing = [n for n in engine.REQUIRED_COLUMNS[measure] if all(r.get(n) is None for r in payload.studies)]
+    missing = [n for n in engine.REQUIRED_COLUMNS[measure] if n not in present]
+    if measure in engine.effect_sizes.TWO_BY_TWO:
+        missing = [
+            n for n in missing if not (n == "bi" and "n1i" in present or n == "di" and "n2i" in present)
+        ]
     if missing and payload.studies:
         raise engine.EvidenceInputError(
             missing[0],
@@ -82,7 +99,17 @@ def run_meta(request, payload: MetaIn):
     # an EvidenceInputError from the engine is answered 422 by the API's error handler
     effects = engine.compute(measure, columns, labels=labels)
     result = engine.meta_analysis(effects, payload.method, payload.hk)
-    return _finite(result.as_dict())
+    further = engine.further_analyses(
+        effects,
+        columns,
+        moderators=payload.moderators,
+        subgroup=payload.subgroup,
+        leave_out=payload.leave_one_out,
+        egger=payload.egger,
+        method=payload.method,
+        hk=payload.hk,
+    )
+    return {**_finite(result.as_dict()), **further}
 
 
 @router.get("/studies", response=list[StudyOut])

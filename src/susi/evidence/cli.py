@@ -1,9 +1,11 @@
 """`susi evidence …`: meta-analysis of a CSV/Excel file of studies, straight through the engine (no database).
 
     susi evidence meta STUDIES.csv --measure RR --method REML [--hk] [--json]
+        [--moderator ablat --moderator year] [--subgroup alloc] [--leave-one-out] [--egger]
 
-Columns are named as in R's metafor (ai, bi, ci, di; m1i, sd1i, n1i, m2i, sd2i, n2i; yi, vi) plus an
-optional `study` label. Bad input prints one clear sentence and exits with status 2.
+Columns are named as in R's metafor (ai, bi, ci, di or ai, n1i, ci, n2i; m1i, sd1i, n1i, m2i, sd2i, n2i;
+ri, ni; xi, ni; yi, vi) plus an optional `study` label and any moderator or group columns. Bad input
+prints one clear sentence and exits with status 2.
 """
 
 from __future__ import annotations
@@ -38,12 +40,20 @@ def _clean(value: object) -> object:
 @app.command()
 def meta(
     studies: Path = typer.Argument(..., help="CSV- eller Excel-fil med ét studie pr. række."),
-    measure: str = typer.Option(..., "--measure", help="RR, OR, RD, SMD, MD eller GEN (yi, vi)."),
+    measure: str = typer.Option(
+        ..., "--measure", help="RR, OR, RD, SMD, MD, ROM, COR, ZCOR, PR, PLO, PAS, PFT eller GEN (yi, vi)."
+    ),
     method: str = typer.Option("REML", "--method", help="FE, DL, REML eller PM."),
     hk: bool = typer.Option(False, "--hk", help="Hartung–Knapp-justering (t-fordeling)."),
     as_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON."),
+    moderator: list[str] = typer.Option(
+        [], "--moderator", help="Metaregression på denne kolonne (gentag for flere moderatorer)."
+    ),
+    subgroup: str = typer.Option("", "--subgroup", help="Subgruppeanalyse efter denne kolonne, med test."),
+    leave_out: bool = typer.Option(False, "--leave-one-out", help="Metaanalysen uden hvert studie for sig."),
+    egger: bool = typer.Option(False, "--egger", help="Eggers test for skævhed i tragtplottet."),
 ) -> None:
-    """Meta-analysis of the studies in a file."""
+    """Meta-analysis of the studies in a file, with meta-regression, subgroups, leave-one-out and Egger."""
     try:
         if not studies.is_file():
             raise engine.EvidenceInputError(
@@ -52,6 +62,17 @@ def meta(
         table = engine.read_table(studies.read_bytes(), studies.name)
         effects = engine.compute(measure, dict(table.columns), labels=table.labels)
         result = engine.meta_analysis(effects, method, hk)
+        columns = {**table.extra, **table.columns}
+        further = engine.further_analyses(
+            effects,
+            columns,
+            moderators=moderator,
+            subgroup=subgroup or None,
+            leave_out=leave_out,
+            egger=egger,
+            method=method,
+            hk=hk,
+        )
     except engine.EvidenceInputError as exc:
         err_console.print(f"[red]Fejl:[/red] {exc.message.da} ({exc.message.en})")
         raise typer.Exit(code=2) from None
@@ -60,6 +81,7 @@ def meta(
         {"study": lab, "yi": float(y), "vi": float(v), "weight": w}
         for lab, y, v, w in zip(effects.labels, effects.yi, effects.vi, result.weights, strict=True)
     ]
+    data.update(further)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -93,3 +115,48 @@ def meta(
     for name, value in rows:
         summary.add_row(name, value)
     console.print(summary)
+    _print_further(further)
+
+
+def _f(value: object, digits: int = 4) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _print_further(further: dict) -> None:
+    """The requested further analyses as tables (the same numbers as in --json)."""
+    if "meta_regression" in further:
+        reg = further["meta_regression"]
+        table = Table(title=f"Metaregression: {', '.join(reg['moderators'])}")
+        for column in ("Koefficient", "Estimat", "SE", "p", "95 %-KI"):
+            table.add_column(column)
+        for c in reg["coefficients"]:
+            ci = f"{_f(c['ci_low'])} – {_f(c['ci_high'])}"
+            table.add_row(c["name"], _f(c["estimate"]), _f(c["se"]), _f(c["pval"]), ci)
+        console.print(table)
+        console.print(
+            f"Test af moderatorerne: QM({reg['qm_df']} df) = {_f(reg['qm'])}, p = {_f(reg['qm_p'])}; "
+            f"resterende τ² = {_f(reg['tau2'])}, R² = {_f(reg['r2'], 2)} %"
+        )
+    if "subgroups" in further:
+        sub = further["subgroups"]
+        table = Table(title="Subgrupper")
+        for column in ("Gruppe", "k", "Estimat", "95 %-KI", "τ²"):
+            table.add_column(column)
+        for g in sub["groups"]:
+            ci = f"{_f(g['ci_low'])} – {_f(g['ci_high'])}"
+            table.add_row(g["name"], str(g["k"]), _f(g["estimate"]), ci, _f(g["tau2"]))
+        console.print(table)
+        console.print(
+            f"Test for forskel mellem grupperne: QM({sub['qm_df']} df) = {_f(sub['qm'])}, p = {_f(sub['qm_p'])}"
+        )
+    if "leave_one_out" in further:
+        table = Table(title="Uden ét studie ad gangen")
+        for column in ("Udeladt", "Estimat", "95 %-KI", "τ²", "I²"):
+            table.add_column(column)
+        for r in further["leave_one_out"]:
+            ci = f"{_f(r['ci_low'])} – {_f(r['ci_high'])}"
+            table.add_row(r["label"], _f(r["estimate"]), ci, _f(r["tau2"]), _f(r["i2"], 2))
+        console.print(table)
+    if "egger" in further:
+        eg = further["egger"]
+        console.print(f"Eggers test: z = {_f(eg['stat'])}, p = {_f(eg['pval'])}")

@@ -20,7 +20,11 @@ def _choice(code: str, label: Text) -> Text:
     return Text(f"{code} – {label.da}", f"{code} – {label.en}")
 
 
-MEASURE_CHOICES = [(m.value, lazy_localized(_choice(m.value, MEASURE_LABELS[m]))) for m in Measure]
+#: The measures a study in the register can be stored with (its fields are the 2×2 counts, the means and SDs,
+#: and yi/vi). The engine, the `susi evidence` command and the API also compute ROM, COR, ZCOR, PR, PLO, PAS
+#: and PFT; such a study is registered with its yi and vi (measure GEN).
+REGISTER_MEASURES = (Measure.RR, Measure.OR, Measure.RD, Measure.SMD, Measure.MD, Measure.GEN)
+MEASURE_CHOICES = [(m.value, lazy_localized(_choice(m.value, MEASURE_LABELS[m]))) for m in REGISTER_MEASURES]
 METHOD_CHOICES = [(m.value, lazy_localized(_choice(m.value, METHOD_LABELS[m]))) for m in Method]
 DESIGN_CHOICES = [(d.value, lazy_localized(DESIGN_LABELS[d])) for d in Design]
 LEVEL_CHOICES = [(lv.value, lazy_localized(LEVEL_LABELS[lv])) for lv in Level]

@@ -16,7 +16,14 @@ from susi.web.api_errors import DomainError
 from susi.web.spreadsheets import unescape_cell
 
 from . import analysis as analysis_mod
-from .models import DATA_FIELDS, EffectCriterionLink, MetaAnalysis, PracticeAssessment, Study
+from .models import (
+    DATA_FIELDS,
+    REGISTER_MEASURES,
+    EffectCriterionLink,
+    MetaAnalysis,
+    PracticeAssessment,
+    Study,
+)
 
 TEXT_FIELDS = ("outcome", "label", "citation", "target_group", "setting", "subgroup", "risk_of_bias_notes")
 
@@ -74,6 +81,14 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
         measure = engine.Measure(str(data.get("measure") or "").upper())
     except ValueError:
         raise DomainError("measure", _("Vælg et effektmål (RR, OR, RD, SMD, MD eller GEN).")) from None
+    if measure not in REGISTER_MEASURES:
+        raise DomainError(
+            "measure",
+            _(
+                "Effektmålet %(measure)s kan ikke gemmes i registeret; gem studiets yi og vi med effektmålet GEN."
+            )
+            % {"measure": measure.value},
+        )
     out["measure"] = measure.value
     needed = engine.REQUIRED_COLUMNS[measure]
     columns: dict[str, list[float]] = {}
@@ -86,6 +101,10 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
             out[name] = float(str(value).replace(",", "."))
         except ValueError:
             raise DomainError(name, _("Feltet %(name)s skal være et tal.") % {"name": name}) from None
+    if measure in engine.effect_sizes.TWO_BY_TWO:
+        for events, non_events, size in (("ai", "bi", "n1i"), ("ci", "di", "n2i")):
+            if out[non_events] is None and out[size] is not None and out[events] is not None:
+                out[non_events] = out[size] - out[events]  # type: ignore[operator]  # metafor's ai, n1i form
     for name in needed:
         if out[name] is None:
             raise DomainError(

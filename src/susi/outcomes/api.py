@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from susi.accounts.permissions import require
+from susi.accounts.permissions import bound_municipality, require
 from susi.portfolio.models import Initiative
 from susi.web.api_errors import DomainError
 
@@ -66,6 +66,7 @@ class EstimateIn(Schema):
     design: str = "rct_means"
     followup: int = 1
     baseline_rate: float | None = None
+    cluster: str = "pseudonym"
 
 
 class EvaluationOut(Schema):
@@ -123,6 +124,10 @@ def estimate(request, pk: int, payload: EstimateIn):
         raise DomainError("instrument", _("Der er ingen målinger på dette måleredskab."))
     if payload.baseline_rate is not None and not 0 < payload.baseline_rate < 1:
         raise DomainError("baseline_rate", _("Grundraten skal være en andel mellem 0 og 1 (fx 0,02)."))
+    if payload.cluster not in evaluation.CLUSTERS:
+        raise DomainError(
+            "cluster", _("Klyngerne skal være 'pseudonym' (borger) eller 'municipality' (kommune).")
+        )
     result = evaluation.run_estimate(
         initiative,
         instrument,
@@ -130,10 +135,31 @@ def estimate(request, pk: int, payload: EstimateIn):
         payload.followup,
         chart=False,
         baseline_rate=payload.baseline_rate,
+        cluster=payload.cluster,
     )
     if result.error:
         raise DomainError("design", result.error)
     return result.as_dict()
+
+
+class SubgroupsIn(Schema):
+    instrument: str
+    by: str = "municipality"  # one of evaluation.DECLARED_SUBGROUPS
+    followup: int = 1
+
+
+@router.post("/initiatives/{pk}/subgroups")
+def subgroups(request, pk: int, payload: SubgroupsIn):
+    """For whom does it work: the effect per declared subgroup and the treatment × subgroup interaction test."""
+    initiative = _initiative(request, pk)
+    instrument = next((i for i in selectors.instruments_in(initiative) if i.code == payload.instrument), None)
+    if instrument is None:
+        raise DomainError("instrument", _("Der er ingen målinger på dette måleredskab."))
+    if payload.by == "municipality" and bound_municipality(request.auth) is not None:
+        # as in monitoring: a municipality sees its own municipality's effect, not the others'
+        raise DomainError("by", _("En kommune kan ikke se effekten opdelt på de andre kommuner."))
+    # an EvaluationError (an unknown subgroup, no data) is answered 422 by the API's error handler
+    return evaluation.run_subgroups(initiative, instrument, payload.by, payload.followup)
 
 
 @router.get("/initiatives/{pk}/evaluations", response=list[EvaluationOut])

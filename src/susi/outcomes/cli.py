@@ -148,15 +148,21 @@ def register(
 ) -> None:
     """Register follow-up in DuckDB: yearly differences, enrolled vs comparison, stored as aggregates."""
     _setup()
+    from susi.engines.evaluation.errors import EvaluationError
+
     from .register import followup_from_files
 
-    count = followup_from_files(
-        user=_user(user),
-        initiative=_initiative(initiative),
-        comparison_file=comparison_file,
-        register_file=register_file,
-        years=years,
-    )
+    try:
+        count = followup_from_files(
+            user=_user(user),
+            initiative=_initiative(initiative),
+            comparison_file=comparison_file,
+            register_file=register_file,
+            years=years,
+        )
+    except EvaluationError as exc:
+        console.print(f"[red]{exc.message.da}[/red]")
+        raise typer.Exit(1) from None
     console.print(f"[green]{count} år × udfald gemt.[/green]")
 
 
@@ -256,3 +262,231 @@ def rotate(yes: bool = typer.Option(False, "--yes", help="rotér uden at spørge
         f"omregnet, {result.discarded_previews} ventende gennemsyn kasseret. Den tidligere nøglefil er gemt "
         f"som {result.backup}. Tag en ny sikkerhedskopi af nøglefilen nu."
     )
+
+
+def _allowed(the_user, the_initiative) -> None:
+    """The same rule as the pages: aggregate figures need ``outcomes.view_aggregates`` on the initiative."""
+    from susi.accounts.permissions import can
+
+    if not can(the_user, "outcomes.view_aggregates", the_initiative):
+        console.print("[red]Du må ikke se resultater for dette initiativ.[/red]")
+        raise typer.Exit(1)
+
+
+def _instrument(the_initiative, code: str):
+    from . import selectors
+
+    instruments = selectors.instruments_in(the_initiative)
+    found = next((i for i in instruments if i.code == code), None)
+    if found is None:
+        known = ", ".join(i.code for i in instruments) or "ingen"
+        console.print(f"[red]Ukendt måleredskab i initiativet: {code} (kendte: {known}).[/red]")
+        raise typer.Exit(2)
+    return found
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    """A number with a decimal comma, as the pages show it; '–' when it may not be shown."""
+    return "–" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+@app.command()
+def estimate(
+    initiative: int = typer.Option(..., "--initiative", help="initiativets id"),
+    instrument: str = typer.Option(..., "--instrument", help="måleredskabets kode, fx trivsel"),
+    design: str = typer.Option(
+        "ancova",
+        "--design",
+        help="metode: rct_means, rct_proportions, ancova, did, twfe, staggered, psm eller survival",
+    ),
+    followup: int = typer.Option(1, "--followup", help="opfølgningens nummer"),
+    user: str = typer.Option(..., "--user", help="brugernavnet, der ser resultatet"),
+    cluster: str = typer.Option(
+        "pseudonym",
+        "--cluster",
+        help="did/staggered: klynger på pseudonym (borger) eller municipality (kommune)",
+    ),
+    baseline_rate: float | None = typer.Option(
+        None, "--baseline-rate", help="andelen der når succesudfaldet uden indsatsen (til SØM)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="skriv resultatet som JSON"),
+) -> None:
+    """The effect estimate, as on the initiative's page (figures from fewer than 5 citizens withheld)."""
+    import json
+
+    _setup()
+    from susi.engines.evaluation.estimators import DESIGNS
+
+    from .evaluation import CLUSTERS, SURVIVAL, run_estimate
+
+    the_user, the_initiative = _user(user), _initiative(initiative)
+    _allowed(the_user, the_initiative)
+    if design not in (*DESIGNS, SURVIVAL):
+        console.print(f"[red]Ukendt metode: {design}. Vælg en af: {', '.join((*DESIGNS, SURVIVAL))}.[/red]")
+        raise typer.Exit(2)
+    if cluster not in CLUSTERS:
+        console.print("[red]Klyngerne skal være pseudonym (borger) eller municipality (kommune).[/red]")
+        raise typer.Exit(2)
+    if baseline_rate is not None and not 0 < baseline_rate < 1:
+        console.print("[red]Grundraten skal være en andel mellem 0 og 1 (fx 0,02 skrives 0.02).[/red]")
+        raise typer.Exit(2)
+    result = run_estimate(
+        the_initiative,
+        _instrument(the_initiative, instrument),
+        design,
+        followup,
+        chart=False,
+        baseline_rate=baseline_rate,
+        cluster=cluster,
+    )
+    if result.error:
+        console.print(f"[red]{result.error}[/red]")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    est = result.estimate
+    table = Table("Størrelse", "Værdi", title=f"{est.label.da} · {result.instrument.name}")
+    table.add_row(f"Effekt ({est.measure})", _num(est.estimate))
+    table.add_row("95 %-konfidensinterval", f"{_num(est.ci_low)} til {_num(est.ci_high)}")
+    table.add_row("p-værdi", _num(est.p_value, 4))
+    table.add_row("Borgere (indsats / sammenligning)", f"{est.n_intervention} / {est.n_comparison}")
+    table.add_row(
+        "Effektstørrelse til evidensbasen", f"{est.measure}: yi = {_num(est.yi, 3)}, vi = {_num(est.vi, 4)}"
+    )
+    rate = result.success_rate
+    table.add_row("Succesrate til SØM", _num(rate.mean, 3) if rate else "angiv --baseline-rate")
+    console.print(table)
+    if result.clustering:
+        console.print(result.clustering)
+    if result.clustering_warning:
+        console.print(f"[yellow]{result.clustering_warning}[/yellow]")
+
+
+@app.command()
+def monitor(
+    initiative: int = typer.Option(..., "--initiative", help="initiativets id (udbredelse)"),
+    instrument: str = typer.Option(..., "--instrument", help="måleredskabets kode"),
+    user: str = typer.Option(..., "--user", help="brugernavnet, der ser resultatet"),
+    as_json: bool = typer.Option(False, "--json", help="skriv resultatet som JSON"),
+) -> None:
+    """Each municipality's continued effect per period against the effect found in testing, with warnings."""
+    import json
+
+    _setup()
+    from susi.accounts.permissions import bound_municipality
+
+    from .monitoring import monitoring_rows
+
+    the_user, the_initiative = _user(user), _initiative(initiative)
+    _allowed(the_user, the_initiative)
+    municipalities = list(the_initiative.municipalities.order_by("name"))
+    own = bound_municipality(the_user)
+    if own is not None:  # as on the page: a municipality sees its own figures only
+        municipalities = [m for m in municipalities if m.pk == own.pk]
+    data = monitoring_rows(
+        the_initiative, _instrument(the_initiative, instrument), visible=[m.code for m in municipalities]
+    )
+    if data.get("monitoring_error"):
+        console.print(f"[red]{data['monitoring_error']}[/red]")
+        raise typer.Exit(1)
+    rows = [
+        {
+            "municipality": name,
+            "period": r.period,
+            "n": r.n if not r.suppressed else None,
+            "estimate": r.estimate,
+            "ci_low": r.ci_low,
+            "ci_high": r.ci_high,
+            "ratio_to_reference": r.ratio_to_reference,
+            "drift_warning": r.drift_warning,
+            "reason": r.reason.da if r.reason else "",
+            "suppressed": r.suppressed,
+        }
+        for name, r in data["rows"]
+    ]
+    reference = data["reference"]
+    if as_json:
+        out = {
+            "reference": {
+                "estimate": reference.estimate,
+                "method": reference.method,
+                "kind": reference.effect_size_kind,
+            },
+            "counterfactual": data.get("counterfactual"),
+            "rows": rows,
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "Kommune",
+        "Periode",
+        "Borgere",
+        "Effekt (95 %-KI)",
+        "Af afprøvningen",
+        "Advarsel",
+        title=f"Monitorering mod effekten fra afprøvningen ({_num(reference.estimate)})",
+    )
+    for row in rows:
+        if row["suppressed"]:
+            table.add_row(
+                row["municipality"], str(row["period"]), "<5", "Færre end 5 borgere: vises ikke", "", ""
+            )
+            continue
+        effect = f"{_num(row['estimate'])} ({_num(row['ci_low'])}; {_num(row['ci_high'])})"
+        share = f"{row['ratio_to_reference'] * 100:.0f} %" if row["ratio_to_reference"] is not None else ""
+        table.add_row(row["municipality"], str(row["period"]), str(row["n"]), effect, share, row["reason"])
+    console.print(table)
+
+
+@app.command()
+def subgroups(
+    initiative: int = typer.Option(..., "--initiative", help="initiativets id"),
+    instrument: str = typer.Option(..., "--instrument", help="måleredskabets kode"),
+    by: str = typer.Option(
+        ..., "--by", help="forhåndsdefineret undergruppe: municipality, sex eller age_group"
+    ),
+    followup: int = typer.Option(1, "--followup", help="opfølgningens nummer"),
+    user: str = typer.Option(..., "--user", help="brugernavnet, der ser resultatet"),
+    as_json: bool = typer.Option(False, "--json", help="skriv resultatet som JSON"),
+) -> None:
+    """For whom does it work: the effect per declared subgroup and the test that it is the same in all."""
+    import json
+
+    _setup()
+    from susi.accounts.permissions import bound_municipality
+    from susi.engines.evaluation.errors import EvaluationError
+
+    from .evaluation import run_subgroups
+
+    the_user, the_initiative = _user(user), _initiative(initiative)
+    _allowed(the_user, the_initiative)
+    if by == "municipality" and bound_municipality(the_user) is not None:
+        console.print("[red]En kommune kan ikke se effekten opdelt på de andre kommuner.[/red]")
+        raise typer.Exit(1)
+    try:
+        data = run_subgroups(the_initiative, _instrument(the_initiative, instrument), by, followup)
+    except EvaluationError as exc:
+        console.print(f"[red]{exc.message.da}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "Gruppe", "Effekt (95 %-KI)", "Borgere (indsats / sammenligning)", title=f"Effekt efter {by}"
+    )
+    for g in data["groups"]:
+        if g["estimate"] is None:
+            table.add_row(g["group"], g["reason"], "")
+            continue
+        effect = f"{_num(g['estimate'])} ({_num(g['ci_low'])}; {_num(g['ci_high'])})"
+        table.add_row(g["group"], effect, f"{g['n_intervention']} / {g['n_comparison']}")
+    console.print(table)
+    test = data["interaction"]
+    if test["f"] is None:
+        console.print(test["reason"])
+    else:
+        console.print(
+            f"Test af, om effekten er den samme i alle grupper: F({test['df_num']}, {test['df_denom']}) = "
+            f"{_num(test['f'])}, p = {_num(test['p_value'], 4)}"
+        )

@@ -21,6 +21,8 @@ from . import charts, selectors
 from .models import Instrument
 
 COVARIATE_DESIGNS = ("ancova", "psm")
+CLUSTER_DESIGNS = ("did", "staggered")  # the designs whose standard error can be clustered by municipality
+CLUSTERS = ("pseudonym", "municipality")
 SURVIVAL = "survival"
 DESIGN_LABELS = {
     **LABELS,
@@ -39,6 +41,61 @@ class EstimateResult:
     chart: str = ""
     curves: list[Any] | None = None  # Kaplan–Meier curves, cut where fewer than 5 are at risk
     baseline_rate: float | None = None  # share reaching success without the intervention (for SØM)
+    cluster: str = "pseudonym"  # what the standard error is clustered by ('pseudonym' or 'municipality')
+
+    @property
+    def matching(self) -> dict[str, Any] | None:
+        """For propensity matching: pairs, intervention citizens left unmatched (None for 1-4: the
+        small-cell rule) and each covariate's standardised difference before and after matching."""
+        est = self.estimate
+        if est is None or est.method != "psm":
+            return None
+        unmatched = int(est.detail("unmatched_intervention", 0))
+        before = dict(est.detail("balance_before", ()))
+        after = dict(est.detail("balance_after", ()))
+        return {
+            "pairs": int(est.detail("pairs", 0)),
+            "unmatched": unmatched if unmatched == 0 or is_reportable(unmatched) else None,
+            "balance": [
+                {"covariate": name, "before": before[name], "after": after.get(name)} for name in before
+            ],
+        }
+
+    @property
+    def clustering(self) -> str:
+        """Which clustering the interval used, as a sentence for the page ('' when not clustered)."""
+        est = self.estimate
+        if est is None or est.detail("cluster_by") is None:
+            return ""
+        n = est.detail("clusters", 0)
+        if est.detail("cluster_by") == "municipality":
+            if est.detail("inference") == "wild_cluster_bootstrap":
+                return _(
+                    "Usikkerheden er klynget på kommune (%(n)d kommuner). Med under 30 kommuner er "
+                    "intervallet og p-værdien fra en wild cluster bootstrap med Webb-vægte."
+                ) % {"n": n}
+            if n < 30:
+                return _(
+                    "Usikkerheden er klynget på kommune (%(n)d kommuner). Med under 30 kommuner kan "
+                    "intervallet være for smalt."
+                ) % {"n": n}
+            return _("Usikkerheden er klynget på kommune (%(n)d kommuner).") % {"n": n}
+        return _("Usikkerheden er klynget på borger (%(n)d borgere).") % {"n": n}
+
+    @property
+    def clustering_warning(self) -> str:
+        """A warning when the municipalities adopted the intervention but the citizens are the clusters."""
+        est = self.estimate
+        if (
+            est is None
+            or est.detail("cluster_by") != "pseudonym"
+            or not est.detail("assigned_by_municipality")
+        ):
+            return ""
+        return _(
+            "Det er kommunerne, der har taget indsatsen i brug, men usikkerheden er klynget på borger. "
+            "Borgere i samme kommune ligner hinanden, så intervallet er for smalt: vælg klynger på kommune."
+        )
 
     @property
     def smd(self):
@@ -93,6 +150,12 @@ class EstimateResult:
                 n_comparison=est.n_comparison,
                 yi=est.yi,
                 vi=est.vi,
+                cluster_by=est.detail("cluster_by"),
+                clusters=est.detail("clusters"),
+                inference=est.detail("inference"),
+                clustering=self.clustering,
+                clustering_warning=self.clustering_warning,
+                matching=self.matching,
             )
             smd, rate = self.smd, self.success_rate
             data["smd"] = {"yi": smd.yi, "vi": smd.vi} if smd else None
@@ -130,10 +193,14 @@ def run_estimate(
     *,
     chart: bool = True,
     baseline_rate: float | None = None,
+    cluster: str = "pseudonym",
 ) -> EstimateResult:
-    """Estimate the effect on ``instrument``; any figure from fewer than 5 citizens is withheld."""
+    """Estimate the effect on ``instrument``; any figure from fewer than 5 citizens is withheld.
+
+    ``cluster`` ('pseudonym' or 'municipality') applies to the designs in ``CLUSTER_DESIGNS``.
+    """
     result = EstimateResult(
-        instrument=instrument, design=design, followup=followup, baseline_rate=baseline_rate
+        instrument=instrument, design=design, followup=followup, baseline_rate=baseline_rate, cluster=cluster
     )
     frame = selectors.measurements_frame(initiative, instrument)
     if frame.empty:
@@ -143,6 +210,7 @@ def run_estimate(
     if design == SURVIVAL:
         return _run_survival(result, frame, instrument, chart)
     covariates = [c for c in ("age",) if design in COVARIATE_DESIGNS and frame[c].notna().all()]
+    options: dict[str, Any] = {"cluster": cluster} if design in CLUSTER_DESIGNS else {}
     try:
         estimate = estimate_effect(
             frame,
@@ -151,6 +219,7 @@ def run_estimate(
             followup=f"followup_{followup}",
             covariates=covariates,
             higher_is_better=instrument.higher_is_better,
+            **options,
         )
     except EvaluationError as exc:
         result.error = localized(exc.message)
@@ -209,3 +278,86 @@ def _cut(curve):
         ci_high=curve.ci_high[:last],
         n_at_risk=curve.n_at_risk[:last],
     )
+
+
+#: The subgroups an evaluation may be split by, declared here before anyone looks at the results (a
+#: split chosen after seeing the data finds "differences" by chance). Each maps a name to how the
+#: measurements frame's columns give the group.
+DECLARED_SUBGROUPS = ("municipality", "sex", "age_group")
+
+
+#: The names of the sex groups, in the reader's language (the age groups are numbers).
+SEX_GROUPS = {"kvinde": Text("kvinde", "woman"), "mand": Text("mand", "man")}
+
+
+def _group_name(group: str) -> str:
+    return localized(SEX_GROUPS[group]) if group in SEX_GROUPS else group
+
+
+def _age_group(age: float) -> str:
+    if age != age:  # NaN: birth year unknown
+        return ""
+    return "under 30" if age < 30 else ("30-49" if age < 50 else "50+")
+
+
+def run_subgroups(initiative, instrument: Instrument, by: str, followup: int) -> dict[str, Any]:
+    """For whom: the effect (ANCOVA) within each declared subgroup and the treatment × subgroup test.
+
+    Groups with fewer than 5 citizens in an arm show no number and stay out of the test.
+    """
+    from susi.engines.evaluation.estimators import subgroup_effects
+
+    if by not in DECLARED_SUBGROUPS:
+        raise EvaluationError(
+            "by",
+            Text(
+                "Vælg en af de forhåndsdefinerede undergrupper: kommune, køn eller aldersgruppe.",
+                "Choose one of the declared subgroups: municipality, sex or age group.",
+            ),
+        )
+    frame = selectors.measurements_frame(initiative, instrument)
+    if frame.empty:
+        raise EvaluationError(
+            "instrument",
+            Text(
+                "Der er ingen målinger på dette måleredskab endnu.",
+                "There are no measurements on this instrument yet.",
+            ),
+        )
+    if by == "sex":
+        frame["sex_group"] = frame["female"].map({1.0: "kvinde", 0.0: "mand"})
+    elif by == "age_group":
+        frame["age_group"] = frame["age"].map(_age_group)
+        frame = frame.loc[frame["age_group"] != ""]
+    column = {"sex": "sex_group"}.get(by, by)
+    result = subgroup_effects(
+        frame,
+        instrument.code,
+        column,
+        followup=f"followup_{followup}",
+        higher_is_better=instrument.higher_is_better,
+    )
+    return {
+        "by": by,
+        "design": result.design,
+        "groups": [
+            {
+                "group": _group_name(g.group),
+                "estimate": g.estimate.estimate if g.estimate else None,
+                "ci_low": g.estimate.ci_low if g.estimate else None,
+                "ci_high": g.estimate.ci_high if g.estimate else None,
+                "n_intervention": g.estimate.n_intervention if g.estimate else None,
+                "n_comparison": g.estimate.n_comparison if g.estimate else None,
+                "reason": localized(g.reason) if g.reason else "",
+            }
+            for g in result.groups
+        ],
+        "interaction": {
+            "groups_tested": [_group_name(g) for g in result.tested_groups],
+            "f": result.statistic,
+            "df_num": result.df_num,
+            "df_denom": result.df_denom,
+            "p_value": result.p_value,
+            "reason": localized(result.reason) if result.reason else "",
+        },
+    }

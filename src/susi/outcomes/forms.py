@@ -43,6 +43,19 @@ class EstimateForm(forms.Form):
         ),
     )
 
+    cluster = forms.ChoiceField(
+        label=_("Usikkerhed klynget på"),
+        choices=[("pseudonym", _("Borger")), ("municipality", _("Kommune"))],
+        required=False,
+        help_text=_(
+            "Forskel-i-forskelle og forskudt opstart: vælg kommune, når det er kommunerne, der tager "
+            "indsatsen i brug."
+        ),
+    )
+
+    def clean_cluster(self):
+        return self.cleaned_data.get("cluster") or "pseudonym"
+
     def __init__(self, *args, instruments=(), occasions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = [(i.code, i.name) for i in instruments]

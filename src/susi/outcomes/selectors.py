@@ -206,11 +206,21 @@ def municipality_names(initiative: Initiative) -> dict[str, str]:
     return {m.code: str(m) for m in initiative.municipalities.all()}
 
 
+#: Monitoring compares each municipality's change with the reference on the same additive scale: a mean
+#: difference (or, for a 0/1 outcome, a risk difference). A saved odds ratio or hazard ratio is never
+#: the reference.
+MONITORING_REFERENCE_KINDS = ("MD", "RD")
+
+
 def reference_evaluation(initiative: Initiative, instrument: Instrument) -> EffectEvaluation | None:
-    """The effect found in testing for the same intervention and instrument (the latest one saved while an
-    initiative of the intervention was in testing, by its gate history), else this initiative's latest."""
+    """The effect found in testing for the same intervention and instrument (the latest one on the
+    monitoring's scale, ``MONITORING_REFERENCE_KINDS``, saved while an initiative of the intervention was in
+    testing, by its gate history), else this initiative's latest on that scale."""
     from susi.portfolio.selectors import phase_periods
 
+    on_scale = EffectEvaluation.objects.filter(
+        instrument=instrument, effect_size_kind__in=MONITORING_REFERENCE_KINDS
+    )
     periods = phase_periods(Initiative.objects.filter(intervention=initiative.intervention), "testing")
     in_testing = Q(pk__in=[])
     for initiative_id, (entered, left) in periods.items():
@@ -221,13 +231,8 @@ def reference_evaluation(initiative: Initiative, instrument: Instrument) -> Effe
             window &= Q(created_at__lte=left)
         in_testing |= window
     return (
-        EffectEvaluation.objects.filter(in_testing, instrument=instrument)
-        .exclude(method__in=("twfe", "staggered"))
-        .order_by("-created_at")
-        .first()
-        or EffectEvaluation.objects.filter(initiative=initiative, instrument=instrument)
-        .order_by("-created_at")
-        .first()
+        on_scale.filter(in_testing).exclude(method__in=("twfe", "staggered")).order_by("-created_at").first()
+        or on_scale.filter(initiative=initiative).order_by("-created_at").first()
     )
 
 

@@ -706,6 +706,7 @@ def save_evaluation(*, user, initiative, instrument, occasion, result) -> Effect
             "se": estimate.se,
             "som_success_rate_sd": rate.sd if rate else None,
             "baseline_rate": result.baseline_rate,
+            "cluster": result.cluster,
             "smd": {"yi": result.smd.yi, "vi": result.smd.vi} if result.smd else None,
         },
         created_by=user if getattr(user, "pk", None) else None,

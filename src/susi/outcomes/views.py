@@ -167,6 +167,7 @@ def estimate(request, pk: int):
         form.cleaned_data["design"],
         form.cleaned_data["followup"],
         baseline_rate=_rate(form),
+        cluster=form.cleaned_data["cluster"],
     )
     template = (
         "outcomes/_estimate.html" if request.headers.get("HX-Request") else "outcomes/estimate_page.html"
@@ -199,6 +200,7 @@ def save_estimate(request, pk: int):
             form.cleaned_data["followup"],
             chart=False,
             baseline_rate=_rate(form),
+            cluster=form.cleaned_data["cluster"],
         )
         if result.estimate is not None:
             occasion = next(o for o in occasions if o.number == form.cleaned_data["followup"])

@@ -135,3 +135,45 @@ def test_staggered_with_a_wave_from_the_first_period_leaves_out_stage_one_single
     r = estimate_effect(data.measurements, "staggered", synthetic.INSTRUMENT)
     assert r.detail("observations_left_out") > 0
     assert r.ci_low < data.true_effect < r.ci_high
+
+
+def test_staggered_when_every_municipality_adopts_uses_the_not_yet_treated():
+    """The normal roll-out: every municipality adopts (periods 2, 3, 4, 5 of 0..5), no never-treated group.
+
+    Reference (closed form): Gardner's two-stage point estimate of the overall ATT equals the imputation
+    estimator (Borusyak, Jaravel & Spiess 2024, eq. 5 with equal weights): fit citizen + period effects
+    by OLS on the untreated observations, impute the untreated outcome of every treated observation and
+    average y − ŷ(0). Period 5 has nobody untreated, so it is left out on both sides.
+    """
+    import statsmodels.formula.api as smf
+
+    data = synthetic.generate(
+        400,
+        seed=1,
+        design="waves",
+        municipalities=["101", "751", "461", "851"],
+        wave_periods=[2, 3, 4, 5],
+        true_effect=3.0,
+    )
+    m = data.measurements
+    assert m["treated_from"].notna().all()  # everyone adopts
+    r = estimate_effect(m, "staggered", synthetic.INSTRUMENT)
+    # the last wave (5) is never treated inside the analysed window: it is the comparison group
+    last_wave = m.loc[m["treated_from"] == 5, "pseudonym"].nunique()
+    assert r.n_comparison == last_wave > 5
+    assert r.n_intervention == m["pseudonym"].nunique() - last_wave
+    assert r.detail("never_treated_citizens") == 0
+    # waves 3, 4 and 5 are untreated controls while wave 2 is treated (from period 2 on)
+    assert r.detail("not_yet_treated_citizens") == m.loc[m["treated_from"] > 2, "pseudonym"].nunique()
+    assert r.detail("observations_left_out") == 400  # period 5 for every citizen
+    assert r.ci_low < data.true_effect < r.ci_high
+
+    panel = m.loc[m["period"] < 5].copy()
+    panel["treated"] = (panel["period"] >= panel["treated_from"]).astype(int)
+    untreated = panel.loc[panel["treated"] == 0]
+    fit = smf.ols("value ~ 0 + C(pseudonym) + C(period)", data=untreated).fit()
+    treated = panel.loc[panel["treated"] == 1]
+    imputed = treated["value"] - fit.predict(treated)
+    # pyfixest's stage 1 demeans iteratively (alternating projections, convergence tolerance 1e-8 on the
+    # change per sweep), so it reaches the exact OLS solution to about 1e-6, not to the last bit
+    assert r.estimate == pytest.approx(float(imputed.mean()), abs=1e-5)

@@ -243,3 +243,56 @@ def test_psm_refuses_groups_the_covariates_separate_completely():
         propensity_match(people, ["x"])
     assert exc.value.field == "covariates"
     assert "sammenlignelige" in exc.value.message.da
+
+
+def test_psm_reports_unmatched_and_balance_by_hand():
+    """The matching report: intervention citizens without a match and the standardised difference of each
+    matching covariate, (mean₁ − mean₀)/sqrt((s₁² + s₀²)/2), written out here for the baseline before
+    matching. A narrow caliper leaves intervention citizens unmatched."""
+    data = synthetic.generate(600, seed=3, design="observational", true_effect=3.0)
+    m = data.measurements.loc[data.measurements["instrument"] == synthetic.INSTRUMENT]
+    r = estimate_effect(m, "psm", synthetic.INSTRUMENT, covariates=["risk_score"], caliper=0.01)
+    base = m.loc[m["occasion"] == "baseline"]
+    treated = base.loc[base["arm"] == "intervention", "value"]
+    control = base.loc[base["arm"] != "intervention", "value"]
+    by_hand = (treated.mean() - control.mean()) / np.sqrt((treated.var(ddof=1) + control.var(ddof=1)) / 2)
+    assert dict(r.detail("balance_before"))["baseline"] == pytest.approx(by_hand, rel=1e-12)
+    assert set(dict(r.detail("balance_after"))) == {"baseline", "risk_score"}
+    assert r.detail("unmatched_intervention") == len(treated) - r.detail("pairs") > 0
+    assert r.n_intervention == r.n_comparison == r.detail("pairs")
+
+
+def test_subgroup_interaction_test_by_hand_and_finds_a_real_difference():
+    """Closed form: in the saturated model y ~ treat * C(g) the interaction is the difference between the
+    two groups' mean differences, d₁ − d₀, and HC2 gives each cell mean the variance s²/n (leverage 1/n),
+    so the Wald F (1 df) is (d₁ − d₀)² / Σ over the four cells of s²/n."""
+    from susi.engines.evaluation.estimators import subgroup_effects
+
+    data = synthetic.generate(800, seed=11, true_effect=3.0)
+    m = data.measurements.loc[data.measurements["instrument"] == synthetic.INSTRUMENT].copy()
+    m["older"] = np.where(m["age"] >= 42, "42+", "under 42")
+    # the intervention works 4 points better for the older citizens
+    boost = (m["older"] == "42+") & (m["arm"] == "intervention") & (m["occasion"] == "followup_1")
+    m.loc[boost, "value"] += 4.0
+    res = subgroup_effects(m, synthetic.INSTRUMENT, "older", adjust_baseline=False)
+    fu = m.loc[m["occasion"] == "followup_1"]
+    cells = fu.groupby(["older", "arm"])["value"].agg(["mean", "var", "count"])
+    diff = {
+        g: cells.loc[(g, "intervention"), "mean"] - cells.loc[(g, "comparison"), "mean"]
+        for g in ("42+", "under 42")
+    }
+    variance = float((cells["var"] / cells["count"]).sum())
+    assert res.statistic == pytest.approx((diff["42+"] - diff["under 42"]) ** 2 / variance, rel=1e-9)
+    assert (res.df_num, res.tested_groups) == (1, ("42+", "under 42"))
+    assert res.p_value < 0.01
+    by_group = {g.group: g.estimate.estimate for g in res.groups}
+    assert by_group == pytest.approx(diff, rel=1e-12)
+    # adjusted for the baseline (ANCOVA within each group) the difference is still found
+    adjusted = subgroup_effects(m, synthetic.INSTRUMENT, "older")
+    assert adjusted.design == "ancova" and adjusted.p_value < 0.01
+    # no real difference: municipalities share one effect, and the test does not claim one
+    same = subgroup_effects(m.loc[m["older"] == "42+"], synthetic.INSTRUMENT, "municipality")
+    assert same.df_num == 3 and same.p_value > 0.05
+    # a single group with a number: no test, and the reason says why
+    alone = subgroup_effects(m.loc[m["municipality"] == "101"], synthetic.INSTRUMENT, "municipality")
+    assert alone.statistic is None and "mindst to grupper" in alone.reason.da

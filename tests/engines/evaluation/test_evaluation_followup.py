@@ -8,7 +8,7 @@ import pytest
 from susi.engines.evaluation import synthetic
 from susi.engines.evaluation.errors import EvaluationError
 from susi.engines.evaluation.fidelity import fidelity_by_municipality
-from susi.engines.evaluation.monitoring import key_figures, monitor, monitoring_estimates
+from susi.engines.evaluation.monitoring import comparison_change, key_figures, monitor, monitoring_estimates
 from susi.engines.evaluation.privacy import is_reportable, suppress_small
 from susi.engines.evaluation.register import register_followup, register_followup_frames, to_som_consequences
 
@@ -195,6 +195,54 @@ def test_register_followup_recovers_synthetic_effects():
     assert set(res.outcomes()) == set(synthetic.REGISTER_OUTCOMES)
 
 
+def test_a_register_that_starts_after_the_index_year_gives_no_data_not_zeros():
+    """Hand calculation: everyone enrolled in 2018, the register covers 2021-2023 only. Years 1 and 2
+    after enrolment (2019, 2020) are not in the register: "no data", not 0 with n = 6 (which would read
+    as a precise "nobody was employed"). Year 3 (2021) is the first covered year."""
+    enrolled = pd.DataFrame({"pseudonym": [f"e{i}" for i in range(6)], "index_year": [2018] * 6})
+    comparison = pd.DataFrame({"pseudonym": [f"c{i}" for i in range(6)], "index_year": [2018] * 6})
+    register = pd.DataFrame(
+        [{"pseudonym": p, "year": 2021, "outcome": "employment", "value": 1.0} for p in ("e0", "e1", "c0")]
+        + [{"pseudonym": "e0", "year": 2023, "outcome": "employment", "value": 1.0}]
+    )
+    res = register_followup_frames(enrolled, comparison, register, years=6)
+    for k in (1, 2):
+        row = res.row("employment", k)
+        assert row.no_data and not row.suppressed
+        assert row.n_enrolled == row.n_comparison == 0 and row.difference is None
+    year3 = res.row("employment", 3)
+    assert not year3.no_data and year3.n_enrolled == 6
+    assert year3.difference == pytest.approx(2 / 6 - 1 / 6)
+    assert res.row("employment", 5).difference == pytest.approx(1 / 6 - 0)
+    assert res.row("employment", 6).no_data  # 2024: after the register ends
+    assert {c.year_after for c in to_som_consequences(res)} == {3, 4, 5}
+
+
+def test_one_person_cannot_be_in_both_groups():
+    enrolled, comparison, register = _register_fixture()
+    both = pd.concat([comparison, enrolled.iloc[[0, 1]]], ignore_index=True)
+    with pytest.raises(EvaluationError) as exc:
+        register_followup_frames(enrolled, both, register, years=3)
+    assert exc.value.field == "comparison_table"
+    assert "2 borgere er både i indsatsgruppen og i sammenligningsgruppen" in exc.value.message.da
+
+
+def test_duplicate_register_rows_are_refused_or_removed_with_a_count():
+    enrolled, comparison, register = _register_fixture()
+    doubled = pd.concat([register, register.iloc[[0, 0, 5]]], ignore_index=True)  # 3 exact duplicates
+    with pytest.raises(EvaluationError) as exc:
+        register_followup_frames(enrolled, comparison, doubled, years=3)
+    assert exc.value.field == "register_table" and "3 dublerede rækker" in exc.value.message.da
+    cleaned = register_followup_frames(enrolled, comparison, doubled, years=3, deduplicate=True)
+    assert cleaned.duplicate_rows_removed == 3
+    assert cleaned.rows == register_followup_frames(enrolled, comparison, register, years=3).rows
+    # the same person, year and outcome with two different values: no telling which is right
+    conflict = pd.concat([register, register.iloc[[0]].assign(value=0.5)], ignore_index=True)
+    with pytest.raises(EvaluationError) as exc:
+        register_followup_frames(enrolled, comparison, conflict, years=3, deduplicate=True)
+    assert "1 tilfælde" in exc.value.message.da and "forskellige værdier" in exc.value.message.da
+
+
 def test_register_followup_refuses_bad_table_names():
     con = duckdb.connect()
     with pytest.raises(EvaluationError) as exc:
@@ -266,3 +314,71 @@ def test_build_comparison_matches_exactly_on_strata():
     with pytest.raises(EvaluationError) as exc:
         build_comparison(con, "population", "enrolled", "c3", strata=["no_such_column"])
     assert exc.value.field == "population_table"
+
+
+def _natural_improvement_frame(seed=4):
+    """RCT data in which everyone improves by 5 points without the intervention (trend 0.8 + 4.2), the
+    intervention adds 3.0, and municipality 751 delivers nothing: its citizens improve by 5 only."""
+    data = synthetic.generate(2400, seed=seed, true_effect=3.0, municipalities=("101", "461", "751"))
+    m = data.measurements.copy()
+    m = m.loc[m["instrument"] == synthetic.INSTRUMENT]
+    later = m["occasion"] != "baseline"
+    m.loc[later, "value"] += 4.2
+    m.loc[later & (m["municipality"] == "751") & (m["arm"] == "intervention"), "value"] -= 3.0
+    return m
+
+
+def test_monitoring_estimates_subtract_the_comparison_change_by_hand():
+    rows = []
+    for i, (arm, muni, base, after) in enumerate(
+        [("intervention", "101", 10, 16)] * 5
+        + [("comparison", "101", 10, 14)] * 5  # 101: own comparison, change 4
+        + [("intervention", "461", 10, 13)] * 5  # 461: no comparison of its own
+    ):
+        for occ, value in (("baseline", base), ("followup_1", after)):
+            rows.append(
+                {
+                    "pseudonym": f"p{i}",
+                    "municipality": muni,
+                    "arm": arm,
+                    "occasion": occ,
+                    "instrument": "x",
+                    "value": float(value + (i % 5) * (0.1 if occ == "followup_1" else 0.0)),
+                    "enrolled_on": pd.Timestamp("2026-01-10"),
+                }
+            )
+    est = monitoring_estimates(pd.DataFrame(rows), "x").set_index("municipality")
+    # changes: intervention 101 = 6 + (0, .1, .2, .3, .4) -> mean 6.2; comparison 4.2; 461: 3.2
+    assert est.loc["101", "estimate"] == pytest.approx(6.2 - 4.2)
+    assert est.loc["101", "counterfactual"] == "own_comparison"
+    assert est.loc["461", "estimate"] == pytest.approx(3.2 - 4.2)  # the pooled comparison change
+    assert est.loc["461", "counterfactual"] == "pooled_comparison"
+    sd = np.std([0, 0.1, 0.2, 0.3, 0.4], ddof=1)
+    assert est.loc["461", "se"] == pytest.approx(np.sqrt(sd**2 / 5 + sd**2 / 5))
+
+
+def test_natural_improvement_is_not_mistaken_for_effect():
+    m = _natural_improvement_frame()
+    rows = {
+        r.municipality: r
+        for r in monitor(monitoring_estimates(m, synthetic.INSTRUMENT), reference_effect=3.0)
+    }
+    assert rows["751"].drift_warning  # its 5-point change is all natural improvement
+    assert not rows["101"].drift_warning and rows["101"].estimate == pytest.approx(3.0, abs=1.0)
+    # Dissemination without a comparison group: the testing phase's control trend is the counterfactual.
+    testing = _natural_improvement_frame(seed=5)
+    trend, trend_se, n = comparison_change(testing, synthetic.INSTRUMENT)
+    assert trend == pytest.approx(5.0, abs=0.6) and n > 500
+    dissemination = m.loc[m["arm"] == "intervention"]
+    with pytest.raises(EvaluationError) as exc:
+        monitoring_estimates(dissemination, synthetic.INSTRUMENT)
+    assert exc.value.field == "counterfactual_change" and "naturlig forbedring" in exc.value.message.da
+    est = monitoring_estimates(
+        dissemination, synthetic.INSTRUMENT, counterfactual_change=trend, counterfactual_se=trend_se
+    )
+    assert set(est["counterfactual"]) == {"testing_trend"}
+    rows = {r.municipality: r for r in monitor(est, reference_effect=3.0)}
+    assert rows["751"].drift_warning and not rows["461"].drift_warning
+    # Without a counterfactual (a change of 0) 751's natural improvement would have passed as the effect.
+    naive = monitoring_estimates(dissemination, synthetic.INSTRUMENT, counterfactual_change=0.0)
+    assert not {r.municipality: r for r in monitor(naive, reference_effect=3.0)}["751"].drift_warning

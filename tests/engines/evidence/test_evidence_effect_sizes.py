@@ -196,3 +196,91 @@ def test_empty_cell_in_a_needed_column_is_reported_by_compute():
     with pytest.raises(EvidenceInputError) as err:
         compute("GEN", dict(t.columns))
     assert err.value.field == "yi" and err.value.row == 2
+
+
+# --- ROM, correlations, proportions and the ai, n1i, ci, n2i form (metafor's escalc) ------------------------
+def test_rom_matches_metafor_escalc_with_and_without_the_bias_correction():
+    from susi.engines.evidence.effect_sizes import log_ratio_of_means
+
+    n1, m1, s1, n2, m2, s2 = R.NORMAND[:4].T
+    plain = log_ratio_of_means(m1, s1, n1, m2, s2, n2, correct=False)
+    np.testing.assert_allclose(plain.yi, R.NORMAND_ROM_YI, atol=5e-5)  # [T-escalc], 4 decimals
+    np.testing.assert_allclose(plain.vi, R.NORMAND_ROM_VI, atol=5e-5)
+    # metafor >= 5.0-1's default (Lajeunesse 2015, eq. 8), written out for study 1: 55 vs 75, SD 47 vs 64
+    corrected = compute("ROM", {"m1i": m1, "sd1i": s1, "n1i": n1, "m2i": m2, "sd2i": s2, "n2i": n2})
+    by_hand = math.log(55 / 75) + 0.5 * (47**2 / (155 * 55**2) - 64**2 / (156 * 75**2))
+    assert corrected.yi[0] == pytest.approx(by_hand, rel=1e-13)
+    assert corrected.vi[0] == pytest.approx(47**2 / (155 * 55**2) + 64**2 / (156 * 75**2), rel=1e-13)
+    # metafor 5.1-12's own test passes these pins for the corrected yi: testthat's expect_equivalent uses R's
+    # all.equal, the mean relative difference sum|x - target| / sum|target|, against its tolerance .01
+    target = np.array(R.NORMAND_ROM_YI)
+    assert np.sum(np.abs(corrected.yi - target)) / np.sum(np.abs(target)) < 0.01
+    with pytest.raises(EvidenceInputError) as exc:
+        compute("ROM", {"m1i": [0.0], "sd1i": [1], "n1i": [10], "m2i": [2], "sd2i": [1], "n2i": [10]})
+    assert exc.value.field == "m1i"
+
+
+def test_cor_and_zcor_match_metafor_escalc():
+    cor = compute("COR", {"ri": R.MCDANIEL_RI, "ni": R.MCDANIEL_NI})
+    np.testing.assert_array_equal(cor.yi, R.MCDANIEL_RI)
+    np.testing.assert_allclose(cor.vi, R.MCDANIEL_COR_VI, atol=5e-5)
+    assert cor.vi[1] == pytest.approx((1 - 0.62**2) ** 2 / 14, rel=1e-14)  # vtype="LS" by hand
+    z = compute("ZCOR", {"ri": R.MCDANIEL_RI, "ni": R.MCDANIEL_NI})
+    np.testing.assert_allclose(z.yi, R.MCDANIEL_ZCOR_YI, atol=5e-5)
+    np.testing.assert_allclose(z.vi, R.MCDANIEL_ZCOR_VI, atol=5e-5)
+    assert z.yi[1] == pytest.approx(0.5 * math.log(1.62 / 0.38), rel=1e-14)
+    with pytest.raises(EvidenceInputError) as exc:
+        compute("ZCOR", {"ri": [0.3], "ni": [3]})
+    assert exc.value.field == "ni"
+    with pytest.raises(EvidenceInputError) as exc:
+        compute("COR", {"ri": [1.0], "ni": [30]})
+    assert exc.value.field == "ri"
+
+
+def test_proportions_match_metafor_escalc_and_its_zero_cell_rule():
+    pas = compute("PAS", {"xi": [10], "ni": [20]})
+    assert (pas.yi[0], pas.vi[0]) == pytest.approx(R.PAS_10_OF_20, abs=5e-5)  # [T-escalc]
+    assert pas.yi[0] == pytest.approx(math.pi / 4, rel=1e-14)  # asin(sqrt(1/2))
+    # closed forms of escalc's definitions, 7 of 25 events
+    p = 7 / 25
+    pr = compute("PR", {"xi": [7], "ni": [25]})
+    assert (pr.yi[0], pr.vi[0]) == pytest.approx((p, p * (1 - p) / 25), rel=1e-14)
+    plo = compute("PLO", {"xi": [7], "ni": [25]})
+    assert (plo.yi[0], plo.vi[0]) == pytest.approx((math.log(7 / 18), 1 / 7 + 1 / 18), rel=1e-14)
+    # PFT at 10 of 20: asin(sqrt(10/21)) + asin(sqrt(11/21)) = pi/2, so yi = pi/4; vi = 1/(4·20 + 2)
+    pft = compute("PFT", {"xi": [10, 0], "ni": [20, 20]})
+    assert pft.yi[0] == pytest.approx(math.pi / 4, rel=1e-14) and pft.vi[0] == pytest.approx(1 / 82)
+    # zero events: PR and PLO add 1/2 to events and non-events (add=1/2, to="only0"); PAS and PFT do not
+    assert pft.yi[1] == pytest.approx(0.5 * math.asin(math.sqrt(1 / 21)), rel=1e-14)
+    assert pft.adjusted == (False, False)
+    pr0 = compute("PR", {"xi": [0, 7], "ni": [20, 25]})
+    assert pr0.yi[0] == pytest.approx(0.5 / 21) and pr0.vi[0] == pytest.approx((0.5 / 21) * (20.5 / 21) / 21)
+    assert pr0.adjusted == (True, False) and pr0.yi[1] == pytest.approx(p)
+    plo_all = compute("PLO", {"xi": [20], "ni": [20]})
+    assert plo_all.yi[0] == pytest.approx(math.log(20.5 / 0.5)) and plo_all.vi[0] == pytest.approx(
+        1 / 20.5 + 2
+    )
+    assert compute("PAS", {"xi": [0], "ni": [20]}).yi[0] == 0.0
+    with pytest.raises(EvidenceInputError) as exc:
+        compute("PR", {"xi": [21], "ni": [20]})
+    assert exc.value.field == "xi" and "flere hændelser" in exc.value.message.da
+
+
+def test_count_data_as_events_and_group_sizes_equal_the_full_table():
+    a, b, c, d = R.BCG.T
+    for measure in ("RR", "OR", "RD"):
+        full = compute(measure, {"ai": a, "bi": b, "ci": c, "di": d})
+        sizes = compute(measure, {"ai": a, "n1i": a + b, "ci": c, "n2i": c + d})
+        np.testing.assert_array_equal(sizes.yi, full.yi)
+        np.testing.assert_array_equal(sizes.vi, full.vi)
+    # a file may mix the two forms row by row; where both are given they must agree
+    mixed = compute(
+        "RR", {"ai": a, "bi": [b[0], *[math.nan] * 12], "n1i": [math.nan, *(a + b)[1:]], "ci": c, "di": d}
+    )
+    np.testing.assert_array_equal(mixed.yi, compute("RR", {"ai": a, "bi": b, "ci": c, "di": d}).yi)
+    with pytest.raises(EvidenceInputError) as exc:
+        compute("OR", {"ai": [4], "bi": [119], "n1i": [124], "ci": [11], "di": [128]})
+    assert exc.value.field == "n1i" and "ikke 'ai' + 'bi'" in exc.value.message.da
+    with pytest.raises(EvidenceInputError) as exc:
+        compute("OR", {"ai": [14], "n1i": [10], "ci": [11], "n2i": [139]})
+    assert exc.value.field == "ai"

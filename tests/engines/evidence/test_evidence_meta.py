@@ -8,6 +8,7 @@ from statsmodels.stats.meta_analysis import combine_effects
 
 from susi.engines.evidence import (
     EvidenceInputError,
+    compute,
     egger_test,
     generic,
     leave_one_out,
@@ -280,3 +281,94 @@ def test_estimators_are_location_equivariant_and_intervals_nest(rows, method, sh
     assert res.pi_low <= res.ci_low + 1e-12 and res.ci_high <= res.pi_high + 1e-12
     if res.tau2_ci is not None:
         assert res.tau2_ci[0] <= res.tau2_ci[1]
+
+
+# ---------------------------------------------------------------- several moderators; REML stopping rule ---
+
+
+def _metafor_fisher_scoring(y, v, x, threshold):
+    """rma.uni's REML iteration as metafor 5.1-12 documents and runs it (R/rma.uni.r): start at the
+    Hedges (HE) estimate, Fisher scoring steps (yᵀPPy − tr P)/tr(PP), step halving below 0, stop when
+    |Δτ²| <= control$threshold (default 1e-5). Returns τ², the coefficients and their SEs."""
+    k, p = x.shape
+    ols = np.eye(k) - x @ np.linalg.inv(x.T @ x) @ x.T
+    tau2 = max(0.0, (y @ ols @ y - np.trace(ols @ np.diag(v))) / (k - p))
+    change = threshold + 1
+    while change > threshold:
+        old = tau2
+        w = np.diag(1 / (v + tau2))
+        proj = w - w @ x @ np.linalg.inv(x.T @ w @ x) @ x.T @ w
+        step = (y @ proj @ proj @ y - np.trace(proj)) / np.trace(proj @ proj)
+        while tau2 + step < 0:
+            step /= 2
+        tau2 += step
+        change = abs(old - tau2)
+    w = np.diag(1 / (v + tau2))
+    cov = np.linalg.inv(x.T @ w @ x)
+    return tau2, cov @ x.T @ w @ y, np.sqrt(np.diag(cov))
+
+
+def test_meta_regression_with_two_moderators_matches_metafor():
+    from susi.engines.evidence import meta_regression_multi
+
+    res = meta_regression_multi(bcg(), {"ablat": R.BCG_ABLAT, "year": R.BCG_YEAR}, "REML")
+    assert [c.name for c in res.coefficients] == ["intercept", "ablat", "year"]
+    for c in res.coefficients:
+        want = R.BCG_RR_REML_ABLAT_YEAR[c.name]
+        # metafor stops REML at |Δτ²| <= 1e-5, we at 1e-10: the coefficients agree to ~5e-5 relative
+        # (test_metafor_reml_stopping_rule_accounts_for_the_last_digits reproduces metafor's digits exactly)
+        got = (c.estimate, c.se, c.stat, c.pval, c.ci_low, c.ci_high)
+        np.testing.assert_allclose(got, want, rtol=1e-4)
+    fit = R.BCG_RR_REML_ABLAT_YEAR_FIT
+    assert res.tau2 == pytest.approx(fit["tau2"], abs=5e-5)
+    assert (res.i2, res.h2, res.r2) == pytest.approx((fit["i2"], fit["h2"], fit["r2"]), abs=5e-3)
+    assert (res.qe, res.qe_df, res.qe_p) == pytest.approx((fit["qe"], 10, fit["qe_p"]), abs=5e-5)
+    assert (res.qm, res.qm_df, res.qm_p) == pytest.approx((fit["qm"], 2, fit["qm_p"]), abs=5e-4)
+    # one moderator: the same numbers as the one-moderator meta_regression
+    one = meta_regression_multi(bcg(), {"ablat": R.BCG_ABLAT}, "REML")
+    single = meta_regression(bcg(), R.BCG_ABLAT, "ablat", "REML")
+    assert one.coefficients[1].estimate == pytest.approx(single.coefficients[1].estimate, rel=1e-12)
+    assert one.qm == pytest.approx(single.qm, rel=1e-12)
+    with pytest.raises(EvidenceInputError) as err:
+        meta_regression_multi(bcg(), {"a": R.BCG_ABLAT, "b": 2 * R.BCG_ABLAT})
+    assert "kollinearitet" in err.value.message.da
+
+
+def test_metafor_reml_stopping_rule_accounts_for_the_last_digits():
+    """docs/developers/evidence.md: metafor's default REML stopping rule (control=list(threshold=1e-5))
+    is what separates its digits from ours, and control=list(threshold=1e-10) reproduces this project.
+
+    1. The iteration above with metafor's default threshold reproduces metafor's published full-precision
+       coefficients of rma(yi, vi, mods = ~ ablat + year) to every printed digit; with threshold 1e-10
+       it equals our meta-regression.
+    2. With a very small τ² (risk differences of the CLASP trials, τ² ≈ 1e-4) the default rule stops after
+       three steps, and the pooled RD and its SE differ from the converged values in the third significant
+       digit; threshold 1e-10 agrees with ours to 1e-8.
+    """
+    from susi.engines.evidence import meta_regression_multi
+
+    e = bcg()
+    x = np.column_stack([np.ones(e.k), R.BCG_ABLAT, R.BCG_YEAR])
+    _, beta, se = _metafor_fisher_scoring(e.yi, e.vi, x, threshold=1e-5)
+    published = [R.BCG_RR_REML_ABLAT_YEAR[n] for n in ("intercept", "ablat", "year")]
+    # published to 9 decimals (estimates) and 8 (SEs): agreement to half a unit in the last printed digit
+    np.testing.assert_allclose(beta, [p[0] for p in published], rtol=0, atol=5e-10)
+    np.testing.assert_allclose(se, [p[1] for p in published], rtol=0, atol=5e-9)
+    tau2, beta, _ = _metafor_fisher_scoring(e.yi, e.vi, x, threshold=1e-10)
+    ours = meta_regression_multi(e, {"ablat": R.BCG_ABLAT, "year": R.BCG_YEAR}, "REML")
+    assert tau2 == pytest.approx(ours.tau2, abs=1e-9)
+    np.testing.assert_allclose(beta, [c.estimate for c in ours.coefficients], rtol=1e-7)
+
+    n1, n2, a, c = R.CLASP.T
+    rd = compute("RD", {"ai": a, "n1i": n1, "ci": c, "n2i": n2})
+    ones = np.ones((rd.k, 1))
+    res = meta_analysis(rd, "REML")
+    tau2_default, mu_default, se_default = _metafor_fisher_scoring(rd.yi, rd.vi, ones, threshold=1e-5)
+    tau2_tight, mu_tight, se_tight = _metafor_fisher_scoring(rd.yi, rd.vi, ones, threshold=1e-10)
+    assert res.tau2 == pytest.approx(tau2_tight, abs=1e-9) and res.tau2 < 2e-4
+    # both stop at |Δτ²| <= 1e-10; the pooled RD moves by ~30 × Δτ² here, so they agree to 1e-8
+    assert res.estimate == pytest.approx(mu_tight[0], abs=1e-8)
+    assert res.se == pytest.approx(se_tight[0], abs=1e-8)
+    assert 1e-3 < abs(mu_default[0] - res.estimate) / abs(res.estimate) < 1e-1  # the third digit
+    assert 1e-3 < abs(se_default[0] - res.se) / res.se < 1e-1
+    assert abs(tau2_default - res.tau2) / res.tau2 > 1e-2

@@ -50,7 +50,9 @@ Effect estimation (``susi.engines.evaluation.estimators``)
 -----------------------------------------------------------
 ``estimate_effect(frame, design, instrument, *, followup='followup_1', covariates=(), alpha=0.05,
 higher_is_better=True, **options) -> EffectEstimate`` (options: ``measure='OR'`` for
-'rct_proportions', ``cluster='municipality'`` for 'did'/'staggered', ``caliper`` for 'psm') with
+'rct_proportions', ``cluster='municipality'`` for 'did'/'staggered' -- 'did' then uses the wild
+cluster bootstrap (``bootstrap.py``) for the CI and p-value below 30 municipalities --, ``caliper``
+for 'psm') with
 design one of (``DESIGNS``):
   'rct_means'        difference in follow-up means (Welch SE),              measure 'MD'
   'rct_proportions'  difference in proportions (Newcombe CI), or measure='OR' (log, Woolf) 'RD'
@@ -72,6 +74,9 @@ reaching the outcome (probability scale, 0.10 = 10 percentage points) and its st
 ``estimate_by(frame, design, instrument, by, *, min_per_arm=5, **options) -> list[GroupEstimate]``
 ("for whom"): the design within each value of column ``by`` (e.g. 'municipality' or a covariate);
 ``GroupEstimate(group, estimate | None, reason: Text | None)`` -- None with the reason for small groups.
+``subgroup_effects(frame, instrument, by, *, followup, adjust_baseline=True, ...) -> SubgroupEffects``:
+the per-group estimates and the treatment × group interaction test (OLS with HC2, Wald F; statistic,
+df_num, df_denom, p_value, tested_groups, reason: Text when there is no test).
 ``propensity_match(people, covariates, *, treat_col='treat', caliper=0.2)`` returns the matched
 rows with ``pair`` and ``pscore`` (use it to build a register comparison table).
 
@@ -98,23 +103,29 @@ reference_effect, ratio_to_reference, drift_warning (bool), reason (a Text, None
 suppressed (bool). A warning is raised when the municipality's upper CI bound lies below
 ``margin × reference`` (clear drift) or the estimate has been below it for 2 consecutive periods.
 ``monitoring_estimates(frame, instrument, *, followup='followup_1', period='year' | 'half' | <column>,
-counterfactual_change=0.0, counterfactual_se=0.0) -> DataFrame`` builds that input from a
-measurements frame (intervention citizens' change from baseline minus the comparison change, per
-municipality and enrolment period). ``key_figures(frame, instrument, ...) -> list[KeyFigures]``:
+counterfactual_change=None, counterfactual_se=0.0) -> DataFrame`` builds that input from a
+measurements frame (intervention citizens' change from baseline minus the counterfactual change: the
+municipality's own comparison citizens, else all comparison citizens in the frame in that period, else
+``counterfactual_change`` -- the control trend from testing, see ``comparison_change(frame, instrument,
+followup=...) -> (change, se, n)`` --, else an ``EvaluationError``; column ``counterfactual`` says which).
+``key_figures(frame, instrument, ...) -> list[KeyFigures]``:
 management figures per municipality (enrolled, followed up, follow-up rate, mean before/after, mean
 change, share improved), None where fewer than 5 citizens.
 
 Register follow-up (``susi.engines.evaluation.register``)
 ----------------------------------------------------------
-``register_followup(con, enrolled_table, register_table, comparison_table, years=10)
--> RegisterFollowup``. Tables in the DuckDB connection:
+``register_followup(con, enrolled_table, register_table, comparison_table, years=10, *,
+deduplicate=False) -> RegisterFollowup``. A person in both groups is refused; duplicate register rows
+are refused, or with ``deduplicate`` exact duplicates are dropped and counted
+(``duplicate_rows_removed``). Tables in the DuckDB connection:
   enrolled_table:   ``pseudonym VARCHAR, index_year INTEGER``   (year of enrolment)
   comparison_table: ``pseudonym VARCHAR, index_year INTEGER``   (matched/sampled comparisons)
   register_table:   ``pseudonym VARCHAR, year INTEGER, outcome VARCHAR, value DOUBLE``
                     (long format, at most one row per pseudonym/year/outcome; outcomes e.g. 'employment', 'education', 'housing',
                     'placement', 'hospital_contacts', 'convictions'; a missing row means 0)
 Result: ``rows`` (tuple of RegisterYearRow: outcome, year_after (1..years), n_enrolled,
-n_comparison, mean_enrolled, mean_comparison, difference, se, ci_low, ci_high) and
+n_comparison, mean_enrolled, mean_comparison, difference, se, ci_low, ci_high, suppressed, no_data:
+the register does not cover the year, e.g. it starts after the index year) and
 ``build_comparison(con, population_table, enrolled_table, out_table, *, strata=('birth_year', 'sex'),
 ratio=1, seed=0) -> ComparisonSummary`` makes a comparison table by exact matching on register strata
 (population_table: ``pseudonym`` + the strata columns); ``to_som_consequences(result, outcomes=None)
@@ -173,7 +184,7 @@ from .estimators import (
     validate_measurements,
 )
 from .fidelity import fidelity_by_municipality
-from .monitoring import KeyFigures, key_figures, monitor, monitoring_estimates
+from .monitoring import KeyFigures, comparison_change, key_figures, monitor, monitoring_estimates
 from .privacy import SMALL_CELL_THRESHOLD, is_reportable, suppress_small
 from .register import (
     ComparisonSummary,
@@ -213,6 +224,7 @@ __all__ = [
     "SomConsequence",
     "SuccessRate",
     "build_comparison",
+    "comparison_change",
     "cox",
     "estimate_by",
     "estimate_effect",

@@ -25,6 +25,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSepar
 
 from susi.engines.text import Text
 
+from .bootstrap import FEW_CLUSTERS, wild_cluster_bootstrap
 from .errors import EvaluationError
 from .privacy import SMALL_CELL_THRESHOLD
 from .results import EffectEstimate
@@ -393,6 +394,22 @@ def did(
     groups = pd.factorize(two[cluster])[0]
     res = sm.OLS(two["value"], X).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
     est, se, ci, p = _coef(res, "treat_post", alpha)
+    n_clusters = int(groups.max() + 1)
+    inference = "crv1"
+    if cluster == "municipality" and n_clusters < FEW_CLUSTERS:
+        # few municipalities: the t(G−1) interval is too narrow; invert the wild cluster bootstrap test
+        if n_clusters < 3:
+            raise EvaluationError(
+                "cluster",
+                Text(
+                    f"Klynger på kommune kræver mindst 3 kommuner (fandt {n_clusters}).",
+                    f"Clustering by municipality needs at least 3 municipalities (found {n_clusters}).",
+                ),
+            )
+        boot = wild_cluster_bootstrap(
+            X.to_numpy(), two["value"].to_numpy(), groups, list(X.columns).index("treat_post"), alpha=alpha
+        )
+        ci, p, inference = (boot.ci_low, boot.ci_high), boot.p_value, "wild_cluster_bootstrap"
     people = two.drop_duplicates("pseudonym")
     base = two.loc[two["post"] == 0]
     return _make(
@@ -406,8 +423,19 @@ def did(
         int((1 - people["treat"]).sum()),
         higher_is_better,
         _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
-        {"clusters": int(groups.max() + 1), "cluster_by": cluster},
+        {
+            "clusters": n_clusters,
+            "cluster_by": cluster,
+            "inference": inference,
+            "assigned_by_municipality": _assigned_by_municipality(people, "treat"),
+        },
     )
+
+
+def _assigned_by_municipality(people: pd.DataFrame, column: str) -> bool:
+    """True when every municipality's citizens share one treatment (the municipality is what adopts)."""
+    per_municipality = people.groupby("municipality")[column].nunique(dropna=False)
+    return bool(len(per_municipality) > 1 and (per_municipality == 1).all())
 
 
 def _panel(sub: pd.DataFrame, need_cohort: bool) -> pd.DataFrame:
@@ -580,9 +608,16 @@ def staggered(
     )
     tidy = fit.tidy(alpha=alpha)
     row = tidy.loc["treated"]
-    people = panel.groupby("pseudonym")["cohort"].max()
+    # The groups are counted in the analysed window: a citizen is in the intervention group when some of
+    # their observations are treated, in the comparison group when none are. When every municipality
+    # adopts (the normal roll-out), the last wave is never treated inside the window (its treated periods
+    # have no untreated observation left and are left out), so it is the comparison group; earlier waves
+    # also serve as not-yet-treated controls before they start.
+    ever_treated = panel.groupby("pseudonym")["treated"].max()
     ci_cols = [c for c in tidy.columns if "%" in str(c)]
     base = panel.loc[panel["treated"] == 0]
+    treated_periods = panel.loc[panel["treated"] == 1, "time"].unique()
+    controls = base.loc[base["time"].isin(treated_periods)]
     per_cohort = panel.loc[panel["treated"] == 1].groupby("cohort")["pseudonym"].nunique()
     return _make(
         "staggered",
@@ -591,12 +626,19 @@ def staggered(
         float(row["Std. Error"]),
         (float(row[ci_cols[0]]), float(row[ci_cols[1]])),
         float(row["Pr(>|t|)"]),
-        int((people > 0).sum()),
-        int((people == 0).sum()),
+        int((ever_treated == 1).sum()),
+        int((ever_treated == 0).sum()),
         higher_is_better,
         _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
         {
             "cluster_by": cluster,
+            "clusters": int(data["cl"].nunique()),
+            "inference": "crv1",
+            "assigned_by_municipality": _assigned_by_municipality(
+                panel.drop_duplicates("pseudonym"), "cohort"
+            ),
+            "never_treated_citizens": int(panel.loc[panel["cohort"] == 0, "pseudonym"].nunique()),
+            "not_yet_treated_citizens": int(controls.loc[controls["cohort"] > 0, "pseudonym"].nunique()),
             "observations_left_out": dropped,
             "cohorts": tuple(int(c) for c in per_cohort.index),
             "citizens_per_cohort": tuple(int(v) for v in per_cohort.to_numpy()),
@@ -822,3 +864,92 @@ def estimate_by(
         except EvaluationError as exc:
             out.append(GroupEstimate(str(value), None, exc.message))
     return out
+
+
+@dataclass(frozen=True)
+class SubgroupEffects:
+    """For whom does it work: the effect within each value of a pre-declared subgroup variable and the
+    test of whether the effect differs between them (the treatment × subgroup interaction)."""
+
+    by: str
+    design: str
+    groups: tuple[GroupEstimate, ...]
+    tested_groups: tuple[str, ...]  # the groups in the interaction test (those shown with a number)
+    statistic: float | None  # Wald F of all treatment × group interactions = 0 (HC2)
+    df_num: int | None
+    df_denom: int | None
+    p_value: float | None
+    reason: Text | None  # why there is no test (None when there is one)
+
+
+def subgroup_effects(
+    frame: pd.DataFrame,
+    instrument: str,
+    by: str,
+    *,
+    followup: str = "followup_1",
+    adjust_baseline: bool = True,
+    alpha: float = 0.05,
+    higher_is_better: bool = True,
+    min_per_arm: int = SMALL_CELL_THRESHOLD,
+) -> SubgroupEffects:
+    """The effect per value of ``by`` (``estimate_by`` with ANCOVA, or the difference in means without the
+    baseline) and the interaction test: OLS ``y ~ treat * C(by) [+ baseline]`` with HC2 errors (statsmodels),
+    Wald F that every treatment × group term is 0. Only groups with ``min_per_arm`` citizens in both arms
+    enter the test (a smaller group shows no number, so it cannot weigh in a test shown next to them).
+
+    Declare the subgroups before looking at the data: a test per post-hoc split finds "differences" by
+    chance (Sun, Briel, Walter & Guyatt 2010).
+    """
+    import statsmodels.formula.api as smf
+
+    design = "ancova" if adjust_baseline else "rct_means"
+    groups = estimate_by(
+        frame,
+        design,
+        instrument,
+        by,
+        min_per_arm=min_per_arm,
+        followup=followup,
+        alpha=alpha,
+        higher_is_better=higher_is_better,
+    )
+    tested = tuple(g.group for g in groups if g.estimate is not None)
+    if len(tested) < 2:
+        return SubgroupEffects(
+            by,
+            design,
+            tuple(groups),
+            tested,
+            None,
+            None,
+            None,
+            None,
+            Text(
+                "Der skal være mindst to grupper med et resultat for at teste, om effekten er forskellig.",
+                "At least two groups with a result are needed to test whether the effect differs.",
+            ),
+        )
+    sub = _select(frame, instrument)
+    extra = () if by in ("pseudonym", "municipality") else (by,)
+    wide = _wide(sub, followup, extra, need_baseline=adjust_baseline)
+    wide["g"] = wide[by].astype(str)
+    wide = wide.loc[wide["g"].isin(tested)]
+    formula = "y ~ treat * C(g)" + (" + baseline" if adjust_baseline else "")
+    res = smf.ols(formula, data=wide).fit(cov_type="HC2", use_t=True)
+    names = [n for n in res.params.index if n.startswith("treat:")]
+    restriction = np.zeros((len(names), len(res.params)))
+    for i, name in enumerate(names):
+        restriction[i, list(res.params.index).index(name)] = 1.0
+    test = res.wald_test(restriction, use_f=True, scalar=True)
+    return SubgroupEffects(
+        by=by,
+        design=design,
+        groups=tuple(groups),
+        tested_groups=tested,
+        statistic=float(test.statistic),
+        df_num=int(test.df_num),
+        df_denom=int(test.df_denom),
+        p_value=float(test.pvalue),
+        reason=None,
+    )

@@ -145,28 +145,62 @@ def _period(sub: pd.DataFrame, period: str) -> pd.Series:
     raise EvaluationError("period", Text(f"Ukendt periode '{period}'.", f"Unknown period '{period}'."))
 
 
+def _changes(frame: pd.DataFrame, instrument: str, followup: str, period: str | None) -> pd.DataFrame:
+    """One row per citizen followed up: municipality, treat, period_value, d = follow-up − baseline."""
+    sub = _select(frame, instrument)
+    sub["period_value"] = _period(sub, period) if period is not None else 0
+    base = sub.loc[sub["occasion"] == "baseline", ["pseudonym", "value"]].rename(columns={"value": "b"})
+    fu = sub.loc[sub["occasion"] == followup, ["pseudonym", "value", "municipality", "treat", "period_value"]]
+    change = fu.merge(base, on="pseudonym")
+    change["d"] = change["value"] - change["b"]
+    return change
+
+
+def comparison_change(
+    frame: pd.DataFrame, instrument: str, *, followup: str = "followup_1"
+) -> tuple[float, float, int]:
+    """The comparison group's mean change from baseline to ``followup``, its SE and n.
+
+    This is the natural development without the intervention: in testing it is the control trend the
+    dissemination phase is compared against when it has no comparison group of its own.
+    """
+    change = _changes(frame, instrument, followup, None)
+    c = change.loc[change["treat"] == 0, "d"]
+    if len(c) < SMALL_CELL_THRESHOLD:
+        raise EvaluationError(
+            "arm",
+            Text(
+                f"Der er færre end {SMALL_CELL_THRESHOLD} borgere i sammenligningsgruppen med både "
+                "udgangsmåling og opfølgning.",
+                f"Fewer than {SMALL_CELL_THRESHOLD} comparison citizens with baseline and follow-up.",
+            ),
+        )
+    return float(c.mean()), float(c.std(ddof=1)) / math.sqrt(len(c)), int(len(c))
+
+
 def monitoring_estimates(
     frame: pd.DataFrame,
     instrument: str,
     *,
     followup: str = "followup_1",
     period: str = "year",
-    counterfactual_change: float = 0.0,
+    counterfactual_change: float | None = None,
     counterfactual_se: float = 0.0,
 ) -> pd.DataFrame:
     """Continued effect per municipality and enrolment period from a measurements frame.
 
-    In dissemination there is usually no comparison group, so the effect is the intervention citizens'
-    mean change from baseline to ``followup`` minus ``counterfactual_change`` (the change the comparison
-    group showed in testing). Where a municipality still has comparison citizens in that period, their
-    own change is used instead. Returns ``municipality, period, estimate, se, n``.
+    The effect is the intervention citizens' mean change from baseline to ``followup`` minus what would
+    have happened without the intervention, so that natural improvement is not taken for effect. That
+    counterfactual change is, in order of preference: the municipality's own comparison citizens in the
+    period (at least 5); the comparison citizens of all municipalities in the frame in that period; the
+    control group's change found in testing (``counterfactual_change`` with ``counterfactual_se``, e.g.
+    from ``comparison_change`` on the testing data). With none of them an ``EvaluationError`` says so.
+    Returns ``municipality, period, estimate, se, n, counterfactual`` (which of the three was used:
+    'own_comparison', 'pooled_comparison', 'testing_trend').
     """
-    sub = _select(frame, instrument)
-    sub["period_value"] = _period(sub, period)
-    base = sub.loc[sub["occasion"] == "baseline", ["pseudonym", "value"]].rename(columns={"value": "b"})
-    fu = sub.loc[sub["occasion"] == followup, ["pseudonym", "value", "municipality", "treat", "period_value"]]
-    change = fu.merge(base, on="pseudonym")
-    change["d"] = change["value"] - change["b"]
+    change = _changes(frame, instrument, followup, period)
+    comparison = change.loc[change["treat"] == 0]
+    pooled = comparison.groupby("period_value")["d"].agg(["mean", "var", "count"])
     out = []
     for (muni, per), grp in change.groupby(["municipality", "period_value"], sort=True):
         t = grp.loc[grp["treat"] == 1, "d"]
@@ -176,13 +210,38 @@ def monitoring_estimates(
             continue
         var_t = float(t.var(ddof=1)) / n if n > 1 else float("nan")
         if len(c) >= SMALL_CELL_THRESHOLD:
-            est = float(t.mean() - c.mean())
-            se = math.sqrt(var_t + float(c.var(ddof=1)) / len(c))
+            est, var_c, source = float(t.mean() - c.mean()), float(c.var(ddof=1)) / len(c), "own_comparison"
+        elif per in pooled.index and pooled.loc[per, "count"] >= SMALL_CELL_THRESHOLD:
+            row = pooled.loc[per]
+            est = float(t.mean()) - float(row["mean"])
+            var_c, source = float(row["var"]) / float(row["count"]), "pooled_comparison"
+        elif counterfactual_change is not None:
+            est, var_c, source = (
+                float(t.mean()) - counterfactual_change,
+                counterfactual_se**2,
+                "testing_trend",
+            )
         else:
-            est = float(t.mean()) - counterfactual_change
-            se = math.sqrt(var_t + counterfactual_se**2)
-        out.append({"municipality": str(muni), "period": int(per), "estimate": est, "se": se, "n": n})
-    return pd.DataFrame(out, columns=["municipality", "period", "estimate", "se", "n"])
+            raise EvaluationError(
+                "counterfactual_change",
+                Text(
+                    "Der er ingen sammenligningsgruppe at sammenligne med og ingen udvikling i kontrolgruppen fra "
+                    "afprøvningen, så en naturlig forbedring kan ikke skilles fra effekten.",
+                    "No comparison group and no control trend from testing: natural improvement cannot be "
+                    "separated from the effect.",
+                ),
+            )
+        out.append(
+            {
+                "municipality": str(muni),
+                "period": int(per),
+                "estimate": est,
+                "se": math.sqrt(var_t + var_c),
+                "n": n,
+                "counterfactual": source,
+            }
+        )
+    return pd.DataFrame(out, columns=["municipality", "period", "estimate", "se", "n", "counterfactual"])
 
 
 @dataclass(frozen=True)

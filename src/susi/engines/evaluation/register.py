@@ -5,7 +5,9 @@ same SQL runs on a bigger engine (MotherDuck, or any SQL warehouse with ``range`
 Only a few hundred aggregate rows come back to Python.
 
 A missing register row means 0 (no employment, no contact, ...): registers list events. A citizen counts
-in year k after enrolment only if the register covers ``index_year + k`` (right-censoring by calendar).
+in year k after enrolment only if the register covers ``index_year + k``, that is, the year lies between
+the register's first and last year: a register that starts after the index year gives "no data" for the
+years before it starts (not zeros), and later cohorts are right-censored by calendar.
 """
 
 from __future__ import annotations
@@ -33,25 +35,26 @@ WITH cohort AS (
     UNION ALL
     SELECT pseudonym, CAST(index_year AS INTEGER) AS index_year, 0 AS enrolled FROM {comparison}
 ),
-bounds AS (SELECT max(year) AS last_year FROM {register}),
+bounds AS (SELECT min(year) AS first_year, max(year) AS last_year FROM {register}),
 outcomes AS (SELECT DISTINCT outcome FROM {register}),
 k AS (SELECT CAST(range AS INTEGER) AS year_after FROM range(1, {years} + 1)),
 denominators AS (
     SELECT c.enrolled, k.year_after, count(*) AS n
     FROM cohort c CROSS JOIN k CROSS JOIN bounds b
-    WHERE c.index_year + k.year_after <= b.last_year
+    WHERE c.index_year + k.year_after BETWEEN b.first_year AND b.last_year
     GROUP BY c.enrolled, k.year_after
 ),
 sums AS (
     SELECT c.enrolled, r.outcome, CAST(r.year - c.index_year AS INTEGER) AS year_after,
-           sum(r.value) AS s, sum(r.value * r.value) AS ss
+           sum(r.value) AS s, sum(r.value * r.value) AS ss,
+           count(*) - count(DISTINCT hash(r.pseudonym)) AS repeated
     FROM {register} r
     JOIN cohort c ON r.pseudonym = c.pseudonym
     WHERE r.year > c.index_year AND r.year <= c.index_year + {years}
     GROUP BY c.enrolled, r.outcome, r.year - c.index_year
 )
 SELECT o.outcome, d.year_after, d.enrolled, d.n,
-       coalesce(s.s, 0) AS s, coalesce(s.ss, 0) AS ss
+       coalesce(s.s, 0) AS s, coalesce(s.ss, 0) AS ss, coalesce(s.repeated, 0) AS repeated
 FROM denominators d
 CROSS JOIN outcomes o
 LEFT JOIN sums s ON s.enrolled = d.enrolled AND s.year_after = d.year_after AND s.outcome = o.outcome
@@ -67,18 +70,106 @@ def _ident(name: str, field: str) -> str:
     return name
 
 
-def followup_sql(enrolled_table: str, register_table: str, comparison_table: str, years: int) -> str:
-    """The query ``register_followup`` runs (exposed so it can be reviewed or run elsewhere)."""
+def followup_sql(
+    enrolled_table: str,
+    register_table: str,
+    comparison_table: str,
+    years: int,
+    *,
+    distinct_register: bool = False,
+) -> str:
+    """The query ``register_followup`` runs (exposed so it can be reviewed or run elsewhere).
+
+    ``distinct_register`` reads the register through ``SELECT DISTINCT`` (exact duplicate rows removed).
+    """
     if not isinstance(years, int) or not 1 <= years <= 30:
         raise EvaluationError(
             "years", Text("Antal år skal være mellem 1 og 30.", "years must be between 1 and 30.")
         )
+    register = _ident(register_table, "register_table")
+    if distinct_register:
+        register = f"(SELECT DISTINCT pseudonym, year, outcome, value FROM {register})"
     return FOLLOWUP_SQL.format(
         enrolled=_ident(enrolled_table, "enrolled_table"),
-        register=_ident(register_table, "register_table"),
+        register=register,
         comparison=_ident(comparison_table, "comparison_table"),
         years=years,
     )
+
+
+OVERLAP_SQL = """
+SELECT count(*) FROM (SELECT DISTINCT pseudonym FROM {enrolled}) e
+JOIN (SELECT DISTINCT pseudonym FROM {comparison}) c ON e.pseudonym = c.pseudonym
+"""
+
+DUPLICATES_SQL = """
+SELECT coalesce(sum(n_rows - 1), 0) AS repeated_rows,
+       count(*) FILTER (WHERE n_values > 1) AS conflicting_keys
+FROM (
+    SELECT pseudonym, year, outcome, count(*) AS n_rows, count(DISTINCT value) AS n_values
+    FROM {register}
+    WHERE pseudonym IN (SELECT pseudonym FROM {enrolled} UNION ALL SELECT pseudonym FROM {comparison})
+    GROUP BY pseudonym, year, outcome HAVING count(*) > 1
+)
+"""
+
+
+def _names(enrolled_table: str, register_table: str, comparison_table: str) -> dict[str, str]:
+    return {
+        "enrolled": _ident(enrolled_table, "enrolled_table"),
+        "comparison": _ident(comparison_table, "comparison_table"),
+        "register": _ident(register_table, "register_table"),
+    }
+
+
+def _refuse_overlap(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> None:
+    """A person cannot be in both the enrolled and the comparison group."""
+    row = con.execute(OVERLAP_SQL.format(**names)).fetchone()
+    overlap = int(row[0]) if row else 0
+    if overlap:
+        raise EvaluationError(
+            "comparison_table",
+            Text(
+                f"{overlap} borgere er både i indsatsgruppen og i sammenligningsgruppen. En borger kan kun "
+                "være i én af grupperne: fjern dem fra sammenligningsgruppen, og kør opfølgningen igen.",
+                f"{overlap} people are in both the enrolled and the comparison group; a person can be in "
+                "only one group.",
+            ),
+        )
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, names: dict[str, str], deduplicate: bool) -> int:
+    """Classify the cohort's repeated register rows (run only when the follow-up query found some).
+
+    Exact duplicates (same pseudonym, year, outcome and value) are refused unless ``deduplicate``, and
+    then counted; rows that repeat a pseudonym, year and outcome with different values are always
+    refused, since there is no telling which is right.
+    """
+    row = con.execute(DUPLICATES_SQL.format(**names)).fetchone()
+    repeated, conflicting = (int(row[0]), int(row[1])) if row else (0, 0)
+    if repeated == 0:  # the cheap count compares 64-bit hashes of pseudonyms: a collision, not a duplicate
+        return 0
+    if conflicting:
+        raise EvaluationError(
+            "register_table",
+            Text(
+                f"Registeret har {conflicting} tilfælde, hvor samme borger, år og udfald står med "
+                "forskellige værdier. Ret registerudtrækket, så der højst er én række pr. borger, år og "
+                "udfald.",
+                f"The register has {conflicting} pseudonym/year/outcome keys with different values; "
+                "at most one row per key is allowed.",
+            ),
+        )
+    if not deduplicate:
+        raise EvaluationError(
+            "register_table",
+            Text(
+                f"Registeret har {repeated} dublerede rækker (samme borger, år, udfald og værdi). Fjern "
+                "dubletterne, eller vælg at de fjernes automatisk.",
+                f"The register has {repeated} exact duplicate rows; remove them or pass deduplicate=True.",
+            ),
+        )
+    return repeated
 
 
 def register_followup(
@@ -90,18 +181,36 @@ def register_followup(
     *,
     alpha: float = 0.05,
     min_n: int = SMALL_CELL_THRESHOLD,
+    deduplicate: bool = False,
 ) -> RegisterFollowup:
     """Per outcome and year after enrolment: means in both groups, their difference and its SE.
 
     Tables: ``enrolled_table``/``comparison_table`` (``pseudonym, index_year``) and ``register_table``
-    (``pseudonym, year, outcome, value``; at most one row per pseudonym, year and outcome).
+    (``pseudonym, year, outcome, value``; at most one row per pseudonym, year and outcome). A person in
+    both groups is refused, and so are duplicate register rows, unless ``deduplicate`` is set: then
+    exact duplicates are dropped and counted in ``duplicate_rows_removed`` (rows that disagree are
+    always refused). A year after enrolment outside the register's years is "no data" (``no_data``).
     """
-    sql = followup_sql(enrolled_table, register_table, comparison_table, years)
+    sql = followup_sql(enrolled_table, register_table, comparison_table, years)  # validates the names
+    names = _names(enrolled_table, register_table, comparison_table)
+    removed = 0
     try:
+        _refuse_overlap(con, names)
         agg = con.execute(sql).df()
+        # a person with two rows for one outcome and year shows as more rows than people (distinct
+        # 64-bit hashes of the pseudonyms) in a cell, counted inside the one aggregation; only then is
+        # the cohort's part of the register examined row by row
+        if int(agg["repeated"].sum()) > 0:
+            removed = _duplicates(con, names, deduplicate)
+            if removed:
+                sql = followup_sql(
+                    enrolled_table, register_table, comparison_table, years, distinct_register=True
+                )
+                agg = con.execute(sql).df()
         bounds = con.execute(
             f"SELECT (SELECT min(index_year) FROM {enrolled_table}), (SELECT max(year) FROM {register_table})"
         ).fetchone()
+        outcome_names = con.execute(f"SELECT DISTINCT outcome FROM {register_table} ORDER BY 1").fetchall()
     except duckdb.Error as exc:
         raise EvaluationError(
             "register_table",
@@ -113,43 +222,62 @@ def register_followup(
         ) from None
     z = float(stats.norm.ppf(1 - alpha / 2))
     rows: list[RegisterYearRow] = []
-    for (outcome, year_after), grp in agg.groupby(["outcome", "year_after"], sort=True):
-        groups = {int(r.enrolled): r for r in grp.itertuples(index=False)}
-        e, c = groups.get(1), groups.get(0)
-        n1 = int(e.n) if e is not None else 0
-        n0 = int(c.n) if c is not None else 0
-        if e is None or c is None or n1 < min_n or n0 < min_n:
+    cells = {
+        (str(outcome), int(year_after)): {int(r.enrolled): r for r in grp.itertuples(index=False)}
+        for (outcome, year_after), grp in agg.groupby(["outcome", "year_after"], sort=True)
+    }
+    for (outcome,) in outcome_names:
+        for year_after in range(1, years + 1):
             rows.append(
-                RegisterYearRow(
-                    str(outcome), int(year_after), n1, n0, None, None, None, None, None, None, True
-                )
+                _year_row(str(outcome), year_after, cells.get((str(outcome), year_after), {}), z, min_n)
             )
-            continue
-        m1, v1 = _mean_var(float(e.s), float(e.ss), n1)
-        m0, v0 = _mean_var(float(c.s), float(c.ss), n0)
-        diff = m1 - m0
-        se = math.sqrt(v1 / n1 + v0 / n0)
-        rows.append(
-            RegisterYearRow(
-                outcome=str(outcome),
-                year_after=int(year_after),
-                n_enrolled=n1,
-                n_comparison=n0,
-                mean_enrolled=m1,
-                mean_comparison=m0,
-                difference=diff,
-                se=se,
-                ci_low=diff - z * se,
-                ci_high=diff + z * se,
-                suppressed=False,
-            )
-        )
     first, last = bounds if bounds else (None, None)
     return RegisterFollowup(
         rows=tuple(rows),
         years=years,
         first_index_year=int(first) if first is not None else None,
         last_register_year=int(last) if last is not None else None,
+        duplicate_rows_removed=removed,
+    )
+
+
+def _year_row(outcome: str, year_after: int, groups: dict, z: float, min_n: int) -> RegisterYearRow:
+    """One outcome and year: "no data" when the register does not cover the year for a group,
+    suppressed below ``min_n`` citizens, else the means, their difference and its SE."""
+    e, c = groups.get(1), groups.get(0)
+    n1 = int(e.n) if e is not None else 0
+    n0 = int(c.n) if c is not None else 0
+    if e is None or c is None or n1 < min_n or n0 < min_n:
+        return RegisterYearRow(
+            outcome,
+            year_after,
+            n1,
+            n0,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            suppressed=n1 > 0 and n0 > 0,
+            no_data=n1 == 0 or n0 == 0,
+        )
+    m1, v1 = _mean_var(float(e.s), float(e.ss), n1)
+    m0, v0 = _mean_var(float(c.s), float(c.ss), n0)
+    diff = m1 - m0
+    se = math.sqrt(v1 / n1 + v0 / n0)
+    return RegisterYearRow(
+        outcome=outcome,
+        year_after=year_after,
+        n_enrolled=n1,
+        n_comparison=n0,
+        mean_enrolled=m1,
+        mean_comparison=m0,
+        difference=diff,
+        se=se,
+        ci_low=diff - z * se,
+        ci_high=diff + z * se,
+        suppressed=False,
     )
 
 
@@ -255,7 +383,12 @@ def _mean_var(s: float, ss: float, n: int) -> tuple[float, float]:
 
 
 def register_followup_frames(
-    enrolled: pd.DataFrame, comparison: pd.DataFrame, register: pd.DataFrame, years: int = 10
+    enrolled: pd.DataFrame,
+    comparison: pd.DataFrame,
+    register: pd.DataFrame,
+    years: int = 10,
+    *,
+    deduplicate: bool = False,
 ) -> RegisterFollowup:
     """Convenience for small data already in pandas: runs the same query in an in-memory DuckDB."""
     con = duckdb.connect()
@@ -263,7 +396,9 @@ def register_followup_frames(
         con.register("enrolled_v", enrolled)
         con.register("comparison_v", comparison)
         con.register("register_v", register)
-        return register_followup(con, "enrolled_v", "register_v", "comparison_v", years)
+        return register_followup(
+            con, "enrolled_v", "register_v", "comparison_v", years, deduplicate=deduplicate
+        )
     finally:
         con.close()
 

@@ -196,6 +196,7 @@ class RegisterYearRow:
     ci_low: float | None
     ci_high: float | None
     suppressed: bool
+    no_data: bool = False  # the register does not cover this year for one of the groups
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ class RegisterFollowup:
     years: int
     first_index_year: int | None
     last_register_year: int | None
+    duplicate_rows_removed: int = 0  # exact duplicate register rows dropped (``deduplicate=True``)
 
     def outcomes(self) -> tuple[str, ...]:
         return tuple(sorted({r.outcome for r in self.rows}))

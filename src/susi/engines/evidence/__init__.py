@@ -19,6 +19,7 @@ from .effect_sizes import (
     standardized_mean_difference,
 )
 from .errors import EvidenceInputError
+from .further import further_analyses
 from .meta import (
     METHOD_LABELS,
     EggerTest,
@@ -26,11 +27,13 @@ from .meta import (
     MetaAnalysis,
     MetaRegression,
     Method,
+    MultiRegression,
     SubgroupAnalysis,
     egger_test,
     leave_one_out,
     meta_analysis,
     meta_regression,
+    meta_regression_multi,
     moderator_test,
     subgroups,
 )
@@ -48,10 +51,12 @@ __all__ = [
     "MetaAnalysis",
     "MetaRegression",
     "Method",
+    "MultiRegression",
     "SubgroupAnalysis",
     "SuccessRate",
     "compute",
     "egger_test",
+    "further_analyses",
     "generic",
     "leave_one_out",
     "log_odds_ratio",
@@ -60,6 +65,7 @@ __all__ = [
     "mean_difference",
     "meta_analysis",
     "meta_regression",
+    "meta_regression_multi",
     "moderator_test",
     "read_table",
     "risk_difference",

@@ -32,8 +32,8 @@ statsmodels' WLS.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 import numpy as np
@@ -533,6 +533,141 @@ def meta_regression(
         df=f.df,
         crit=f.crit,
         x=tuple(float(t) for t in mod),
+    )
+
+
+@dataclass(frozen=True)
+class MultiRegression:
+    """A mixed-effects meta-regression on several moderators (metafor: `rma(yi, vi, mods = ~ x1 + x2)`)."""
+
+    moderators: tuple[str, ...]
+    method: Method
+    hk: bool
+    level: float
+    k: int
+    coefficients: tuple[Coefficient, ...]  # the intercept first, then one per moderator
+    tau2: float  # residual heterogeneity
+    i2: float
+    h2: float
+    r2: float | None
+    qe: float  # residual heterogeneity, df k − p
+    qe_df: int
+    qe_p: float
+    qm: float  # omnibus test of all moderators (χ² on m df, or F(m, k − p) with HK)
+    qm_df: int
+    qm_p: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "moderators": list(self.moderators),
+            "method": self.method.value,
+            "hk": self.hk,
+            "level": self.level,
+            "k": self.k,
+            "coefficients": [asdict(c) for c in self.coefficients],
+            "tau2": self.tau2,
+            "i2": self.i2,
+            "h2": self.h2,
+            "r2": self.r2,
+            "qe": self.qe,
+            "qe_df": self.qe_df,
+            "qe_p": self.qe_p,
+            "qm": self.qm,
+            "qm_df": self.qm_df,
+            "qm_p": self.qm_p,
+        }
+
+
+def meta_regression_multi(
+    effects: EffectSizes,
+    moderators: Mapping[str, ArrayLike],
+    method: Method | str = Method.REML,
+    hk: bool = False,
+    level: float = 0.95,
+) -> MultiRegression:
+    """Meta-regression on one or more numeric moderators with metafor's omnibus test of all of them.
+
+    The same fit as `meta_regression` (which stays for the one-moderator pages and their `predict`), with a
+    design matrix [1, x1, ..., xm]; QM is the Wald test that every moderator coefficient is 0
+    (metafor's "Test of Moderators"), R² as metafor's pseudo-R² against the model without moderators.
+    """
+    m = _method(method)
+    _check_level(level)
+    names = tuple(moderators)
+    if not names:
+        raise EvidenceInputError(
+            "moderators", Text("Vælg mindst én moderator.", "Choose at least one moderator.")
+        )
+    y, v = _inputs(effects, min_k=len(names) + 2)
+    columns = [np.ones_like(y)]
+    for name in names:
+        try:
+            col = np.asarray(moderators[name], dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise EvidenceInputError(
+                name,
+                Text(f"Moderatoren '{name}' skal være et tal.", f"The moderator '{name}' must be a number."),
+            ) from exc
+        if col.shape != y.shape or not np.all(np.isfinite(col)):
+            raise EvidenceInputError(
+                name,
+                Text(
+                    f"Moderatoren '{name}' skal have et tal for hvert studie.",
+                    f"The moderator '{name}' needs a number for every study.",
+                ),
+            )
+        columns.append(col)
+    x = np.column_stack(columns)
+    if np.linalg.matrix_rank(x) < x.shape[1]:
+        raise EvidenceInputError(
+            "moderators",
+            Text(
+                "Moderatorerne er konstante eller overlapper hinanden (kollinearitet).",
+                "The moderators are constant or overlap each other (collinearity).",
+            ),
+        )
+    f = _fit(y, v, x, m, hk, level)
+    idx = list(range(1, x.shape[1]))
+    b = f.beta[idx]
+    wald = float(b @ np.linalg.solve(f.cov[np.ix_(idx, idx)], b))
+    if hk:
+        qm, qm_p = wald / len(idx), float(stats.f.sf(wald / len(idx), len(idx), f.k - f.p))
+    else:
+        qm, qm_p = wald, float(stats.chi2.sf(wald, len(idx)))
+    r2: float | None = None
+    if m is not Method.FE:
+        tau2_re, _ = _estimate_tau2(y, v, np.ones((y.shape[0], 1)), m)
+        r2 = max(0.0, 100 * (tau2_re - f.tau2) / tau2_re) if tau2_re > 0 else 0.0
+    labels = ("intercept", *names)
+    coefs = tuple(
+        Coefficient(
+            labels[i],
+            float(f.beta[i]),
+            float(f.se[i]),
+            float(f.stat[i]),
+            float(f.pval[i]),
+            float(f.ci_low[i]),
+            float(f.ci_high[i]),
+        )
+        for i in range(x.shape[1])
+    )
+    return MultiRegression(
+        moderators=names,
+        method=m,
+        hk=hk,
+        level=level,
+        k=f.k,
+        coefficients=coefs,
+        tau2=f.tau2,
+        i2=f.i2,
+        h2=f.h2,
+        r2=r2,
+        qe=f.q,
+        qe_df=f.k - f.p,
+        qe_p=f.q_p,
+        qm=qm,
+        qm_df=len(idx),
+        qm_p=qm_p,
     )
 
 

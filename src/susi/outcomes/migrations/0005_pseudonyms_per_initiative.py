@@ -19,7 +19,7 @@ def _keys():
     except EvaluationError as exc:
         raise RuntimeError(
             "Moving the pseudonyms into one space per initiative needs the pseudonym key "
-            f"(SUSI_PSEUDONYM_KEY or SUSI_PSEUDONYM_KEY_FILE): {exc.message_en}"
+            f"(SUSI_PSEUDONYM_KEY or SUSI_PSEUDONYM_KEY_FILE): {exc.message.en}"
         ) from None
 
 

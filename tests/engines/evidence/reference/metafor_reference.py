@@ -16,6 +16,8 @@ Sources (all public):
             printed output of `rma(yi, vi, data=dat)` and `predict(res, transf=exp)` for dat.bcg.
 [SM-meta]   statsmodels statsmodels/stats/tests/results/results_meta.py: metafor output for the Kacker (2004)
             example, each block headed by the R call (control=list(tol=1e-9)).
+[T-escalc]  metafor tests/testthat/test_misc_escalc.r (metafor 5.1-12 sources, tolerances .01 in its
+            tests/testthat/settings.r; the pins are printed to 4 decimals)
 [SM-smd]    statsmodels statsmodels/stats/tests/test_meta.py::TestEffSmdMeta, metafor
             `escalc(measure="SMD", ...)` yi and default (large-sample) vi for the Chen & Peace example.
 
@@ -295,3 +297,47 @@ CLASP_OR = {
 BCG_ABLAT_ALLOC_QM = (1.2850, 0.53)
 #: [T-anova] the same with test="knha": F-statistic QM and its p-value (rounded 2)
 BCG_ABLAT_ALLOC_QM_KNHA = (0.6007, 0.57)
+
+#: [T-escalc] escalc(measure="ROM", m1i, sd1i, n1i, m2i, sd2i, n2i, data=dat.normand1999, subset=1:4): yi, vi
+#: to 4 decimals. The yi are the plain log ratios log(m1i/m2i) (metafor before 5.0-1, or correct=FALSE);
+#: since 5.0-1 escalc adds the bias correction by default, which moves them by less than the test's .01.
+NORMAND_ROM_YI = (-0.3102, -0.0715, -0.6202, -0.7303)
+NORMAND_ROM_VI = (0.0094, 0.0028, 0.0018, 0.0119)
+
+#: [T-escalc] escalc(measure="COR" / "ZCOR", ri=ri, ni=ni, data=dat.mcdaniel1994, subset=c(1,13,33,102)).
+#: ri as printed (yi of COR); ni = 123, 15, 6, 41 are the only sample sizes giving both the COR variances
+#: (1 - ri^2)^2/(ni - 1) and the ZCOR variances 1/(ni - 3) below to 4 decimals.
+MCDANIEL_RI = (0.00, 0.62, 0.99, -0.13)
+MCDANIEL_NI = (123, 15, 6, 41)
+MCDANIEL_COR_VI = (0.0082, 0.0271, 0.0001, 0.0242)
+MCDANIEL_ZCOR_YI = (0.0000, 0.7250, 2.6467, -0.1307)
+MCDANIEL_ZCOR_VI = (0.0083, 0.0833, 0.3333, 0.0263)
+
+#: [T-escalc] escalc(measure="PAS", xi=10, ni=20): yi, vi
+PAS_10_OF_20 = (0.7854, 0.0125)
+
+#: metafor's dat.bcg$year (publication year). Checked by reproducing BCG_RR_REML_ABLAT_YEAR below to all of
+#: its printed digits (any wrong year would move the coefficients).
+BCG_YEAR = np.array(
+    [1948, 1949, 1960, 1977, 1973, 1953, 1973, 1980, 1968, 1961, 1974, 1969, 1976], dtype=float
+)
+
+#: res <- rma(yi, vi, mods = ~ ablat + year, data=dat) with dat the log RRs of dat.bcg. Full-precision
+#: coef(summary(res)) from metafor's reference page for coef.rma (docs/reference/coef.rma.html, metafor
+#: 5.1-12 sources): (estimate, se, zval, pval, ci.lb, ci.ub) per coefficient; the model summary (4 decimals)
+#: from the printed `res` on its permutest page (docs/reference/permutest.html).
+BCG_RR_REML_ABLAT_YEAR = {
+    "intercept": (-3.545505079, 29.09587983, -0.1218559, 0.903013130, -60.57238164, 53.481371479),
+    "ablat": (-0.028011275, 0.01023404, -2.7370689, 0.006198931, -0.04806963, -0.007952924),
+    "year": (0.001907557, 0.01468382, 0.1299088, 0.896638598, -0.02687219, 0.030687307),
+}
+BCG_RR_REML_ABLAT_YEAR_FIT = {
+    "tau2": 0.1108,
+    "i2": 71.98,
+    "h2": 3.57,
+    "r2": 64.63,
+    "qe": 28.3251,
+    "qe_p": 0.0016,
+    "qm": 12.2043,
+    "qm_p": 0.0022,
+}
