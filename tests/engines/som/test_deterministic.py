@@ -128,6 +128,27 @@ def test_phase_in_and_delay():
     np.testing.assert_allclose(result.successes["o"], [0, 0.5, 1, 1])
 
 
+def test_phase_in_with_relapse_acts_only_on_arrived_successes():
+    # 10 citizens × 10 % = 1 success, arriving over 3 years: a = 1/3, 1/3, 1/3, 0, 0. Half of those in the
+    # success state relapse each year, and only those who have arrived can relapse:
+    #   p0 = 1/3
+    #   p1 = 1/3 · 0.5 + 1/3 = 1/2
+    #   p2 = 1/2 · 0.5 + 1/3 = 7/12
+    #   p3 = 7/12 · 0.5      = 7/24
+    #   p4 = 7/24 · 0.5      = 7/48
+    # (the old formula ramp · 0.5^k gave 1/3, 1/3, 1/4, 1/8, 1/16: relapse on successes not yet arrived).
+    outcome = Outcome("o", 0.10, (Consequence("s", -1.0),), phase_in_years=3.0, relapse=0.5)
+    result = calculate(simple_case(outcomes=(outcome,), horizon=5))
+    expected = [1 / 3, 1 / 2, 7 / 12, 7 / 24, 7 / 48]
+    np.testing.assert_allclose(result.successes["o"], expected, rtol=1e-12)
+    np.testing.assert_allclose(result.gains, [1000 * p for p in expected], rtol=1e-12)
+    # The Monte Carlo path (core._evaluate_fast) gives the same numbers.
+    from susi.engines.som import simulate
+
+    mc = simulate(simple_case(outcomes=(outcome,), horizon=5), draws=1, with_tornado=False)
+    np.testing.assert_allclose(mc.net[0], [1000 * p for p in expected], rtol=1e-12)
+
+
 def test_default_effect_arrives_in_the_completion_year():
     # A 2-year intervention: with no delay given, the effect begins in year 2 (SØM's assumption).
     result = calculate(simple_case(duration_years=2, horizon=4))

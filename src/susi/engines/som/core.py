@@ -9,7 +9,8 @@ Notation (0-based indices in code, year 1 = index 0):
     intake[s]        citizens starting in year s
     sr[o]            additional success rate of outcome o
     profile[o, k]    share of successes in the success state k years after the effect begins:
-                     min(1, (k + 1) / max(phase_in, 1)) · (1 − relapse)^k
+                     profile[k] = profile[k − 1] · (1 − relapse) + a[k],  a[k] = ramp(k) − ramp(k − 1),
+                     ramp(k) = min(1, (k + 1) / max(phase_in, 1)): relapse acts only on arrived successes
     q[e] · shape[e, k]   change in use of service u_e per success, k years after the effect begins (entry
                      e of outcome o_e). A single number per year has q[e] = the number and shape[e] = 1 for
                      the years it lasts; a list of yearly numbers has q[e] = 1 and shape[e] = the list.
@@ -260,6 +261,29 @@ def materialise(
     return arrays
 
 
+def _arrivals(since: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """Share of the successes arriving `since` years after the effect began (phase ≥ 1): the yearly step of
+    the linear ramp min(1, (k + 1) / phase); zero before the effect begins (since < 0)."""
+    ramp = np.minimum(1.0, np.maximum(since + 1.0, 0.0) / phase)
+    before = np.minimum(1.0, np.maximum(since, 0.0) / phase)
+    return ramp - before
+
+
+def success_profile(phase: np.ndarray, relapse: np.ndarray, horizon: int) -> np.ndarray:
+    """profile[..., o, k]: share of one starter's successes in the success state k years after the effect
+    began. Successes arrive over the phase-in (a[k] = ramp(k) − ramp(k − 1)) and relapse acts only on
+    successes that have arrived: profile[k] = profile[k − 1] · (1 − relapse) + a[k]
+    (docs/developers/som.md, *Phase-in and relapse*)."""
+    phase = np.maximum(phase, 1.0)
+    n = max(phase.shape[0], relapse.shape[0])
+    keep = 1.0 - relapse
+    out = np.empty((n, phase.shape[-1], horizon))
+    for k in range(horizon):
+        arrived = _arrivals(np.full_like(phase, float(k)), phase)
+        out[..., k] = arrived if k == 0 else out[..., k - 1] * keep + arrived
+    return out
+
+
 @dataclass(frozen=True)
 class RawResult:
     """Per-draw arrays. Shapes: n draws, T years, E entries, O outcomes, C costs; 3 authorities."""
@@ -355,20 +379,24 @@ def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
     tests/engines/som/test_properties.py checks it against the detailed path on random cases."""
     horizon = cc.horizon
     delay = cc.outcome_delay  # (O,)
-    # Years since the start (axis 0) for each outcome: nothing before its delay, 1 in the year the effect
-    # begins, then multiplied by (1 − relapse) each year: p[t] = p[t − 1] · keep + [t = delay].
+    # Years since the start (axis 0) for each outcome: nothing before its delay; each year the successes
+    # still in the success state keep (1 − relapse) and the year's arrivals join: p[t] = p[t − 1] · keep + a[t].
     keep = 1.0 - arr["relapse"]  # (n_r, O)
-    begins = (np.arange(horizon)[:, None] == delay[None, :]).astype(float)  # (T, O)
-    persistence = np.empty((horizon, keep.shape[0], keep.shape[1]))
-    persistence[0] = begins[0]
+    phase = arr["phase"]
+    since = np.arange(horizon)[:, None] - delay[None, :]  # (T, O) years since the effect began
+    if np.any(phase > 1.0):
+        # Successes arrive over the phase-in: the share arriving k years after the effect began is
+        # ramp(k) − ramp(k − 1), ramp(k) = min(1, (k + 1) / phase); zero before the effect begins.
+        arrivals = _arrivals(since.astype(float)[:, None, :], np.maximum(phase, 1.0)[None])  # (T, n_p, O)
+    else:
+        arrivals = (since == 0).astype(float)[:, None, :]  # (T, 1, O): all at once when the effect begins
+    n_p = max(keep.shape[0], arrivals.shape[1])
+    persistence = np.empty((horizon, n_p, keep.shape[1]))
+    persistence[0] = arrivals[0]
     for j in range(1, horizon):
         np.multiply(persistence[j - 1], keep, out=persistence[j])
-        persistence[j] += begins[j]
+        persistence[j] += arrivals[j]
     weighted = persistence * arr["sr"][None]  # (T, n, O)
-    phase = arr["phase"]
-    if np.any(phase > 1.0):
-        since = np.maximum(np.arange(horizon)[:, None] - delay[None, :], 0).astype(float)  # (T, O)
-        weighted = weighted * np.minimum(1.0, (since[:, None, :] + 1.0) / np.maximum(phase, 1.0)[None])
     intake = arr["intake"]
 
     n_all = max(
@@ -428,15 +456,7 @@ def evaluate(
     if not detail:
         return _evaluate_fast(cc, arr)
     horizon = cc.horizon
-    k = np.arange(horizon, dtype=float)
-
-    ramp = np.minimum(1.0, (k + 1.0) / np.maximum(arr["phase"], 1.0)[..., None])  # (n, O, T)
-    relapse = arr["relapse"]
-    persistence = np.empty((*relapse.shape, horizon))  # (1 − relapse)^k by repeated multiplication
-    persistence[..., 0] = 1.0
-    persistence[..., 1:] = (1.0 - relapse)[..., None]
-    np.cumprod(persistence, axis=-1, out=persistence)
-    weighted = ramp * persistence * arr["sr"][..., None]  # successes still in the success state per starter
+    weighted = success_profile(arr["phase"], arr["relapse"], horizon) * arr["sr"][..., None]  # (n, O, T)
 
     intake = arr["intake"]
     successes = _over_cohorts(weighted, intake, cc.outcome_delay)
