@@ -22,6 +22,8 @@ from susi.engines.som import (
     quick_case,
 )
 
+from susi.engines.som.results import break_even_year, turns_negative_again  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "docs" / "developers" / "som-examples" / "cti-worked-example.json"
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "worked_example.json").read_text())
@@ -84,7 +86,8 @@ def test_discounting_by_hand():
     result = calculate(case)
     assert result.present_value == pytest.approx(-1000 / 1.035**2, rel=1e-12)
     np.testing.assert_allclose(result.net, [0, 0, -1000])
-    assert result.break_even_year is not None and result.break_even_year == 1  # 0 ≥ 0 in year 1
+    # 0 ≥ 0 in years 1-2, but the result ends negative: no break-even year, and it "turns negative".
+    assert result.break_even_year is None and result.turns_negative_again
     # A zero rate leaves every year undiscounted.
     zero = calculate(case.with_changes(discount_rate=0.0))
     assert zero.present_value == pytest.approx(-1000)
@@ -190,6 +193,27 @@ def test_break_even_and_return_per_krone():
     assert result.return_per_krone == pytest.approx(4000 / 2500)
     never = calculate(case.with_changes(horizon=2))
     assert never.break_even_year is None
+    assert not result.turns_negative_again
+
+
+def test_break_even_is_the_last_turn_to_non_negative():
+    # Cumulative −1, 1, −1, 2: non-negative in year 2, negative again in year 3, for good from year 4.
+    assert break_even_year(np.array([-1.0, 1.0, -1.0, 2.0])) == 4
+    assert turns_negative_again(np.array([-1.0, 1.0, -1.0, 2.0]))
+    # Ending negative: no break-even year, even though year 2 was positive.
+    assert break_even_year(np.array([-1.0, 1.0, -0.5])) is None
+    assert turns_negative_again(np.array([-1.0, 1.0, -0.5]))
+    assert break_even_year(np.array([0.0, 1.0])) == 1
+    assert break_even_year(np.array([-3.0, -1.0, 0.0])) == 3
+    # A case: gains 1000/year, a once cost of 1500 in year 1 and of 1000 in year 3 (no discounting):
+    # net −500, 1000, 0, 1000 → cumulative −500, 500, 500, 1500... here with 2000 in year 3:
+    # net −500, 1000, −1000, 1000 → cumulative −500, 500, −500, 500 → break-even year 4, and the page warns.
+    case = simple_case(costs=(Cost("a", "once", 1500.0), Cost("b", "once", 2000.0, year=3)), horizon=4)
+    result = calculate(case)
+    np.testing.assert_allclose(result.cumulative_discounted, [-500, 500, -500, 500])
+    assert result.break_even_year == 4 and result.turns_negative_again
+    short = calculate(case.with_changes(horizon=3))
+    assert short.break_even_year is None and short.present_value < 0 and short.turns_negative_again
 
 
 def test_negative_price_is_a_revenue():

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from susi.engines.som.results import break_even_year
 from susi.engines.som import (
     Case,
     Consequence,
@@ -75,7 +76,10 @@ def test_a_case_without_uncertainty_has_no_spread():
 def test_break_even_probability_matches_the_share_of_draws():
     case = linear_case()
     mc = simulate(case, draws=5_000, seed=3)
-    manual = [(mc.cumulative_discounted[:, t] >= 0).mean() for t in range(case.horizon)]
+    # By hand: a draw has broken even by year t when its payback year (the last turn to non-negative,
+    # staying there) is at most t.
+    years = [break_even_year(row) for row in mc.cumulative_discounted]
+    manual = [np.mean([y is not None and y <= t + 1 for y in years]) for t in range(case.horizon)]
     np.testing.assert_allclose(mc.probability_break_even, manual)
     assert mc.probability_break_even[0] == 0  # year 1 never breaks even: costs exceed one year's gains
     assert 0 < mc.probability_break_even[-1] <= 1
@@ -143,3 +147,20 @@ def test_success_rate_draws_may_fall_below_zero_but_not_below_minus_one():
             case.with_changes(outcomes=(Outcome("o", 0.0, (Consequence("s", -10.0),)),))
         ).present_value
     ).any()
+
+
+def test_break_even_probability_is_monotone_when_draws_dip_again():
+    # A large one-off cost in year 3 pulls the cumulative result below zero again in many draws: the
+    # share "cumulative ≥ 0 in year t" then falls from year 2 to 3, but P(broken even by year t) may not.
+    case = linear_case().with_changes(
+        costs=(
+            Cost("c", "once", Normal(300_000.0, 50_000.0)),
+            Cost("late", "once", Normal(700_000.0, 300_000.0), year=3),
+        ),
+        horizon=6,
+    )
+    mc = simulate(case, draws=4_000, seed=5, with_tornado=False)
+    naive = (mc.cumulative_discounted >= 0).mean(axis=0)
+    assert np.any(np.diff(naive) < 0)  # the case really dips
+    assert np.all(np.diff(mc.probability_break_even) >= 0)
+    assert mc.probability_break_even[-1] == pytest.approx((mc.present_value >= 0).mean())

@@ -13,7 +13,7 @@ import numpy as np
 
 from .case import Case, validate_case
 from .core import CompiledCase, compile_case, evaluate
-from .results import SomResult, result_from_compiled
+from .results import BREAK_EVEN_TOLERANCE, SomResult, result_from_compiled
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 2018  # the year SØM was published; any fixed number would do
@@ -68,8 +68,11 @@ class MonteCarloResult:
 
     @property
     def probability_break_even(self) -> np.ndarray:
-        """Per year: the share of draws whose cumulative discounted net result is at least zero by then."""
-        return (self.cumulative_discounted >= -1e-9).mean(axis=0)
+        """Per year t: the share of draws that have broken even by year t, i.e. whose cumulative discounted
+        net result is non-negative from year t (or earlier) to the horizon. The same definition as
+        `results.break_even_year`, and monotone in t by construction."""
+        stays = np.minimum.accumulate(self.cumulative_discounted[:, ::-1], axis=1)[:, ::-1]
+        return (stays >= -BREAK_EVEN_TOLERANCE).mean(axis=0)
 
     @property
     def mean_present_value(self) -> float:

@@ -21,10 +21,28 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return out
 
 
+BREAK_EVEN_TOLERANCE = 1e-9  # kr.: rounding noise of a cumulative sum that is exactly zero
+
+
 def break_even_year(cumulative_discounted: np.ndarray) -> int | None:
-    """The first year (1-based) in which the cumulative discounted net result is at least zero."""
-    hits = np.flatnonzero(cumulative_discounted >= -1e-9)
-    return int(hits[0]) + 1 if hits.size else None
+    """The payback year (1-based): the last year in which the cumulative discounted net result turns from
+    negative to non-negative and stays there to the horizon. None when it ends negative, so a break-even
+    year is never shown beside a negative present value."""
+    negative = np.flatnonzero(cumulative_discounted < -BREAK_EVEN_TOLERANCE)
+    if not negative.size:
+        return 1
+    last = int(negative[-1])
+    return last + 2 if last + 1 < len(cumulative_discounted) else None
+
+
+def turns_negative_again(cumulative_discounted: np.ndarray) -> bool:
+    """True when the cumulative result is non-negative in some year and negative in a later one (the
+    intervention pays back for a while, then not): the pages say so beside the break-even year."""
+    ok = cumulative_discounted >= -BREAK_EVEN_TOLERANCE
+    if not ok.any():
+        return False
+    first = int(np.flatnonzero(ok)[0])
+    return bool(np.any(~ok[first:]))
 
 
 @dataclass(frozen=True)
@@ -55,7 +73,14 @@ class SomResult:
     pv_by_area: Mapping[str, float]
     pv_by_committee: Mapping[str, float]
     break_even_year: int | None
+    turns_negative_again: bool  # non-negative in some year, negative again later (see break_even_year)
     return_per_krone: float | None  # discounted gains per discounted krone of intervention cost
+
+    @property
+    def has_costs(self) -> bool:
+        """False when the intervention costs nothing in any year (usually costs left out by mistake): the
+        result is then only the gains, and the pages warn."""
+        return bool(np.any(self.costs != 0))
 
     def to_json(self) -> dict[str, Any]:
         def lst(a: np.ndarray) -> list[float]:
@@ -81,6 +106,8 @@ class SomResult:
             "pv_by_area": {k: round(v, 2) for k, v in self.pv_by_area.items()},
             "pv_by_committee": {k: round(v, 2) for k, v in self.pv_by_committee.items()},
             "break_even_year": self.break_even_year,
+            "turns_negative_again": self.turns_negative_again,
+            "has_costs": self.has_costs,
             "return_per_krone": None if self.return_per_krone is None else round(self.return_per_krone, 4),
         }
 
@@ -141,6 +168,7 @@ def result_from_compiled(cc: CompiledCase) -> SomResult:
         pv_by_area={AREA_CODES[i]: float(by_area[i] @ df) for i in used_areas},
         pv_by_committee={committee_codes[i]: float(by_committee[i] @ df) for i in used_committees},
         break_even_year=break_even_year(cumulative_discounted),
+        turns_negative_again=turns_negative_again(cumulative_discounted),
         return_per_krone=pv_gains / pv_costs if pv_costs > 0 else None,
     )
 
