@@ -164,3 +164,77 @@ def test_break_even_probability_is_monotone_when_draws_dip_again():
     assert np.any(np.diff(naive) < 0)  # the case really dips
     assert np.all(np.diff(mc.probability_break_even) >= 0)
     assert mc.probability_break_even[-1] == pytest.approx((mc.present_value >= 0).mean())
+
+
+# Every distribution kind, once inside its input's valid range and once reaching outside it (then truncated):
+# the cost is linear in the present value, so the Monte Carlo mean must equal the deterministic result.
+COST_DISTRIBUTIONS = {
+    "normal": Normal(30_000.0, 5_000.0),
+    "normal, truncated at 0": Normal(8_000.0, 5_000.0),  # 5.5 % below 0
+    "lognormal": LogNormal(30_000.0, 20_000.0),
+    "triangular": Triangular(10_000.0, 20_000.0, 60_000.0),
+    "triangular, truncated at 0": Triangular(-2_000.0, 20_000.0, 60_000.0),
+    "pert": Pert(10_000.0, 20_000.0, 60_000.0),
+    "pert, truncated at 0": Pert(-5_000.0, 20_000.0, 60_000.0),
+    "uniform": Uniform(20_000.0, 40_000.0),
+    "uniform, truncated at 0": Uniform(-1_000.0, 40_000.0),
+    "interval90": Interval90(20_000.0, 40_000.0),
+    "interval90, truncated at 0": Interval90(1_000.0, 40_000.0),
+}
+
+
+@pytest.mark.parametrize("kind", list(COST_DISTRIBUTIONS))
+def test_monte_carlo_mean_equals_deterministic_for_every_distribution_kind(kind):
+    dist = COST_DISTRIBUTIONS[kind]
+    case = linear_case(costs=(Cost("forløb", "per_citizen", dist),))
+    mc = simulate(case, draws=20_000, seed=11, with_tornado=False)
+    det = calculate(case)
+    se = mc.present_value.std(ddof=1) / np.sqrt(mc.draws)
+    assert abs(mc.mean_present_value - det.present_value) < 4 * se, kind
+    truncated = "truncated" in kind
+    assert bool(det.truncations) == truncated
+    if truncated:
+        (t,) = det.truncations
+        assert t.path == "costs[0].amount" and t.low == 0 and 0 < t.share_outside < 0.10
+        assert t.mean > t.stated_mean  # cutting off the negative tail raises the mean
+
+
+def test_truncated_normal_mean_is_the_closed_form():
+    # Normal(8000, 5000) cut at 0: α = −8000/5000 = −1.6; mean = μ + σ·φ(α)/(1 − Φ(α))
+    #   φ(−1.6) = 0.110921, 1 − Φ(−1.6) = 0.945201 → 8000 + 5000 · 0.117352 = 8586.76
+    case = linear_case(costs=(Cost("forløb", "per_citizen", Normal(8_000.0, 5_000.0)),))
+    (t,) = calculate(case).truncations
+    alpha = -1.6
+    closed = 8_000 + 5_000 * stats.norm.pdf(alpha) / stats.norm.sf(alpha)
+    assert t.mean == pytest.approx(closed, rel=1e-12)
+    assert t.mean == pytest.approx(8586.76, abs=0.01)
+    assert t.share_outside == pytest.approx(stats.norm.cdf(alpha), rel=1e-12)
+    # The deterministic result uses it: the costs are 100 starters × the truncated mean.
+    assert calculate(case).costs.sum() == pytest.approx(100 * closed, rel=1e-12)
+
+
+def test_no_draw_leaves_the_valid_range_and_none_sits_on_the_boundary():
+    case = linear_case(
+        outcomes=(Outcome("o", Normal(0.15, 0.03), (Consequence("s", -10.0),), relapse=Normal(0.08, 0.05)),),
+    )
+    from susi.engines.som.core import compile_case
+
+    cc = compile_case(case)
+    (relapse,) = [p for p in cc.parameters if p.path == "outcomes[0].relapse"]
+    draws = relapse.dist.sample(np.random.default_rng(1), 50_000)
+    assert draws.min() > 0 and draws.max() < 1  # truncated, not clipped: no mass piled up at 0
+    assert draws.mean() == pytest.approx(relapse.dist.mean, abs=4 * draws.std() / np.sqrt(draws.size))
+
+
+def test_a_distribution_mostly_outside_the_valid_range_is_refused_naming_the_input():
+    from susi.engines.som import SomInputError
+
+    case = linear_case(
+        outcomes=(Outcome("Bolig", Normal(0.15, 0.03), (Consequence("s", -10.0),), relapse=Normal(0.02, 0.05)),),
+    )
+    with pytest.raises(SomInputError) as err:
+        calculate(case)
+    assert err.value.field == "outcomes[0].relapse"
+    # Normal(0.02, 0.05): Φ(−0.4) = 34.5 % below 0.
+    assert "34 % af fordelingen ligger uden for" in err.value.message_da
+    assert "outcomes[0].relapse: 34 % of this distribution" in str(err.value)

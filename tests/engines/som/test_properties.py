@@ -41,16 +41,16 @@ def cases(draw):
         outcomes.append(
             Outcome(
                 f"o{o}",
-                Normal(draw(st.floats(0, 0.5)), 0.05),
+                Normal(draw(st.floats(0.07, 0.5)), 0.05),
                 tuple(consequences),
                 effect_delay_years=draw(st.one_of(st.none(), st.integers(0, horizon - 1))),
                 phase_in_years=draw(st.floats(0, 4)),
-                relapse=Normal(draw(st.floats(0, 0.5)), 0.05),
+                relapse=Normal(draw(st.floats(0.07, 0.5)), 0.05),  # near 0: truncated to [0, 1]
             )
         )
     costs = (
         Cost("a", "once", draw(st.floats(0, 1e5)), year=draw(st.integers(1, horizon))),
-        Cost("b", "per_citizen", Normal(draw(st.floats(0, 1e4)), 500.0), payer=draw(st.sampled_from(["municipality", "region", "state"]))),
+        Cost("b", "per_citizen", Normal(draw(st.floats(700, 1e4)), 500.0), payer=draw(st.sampled_from(["municipality", "region", "state"]))),
         Cost("c", "per_year", draw(st.floats(0, 1e4)), payer="state"),
     )  # fmt: skip
     return Case(

@@ -23,24 +23,44 @@ Notation (0-based indices in code, year 1 = index 0):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
 from .case import Case, Consequence
-from .distributions import Distribution, Quantity, as_distribution
+from .distributions import Distribution, Quantity, Truncated, as_distribution
+from .errors import FieldProblem, SomInputError
 
 ROLES = ("intake", "sr", "relapse", "phase", "q", "shape", "price", "cost")
-# Draws outside these bounds are clipped: a negative number of citizens or cost makes no sense; the
-# additional success rate may be negative (worse than current practice) but not beyond ±100 %.
-CLIP = {
-    "intake": (0.0, None),
+# The valid range of each bounded role: a negative number of citizens or cost makes no sense; the additional
+# success rate may be negative (worse than current practice) but not beyond ±100 %. A distribution reaching
+# outside is truncated to the range (distributions.Truncated, its mean reported in `truncations`), or refused
+# when more than MAX_SHARE_OUTSIDE of it lies outside: nothing is clipped silently.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "intake": (0.0, math.inf),
     "sr": (-1.0, 1.0),
     "relapse": (0.0, 1.0),
-    "phase": (0.0, None),
-    "cost": (0.0, None),
+    "phase": (0.0, math.inf),
+    "cost": (0.0, math.inf),
 }
+MAX_SHARE_OUTSIDE = 0.10
+NEGLIGIBLE_SHARE = 1e-12  # below this no draw in a lifetime of runs falls outside: the distribution is kept
+REPORTED_SHARE = 1e-4  # truncations that move the distribution by less than this are not listed
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """An input whose distribution was cut to its valid range: what the user stated and what is used."""
+
+    path: str
+    label_da: str
+    stated_mean: float
+    mean: float  # the truncated distribution's mean: the point value of the deterministic result
+    share_outside: float  # the probability the stated distribution gave to impossible values
+    low: float
+    high: float
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,7 @@ class CompiledCase:
     service_committee: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     cost_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     cost_committee: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    truncations: tuple[Truncation, ...] = ()
 
     @property
     def uncertain_parameters(self) -> tuple[int, ...]:
@@ -98,9 +119,12 @@ def compile_case(case: Case) -> CompiledCase:
     """Turn a validated case into arrays and a parameter list."""
     horizon = case.horizon
     params: list[Parameter] = []
+    truncations: list[Truncation] = []
+    problems: list[FieldProblem] = []
 
     def add(path: str, label: str, value: Quantity, role: str, cells: list[int] | tuple[int, ...]) -> None:
-        params.append(Parameter(path, label, as_distribution(value), role, tuple(cells)))
+        dist = _within_bounds(path, label, as_distribution(value), role, truncations, problems)
+        params.append(Parameter(path, label, dist, role, tuple(cells)))
 
     intake = np.zeros(horizon)
     for s, n in enumerate(case.intake):
@@ -188,6 +212,8 @@ def compile_case(case: Case) -> CompiledCase:
         else:
             per_citizen[c] = 1.0
 
+    if problems:
+        raise SomInputError(problems)
     base = {
         "intake": intake,
         "sr": sr,
@@ -229,7 +255,51 @@ def compile_case(case: Case) -> CompiledCase:
             ],
             dtype=int,
         ),
+        truncations=tuple(truncations),
     )
+
+
+def _within_bounds(
+    path: str,
+    label: str,
+    dist: Distribution,
+    role: str,
+    truncations: list[Truncation],
+    problems: list[FieldProblem],
+) -> Distribution:
+    """The distribution itself when it cannot leave the role's valid range; truncated to the range when a
+    small share of it lies outside; a problem naming the input when much of it does."""
+    if role not in BOUNDS:
+        return dist
+    frozen = getattr(dist, "frozen", None)
+    f = frozen() if frozen is not None else None
+    if f is None:  # a fixed number (checked by validate_case) or a distribution without spread
+        return dist
+    low, high = BOUNDS[role]
+    outside = float(f.cdf(low)) + float(f.sf(high))
+    if outside <= NEGLIGIBLE_SHARE:
+        return dist
+    if outside > MAX_SHARE_OUTSIDE:
+        rng_en = f"[{low:g}, {high:g}]"
+        problems.append(
+            FieldProblem(
+                path,
+                f"{outside * 100:.0f} % of this distribution lies outside the valid range {rng_en}; narrow it or "
+                "use a distribution that stays in the range (log-normal, PERT, triangular or uniform)",
+                f"{outside * 100:.0f} % af fordelingen ligger uden for det mulige område "
+                f"({_range_da(low, high)}); gør den smallere, eller brug en fordeling, der holder sig inden "
+                "for (log-normal, PERT, trekant eller ligefordeling)",
+            )
+        )
+        return dist
+    truncated = Truncated(dist, low, high)
+    if outside >= REPORTED_SHARE:
+        truncations.append(Truncation(path, label, float(dist.mean), truncated.mean, outside, low, high))
+    return truncated
+
+
+def _range_da(low: float, high: float) -> str:
+    return f"mindst {low:g}" if math.isinf(high) else f"fra {low:g} til {high:g}"
 
 
 def materialise(
@@ -254,9 +324,6 @@ def materialise(
         cells, cols = touched[role]
         flat = np.repeat(base.reshape(1, -1), n, axis=0)
         flat[:, cells] = values[:, cols]
-        low, high = CLIP.get(role, (None, None))
-        if low is not None or high is not None:
-            np.clip(flat, low, high, out=flat)
         arrays[role] = flat.reshape((n, *base.shape))
     return arrays
 

@@ -52,6 +52,9 @@ class Normal:
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return np.asarray(stats.norm.ppf(q, self.mean, self.sd), dtype=float)
 
+    def frozen(self) -> Any:
+        return stats.norm(self.mean, self.sd) if self.sd > 0 else None
+
     def to_json(self) -> Any:
         return {"dist": "normal", "mean": self.mean, "sd": self.sd}
 
@@ -79,6 +82,9 @@ class LogNormal:
 
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return np.asarray(stats.lognorm.ppf(q, self._sigma, scale=math.exp(self._mu)), dtype=float)
+
+    def frozen(self) -> Any:
+        return stats.lognorm(self._sigma, scale=math.exp(self._mu)) if self.sd > 0 else None
 
     def to_json(self) -> Any:
         return {"dist": "lognormal", "mean": self.mean, "sd": self.sd}
@@ -108,6 +114,12 @@ class Triangular:
             return np.full(np.shape(q), self.low, dtype=float)
         c = (self.mode - self.low) / width
         return np.asarray(stats.triang.ppf(q, c, loc=self.low, scale=width), dtype=float)
+
+    def frozen(self) -> Any:
+        width = self.high - self.low
+        if width == 0:
+            return None
+        return stats.triang((self.mode - self.low) / width, loc=self.low, scale=width)
 
     def to_json(self) -> Any:
         return {"dist": "triangular", "min": self.low, "mode": self.mode, "max": self.high}
@@ -145,6 +157,12 @@ class Pert:
         a, b = self._ab
         return np.asarray(stats.beta.ppf(q, a, b, loc=self.low, scale=self.high - self.low), dtype=float)
 
+    def frozen(self) -> Any:
+        if self.high == self.low:
+            return None
+        a, b = self._ab
+        return stats.beta(a, b, loc=self.low, scale=self.high - self.low)
+
     def to_json(self) -> Any:
         return {"dist": "pert", "min": self.low, "mode": self.mode, "max": self.high}
 
@@ -166,6 +184,9 @@ class Uniform:
 
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return self.low + (self.high - self.low) * np.asarray(q, dtype=float)
+
+    def frozen(self) -> Any:
+        return stats.uniform(loc=self.low, scale=self.high - self.low) if self.high > self.low else None
 
     def to_json(self) -> Any:
         return {"dist": "uniform", "min": self.low, "max": self.high}
@@ -195,6 +216,9 @@ class Interval90:
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return np.asarray(stats.norm.ppf(q, self.mean, self.sd), dtype=float)
 
+    def frozen(self) -> Any:
+        return stats.norm(self.mean, self.sd)
+
     def to_json(self) -> Any:
         return {"dist": "interval90", "low": self.low, "high": self.high}
 
@@ -202,7 +226,54 @@ class Interval90:
         return f"90 % sikker mellem {self.low:g} og {self.high:g}"
 
 
-Distribution = Union[Fixed, Normal, LogNormal, Triangular, Pert, Uniform, Interval90]  # noqa: UP007
+@dataclass(frozen=True)
+class Truncated:
+    """A distribution cut to an input's valid range [low, high] (a share of relapse in [0, 1], a number of
+    citizens ≥ 0): draws come from the inverse distribution function on [F(low), F(high)], so every draw is
+    valid and none is moved to the boundary. Its mean (the point value of the deterministic result) is the
+    truncated distribution's mean: the closed form of `scipy.stats.truncnorm` for a normal, numerical
+    integration (`rv_frozen.expect`) otherwise. Built by `core.compile_case`, never written in a case file."""
+
+    base: Distribution
+    low: float
+    high: float
+
+    @property
+    def _bounds(self) -> tuple[float, float]:
+        f = self.base.frozen()
+        return float(f.cdf(self.low)), float(f.cdf(self.high))
+
+    @property
+    def share_outside(self) -> float:
+        lo, hi = self._bounds
+        return lo + (1.0 - hi)
+
+    @property
+    def mean(self) -> float:
+        if isinstance(self.base, Normal | Interval90):
+            sd = self.base.sd
+            a, b = (self.low - self.base.mean) / sd, (self.high - self.base.mean) / sd
+            return float(stats.truncnorm.mean(a, b, loc=self.base.mean, scale=sd))
+        f = self.base.frozen()
+        return float(f.expect(lb=self.low, ub=self.high, conditional=True))
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        lo, hi = self._bounds
+        return self.ppf(rng.uniform(0.0, 1.0, n), (lo, hi))
+
+    def ppf(self, q: np.ndarray | float, bounds: tuple[float, float] | None = None) -> np.ndarray:
+        lo, hi = self._bounds if bounds is None else bounds
+        x = self.base.frozen().ppf(lo + (hi - lo) * np.asarray(q, dtype=float))
+        return np.clip(np.asarray(x, dtype=float), self.low, self.high)  # only rounding at the ends
+
+    def to_json(self) -> Any:
+        return self.base.to_json()
+
+    def describe_da(self) -> str:
+        return f"{self.base.describe_da()}, afkortet til [{self.low:g}; {self.high:g}]"
+
+
+Distribution = Union[Fixed, Normal, LogNormal, Triangular, Pert, Uniform, Interval90, Truncated]  # noqa: UP007
 Quantity = Union[float, Distribution]  # noqa: UP007
 
 DIST_NAMES_DA = {

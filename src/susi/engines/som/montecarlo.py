@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .case import Case, validate_case
-from .core import CompiledCase, compile_case, evaluate
+from .core import BOUNDS, CompiledCase, compile_case, evaluate
 from .results import BREAK_EVEN_TOLERANCE, SomResult, result_from_compiled
 
 DEFAULT_DRAWS = 10_000
@@ -147,8 +147,11 @@ def tornado(cc: CompiledCase, top: int = 12) -> tuple[TornadoBar, ...]:
             low, high = (float(x) for x in p.dist.ppf(np.array(TORNADO_QUANTILES)))
             rows.append((i, "p10-p90", low, high))
         elif p.dist.mean != 0:
+            # ±20 %, kept within the input's valid range (a relapse of 90 % is moved to 72 %–100 %).
             m = float(p.dist.mean)
-            rows.append((i, "pm20", m * (1 - FIXED_SWING), m * (1 + FIXED_SWING)))
+            lo, hi = sorted((m * (1 - FIXED_SWING), m * (1 + FIXED_SWING)))
+            bound_low, bound_high = BOUNDS.get(p.role, (-np.inf, np.inf))
+            rows.append((i, "pm20", max(lo, bound_low), min(hi, bound_high)))
     if not rows:
         return ()
     columns = tuple(r[0] for r in rows)

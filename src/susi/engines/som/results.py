@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ import numpy as np
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
 from .case import Case, validate_case
-from .core import CompiledCase, compile_case, evaluate
+from .core import CompiledCase, Truncation, compile_case, evaluate
 
 NO_COMMITTEE_CODE = "none"  # municipal money tagged with no committee
 
@@ -75,6 +76,7 @@ class SomResult:
     break_even_year: int | None
     turns_negative_again: bool  # non-negative in some year, negative again later (see break_even_year)
     return_per_krone: float | None  # discounted gains per discounted krone of intervention cost
+    truncations: tuple[Truncation, ...] = ()  # inputs whose distribution was cut to its valid range
 
     @property
     def has_costs(self) -> bool:
@@ -109,6 +111,17 @@ class SomResult:
             "turns_negative_again": self.turns_negative_again,
             "has_costs": self.has_costs,
             "return_per_krone": None if self.return_per_krone is None else round(self.return_per_krone, 4),
+            "truncated_inputs": [
+                {
+                    "input": t.path,
+                    "label": t.label_da,
+                    "stated_mean": t.stated_mean,
+                    "truncated_mean": t.mean,
+                    "share_outside": round(t.share_outside, 6),
+                    "range": [t.low, t.high if math.isfinite(t.high) else None],
+                }
+                for t in self.truncations
+            ],
         }
 
 
@@ -170,6 +183,7 @@ def result_from_compiled(cc: CompiledCase) -> SomResult:
         break_even_year=break_even_year(cumulative_discounted),
         turns_negative_again=turns_negative_again(cumulative_discounted),
         return_per_krone=pv_gains / pv_costs if pv_costs > 0 else None,
+        truncations=cc.truncations,
     )
 
 
