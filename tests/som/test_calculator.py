@@ -339,3 +339,25 @@ def test_authority_area_and_committee_names_follow_the_language(client_for, know
     english = owner.get(url).content.decode()
     assert "Municipality</th>" in english and "Social affairs committee" in english
     assert "Socialudvalget" not in english
+
+
+def test_an_absurd_amount_is_refused_and_nothing_is_saved(municipality_client, knowledge):
+    data = form_post(municipality_client, **{"costs-0-amount-value": "1e30"})
+    response = municipality_client.post("/som/beregn/", data)
+    assert response.status_code == 422
+    assert "for stort" in response.content.decode()
+    assert not Calculation.objects.exists()
+    data = form_post(municipality_client, **{"costs-0-amount-value": "NaN"})
+    response = municipality_client.post("/som/beregn/", data)
+    assert response.status_code == 422 and "endeligt tal" in response.content.decode()
+    assert not Calculation.objects.exists()
+
+
+def test_a_calculation_without_costs_warns_on_its_page(municipality_client, knowledge):
+    changes = {k: "" for k in form_post(municipality_client) if re.match(r"costs-\d+-amount-value", k)}
+    response = municipality_client.post("/som/beregn/", form_post(municipality_client, draws="0", **changes))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calc = Calculation.objects.get()
+    html = municipality_client.get(calc.get_absolute_url()).content.decode()
+    assert 'data-testid="no-costs"' in html and "ingen omkostninger" in html
+    assert calc.result["deterministic"]["has_costs"] is False

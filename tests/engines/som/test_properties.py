@@ -60,7 +60,7 @@ def cases(draw):
         outcomes=tuple(outcomes),
         prices=prices,
         horizon=horizon,
-        duration_years=draw(st.integers(1, 3)),
+        duration_years=draw(st.integers(1, min(3, horizon))),
         discount_rate=draw(st.floats(0, 0.1)),
     )
 

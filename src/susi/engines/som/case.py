@@ -13,7 +13,16 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
-from .distributions import Quantity, is_uncertain, mean_of, parse_quantity, quantity_to_json
+from .distributions import (
+    MAX_ABS,
+    Quantity,
+    as_distribution,
+    is_uncertain,
+    mean_of,
+    parse_quantity,
+    quantity_to_json,
+    unknown_key,
+)
 from .errors import FieldProblem, SomInputError
 
 CostKind = Literal["once", "per_year", "per_citizen"]
@@ -105,17 +114,30 @@ class Case:
     def with_changes(self, **changes: Any) -> Case:
         return replace(self, **changes)
 
+    def numbers(self) -> list[tuple[str, Quantity]]:
+        """Every number of the case that may be uncertain, with its path."""
+        out: list[tuple[str, Quantity]] = [(f"intake[{i}]", n) for i, n in enumerate(self.intake)]
+        out += [(f"costs[{i}].amount", c.amount) for i, c in enumerate(self.costs)]
+        for i, o in enumerate(self.outcomes):
+            where = f"outcomes[{i}]"
+            out += [
+                (f"{where}.success_rate", o.success_rate),
+                (f"{where}.phase_in_years", o.phase_in_years),
+                (f"{where}.relapse", o.relapse),
+            ]
+            for j, c in enumerate(o.consequences):
+                cw = f"{where}.consequences[{j}].change"
+                if isinstance(c.change, tuple):
+                    out += [(f"{cw}[{k}]", v) for k, v in enumerate(c.change)]
+                else:
+                    out.append((cw, c.change))
+        for p in self.prices:
+            out += [(f"prices[{p.service}].{a}", p.amount(a)) for a in AUTHORITY_CODES]
+        return out
+
     @property
     def has_uncertainty(self) -> bool:
-        numbers: list[Quantity] = list(self.intake)
-        numbers += [c.amount for c in self.costs]
-        for o in self.outcomes:
-            numbers += [o.success_rate, o.phase_in_years, o.relapse]
-            for c in o.consequences:
-                numbers += list(c.change) if isinstance(c.change, tuple) else [c.change]
-        for p in self.prices:
-            numbers += [p.municipality, p.region, p.state]
-        return any(is_uncertain(n) for n in numbers)
+        return any(is_uncertain(n) for _, n in self.numbers())
 
 
 def _problem(problems: list[FieldProblem], field: str, en: str, da: str) -> None:
@@ -153,6 +175,30 @@ def _check_range(
         )
 
 
+def _check_finite(problems: list[FieldProblem], field: str, value: Quantity) -> None:
+    """Every parameter of a number (a fixed value, or a distribution's mean, sd, min, ...) must be a finite
+    number no larger than MAX_ABS: NaN, Infinity and 1e30 are refused, never calculated or saved."""
+    dist = as_distribution(value)
+    if hasattr(dist, "__dataclass_fields__"):
+        parts = [getattr(dist, f) for f in dist.__dataclass_fields__]
+    else:
+        parts = [value]
+    for x in parts:
+        if not isinstance(x, int | float) or isinstance(x, bool):
+            continue
+        if not math.isfinite(x):
+            _problem(problems, field, f"must be a finite number, got {x!r}", f"skal være et endeligt tal (er {x!r})")
+            return
+        if abs(x) > MAX_ABS:
+            _problem(
+                problems,
+                field,
+                f"{x:g} is too large (at most {MAX_ABS:g} in size)",
+                f"{x:g} er for stort (højst 1.000 mia. i absolut værdi)",
+            )
+            return
+
+
 def validate_case(case: Case) -> Case:
     """Return the case unchanged if it can be calculated; raise SomInputError listing every problem."""
     problems: list[FieldProblem] = []
@@ -176,6 +222,14 @@ def validate_case(case: Case) -> Case:
         _problem(
             problems, "discount_rate", "must not be negative", "diskonteringsrenten må ikke være negativ"
         )
+    elif case.discount_rate > 1:
+        r = case.discount_rate
+        _problem(
+            problems,
+            "discount_rate",
+            f"must be a fraction, at most 1 (got {r:g}): did you mean {r:g} % = {r / 100:g}?",
+            f"diskonteringsrenten skal angives som brøk, højst 1 (er {r:g}): mente du {r:g} % = {r / 100:g}?",
+        )
     if (
         isinstance(case.duration_years, bool)
         or not isinstance(case.duration_years, int)
@@ -198,6 +252,15 @@ def validate_case(case: Case) -> Case:
         )
 
     horizon = case.horizon if isinstance(case.horizon, int) and case.horizon >= 1 else MAX_HORIZON
+    if isinstance(case.duration_years, int) and case.duration_years > horizon:
+        _problem(
+            problems,
+            "duration_years",
+            f"the intervention lasts {case.duration_years} years but the horizon is {horizon} years",
+            f"indsatsen varer {case.duration_years} år, men horisonten er kun {horizon} år",
+        )
+    for path, number in case.numbers():
+        _check_finite(problems, path, number)
     if not case.intake:
         _problem(
             problems, "intake", "needs at least one year of intake", "angiv antal borgere for mindst ét år"
@@ -336,7 +399,13 @@ def _int(
     value = raw.get(key, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or abs(value) > MAX_ABS
+        or int(value) != value
+    ):
         _problem(
             problems,
             field,
@@ -355,10 +424,28 @@ def _list(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProb
     return value
 
 
-def _mapping(value: Any, field: str, problems: list[FieldProblem]) -> Mapping[str, Any] | None:
+CASE_KEYS = (
+    "name", "target_group", "horizon", "discount_rate", "duration_years", "area", "committee",
+    "intake", "costs", "outcomes", "prices",
+)  # fmt: skip
+COST_KEYS = ("name", "kind", "amount", "payer", "year", "years", "area", "committee")
+OUTCOME_KEYS = ("name", "success_rate", "consequences", "effect_delay_years", "phase_in_years", "relapse")
+CONSEQUENCE_KEYS = ("service", "change", "years")
+PRICE_KEYS = ("name", "unit", "municipality", "region", "state", "area", "committee")
+
+
+def _mapping(
+    value: Any, field: str, problems: list[FieldProblem], keys: tuple[str, ...] = ()
+) -> Mapping[str, Any] | None:
+    """The object at `field`; with `keys`, a key it does not know is refused by name (a misspelt
+    "relapse" would otherwise silently be 0)."""
     if not isinstance(value, Mapping):
         _problem(problems, field, "must be an object", "skal være et objekt med felter")
         return None
+    for key in value:
+        if keys and key not in keys:
+            prefix = "" if field == "(file)" else f"{field}."
+            problems.append(unknown_key(f"{prefix}{key}", key))
     return value
 
 
@@ -377,7 +464,7 @@ def _q(
 def parse_case(data: Any) -> Case:
     """Build and validate a Case from the decoded JSON case file (see docs/developers/som.md)."""
     problems: list[FieldProblem] = []
-    root = _mapping(data, "(file)", problems)
+    root = _mapping(data, "(file)", problems, CASE_KEYS)
     if root is None:
         raise SomInputError(problems)
 
@@ -400,7 +487,7 @@ def parse_case(data: Any) -> Case:
     costs: list[Cost] = []
     for i, c in enumerate(_list(root, "costs", "costs", problems)):
         where = f"costs[{i}]"
-        item = _mapping(c, where, problems)
+        item = _mapping(c, where, problems, COST_KEYS)
         if item is None:
             continue
         years_raw = item.get("years")
@@ -437,7 +524,7 @@ def parse_case(data: Any) -> Case:
     if isinstance(prices_raw, Mapping):
         for service, p in prices_raw.items():
             where = f"prices[{service}]"
-            item = _mapping(p, where, problems)
+            item = _mapping(p, where, problems, PRICE_KEYS)
             if item is None:
                 continue
             prices.append(
@@ -463,13 +550,13 @@ def parse_case(data: Any) -> Case:
     outcomes: list[Outcome] = []
     for i, o in enumerate(_list(root, "outcomes", "outcomes", problems)):
         where = f"outcomes[{i}]"
-        item = _mapping(o, where, problems)
+        item = _mapping(o, where, problems, OUTCOME_KEYS)
         if item is None:
             continue
         consequences: list[Consequence] = []
         for j, c in enumerate(_list(item, "consequences", f"{where}.consequences", problems)):
             cwhere = f"{where}.consequences[{j}]"
-            citem = _mapping(c, cwhere, problems)
+            citem = _mapping(c, cwhere, problems, CONSEQUENCE_KEYS)
             if citem is None:
                 continue
             change_raw = citem.get("change")

@@ -18,6 +18,10 @@ from scipy import stats
 from .errors import FieldProblem
 
 Z95 = float(stats.norm.ppf(0.95))  # 1.6448536...: a 90 % interval is mean ± Z95·sd
+# No number in a case may exceed this in size (1,000 billion: more than the whole Danish public budget, or a
+# number of citizens a thousand times the population): larger is a typing error, and 1e30 would overflow the
+# sums and the pages.
+MAX_ABS = 1e12
 
 
 @dataclass(frozen=True)
@@ -300,13 +304,40 @@ def mean_of(value: Quantity) -> float:
     return float(as_distribution(value).mean)
 
 
+def unknown_key(field: str, key: Any) -> FieldProblem:
+    return FieldProblem(
+        field,
+        f"unknown key {key!r} (a misspelt name?)",
+        f"ukendt felt {key!r} (stavet forkert?)",
+    )
+
+
 def _number(raw: Any, field: str, problems: list[FieldProblem]) -> float | None:
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
         problems.append(
             FieldProblem(field, f"must be a number, got {raw!r}", f"skal være et tal, men er {raw!r}")
         )
         return None
+    if abs(raw) > MAX_ABS:
+        problems.append(
+            FieldProblem(
+                field,
+                f"{raw:g} is too large (at most {MAX_ABS:g} in size)",
+                f"{raw:g} er for stort (højst 1.000 mia. i absolut værdi)",
+            )
+        )
+        return None
     return float(raw)
+
+
+KNOWN_KEYS = {
+    "normal": ("mean", "sd"),
+    "lognormal": ("mean", "sd"),
+    "triangular": ("min", "mode", "max"),
+    "pert": ("min", "mode", "max"),
+    "uniform": ("min", "max"),
+    "interval90": ("low", "high"),
+}
 
 
 def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quantity | None:
@@ -314,14 +345,7 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
     if not isinstance(raw, Mapping):
         return _number(raw, field, problems)
     kind = raw.get("dist")
-    needed = {
-        "normal": ("mean", "sd"),
-        "lognormal": ("mean", "sd"),
-        "triangular": ("min", "mode", "max"),
-        "pert": ("min", "mode", "max"),
-        "uniform": ("min", "max"),
-        "interval90": ("low", "high"),
-    }
+    needed = KNOWN_KEYS
     if kind not in needed:
         problems.append(
             FieldProblem(
@@ -331,6 +355,9 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
             )
         )
         return None
+    for key in raw:
+        if key != "dist" and key not in needed[kind] and not (kind == "interval90" and key == "shape"):
+            problems.append(unknown_key(f"{field}.{key}", key))
     values: dict[str, float] = {}
     for key in needed[kind]:
         if key not in raw:
