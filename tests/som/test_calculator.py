@@ -361,3 +361,39 @@ def test_a_calculation_without_costs_warns_on_its_page(municipality_client, know
     html = municipality_client.get(calc.get_absolute_url()).content.decode()
     assert 'data-testid="no-costs"' in html and "ingen omkostninger" in html
     assert calc.result["deterministic"]["has_costs"] is False
+
+
+def test_quick_estimate_follows_the_yearly_profile_and_split(municipality_client, knowledge):
+    url = "/som/skoen/?target_group=children_at_risk"
+    html = municipality_client.get(url).content.decode()
+    assert 'data-testid="quick-profile"' in html and 'name="use_profile" value="1" checked' in html
+    data = form_post(municipality_client, url)
+    data.update({"cost_per_citizen-value": "0", "horizon": "6", "discount_rate_pct": "0", "name": "Profil"})
+    assert "use_profile" in data
+    data["use_profile"] = "1"  # the checkbox value the browser sends
+    saving = float(data["annual_saving-value"])
+    response = municipality_client.post("/som/skoen/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calc = Calculation.objects.get(name="Profil")
+    case = engine.parse_case(calc.case)
+    # The database's own consequences and prices are kept (not one aggregate service) ...
+    assert {c.service for c in case.outcomes[0].consequences} == {
+        "foster_care_day", "preventive_measure_month", "special_education_year",
+    }  # fmt: skip
+    # ... scaled so that the reference year saves what the user entered (the prefilled reference saving).
+    consequences, prices = case.outcomes[0].consequences, case.prices
+    by_year = engine.saving_per_success(consequences, prices, 6).sum(axis=1)
+    assert by_year[0] == pytest.approx(saving, abs=0.5)
+    det = calc.result["deterministic"]
+    successes = det["successes"]["Succes"]
+    expected = [s * by_year[t] for t, s in enumerate(successes)]  # one cohort, no relapse: year t = k
+    assert det["gains"] == pytest.approx(expected, abs=0.05)
+    # The year-by-year fall matters: the first year's saving applied to every year gives far more.
+    assert sum(successes) * by_year[0] / sum(det["gains"]) > 1.5
+    assert len(det["pv_by_area"]) >= 2  # the split by main area is kept
+    # Without the profile (unticked) the flat saving with shares is used, as before.
+    data.pop("use_profile")
+    data["name"] = "Flad"
+    assert municipality_client.post("/som/skoen/", data).status_code == 302
+    flat = Calculation.objects.get(name="Flad").result["deterministic"]
+    assert flat["gains"] == pytest.approx([s * by_year[0] for s in successes], abs=0.05)

@@ -295,10 +295,14 @@ def test_cli_and_api_refuse_nan_infinity_and_unknown_keys(tmp_path, municipality
     data = json.loads(EXAMPLE.read_text())
     data["discount_rate"] = 3.5
     data["outcomes"][0]["relapce"] = 0.2
-    response = municipality_client.post("/api/som/calculate", json.dumps(data), content_type="application/json")
+    response = municipality_client.post(
+        "/api/som/calculate", json.dumps(data), content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "outcomes[0].relapce"
     del data["outcomes"][0]["relapce"]
-    response = municipality_client.post("/api/som/calculate", json.dumps(data), content_type="application/json")
+    response = municipality_client.post(
+        "/api/som/calculate", json.dumps(data), content_type="application/json"
+    )
     assert response.status_code == 422
     assert "mente du 3.5 % = 0.035?" in response.json()["detail"][0]["message"]

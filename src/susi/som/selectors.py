@@ -118,3 +118,36 @@ def defaults_for(target_group: TargetGroup | None, organisation_id: int | None) 
         outcomes.append(OutcomeDefaults(outcome, mean, se, studies, consequences))
     illustrative = illustrative or any(p.is_illustrative for p in prices.values())
     return Defaults(target_group, size.citizens_per_year if size else None, outcomes, prices, illustrative)
+
+
+def first_outcome_for_engine(defaults: Defaults) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The first outcome's consequences (at their means) and the prices they need, as engine objects: what
+    the quick estimate scales (engine.quick_case with `consequences`/`prices`)."""
+    from susi.engines import som as engine
+
+    if not defaults.outcomes:
+        return (), ()
+    consequences = []
+    prices = []
+    for c in defaults.outcomes[0].consequences:
+        price = defaults.prices.get(c["service"])
+        if price is None:
+            continue
+        values = tuple(float(x) for x in str(c["change"]).split(";") if x.strip())
+        if not values:
+            continue
+        consequences.append(engine.Consequence(c["service"], values if len(values) > 1 else values[0]))
+        if all(p.service != price.service for p in prices):
+            prices.append(
+                engine.Price(
+                    price.service,
+                    municipality=price.municipality,
+                    region=price.region,
+                    state=price.state,
+                    area=price.area,
+                    committee=price.committee or None,
+                    unit=price.unit,
+                    name=price.name,
+                )
+            )
+    return tuple(consequences), tuple(prices)

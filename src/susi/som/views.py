@@ -172,7 +172,9 @@ def quick(request):
     target_group = _target_group(request, params.get("target_group"))
     municipality = _municipality(request, params.get("municipality"))
     defaults = selectors.defaults_for(target_group, municipality.pk if municipality else None)
-    saving, shares = _annual_saving(defaults)
+    profile = _quick_profile(defaults, engine.DEFAULT_HORIZON)
+    saving = profile["reference_saving"] if profile else 0.0
+    shares = profile["shares"] if profile else (1.0, 0.0, 0.0)
     first = defaults.outcomes[0] if defaults.outcomes else None
     state = {
         "name": f"Skøn: {target_group.name}" if target_group else "Budgetøkonomisk skøn",
@@ -186,6 +188,7 @@ def quick(request):
         "shares": [f"{s * 100:g}" for s in shares],
         "horizon": "10",
         "discount_rate_pct": "3.5",
+        "use_profile": profile is not None,
     }
     problems = forms.FormProblems()
     if request.method == "POST":
@@ -200,6 +203,7 @@ def quick(request):
             "shares": [post.get(f"share-{i}", "").strip() for i in range(3)],
             "horizon": post.get("horizon", "").strip(),
             "discount_rate_pct": post.get("discount_rate_pct", "").strip(),
+            "use_profile": profile is not None and post.get("use_profile") == "1",
         }
         citizens = forms._number(
             state["citizens_per_year"], "citizens_per_year", _("Borgere pr. år"), problems
@@ -220,6 +224,11 @@ def quick(request):
         )
         if citizens is None and "citizens_per_year" not in problems.by_field:
             problems.add("citizens_per_year", _("Borgere pr. år"), _("angiv antal borgere"))
+        knowledge: dict = {}
+        if state["use_profile"] and horizon:
+            chosen = _quick_profile(defaults, horizon)
+            if chosen is not None:
+                knowledge = {"consequences": chosen["consequences"], "prices": chosen["prices"]}
         if not problems:
             try:
                 case = engine.quick_case(
@@ -234,6 +243,7 @@ def quick(request):
                     name=state["name"] or "Budgetøkonomisk skøn",
                     target_group=target_group.name if target_group else "",
                     area=target_group.area if target_group else "adult_social",
+                    **knowledge,
                 )
                 calculation = services.save_calculation(
                     request.user,
@@ -257,6 +267,8 @@ def quick(request):
                     "discount_rate": "discount_rate_pct",
                     "outcomes[0].success_rate": "success_rate-value",
                     "costs[0].amount": "cost_per_citizen-value",
+                    "annual_saving_per_success": "annual_saving-value",
+                    "outcomes[0].scale": "annual_saving-value",
                 }
                 quick_labels = {
                     "share-0": _("Fordeling på myndigheder"),
@@ -265,6 +277,7 @@ def quick(request):
                     "discount_rate_pct": _("Diskonteringsrente"),
                     "success_rate-value": _("Succesrate"),
                     "cost_per_citizen-value": _("Pris pr. borger"),
+                    "annual_saving-value": _("Besparelse pr. succes"),
                 }
                 for p in exc.problems:
                     form_field = quick_fields.get(p.field, p.field)
@@ -277,6 +290,7 @@ def quick(request):
         "dist_choices": forms.DIST_CHOICES,
         "authorities": engine.AUTHORITIES,
         "illustrative": defaults.illustrative,
+        "profile": profile,
     }
     return render(request, "som/quick.html", context, status=422 if problems else 200)
 
@@ -289,23 +303,34 @@ def _as_quantity(raw):
     return 0.0 if value is None else value
 
 
-def _annual_saving(defaults: selectors.Defaults) -> tuple[float, tuple[float, float, float]]:
-    """The knowledge database's yearly saving per success for the first outcome (year-1 change × price)."""
-    if not defaults.outcomes:
-        return 0.0, (1.0, 0.0, 0.0)
-    totals = [0.0, 0.0, 0.0]
-    for c in defaults.outcomes[0].consequences:
-        price = defaults.prices.get(c["service"])
-        if price is None:
-            continue
-        change = float(str(c["change"]).split(";")[0])
-        for i, amount in enumerate((price.municipality, price.region, price.state)):
-            totals[i] -= change * amount
-    total = sum(totals)
+def _quick_profile(defaults: selectors.Defaults, horizon: int) -> dict | None:
+    """The knowledge database's saving per success for the first outcome, year by year and by authority
+    (engine.saving_per_success), with the reference year the user's saving scales; None without one."""
+    consequences, prices = selectors.first_outcome_for_engine(defaults)
+    reference = engine.reference_saving(consequences, prices, horizon) if consequences else None
+    if reference is None:
+        return None
+    by_year = engine.saving_per_success(consequences, prices, horizon)
+    return {
+        "consequences": consequences,
+        "prices": prices,
+        "reference_year": reference[0],
+        "reference_saving": reference[1],
+        "rows": [
+            {"year": k + 1, "authorities": list(row), "total": float(row.sum())}
+            for k, row in enumerate(by_year)
+            if row.any()
+        ],
+        "shares": _shares(by_year[reference[0] - 1]),
+    }
+
+
+def _shares(saving) -> tuple[float, float, float]:
+    positive = [max(0.0, float(x)) for x in saving]
+    total = sum(positive)
     if total <= 0:
-        return 0.0, (1.0, 0.0, 0.0)
-    shares = tuple(max(0.0, t) / sum(max(0.0, x) for x in totals) for t in totals)
-    return total, (shares[0], shares[1], shares[2])
+        return (1.0, 0.0, 0.0)
+    return (positive[0] / total, positive[1] / total, positive[2] / total)
 
 
 @login_required

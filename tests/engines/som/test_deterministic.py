@@ -21,8 +21,7 @@ from susi.engines.som import (
     parse_case,
     quick_case,
 )
-
-from susi.engines.som.results import break_even_year, turns_negative_again  # noqa: E402
+from susi.engines.som.results import break_even_year, turns_negative_again
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "docs" / "developers" / "som-examples" / "cti-worked-example.json"
@@ -256,3 +255,62 @@ def test_case_file_round_trip(example):
 def test_result_arrays_are_read_only(example):
     with pytest.raises(ValueError):
         example.net[0] = 1.0
+
+
+QUICK_CONSEQUENCES = (Consequence("shelter_night", (-100.0, -50.0)), Consequence("psychiatric_bed_day", -2.0))
+QUICK_PRICES = (
+    Price("shelter_night", municipality=300.0, state=300.0, area="housing", committee="social"),
+    Price("psychiatric_bed_day", municipality=0.0, region=5000.0, area="psychiatry", committee=None),
+)
+
+
+def test_quick_estimate_keeps_the_yearly_profile_and_the_split():
+    # Saving per success by year after success (hand calculation):
+    #   year 1: 100 nights × (300 + 300) + 2 bed days × 5,000 = 60,000 + 10,000 = 70,000
+    #   year 2:  50 nights × 600          + 2 × 5,000          = 30,000 + 10,000 = 40,000
+    #   years 3, 4:                          2 × 5,000                            = 10,000
+    # 10 citizens × 20 % = 2 successes from year 1: gains 140,000, 80,000, 20,000, 20,000.
+    # (Applying the first year's 70,000 to every year gave 560,000 in all, 2.15 × the 260,000 here.)
+    from susi.engines.som.quick import reference_saving, saving_per_success
+
+    profile = saving_per_success(QUICK_CONSEQUENCES, QUICK_PRICES, 4)
+    np.testing.assert_allclose(profile.sum(axis=1), [70_000, 40_000, 10_000, 10_000])
+    assert reference_saving(QUICK_CONSEQUENCES, QUICK_PRICES, 4) == (1, 70_000.0)
+    case = quick_case(
+        citizens_per_year=10.0,
+        cost_per_citizen=0.0,
+        success_rate=0.2,
+        annual_saving_per_success=70_000.0,
+        horizon=4,
+        discount_rate=0.0,
+        consequences=QUICK_CONSEQUENCES,
+        prices=QUICK_PRICES,
+    )
+    result = calculate(case)
+    np.testing.assert_allclose(result.gains, [140_000, 80_000, 20_000, 20_000])
+    np.testing.assert_allclose(result.gains_by_authority["municipality"], [60_000, 30_000, 0, 0])
+    np.testing.assert_allclose(result.gains_by_authority["region"], [20_000] * 4)
+    np.testing.assert_allclose(result.gains_by_authority["state"], [60_000, 30_000, 0, 0])
+    np.testing.assert_allclose(result.net_by_area["housing"], [120_000, 60_000, 0, 0])
+    np.testing.assert_allclose(result.net_by_area["psychiatry"], [20_000] * 4)
+    np.testing.assert_allclose(result.net_by_committee["social"], [60_000, 30_000, 0, 0])
+    # The user's own saving scales the whole profile: 35,000 in year 1 halves every year and every split.
+    half = calculate(case.with_changes(outcomes=(case.outcomes[0].__class__(**{
+        **case.outcomes[0].__dict__, "scale": 0.5}),)))  # fmt: skip
+    np.testing.assert_allclose(half.gains, [70_000, 40_000, 10_000, 10_000])
+    from susi.engines.som import Normal, simulate
+
+    uncertain = quick_case(
+        citizens_per_year=10.0,
+        cost_per_citizen=0.0,
+        success_rate=0.2,
+        annual_saving_per_success=Normal(35_000.0, 3_500.0),  # 10 sd above 0: not truncated
+        horizon=4,
+        discount_rate=0.0,
+        consequences=QUICK_CONSEQUENCES,
+        prices=QUICK_PRICES,
+    )
+    np.testing.assert_allclose(calculate(uncertain).gains, [70_000, 40_000, 10_000, 10_000])
+    # One draw scales all years: year 2 / year 1 is 4/7 in every draw.
+    mc = simulate(uncertain, draws=200, seed=1, with_tornado=False)
+    np.testing.assert_allclose(mc.net[:, 1] / mc.net[:, 0], 4 / 7, rtol=1e-12)

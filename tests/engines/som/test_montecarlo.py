@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from susi.engines.som.results import break_even_year
 from susi.engines.som import (
     Case,
     Consequence,
@@ -22,6 +21,7 @@ from susi.engines.som import (
     calculate,
     simulate,
 )
+from susi.engines.som.results import break_even_year
 
 
 def linear_case(**changes) -> Case:
@@ -230,7 +230,9 @@ def test_a_distribution_mostly_outside_the_valid_range_is_refused_naming_the_inp
     from susi.engines.som import SomInputError
 
     case = linear_case(
-        outcomes=(Outcome("Bolig", Normal(0.15, 0.03), (Consequence("s", -10.0),), relapse=Normal(0.02, 0.05)),),
+        outcomes=(
+            Outcome("Bolig", Normal(0.15, 0.03), (Consequence("s", -10.0),), relapse=Normal(0.02, 0.05)),
+        ),
     )
     with pytest.raises(SomInputError) as err:
         calculate(case)

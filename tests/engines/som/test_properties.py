@@ -28,7 +28,15 @@ def cases(draw):
         consequences = []
         for _ in range(draw(st.integers(1, 3))):
             service = draw(st.sampled_from(services))
-            if draw(st.booleans()):
+            kind = draw(st.integers(0, 2))
+            if kind == 2:  # a profile drawn as one: one uncertain change scaled across the years
+                profile = tuple(
+                    draw(st.lists(st.floats(-2, 2, allow_nan=False), min_size=1, max_size=horizon + 2))
+                )
+                consequences.append(
+                    Consequence(service, Normal(draw(st.floats(-20, 20)), 2.0), profile=profile)
+                )
+            elif kind == 1:
                 change = tuple(
                     draw(st.lists(st.floats(-20, 20, allow_nan=False), min_size=1, max_size=horizon + 2))
                 )
@@ -46,6 +54,7 @@ def cases(draw):
                 effect_delay_years=draw(st.one_of(st.none(), st.integers(0, horizon - 1))),
                 phase_in_years=draw(st.floats(0, 4)),
                 relapse=Normal(draw(st.floats(0.07, 0.5)), 0.05),  # near 0: truncated to [0, 1]
+                scale=draw(st.sampled_from([1.0, 0.5, Normal(1.0, 0.2)])),
             )
         )
     costs = (

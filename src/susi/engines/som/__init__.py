@@ -25,7 +25,7 @@ from .core import compile_case
 from .distributions import Fixed, Interval90, LogNormal, Normal, Pert, Triangular, Uniform, parse_quantity
 from .errors import FieldProblem, SomInputError
 from .montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MonteCarloResult, TornadoBar, simulate, simulate_compiled
-from .quick import quick_case
+from .quick import quick_case, reference_saving, saving_per_success
 from .results import SomResult, calculate
 
 __all__ = [
@@ -64,6 +64,8 @@ __all__ = [
     "parse_case",
     "parse_quantity",
     "quick_case",
+    "reference_saving",
+    "saving_per_success",
     "simulate",
     "simulate_compiled",
     "validate_case",

@@ -59,6 +59,10 @@ class Consequence:
     service: str
     change: Quantity | tuple[Quantity, ...]
     years: int | None = None
+    # A yearly profile drawn as one: the change in the k-th year after success is change × profile[k]
+    # (zero after the profile ends), so an uncertain `change` is one draw scaled across the years, not an
+    # independent draw per year (docs/developers/som.md, *Uncertainty*). Only with a single-number change.
+    profile: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,9 @@ class Outcome:
     effect_delay_years: int | None = None
     phase_in_years: Quantity = 0.0
     relapse: Quantity = 0.0
+    # A common factor on every consequence of the outcome (one draw for all of them and all years): the
+    # quick estimate scales the knowledge database's consequences by the user's saving with it.
+    scale: Quantity = 1.0
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,7 @@ class Case:
                 (f"{where}.success_rate", o.success_rate),
                 (f"{where}.phase_in_years", o.phase_in_years),
                 (f"{where}.relapse", o.relapse),
+                (f"{where}.scale", o.scale),
             ]
             for j, c in enumerate(o.consequences):
                 cw = f"{where}.consequences[{j}].change"
@@ -187,7 +195,12 @@ def _check_finite(problems: list[FieldProblem], field: str, value: Quantity) -> 
         if not isinstance(x, int | float) or isinstance(x, bool):
             continue
         if not math.isfinite(x):
-            _problem(problems, field, f"must be a finite number, got {x!r}", f"skal være et endeligt tal (er {x!r})")
+            _problem(
+                problems,
+                field,
+                f"must be a finite number, got {x!r}",
+                f"skal være et endeligt tal (er {x!r})",
+            )
             return
         if abs(x) > MAX_ABS:
             _problem(
@@ -347,6 +360,7 @@ def validate_case(case: Case) -> Case:
         _check_range(problems, outcome.success_rate, f"{where}.success_rate", 0, 1, "succesraten", True)
         _check_range(problems, outcome.relapse, f"{where}.relapse", 0, 1, "tilbagefaldet", True)
         _check_range(problems, outcome.phase_in_years, f"{where}.phase_in_years", 0, None, "indfasningen")
+        _check_range(problems, outcome.scale, f"{where}.scale", 0, None, "skaleringen")
         delay = outcome.effect_delay_years
         if delay is not None and (
             isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay < horizon
@@ -375,6 +389,27 @@ def validate_case(case: Case) -> Case:
                 )
             if consequence.years is not None and consequence.years < 1:
                 _problem(problems, f"{cwhere}.years", "must be at least 1", "antal år skal være mindst 1")
+            if consequence.profile is not None:
+                if isinstance(consequence.change, tuple) or consequence.years is not None:
+                    _problem(
+                        problems,
+                        f"{cwhere}.profile",
+                        "goes with a single-number change and no 'years' (the profile gives the years)",
+                        "en profil kræver én ændring (ikke en liste) og ingen 'years' (profilen giver årene)",
+                    )
+                if not consequence.profile or not all(
+                    isinstance(x, int | float)
+                    and not isinstance(x, bool)
+                    and math.isfinite(x)
+                    and abs(x) <= MAX_ABS
+                    for x in consequence.profile
+                ):
+                    _problem(
+                        problems,
+                        f"{cwhere}.profile",
+                        "must be a non-empty list of finite numbers",
+                        "profilen skal være en ikke-tom liste af endelige tal",
+                    )
     if problems:
         raise SomInputError(problems)
     return case
@@ -429,8 +464,10 @@ CASE_KEYS = (
     "intake", "costs", "outcomes", "prices",
 )  # fmt: skip
 COST_KEYS = ("name", "kind", "amount", "payer", "year", "years", "area", "committee")
-OUTCOME_KEYS = ("name", "success_rate", "consequences", "effect_delay_years", "phase_in_years", "relapse")
-CONSEQUENCE_KEYS = ("service", "change", "years")
+OUTCOME_KEYS = (
+    "name", "success_rate", "consequences", "effect_delay_years", "phase_in_years", "relapse", "scale",
+)  # fmt: skip
+CONSEQUENCE_KEYS = ("service", "change", "years", "profile")
 PRICE_KEYS = ("name", "unit", "municipality", "region", "state", "area", "committee")
 
 
@@ -576,11 +613,30 @@ def parse_case(data: Any) -> Case:
             if not isinstance(service, str) or not service:
                 _problem(problems, f"{cwhere}.service", "is missing", "ydelsen mangler")
                 service = ""
+            profile_raw = citem.get("profile")
+            profile: tuple[float, ...] | None = None
+            if profile_raw is not None:
+                if isinstance(profile_raw, list):
+                    numbers = [
+                        parse_quantity(v, f"{cwhere}.profile[{k}]", problems)
+                        for k, v in enumerate(profile_raw)
+                    ]
+                    profile = tuple(float(v) if isinstance(v, int | float) else 0.0 for v in numbers)
+                    if any(not isinstance(v, int | float) for v in profile_raw):
+                        _problem(problems, f"{cwhere}.profile", "must be plain numbers", "skal være tal")
+                else:
+                    _problem(
+                        problems,
+                        f"{cwhere}.profile",
+                        "must be a list of numbers",
+                        "skal være en liste af tal",
+                    )
             consequences.append(
                 Consequence(
                     service=service,
                     change=change,
                     years=_int(citem, "years", f"{cwhere}.years", problems, None),
+                    profile=profile,
                 )
             )
         outcomes.append(
@@ -593,6 +649,7 @@ def parse_case(data: Any) -> Case:
                 ),
                 phase_in_years=_q(item, "phase_in_years", f"{where}.phase_in_years", problems, 0.0),
                 relapse=_q(item, "relapse", f"{where}.relapse", problems, 0.0),
+                scale=_q(item, "scale", f"{where}.scale", problems, 1.0),
             )
         )
 
@@ -686,10 +743,14 @@ def case_to_json(case: Case) -> dict[str, Any]:
         }
         if o.effect_delay_years is not None:
             oitem["effect_delay_years"] = o.effect_delay_years
+        if o.scale != 1.0:
+            oitem["scale"] = quantity_to_json(o.scale)
         for cq in o.consequences:
             citem: dict[str, Any] = {"service": cq.service, "change": change(cq)}
             if cq.years is not None:
                 citem["years"] = cq.years
+            if cq.profile is not None:
+                citem["profile"] = list(cq.profile)
             oitem["consequences"].append(citem)
         out["outcomes"].append(oitem)
     for p in case.prices:

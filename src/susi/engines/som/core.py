@@ -33,7 +33,7 @@ from .case import Case, Consequence
 from .distributions import Distribution, Quantity, Truncated, as_distribution
 from .errors import FieldProblem, SomInputError
 
-ROLES = ("intake", "sr", "relapse", "phase", "q", "shape", "price", "cost")
+ROLES = ("intake", "sr", "relapse", "phase", "scale", "q", "shape", "price", "cost")
 # The valid range of each bounded role: a negative number of citizens or cost makes no sense; the additional
 # success rate may be negative (worse than current practice) but not beyond ±100 %. A distribution reaching
 # outside is truncated to the range (distributions.Truncated, its mean reported in `truncations`), or refused
@@ -43,6 +43,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "sr": (-1.0, 1.0),
     "relapse": (0.0, 1.0),
     "phase": (0.0, math.inf),
+    "scale": (0.0, math.inf),
     "cost": (0.0, math.inf),
 }
 MAX_SHARE_OUTSIDE = 0.10
@@ -148,6 +149,7 @@ def compile_case(case: Case) -> CompiledCase:
     sr = np.zeros(n_out)
     relapse = np.zeros(n_out)
     phase = np.zeros(n_out)
+    scale = np.ones(n_out)
     delays = np.zeros(n_out, dtype=int)
     entries: list[tuple[int, int, Consequence]] = []
     for o, outcome in enumerate(case.outcomes):
@@ -161,6 +163,8 @@ def compile_case(case: Case) -> CompiledCase:
             "phase",
             [o],
         )
+        if outcome.scale != 1.0:
+            add(f"{where}.scale", f"Skalering af konsekvenserne: {outcome.name}", outcome.scale, "scale", [o])
         delays[o] = (
             outcome.effect_delay_years if outcome.effect_delay_years is not None else case.duration_years - 1
         )
@@ -183,6 +187,11 @@ def compile_case(case: Case) -> CompiledCase:
             for k, v in enumerate(conseq.change[:horizon]):
                 yearly_label = f"Konsekvens år {k + 1}: {service_name} ({case.outcomes[o].name})"
                 add(f"{where}.change[{k}]", yearly_label, v, "shape", [e * horizon + k])
+        elif conseq.profile is not None:
+            key = (o, ("profile", e))
+            profile = conseq.profile[:horizon]
+            shape[e, : len(profile)] = profile
+            add(f"{where}.change", label, conseq.change, "q", [e])
         else:
             years = horizon if conseq.years is None else min(conseq.years, horizon)
             key = (o, ("years", years))
@@ -219,6 +228,7 @@ def compile_case(case: Case) -> CompiledCase:
         "sr": sr,
         "relapse": relapse,
         "phase": phase,
+        "scale": scale,
         "q": q,
         "shape": shape,
         "price": price_base,
@@ -482,6 +492,8 @@ def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
                     shape_since_start[d:, :, g] = shape[:, g, : horizon - d].T
             per_stream = per_stream * shape_since_start
         entry_value = arr["q"][..., None] * _entry_prices(cc, arr["price"])  # (n, E, 3)
+        if arr["scale"].shape[0] > 1 or np.any(arr["scale"] != 1.0):
+            entry_value = entry_value * arr["scale"][:, cc.entry_outcome, None]
         stream_value = _stream_values(cc, entry_value)  # (n_v, G, 3)
         # Value the per-starter streams for every authority, then add up the cohorts.
         valued = np.matmul(np.transpose(per_stream, (1, 0, 2)), stream_value)  # (n, T, 3)
@@ -534,8 +546,9 @@ def evaluate(
             per_stream = weighted * shape
         else:
             per_stream = weighted[:, cc.stream_outcome, :] * shape
-        # Value of one success-year of each stream for each authority: Σ_e q[e] · price[u_e, a].
+        # Value of one success-year of each stream for each authority: Σ_e scale[o_e] · q[e] · price[u_e, a].
         entry_value = arr["q"][..., None] * _entry_prices(cc, arr["price"])  # (n, E, 3)
+        entry_value = entry_value * arr["scale"][:, cc.entry_outcome, None]
         stream_delay = cc.outcome_delay[cc.stream_outcome]
         success_years = _over_cohorts(per_stream, intake, stream_delay)  # (n, G, T)
         entry_money = -(

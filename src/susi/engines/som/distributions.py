@@ -428,3 +428,22 @@ def quantity_to_json(value: Quantity) -> Any:
     if isinstance(value, int | float):
         return float(value)
     return value.to_json()
+
+
+def scaled(value: Quantity, factor: float) -> Quantity:
+    """The same kind of number multiplied by a positive constant (kroner → a factor on a profile): every
+    location and spread parameter is multiplied, so quantiles and the mean scale exactly."""
+    if factor <= 0:
+        raise ValueError("factor must be positive")
+    d = as_distribution(value)
+    if isinstance(d, Fixed):
+        return d.value * factor
+    if isinstance(d, Normal | LogNormal):
+        return type(d)(d.mean * factor, d.sd * factor)
+    if isinstance(d, Triangular | Pert):
+        return type(d)(d.low * factor, d.mode * factor, d.high * factor)
+    if isinstance(d, Uniform):
+        return Uniform(d.low * factor, d.high * factor)
+    if isinstance(d, Interval90):
+        return Interval90(d.low * factor, d.high * factor)
+    raise TypeError(f"cannot scale {d!r}")
