@@ -397,3 +397,13 @@ def test_quick_estimate_follows_the_yearly_profile_and_split(municipality_client
     assert municipality_client.post("/som/skoen/", data).status_code == 302
     flat = Calculation.objects.get(name="Flad").result["deterministic"]
     assert flat["gains"] == pytest.approx([s * by_year[0] for s in successes], abs=0.05)
+
+
+def test_a_yearly_consequence_with_a_standard_error_is_one_correlated_profile():
+    # "-300; -250; -200; -150" with standard error 40: the largest change (−300, year 1) is normal(−300, 40)
+    # and the other years follow in proportion, one draw for all years.
+    entry = forms._consequence("foster_care_day", [-300.0, -250.0, -200.0, -150.0], 40.0)
+    assert entry["change"] == {"dist": "normal", "mean": -300.0, "sd": 40.0}
+    assert entry["profile"] == pytest.approx([1, 250 / 300, 200 / 300, 0.5])
+    assert forms._consequence("s", [-1.0, -2.0], None) == {"service": "s", "change": [-1.0, -2.0]}
+    assert forms._consequence("s", [-1.0], 0.5)["change"] == {"dist": "normal", "mean": -1.0, "sd": 0.5}

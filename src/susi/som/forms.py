@@ -311,6 +311,27 @@ def _int(raw: str, field: str, label: str, problems: FormProblems, default: int 
         return default
 
 
+def _consequence(service: str, values: list[float], se: float | None) -> dict[str, Any]:
+    """A consequence's case-file entry. With a standard error, a yearly profile is drawn as one: the change
+    in the year of the largest change is normal(that change, se) and the other years follow it in
+    proportion (`profile`), so a year's draw never contradicts the next one's; docs/developers/som.md."""
+    if len(values) == 1:
+        return {
+            "service": service,
+            "change": {"dist": "normal", "mean": values[0], "sd": se} if se else values[0],
+        }
+    if not se:
+        return {"service": service, "change": values}
+    ref = max(range(len(values)), key=lambda k: abs(values[k]))
+    if values[ref] == 0:
+        return {"service": service, "change": values}
+    return {
+        "service": service,
+        "change": {"dist": "normal", "mean": values[ref], "sd": se},
+        "profile": [v / values[ref] for v in values],
+    }
+
+
 def case_from_state(
     state: dict[str, Any], target_group_code: str = ""
 ) -> tuple[dict[str, Any], FormProblems, dict[str, str]]:
@@ -428,14 +449,11 @@ def case_from_state(
                 problems.add(f"{p}-cons-{j}-se", clabel, _("standardfejlen må ikke være negativ"))
                 se = None
 
-            def q(v: float, se: float | None = se) -> Any:
-                return {"dist": "normal", "mean": v, "sd": se} if se else v
-
-            change = q(values[0]) if len(values) == 1 else [q(v) for v in values]  # type: ignore[arg-type]
+            consequence = _consequence(c["service"], values, se)  # type: ignore[arg-type]
             paths[f"outcomes[{k}].consequences[{len(consequences)}].service"] = f"{p}-cons-{j}-service"
             paths[f"outcomes[{k}].consequences[{len(consequences)}].change"] = f"{p}-cons-{j}-change"
             labels[f"{p}-cons-{j}-service"] = labels[f"{p}-cons-{j}-change"] = clabel
-            consequences.append({"service": c["service"], "change": change})
+            consequences.append(consequence)
         outcome: dict[str, Any] = {
             "name": row.get("name") or f"Succesmål {i + 1}",
             "success_rate": rate_q if rate_q is not None else 0.0,

@@ -137,6 +137,13 @@ def save_own_target_group(user, calculation: Calculation) -> TargetGroup:
             )
             for consequence in outcome_data.get("consequences", []):
                 change = consequence["change"]
+                profile = consequence.get("profile")
+                if profile is not None:  # one draw scaled across the years: a yearly row per profile year
+                    mean = change.get("mean", 0.0) if isinstance(change, dict) else float(change)
+                    sd = change.get("sd") if isinstance(change, dict) else None
+                    change = [
+                        {"dist": "normal", "mean": mean * f, "sd": sd} if sd else mean * f for f in profile
+                    ]
                 rows = list(enumerate(change, start=1)) if isinstance(change, list) else [(None, change)]
                 for year, value in rows:
                     mean = value.get("mean", 0.0) if isinstance(value, dict) else float(value)

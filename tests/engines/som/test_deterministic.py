@@ -314,3 +314,23 @@ def test_quick_estimate_keeps_the_yearly_profile_and_the_split():
     # One draw scales all years: year 2 / year 1 is 4/7 in every draw.
     mc = simulate(uncertain, draws=200, seed=1, with_tornado=False)
     np.testing.assert_allclose(mc.net[:, 1] / mc.net[:, 0], 4 / 7, rtol=1e-12)
+
+
+def test_profile_scale_and_correlations_round_trip_through_the_case_file():
+    from susi.engines.som import Normal
+
+    case = simple_case(
+        outcomes=(
+            Outcome(
+                "o",
+                Normal(0.1, 0.01),
+                (Consequence("s", Normal(-2.0, 0.5), profile=(1.0, 0.5)),),
+                scale=Normal(1.0, 0.1),
+            ),
+        ),
+        correlations=(("outcomes[0].success_rate", "outcomes[0].consequences[0].change", 0.4),),
+    )
+    again = parse_case(json.loads(json.dumps(case_to_json(case))))
+    assert again == case
+    # Profile by hand: 1 success × (−2 · 1, −2 · 0.5, 0) nights × 1,000 kr. → gains 2,000, 1,000, 0.
+    np.testing.assert_allclose(calculate(case).gains, [2000, 1000, 0])

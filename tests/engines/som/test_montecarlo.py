@@ -240,3 +240,89 @@ def test_a_distribution_mostly_outside_the_valid_range_is_refused_naming_the_inp
     # Normal(0.02, 0.05): Φ(−0.4) = 34.5 % below 0.
     assert "34 % af fordelingen ligger uden for" in err.value.message_da
     assert "outcomes[0].relapse: 34 % of this distribution" in str(err.value)
+
+
+def test_rank_correlation_by_iman_conover_keeps_every_marginal_exactly():
+    from susi.engines.som.core import compile_case
+    from susi.engines.som.montecarlo import draw_inputs
+
+    targets = {("outcomes[0].success_rate", "costs[0].amount"): 0.6,
+               ("outcomes[0].success_rate", "prices[s].municipality"): -0.3}  # fmt: skip
+    plain = linear_case()
+    correlated = plain.with_changes(correlations=tuple((a, b, r) for (a, b), r in targets.items()))
+    n = 20_000
+    cols, independent = draw_inputs(compile_case(plain), n, seed=9)
+    cols2, paired = draw_inputs(compile_case(correlated), n, seed=9)
+    assert cols == cols2
+    # Marginals unchanged exactly: every input has the very same draws, only reordered.
+    np.testing.assert_array_equal(np.sort(independent, axis=0), np.sort(paired, axis=0))
+    cc = compile_case(correlated)
+    paths = [cc.parameters[i].path for i in cols]
+    for (a, b), target in targets.items():
+        rho = stats.spearmanr(paired[:, paths.index(a)], paired[:, paths.index(b)]).statistic
+        # Sampling error of Spearman's ρ: about (1 − ρ²)/√(n − 3) · 1.06 (Fieller, Hartley & Pearson 1957);
+        # allow 4 of them.
+        se = 1.06 * (1 - target**2) / np.sqrt(n - 3)
+        assert abs(rho - target) < 4 * se, (a, b, rho)
+    # The uncorrelated pair stays uncorrelated.
+    rho = stats.spearmanr(
+        paired[:, paths.index("costs[0].amount")], paired[:, paths.index("prices[s].municipality")]
+    )
+    assert abs(rho.statistic) < 0.05
+    # Correlation between the success rate and the cost that pays for it changes the spread of the present
+    # value but not its mean (the marginals are the same; the case is linear in each input).
+    a = simulate(plain, draws=n, seed=9, with_tornado=False)
+    b = simulate(correlated, draws=n, seed=9, with_tornado=False)
+    assert abs(a.mean_present_value - b.mean_present_value) < 4 * a.present_value.std() / np.sqrt(n) * 2
+    assert a.present_value.std() != pytest.approx(b.present_value.std(), rel=0.01)
+
+
+def test_bad_correlations_are_refused_naming_the_input():
+    from susi.engines.som import SomInputError
+
+    case = linear_case(correlations=(("outcomes[0].relapse", "costs[0].amount", 0.5),))
+    with pytest.raises(SomInputError) as err:
+        calculate(case)
+    assert err.value.field == "correlations[0].inputs" and "outcomes[0].relapse" in err.value.message
+    contradictory = linear_case(
+        correlations=(
+            ("outcomes[0].success_rate", "costs[0].amount", 0.9),
+            ("outcomes[0].success_rate", "prices[s].municipality", 0.9),
+            ("costs[0].amount", "prices[s].municipality", -0.9),
+        )
+    )
+    with pytest.raises(SomInputError) as err:
+        calculate(contradictory)
+    assert err.value.field == "correlations"
+    with pytest.raises(SomInputError) as err:
+        calculate(linear_case(correlations=(("outcomes[0].success_rate", "costs[0].amount", 1.0),)))
+    assert err.value.field == "correlations[0].rank_correlation"
+
+
+def test_a_profile_drawn_as_one_versus_year_by_year_closed_form():
+    # docs/developers/som.md, "A profile is one draw": 10 citizens × 10 % = 1 success from year 1, a
+    # shelter night at 1,000 kr., the change −100 nights a year with sd 30, 6 years, no discounting.
+    # PV = Σ_t 1,000 · (−X_t). Independent yearly draws: sd = 1,000 · 30 · √6 = 73,485 kr.;
+    # one draw scaled across the years (profile): sd = 1,000 · 30 · 6 = 180,000 kr. — √6 = 2.45 × wider.
+    def case(consequence):
+        return Case(
+            name="profile",
+            intake=(10.0,),
+            costs=(),
+            outcomes=(Outcome("o", 0.10, (consequence,)),),
+            prices=(Price("s", municipality=1000.0, area="housing"),),
+            horizon=6,
+            discount_rate=0.0,
+        )
+
+    yearly = case(Consequence("s", tuple(Normal(-100.0, 30.0) for _ in range(6))))
+    profile = case(Consequence("s", Normal(-100.0, 30.0), profile=(1.0,) * 6))
+    n = 40_000
+    a = simulate(yearly, draws=n, seed=4, with_tornado=False).present_value
+    b = simulate(profile, draws=n, seed=4, with_tornado=False).present_value
+    assert calculate(yearly).present_value == calculate(profile).present_value == pytest.approx(600_000)
+    # The sample sd of n normal draws has a relative standard error of 1/√(2(n − 1)) ≈ 0.35 %; allow 4.
+    tolerance = 4 / np.sqrt(2 * (n - 1))
+    assert a.std(ddof=1) == pytest.approx(1000 * 30 * np.sqrt(6), rel=tolerance)
+    assert b.std(ddof=1) == pytest.approx(1000 * 30 * 6, rel=tolerance)
+    assert round(1000 * 30 * np.sqrt(6)) == 73_485

@@ -114,6 +114,9 @@ class Case:
     area: str = "adult_social"
     committee: str | None = "social"
     target_group: str = ""
+    # Rank (Spearman) correlations between uncertain inputs, by path: (input, other input, ρ). Drawn with
+    # Iman-Conover (montecarlo.correlate): every input keeps its own draws, only their pairing changes.
+    correlations: tuple[tuple[str, str, float], ...] = ()
 
     def price_of(self, service: str) -> Price | None:
         return next((p for p in self.prices if p.service == service), None)
@@ -410,6 +413,21 @@ def validate_case(case: Case) -> Case:
                         "must be a non-empty list of finite numbers",
                         "profilen skal være en ikke-tom liste af endelige tal",
                     )
+    for i, (a, b, rho) in enumerate(case.correlations):
+        if not -1 < rho < 1:
+            _problem(
+                problems,
+                f"correlations[{i}].rank_correlation",
+                f"must lie strictly between -1 and 1, got {rho:g}",
+                f"rangkorrelationen skal ligge mellem -1 og 1 (er {rho:g})",
+            )
+        if a == b:
+            _problem(
+                problems,
+                f"correlations[{i}].inputs",
+                "names the same input twice",
+                "samme input er nævnt to gange",
+            )
     if problems:
         raise SomInputError(problems)
     return case
@@ -461,8 +479,9 @@ def _list(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProb
 
 CASE_KEYS = (
     "name", "target_group", "horizon", "discount_rate", "duration_years", "area", "committee",
-    "intake", "costs", "outcomes", "prices",
+    "intake", "costs", "outcomes", "prices", "correlations",
 )  # fmt: skip
+CORRELATION_KEYS = ("inputs", "rank_correlation")
 COST_KEYS = ("name", "kind", "amount", "payer", "year", "years", "area", "committee")
 OUTCOME_KEYS = (
     "name", "success_rate", "consequences", "effect_delay_years", "phase_in_years", "relapse", "scale",
@@ -653,6 +672,27 @@ def parse_case(data: Any) -> Case:
             )
         )
 
+    correlations: list[tuple[str, str, float]] = []
+    for i, c in enumerate(_list(root, "correlations", "correlations", problems)):
+        where = f"correlations[{i}]"
+        item = _mapping(c, where, problems, CORRELATION_KEYS)
+        if item is None:
+            continue
+        inputs = item.get("inputs")
+        rho = item.get("rank_correlation")
+        if not (isinstance(inputs, list) and len(inputs) == 2 and all(isinstance(x, str) for x in inputs)):
+            _problem(
+                problems,
+                f"{where}.inputs",
+                'must be the paths of two uncertain inputs, e.g. ["outcomes[0].success_rate", "costs[0].amount"]',
+                "skal være stierne til to usikre input",
+            )
+            continue
+        if isinstance(rho, bool) or not isinstance(rho, int | float) or not math.isfinite(rho):
+            _problem(problems, f"{where}.rank_correlation", "must be a number", "skal være et tal")
+            continue
+        correlations.append((inputs[0], inputs[1], float(rho)))
+
     discount = root.get("discount_rate", DEFAULT_DISCOUNT_RATE)
     if isinstance(discount, bool) or not isinstance(discount, int | float):
         _problem(
@@ -677,6 +717,7 @@ def parse_case(data: Any) -> Case:
         duration_years=_int(root, "duration_years", "duration_years", problems, 1) or 0,
         area=_text(root, "area", "area", problems, "adult_social"),
         committee=committee if isinstance(committee, str) or committee is None else str(committee),
+        correlations=tuple(correlations),
     )
     if problems:
         raise SomInputError(problems)
@@ -753,6 +794,8 @@ def case_to_json(case: Case) -> dict[str, Any]:
                 citem["profile"] = list(cq.profile)
             oitem["consequences"].append(citem)
         out["outcomes"].append(oitem)
+    if case.correlations:
+        out["correlations"] = [{"inputs": [a, b], "rank_correlation": rho} for a, b, rho in case.correlations]
     for p in case.prices:
         out["prices"][p.service] = {
             "name": p.name,

@@ -103,6 +103,10 @@ class CompiledCase:
     cost_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     cost_committee: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     truncations: tuple[Truncation, ...] = ()
+    # Rank correlations: the correlated parameters (indices) and the Pearson correlation of their normal
+    # scores that gives the stated Spearman correlations (montecarlo.correlate).
+    correlated: tuple[int, ...] = ()
+    score_correlation: np.ndarray = field(default_factory=lambda: np.eye(0))
 
     @property
     def uncertain_parameters(self) -> tuple[int, ...]:
@@ -221,6 +225,7 @@ def compile_case(case: Case) -> CompiledCase:
         else:
             per_citizen[c] = 1.0
 
+    correlated, score_correlation = _correlations(case, params, problems)
     if problems:
         raise SomInputError(problems)
     base = {
@@ -266,7 +271,56 @@ def compile_case(case: Case) -> CompiledCase:
             dtype=int,
         ),
         truncations=tuple(truncations),
+        correlated=correlated,
+        score_correlation=score_correlation,
     )
+
+
+def _correlations(
+    case: Case, params: list[Parameter], problems: list[FieldProblem]
+) -> tuple[tuple[int, ...], np.ndarray]:
+    """The parameters a case correlates, and the correlation matrix of their normal scores. A Spearman
+    correlation ρ_s between two normal scores corresponds to a Pearson correlation of 2·sin(π·ρ_s/6)
+    (the bivariate normal's relation ρ_s = (6/π)·arcsin(ρ/2)), so the drawn ranks have the stated ρ_s."""
+    if not case.correlations:
+        return (), np.eye(0)
+    index = {p.path: i for i, p in enumerate(params)}
+    pairs: list[tuple[int, int, float]] = []
+    for n, (a, b, rho) in enumerate(case.correlations):
+        found = []
+        for path in (a, b):
+            i = index.get(path)
+            if i is None or not params[i].uncertain:
+                problems.append(
+                    FieldProblem(
+                        f"correlations[{n}].inputs",
+                        f"{path!r} is not an uncertain input of this case",
+                        f"{path!r} er ikke et usikkert input i beregningen",
+                    )
+                )
+            else:
+                found.append(i)
+        if len(found) == 2:
+            pairs.append((found[0], found[1], rho))
+    if len(pairs) != len(case.correlations):
+        return (), np.eye(0)
+    correlated = tuple(sorted({i for a, b, _ in pairs for i in (a, b)}))
+    where = {i: j for j, i in enumerate(correlated)}
+    matrix = np.eye(len(correlated))
+    for a, b, rho in pairs:
+        r = 2.0 * math.sin(math.pi * rho / 6.0)
+        matrix[where[a], where[b]] = matrix[where[b], where[a]] = r
+    try:
+        np.linalg.cholesky(matrix)
+    except np.linalg.LinAlgError:
+        problems.append(
+            FieldProblem(
+                "correlations",
+                "the correlations contradict each other (no joint distribution has them all)",
+                "korrelationerne modsiger hinanden (ingen samlet fordeling kan have dem alle)",
+            )
+        )
+    return correlated, matrix
 
 
 def _within_bounds(

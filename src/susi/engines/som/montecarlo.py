@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from .case import Case, validate_case
 from .core import BOUNDS, CompiledCase, compile_case, evaluate
@@ -176,16 +177,47 @@ def tornado(cc: CompiledCase, top: int = 12) -> tuple[TornadoBar, ...]:
     return tuple(b for b in bars[:top] if b.swing > 0)
 
 
-def simulate_compiled(
-    cc: CompiledCase, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, with_tornado: bool = True
-) -> MonteCarloResult:
-    if draws < 1:
-        raise ValueError("draws must be at least 1")
+def draw_inputs(cc: CompiledCase, draws: int, seed: int) -> tuple[tuple[int, ...], np.ndarray]:
+    """The uncertain parameters (indices) and an (draws, v) matrix of their draws, each input from its own
+    distribution in the compiled order, then paired by `correlate` where the case states correlations."""
     rng = np.random.default_rng(seed)
     columns = cc.uncertain_parameters
     values = np.empty((draws, len(columns)), order="F")  # one contiguous column per input
     for j, i in enumerate(columns):
         values[:, j] = cc.parameters[i].dist.sample(rng, draws)
+    if cc.correlated and draws > 1:
+        where = [columns.index(i) for i in cc.correlated]
+        values[:, where] = correlate(values[:, where], cc.score_correlation, rng)
+    return columns, values
+
+
+def correlate(values: np.ndarray, score_correlation: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Iman & Conover (1982): reorder each column of `values` (n, k) so that the columns' ranks follow
+    normal scores with the given correlation matrix. Each column is only permuted, so every input keeps
+    exactly its own draws (its distribution); only which draws go together changes.
+
+    Scores: van der Waerden's Φ⁻¹(i / (n + 1)), randomly permuted per column (M). With E = corr(M) = Q·Qᵀ and
+    the target C = P·Pᵀ (Cholesky), T = M·(Q⁻¹)ᵀ·Pᵀ has sample correlation exactly C; each column of the
+    result is the sorted column of `values` placed in the rank order of T's column."""
+    n, k = values.shape
+    scores = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
+    m = np.column_stack([rng.permutation(scores) for _ in range(k)])
+    q = np.linalg.cholesky(np.corrcoef(m, rowvar=False))
+    p = np.linalg.cholesky(score_correlation)
+    target = m @ np.linalg.inv(q).T @ p.T
+    out = np.empty_like(values)
+    for j in range(k):
+        ranks = np.argsort(np.argsort(target[:, j], kind="stable"), kind="stable")
+        out[:, j] = np.sort(values[:, j])[ranks]
+    return out
+
+
+def simulate_compiled(
+    cc: CompiledCase, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, with_tornado: bool = True
+) -> MonteCarloResult:
+    if draws < 1:
+        raise ValueError("draws must be at least 1")
+    columns, values = draw_inputs(cc, draws, seed)
     raw = evaluate(cc, columns, values if columns else None)
     # Sums over the 3 authorities and the years are written as slice additions: NumPy's reductions over
     # short axes are several times slower than this for 10,000 draws.
