@@ -3,6 +3,7 @@ the evidence app's prefill, the initiative link, and permissions."""
 
 import re
 
+import numpy as np
 import pytest
 
 from susi.accounts.models import Role
@@ -407,3 +408,11 @@ def test_a_yearly_consequence_with_a_standard_error_is_one_correlated_profile():
     assert entry["profile"] == pytest.approx([1, 250 / 300, 200 / 300, 0.5])
     assert forms._consequence("s", [-1.0, -2.0], None) == {"service": "s", "change": [-1.0, -2.0]}
     assert forms._consequence("s", [-1.0], 0.5)["change"] == {"dist": "normal", "mean": -1.0, "sd": 0.5}
+
+
+def test_the_form_offers_a_log_normal_ninety_percent_interval():
+    problems = forms.FormProblems()
+    q = forms._quantity({"dist": "interval90log", "low": "20000", "high": "80000"}, "p", "Pris", problems)
+    assert not problems and q == {"dist": "interval90", "low": 20000.0, "high": 80000.0, "shape": "lognormal"}
+    dist = engine.parse_quantity(q, "p", [])
+    np.testing.assert_allclose(dist.ppf(np.array([0.05, 0.95])), [20000, 80000], rtol=1e-12)

@@ -28,6 +28,7 @@ DIST_CHOICES = [
     ("pert", gettext_lazy("PERT (min, typisk, maks)")),
     ("uniform", gettext_lazy("Ligefordeling (min, maks)")),
     ("interval90", gettext_lazy("90 % sikker: mellem min og maks")),
+    ("interval90log", gettext_lazy("90 % sikker: mellem min og maks, kan ikke blive negativ (log-normal)")),
 ]
 COST_KIND_CHOICES = [
     ("per_citizen", gettext_lazy("Pr. borger (fordelt over forløbet)")),
@@ -277,6 +278,7 @@ def _quantity(
         "pert": {"low": low, "value": value, "high": high},
         "uniform": {"low": low, "high": high},
         "interval90": {"low": low, "high": high},
+        "interval90log": {"low": low, "high": high},
     }
     if dist not in needs:
         problems.add(f"{prefix}-dist", label, _("ukendt fordeling"))
@@ -298,6 +300,8 @@ def _quantity(
         return {"dist": dist, "min": low, "mode": value, "max": high}
     if dist == "uniform":
         return {"dist": dist, "min": low, "max": high}
+    if dist == "interval90log":
+        return {"dist": "interval90", "low": low, "high": high, "shape": "lognormal"}
     return {"dist": dist, "low": low, "high": high}
 
 

@@ -180,6 +180,7 @@ COST_DISTRIBUTIONS = {
     "uniform, truncated at 0": Uniform(-1_000.0, 40_000.0),
     "interval90": Interval90(20_000.0, 40_000.0),
     "interval90, truncated at 0": Interval90(1_000.0, 40_000.0),
+    "interval90 log-normal": Interval90(20_000.0, 40_000.0, "lognormal"),
 }
 
 
@@ -326,3 +327,41 @@ def test_a_profile_drawn_as_one_versus_year_by_year_closed_form():
     assert a.std(ddof=1) == pytest.approx(1000 * 30 * np.sqrt(6), rel=tolerance)
     assert b.std(ddof=1) == pytest.approx(1000 * 30 * 6, rel=tolerance)
     assert round(1000 * 30 * np.sqrt(6)) == 73_485
+
+
+@pytest.mark.parametrize("shape", ["normal", "lognormal"])
+def test_ninety_percent_sure_between_a_and_b_closed_form(shape):
+    # "90 % sure between 20,000 and 80,000": the 5th and 95th percentiles are exactly a and b.
+    a, b = 20_000.0, 80_000.0
+    d = Interval90(a, b, shape)
+    np.testing.assert_allclose(d.ppf(np.array([0.05, 0.95])), [a, b], rtol=1e-12)
+    if shape == "lognormal":
+        # ln X ~ N(μ, σ): μ = (ln a + ln b)/2 = ln 40,000, σ = ln(b/a)/(2 · 1.6448536) = ln 4 / 3.2897 = 0.42141
+        assert d.ppf(0.5) == pytest.approx(40_000.0, rel=1e-12)  # the median is √(a·b)
+        sigma = np.log(4) / (2 * stats.norm.ppf(0.95))
+        assert sigma == pytest.approx(0.42141, abs=1e-5)
+        assert d.mean == pytest.approx(
+            40_000 * np.exp(sigma**2 / 2), rel=1e-12
+        )  # 40,000 · e^0.088793 = 43,714.1
+        assert d.mean == pytest.approx(43_714.1, abs=0.1)
+    else:
+        assert d.mean == 50_000.0 and d.sd == pytest.approx(60_000 / (2 * 1.6448536), rel=1e-7)
+    draws = d.sample(np.random.default_rng(3), 200_000)
+    low, high = np.quantile(draws, [0.05, 0.95])
+    assert low == pytest.approx(a, rel=0.01) and high == pytest.approx(b, rel=0.01)
+    if shape == "lognormal":
+        assert draws.min() > 0
+
+
+def test_a_log_normal_interval_needs_a_positive_lower_bound():
+    from susi.engines.som import parse_quantity
+
+    problems = []
+    assert (
+        parse_quantity({"dist": "interval90", "low": 0, "high": 5, "shape": "lognormal"}, "x", problems)
+        is None
+    )
+    assert problems[0].field == "x.low"
+    problems = []
+    parse_quantity({"dist": "interval90", "low": 1, "high": 5, "shape": "gamma"}, "x", problems)
+    assert problems[0].field == "x.shape"

@@ -201,33 +201,63 @@ class Uniform:
 
 @dataclass(frozen=True)
 class Interval90:
-    """'90 % sure it lies between low and high': a normal distribution with 5 % below low and 5 % above high."""
+    """'90 % sure it lies between low and high': 5 % below low and 5 % above high.
+
+    `shape="normal"` (the default, for numbers that may be negative: a change in use, a success rate):
+    mean (low + high)/2, sd (high − low)/(2·z₀.₉₅). `shape="lognormal"` (for numbers that cannot be
+    negative: prices, costs, counts; needs 0 < low): ln X is normal with μ = (ln low + ln high)/2 and
+    σ = (ln high − ln low)/(2·z₀.₉₅), so the median is √(low·high) and the mean exp(μ + σ²/2)."""
 
     low: float
     high: float
+    shape: str = "normal"
+
+    @property
+    def _log(self) -> bool:
+        return self.shape == "lognormal"
+
+    @property
+    def _mu(self) -> float:
+        return (math.log(self.low) + math.log(self.high)) / 2
+
+    @property
+    def _sigma(self) -> float:
+        return (math.log(self.high) - math.log(self.low)) / (2 * Z95)
 
     @property
     def mean(self) -> float:
+        if self._log:
+            return math.exp(self._mu + self._sigma**2 / 2)
         return (self.low + self.high) / 2
 
     @property
     def sd(self) -> float:
+        if self._log:
+            return float(self.frozen().std())
         return (self.high - self.low) / (2 * Z95)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self._log:
+            return rng.lognormal(self._mu, self._sigma, n)
         return rng.normal(self.mean, self.sd, n)
 
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
-        return np.asarray(stats.norm.ppf(q, self.mean, self.sd), dtype=float)
+        return np.asarray(self.frozen().ppf(q), dtype=float)
 
     def frozen(self) -> Any:
+        if self._log:
+            return stats.lognorm(self._sigma, scale=math.exp(self._mu))
         return stats.norm(self.mean, self.sd)
 
     def to_json(self) -> Any:
-        return {"dist": "interval90", "low": self.low, "high": self.high}
+        out: dict[str, Any] = {"dist": "interval90", "low": self.low, "high": self.high}
+        if self._log:
+            out["shape"] = "lognormal"
+        return out
 
     def describe_da(self) -> str:
-        return f"90 % sikker mellem {self.low:g} og {self.high:g}"
+        kind = " (log-normal)" if self._log else ""
+        return f"90 % sikker mellem {self.low:g} og {self.high:g}{kind}"
 
 
 @dataclass(frozen=True)
@@ -254,7 +284,7 @@ class Truncated:
 
     @property
     def mean(self) -> float:
-        if isinstance(self.base, Normal | Interval90):
+        if isinstance(self.base, Normal) or isinstance(self.base, Interval90) and self.base.shape == "normal":
             sd = self.base.sd
             a, b = (self.low - self.base.mean) / sd, (self.high - self.base.mean) / sd
             return float(stats.truncnorm.mean(a, b, loc=self.base.mean, scale=sd))
@@ -420,7 +450,24 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
                     "den øvre grænse skal være større end den nedre",
                 )
             )
-        dist = Interval90(values["low"], values["high"])
+        shape = raw.get("shape", "normal")
+        if shape not in ("normal", "lognormal"):
+            problems.append(
+                FieldProblem(
+                    f"{field}.shape",
+                    f"unknown shape {shape!r}; use normal or lognormal",
+                    f"ukendt form {shape!r}; brug normal eller lognormal",
+                )
+            )
+        elif shape == "lognormal" and values["low"] <= 0:
+            problems.append(
+                FieldProblem(
+                    f"{field}.low",
+                    "a log-normal 90 % interval needs a positive lower bound",
+                    "et log-normalt 90 %-interval kræver en positiv nedre grænse",
+                )
+            )
+        dist = Interval90(values["low"], values["high"], shape if isinstance(shape, str) else "normal")
     return dist if len(problems) == before else None
 
 
@@ -445,5 +492,5 @@ def scaled(value: Quantity, factor: float) -> Quantity:
     if isinstance(d, Uniform):
         return Uniform(d.low * factor, d.high * factor)
     if isinstance(d, Interval90):
-        return Interval90(d.low * factor, d.high * factor)
+        return Interval90(d.low * factor, d.high * factor, d.shape)
     raise TypeError(f"cannot scale {d!r}")
