@@ -76,17 +76,14 @@ class Defaults:
 
 
 def pooled_effect(studies: list[EffectStudy]) -> tuple[float | None, float | None]:
-    """A default success rate from the studies of the best grade: the inverse-variance weighted mean when
-    every study has a standard error, otherwise the plain mean. A starting point the user may change."""
-    if not studies:
+    """A default success rate from the studies (a starting point the user may change): the SØM engine's
+    design-adjusted, random-effects pooled rate and its predictive sd (engines.som.effects)."""
+    from susi.engines.som.effects import Study, pooled_success_rate
+
+    pooled = pooled_success_rate([Study(s.effect, s.standard_error, s.grade) for s in studies])
+    if pooled is None:
         return None, None
-    best = min(s.grade for s in studies)
-    chosen = [s for s in studies if s.grade == best]
-    if all(s.standard_error for s in chosen):
-        weights = [1 / s.standard_error**2 for s in chosen]  # type: ignore[operator]
-        mean = sum(w * s.effect for w, s in zip(weights, chosen, strict=True)) / sum(weights)
-        return mean, (1 / sum(weights)) ** 0.5
-    return sum(s.effect for s in chosen) / len(chosen), None
+    return pooled.mean, pooled.sd
 
 
 def defaults_for(target_group: TargetGroup | None, organisation_id: int | None) -> Defaults:
