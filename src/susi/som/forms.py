@@ -70,6 +70,7 @@ def state_from_defaults(
         "name": name or (f"SØM: {tg.name}" if tg else "SØM-beregning"),
         "horizon": str(horizon),
         "discount_rate_pct": f"{engine.DEFAULT_DISCOUNT_RATE * 100:g}",
+        "discount_schedule": "declining",
         "duration_years": "1",
         "draws": str(engine.DEFAULT_DRAWS),
         "seed": str(engine.DEFAULT_SEED),
@@ -183,6 +184,7 @@ def state_from_post(post: Any) -> dict[str, Any]:
             "name",
             "horizon",
             "discount_rate_pct",
+            "discount_schedule",
             "duration_years",
             "draws",
             "seed",
@@ -353,6 +355,8 @@ def case_from_state(
         state.get("discount_rate_pct", ""), "discount_rate_pct", _("Diskonteringsrente"), problems, 0.01
     )
     case["discount_rate"] = engine.DEFAULT_DISCOUNT_RATE if rate is None else rate
+    case["discount_schedule"] = state.get("discount_schedule") or "declining"
+    paths["discount_schedule"] = "discount_schedule"
     paths["discount_rate"] = "discount_rate_pct"
     case["duration_years"] = _int(
         state.get("duration_years", ""), "duration_years", _("Varighed"), problems, 1

@@ -334,3 +334,38 @@ def test_profile_scale_and_correlations_round_trip_through_the_case_file():
     assert again == case
     # Profile by hand: 1 success × (−2 · 1, −2 · 0.5, 0) nights × 1,000 kr. → gains 2,000, 1,000, 0.
     np.testing.assert_allclose(calculate(case).gains, [2000, 1000, 0])
+
+
+def test_declining_discount_rate_across_the_steps():
+    # The Ministry of Finance's declining rate: 3.5 % for years-from-now 1-35, 2.5 % for 36-70, 1.5 % after.
+    # Year t lies t − 1 years from now; the factors are a cumulative product, continuous across a step:
+    #   d[36] = 1.035^-35                    = 0.299977
+    #   d[37] = 1.035^-35 / 1.025            = 0.292660
+    #   d[50] = 1.035^-35 · 1.025^-14        = 0.212302
+    # (not 1.025^-36 = 0.411094 in year 37, which would make money in year 37 worth more than in year 36).
+    from susi.engines.som.case import discount_factors
+
+    d = discount_factors(0.035, 50)
+    assert d[0] == 1.0
+    np.testing.assert_allclose(d[:36], 1.035 ** -np.arange(36), rtol=1e-12)
+    assert d[35] == pytest.approx(1.035**-35, rel=1e-12) and d[35] == pytest.approx(0.299977, abs=1e-6)
+    assert d[36] == pytest.approx(1.035**-35 / 1.025, rel=1e-12) and d[36] == pytest.approx(
+        0.292660, abs=1e-6
+    )
+    assert d[49] == pytest.approx(1.035**-35 * 1.025**-14, rel=1e-12)
+    assert d[49] == pytest.approx(0.212302, abs=1e-6)
+    assert np.all(np.diff(d) < 0)
+    # Past 70 years from now: 1.5 %.
+    long = discount_factors(0.035, 80)
+    assert long[72] == pytest.approx(1.035**-35 * 1.025**-35 * 1.015**-2, rel=1e-12)
+    # Flat: one rate throughout.
+    np.testing.assert_allclose(discount_factors(0.035, 50, "flat"), 1.035 ** -np.arange(50), rtol=1e-12)
+    # In a calculation: 1 kr. of net gain every year for 40 years.
+    case = simple_case(
+        horizon=40, discount_rate=0.035, outcomes=(Outcome("o", 0.10, (Consequence("s", -0.001),)),)
+    )
+    result = calculate(case)
+    assert result.present_value == pytest.approx(sum(discount_factors(0.035, 40)), rel=1e-12)
+    flat = calculate(case.with_changes(discount_schedule="flat"))
+    assert flat.present_value == pytest.approx(sum(1.035 ** -np.arange(40)), rel=1e-12)
+    assert result.present_value > flat.present_value

@@ -28,6 +28,10 @@ from .errors import FieldProblem, SomInputError
 CostKind = Literal["once", "per_year", "per_citizen"]
 COST_KINDS: tuple[str, ...] = ("once", "per_year", "per_citizen")
 DEFAULT_DISCOUNT_RATE = 0.035  # the Danish Ministry of Finance's real rate since 2021
+# The Ministry of Finance's declining rate: the rate for the first 35 years, 1 percentage point less for
+# years 36-70 and 2 less after (3.5 %, 2.5 %, 1.5 % with the default rate); "flat" keeps one rate.
+DISCOUNT_SCHEDULES = ("declining", "flat")
+DECLINING_STEPS = ((35, 0.0), (70, 0.01), (None, 0.02))  # (last year of the period, reduction of the rate)
 DEFAULT_HORIZON = 10
 MAX_HORIZON = 50
 
@@ -114,6 +118,7 @@ class Case:
     area: str = "adult_social"
     committee: str | None = "social"
     target_group: str = ""
+    discount_schedule: str = "declining"
     # Rank (Spearman) correlations between uncertain inputs, by path: (input, other input, ρ). Drawn with
     # Iman-Conover (montecarlo.correlate): every input keeps its own draws, only their pairing changes.
     correlations: tuple[tuple[str, str, float], ...] = ()
@@ -186,6 +191,24 @@ def _check_range(
         )
 
 
+def discount_factors(rate: float, horizon: int, schedule: str = "declining") -> list[float]:
+    """d[t] for years t = 1…horizon: year 1 is undiscounted and each later year is discounted one more year
+    at the rate of the year it lies in (years from now j = t − 1): d[t] = Π_{j=1}^{t−1} 1 / (1 + r_j), with
+    r_j = rate for j ≤ 35, rate − 1 pp for 36 ≤ j ≤ 70, rate − 2 pp after (never below 0) when declining.
+    The cumulative product keeps the factors continuous across a step (d[37] = 1.035^−35 · 1.025^−1, not
+    1.025^−36)."""
+    out = [1.0]
+    for j in range(1, horizon):
+        r = rate
+        if schedule == "declining":
+            for last, cut in DECLINING_STEPS:
+                if last is None or j <= last:
+                    r = max(0.0, rate - cut)
+                    break
+        out.append(out[-1] / (1.0 + r))
+    return out
+
+
 def _check_finite(problems: list[FieldProblem], field: str, value: Quantity) -> None:
     """Every parameter of a number (a fixed value, or a distribution's mean, sd, min, ...) must be a finite
     number no larger than MAX_ABS: NaN, Infinity and 1e30 are refused, never calculated or saved."""
@@ -245,6 +268,13 @@ def validate_case(case: Case) -> Case:
             "discount_rate",
             f"must be a fraction, at most 1 (got {r:g}): did you mean {r:g} % = {r / 100:g}?",
             f"diskonteringsrenten skal angives som brøk, højst 1 (er {r:g}): mente du {r:g} % = {r / 100:g}?",
+        )
+    if case.discount_schedule not in DISCOUNT_SCHEDULES:
+        _problem(
+            problems,
+            "discount_schedule",
+            f"unknown discount schedule {case.discount_schedule!r}; use declining or flat",
+            f"ukendt diskonteringsprofil {case.discount_schedule!r}; vælg faldende eller fast",
         )
     if (
         isinstance(case.duration_years, bool)
@@ -479,7 +509,7 @@ def _list(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProb
 
 CASE_KEYS = (
     "name", "target_group", "horizon", "discount_rate", "duration_years", "area", "committee",
-    "intake", "costs", "outcomes", "prices", "correlations",
+    "intake", "costs", "outcomes", "prices", "correlations", "discount_schedule",
 )  # fmt: skip
 CORRELATION_KEYS = ("inputs", "rank_correlation")
 COST_KEYS = ("name", "kind", "amount", "payer", "year", "years", "area", "committee")
@@ -718,6 +748,7 @@ def parse_case(data: Any) -> Case:
         area=_text(root, "area", "area", problems, "adult_social"),
         committee=committee if isinstance(committee, str) or committee is None else str(committee),
         correlations=tuple(correlations),
+        discount_schedule=_text(root, "discount_schedule", "discount_schedule", problems, "declining"),
     )
     if problems:
         raise SomInputError(problems)
@@ -750,6 +781,7 @@ def case_to_json(case: Case) -> dict[str, Any]:
         "target_group": case.target_group,
         "horizon": case.horizon,
         "discount_rate": case.discount_rate,
+        "discount_schedule": case.discount_schedule,
         "duration_years": case.duration_years,
         "area": case.area,
         "committee": case.committee,

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
-from .case import Case, Consequence
+from .case import Case, Consequence, discount_factors
 from .distributions import Distribution, Quantity, Truncated, as_distribution
 from .errors import FieldProblem, SomInputError
 
@@ -96,7 +96,7 @@ class CompiledCase:
     cost_pattern: np.ndarray  # (C, T) fixed year pattern of once / per_year costs
     cost_per_citizen: np.ndarray  # (C,) 1.0 for per-citizen costs
     cost_payer: np.ndarray  # (C, 3) one-hot payer
-    discount: np.ndarray  # (T,) discount factors (1 + r)^-(t-1)
+    discount: np.ndarray  # (T,) discount factors, case.discount_factors
     # index helpers for the splits by area and committee
     service_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     service_committee: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
@@ -259,7 +259,7 @@ def compile_case(case: Case) -> CompiledCase:
         cost_pattern=pattern,
         cost_per_citizen=per_citizen,
         cost_payer=payer,
-        discount=(1.0 + case.discount_rate) ** -np.arange(horizon, dtype=float),
+        discount=np.array(discount_factors(case.discount_rate, horizon, case.discount_schedule)),
         service_area=np.array([AREA_CODES.index(p.area) for p in case.prices], dtype=int),
         service_committee=np.array([_committee_index(p.committee) for p in case.prices], dtype=int),
         cost_area=np.array([AREA_CODES.index(c.area or case.area) for c in case.costs], dtype=int),

@@ -91,6 +91,7 @@ class SomResult:
         return {
             "years": list(self.years),
             "discount_rate": self.case.discount_rate,
+            "discount_schedule": self.case.discount_schedule,
             "costs": lst(self.costs),
             "gains": lst(self.gains),
             "net": lst(self.net),
