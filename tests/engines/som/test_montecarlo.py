@@ -365,3 +365,19 @@ def test_a_log_normal_interval_needs_a_positive_lower_bound():
     problems = []
     parse_quantity({"dist": "interval90", "low": 1, "high": 5, "shape": "gamma"}, "x", problems)
     assert problems[0].field == "x.shape"
+
+
+def test_summaries_are_computed_once_per_result(monkeypatch):
+    from susi.engines.som import montecarlo
+
+    mc = simulate(linear_case(), draws=500, seed=1, with_tornado=False)
+    calls = []
+    real = np.percentile
+    monkeypatch.setattr(montecarlo.np, "percentile", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for _ in range(20):  # what a page with a 10-year table and charts reads
+        mc.cumulative_percentiles[5]
+        mc.cumulative_percentiles[95]
+        mc.net_percentiles[50]
+        mc.pv_percentiles[5]
+        mc.probability_break_even[0]
+    assert len(calls) == 3  # cumulative, net and present value, once each

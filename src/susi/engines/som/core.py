@@ -30,7 +30,19 @@ import numpy as np
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
 from .case import Case, Consequence, discount_factors
-from .distributions import Distribution, Quantity, Truncated, as_distribution
+from .distributions import (
+    Distribution,
+    Fixed,
+    Interval90,
+    LogNormal,
+    Normal,
+    Pert,
+    Quantity,
+    Triangular,
+    Truncated,
+    Uniform,
+    as_distribution,
+)
 from .errors import FieldProblem, SomInputError
 
 ROLES = ("intake", "sr", "relapse", "phase", "scale", "q", "shape", "price", "cost")
@@ -335,12 +347,8 @@ def _within_bounds(
     small share of it lies outside; a problem naming the input when much of it does."""
     if role not in BOUNDS:
         return dist
-    frozen = getattr(dist, "frozen", None)
-    f = frozen() if frozen is not None else None
-    if f is None:  # a fixed number (checked by validate_case) or a distribution without spread
-        return dist
     low, high = BOUNDS[role]
-    outside = float(f.cdf(low)) + float(f.sf(high))
+    outside = _share_outside(dist, low, high)
     if outside <= NEGLIGIBLE_SHARE:
         return dist
     if outside > MAX_SHARE_OUTSIDE:
@@ -360,6 +368,27 @@ def _within_bounds(
     if outside >= REPORTED_SHARE:
         truncations.append(Truncation(path, label, float(dist.mean), truncated.mean, outside, low, high))
     return truncated
+
+
+def _share_outside(dist: Distribution, low: float, high: float) -> float:
+    """The probability `dist` gives to values outside [low, high], without SciPy where the support or a
+    closed form answers it (compiling a case checks every bounded input)."""
+    if isinstance(dist, Fixed):
+        return 0.0  # a fixed number's range is checked by validate_case
+    if isinstance(dist, Triangular | Pert | Uniform) and low <= dist.low and dist.high <= high:
+        return 0.0
+    if isinstance(dist, LogNormal) and low <= 0 and math.isinf(high):
+        return 0.0
+    if isinstance(dist, Normal | Interval90) and getattr(dist, "shape", "normal") == "normal":
+        if dist.sd <= 0:
+            return 0.0
+        below = 0.5 * math.erfc((dist.mean - low) / (dist.sd * math.sqrt(2)))
+        above = 0.0 if math.isinf(high) else 0.5 * math.erfc((high - dist.mean) / (dist.sd * math.sqrt(2)))
+        return below + above
+    f = dist.frozen()
+    if f is None:  # no spread
+        return 0.0
+    return float(f.cdf(low)) + float(f.sf(high))
 
 
 def _range_da(low: float, high: float) -> str:

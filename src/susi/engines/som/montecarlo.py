@@ -7,6 +7,7 @@ and the parameters are drawn in the fixed order of the compiled case, so a seed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -55,19 +56,20 @@ class MonteCarloResult:
         qs = np.percentile(values, levels, axis=0)
         return {lev: qs[i] for i, lev in enumerate(levels)}
 
-    @property
+    # The summaries are computed once per result (a page reads them many times): cached on the instance.
+    @cached_property
     def net_percentiles(self) -> dict[int, np.ndarray]:
         return self.percentiles(self.net)
 
-    @property
+    @cached_property
     def cumulative_percentiles(self) -> dict[int, np.ndarray]:
         return self.percentiles(self.cumulative_discounted)
 
-    @property
+    @cached_property
     def pv_percentiles(self) -> dict[int, float]:
         return {k: float(v) for k, v in self.percentiles(self.present_value).items()}
 
-    @property
+    @cached_property
     def probability_break_even(self) -> np.ndarray:
         """Per year t: the share of draws that have broken even by year t, i.e. whose cumulative discounted
         net result is non-negative from year t (or earlier) to the horizon. The same definition as
