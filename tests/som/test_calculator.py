@@ -2,6 +2,7 @@
 the evidence app's prefill, the initiative link, and permissions."""
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -418,3 +419,30 @@ def test_the_form_offers_a_log_normal_ninety_percent_interval():
     assert not problems and q == {"dist": "interval90", "low": 20000.0, "high": 80000.0, "shape": "lognormal"}
     dist = engine.parse_quantity(q, "p", [])
     np.testing.assert_allclose(dist.ppf(np.array([0.05, 0.95])), [20000, 80000], rtol=1e-12)
+
+
+def test_a_saved_cost_line_from_the_form_and_the_double_counting_warning(municipality_client, knowledge):
+    changes = {"costs-0-amount-value": "100000", "costs-0-kind": "per_year", "draws": "0", "name": "Sparet"}
+    data = form_post(municipality_client, **changes, **{"costs-0-saved": "1"})
+    response = municipality_client.post("/som/beregn/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calc = Calculation.objects.get(name="Sparet")
+    assert calc.case["costs"][0]["saved"] is True
+    case = engine.parse_case(calc.case)
+    not_saved = engine.calculate(
+        case.with_changes(costs=(replace(case.costs[0], saved=False), *case.costs[1:]))
+    )
+    # The saved line is booked negative: 2 × 100,000 less cost in each operating year (year 1 here).
+    diff = np.array(not_saved.costs) - np.array(calc.result["deterministic"]["costs"])
+    assert diff[0] == pytest.approx(200_000, abs=0.01) and np.all(diff[1:] == pytest.approx(0, abs=0.01))
+    # Two outcomes changing the same service: the page warns.
+    case_json = dict(calc.case)
+    first = case_json["outcomes"][0]
+    case_json["outcomes"] = [first, {**first, "name": "Andet mål"}]
+    from susi.som import services
+
+    double = services.save_calculation(
+        calc.owner, case_json, draws=0, seed=1, knowledge_version=calc.knowledge_version
+    )
+    html = municipality_client.get(double.get_absolute_url()).content.decode()
+    assert 'data-testid="double-counting"' in html and "Andet mål" in html

@@ -199,6 +199,7 @@ def state_from_post(post: Any) -> dict[str, Any]:
             "kind": post.get(f"costs-{i}-kind", "per_citizen"),
             "payer": post.get(f"costs-{i}-payer", "municipality"),
             "amount": _q_from_post(post, f"costs-{i}-amount"),
+            "saved": post.get(f"costs-{i}-saved") == "1",
         }
         for i in range(_count(post, "costs-count"))
     ]
@@ -395,6 +396,7 @@ def case_from_state(
                 "kind": row.get("kind"),
                 "payer": row.get("payer"),
                 "amount": amount,
+                **({"saved": True} if row.get("saved") else {}),
             }
         )
     case["costs"] = costs

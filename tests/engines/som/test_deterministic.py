@@ -369,3 +369,48 @@ def test_declining_discount_rate_across_the_steps():
     flat = calculate(case.with_changes(discount_schedule="flat"))
     assert flat.present_value == pytest.approx(sum(1.035 ** -np.arange(40)), rel=1e-12)
     assert result.present_value > flat.present_value
+
+
+def test_saved_costs_deadweight_and_optimism_bias_by_hand():
+    # simple_case: 1 success a year from year 1 saving 1,000 kr.; horizon 3, no discounting.
+    # Costs: the intervention 2,000 in year 1; the practice it replaces costs 500 a year (saved, years 1-3).
+    costs = (
+        Cost("ny indsats", "once", 2000.0),
+        Cost("nuværende praksis", "per_year", 500.0, years=(1, 3), saved=True),
+    )
+    plain = calculate(simple_case(costs=costs))
+    np.testing.assert_allclose(plain.costs, [1500, -500, -500])  # negative net cost lines
+    np.testing.assert_allclose(plain.net, [-500, 1500, 1500])
+    # Deadweight 20 %: 0.8 additional successes; optimism bias +10 % on costs, −5 % on gains and saved costs:
+    #   gains   = 1,000 · 0.8 · 0.95                 =   760 a year
+    #   costs   = 2,000 · 1.10 − 500 · 0.95           = 1,725 in year 1, then −475
+    #   net     = 760 − 1,725 = −965; 760 + 475 = 1,235 (years 2, 3)
+    adjusted = simple_case(
+        costs=costs,
+        outcomes=(Outcome("o", 0.10, (Consequence("s", -1.0),), deadweight=0.2),),
+        optimism_bias_costs=0.10,
+        optimism_bias_gains=0.05,
+    )
+    result = calculate(adjusted)
+    np.testing.assert_allclose(result.successes["o"], [0.8, 0.8, 0.8])
+    np.testing.assert_allclose(result.gains, [760, 760, 760])
+    np.testing.assert_allclose(result.costs, [1725, -475, -475])
+    np.testing.assert_allclose(result.net, [-965, 1235, 1235])
+    # The Monte Carlo path agrees, and the case file carries all of it.
+    from susi.engines.som import simulate
+
+    np.testing.assert_allclose(simulate(adjusted, draws=1, with_tornado=False).net[0], result.net)
+    assert parse_case(json.loads(json.dumps(case_to_json(adjusted)))) == adjusted
+
+
+def test_two_outcomes_saving_the_same_service_are_flagged():
+    outcomes = (
+        Outcome("I job", 0.10, (Consequence("s", -1.0), Consequence("t", 1.0))),
+        Outcome("Ude af kontanthjælp", 0.05, (Consequence("s", -1.0),)),
+    )
+    result = calculate(simple_case(outcomes=outcomes, prices=(Price("s", 1000.0), Price("t", 10.0))))
+    assert result.possible_double_counting == (("s", ("I job", "Ude af kontanthjælp")),)
+    assert result.to_json()["possible_double_counting"] == [
+        {"service": "s", "outcomes": ["I job", "Ude af kontanthjælp"]}
+    ]
+    assert calculate(simple_case()).possible_double_counting == ()

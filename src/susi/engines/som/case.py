@@ -50,6 +50,9 @@ class Cost:
     years: tuple[int, int] | None = None
     area: str | None = None
     committee: str | None = None
+    # A cost of the current practice that the intervention replaces (SØM's "sparede udgifter"): the amount
+    # is given as a positive number and booked as a negative cost line.
+    saved: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ class Outcome:
     # A common factor on every consequence of the outcome (one draw for all of them and all years): the
     # quick estimate scales the knowledge database's consequences by the user's saving with it.
     scale: Quantity = 1.0
+    # Deadweight (GMCA): the share of these successes that would have happened anyway; the additional
+    # successes are success_rate × (1 − deadweight). 0 when the success rate is already measured against
+    # current practice (a controlled study).
+    deadweight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,10 @@ class Case:
     committee: str | None = "social"
     target_group: str = ""
     discount_schedule: str = "declining"
+    # Optimism bias (GMCA, HM Treasury's Green Book): costs are raised by `optimism_bias_costs` (0.1 = +10 %)
+    # and gains, including saved costs, lowered by `optimism_bias_gains`.
+    optimism_bias_costs: float = 0.0
+    optimism_bias_gains: float = 0.0
     # Rank (Spearman) correlations between uncertain inputs, by path: (input, other input, ρ). Drawn with
     # Iman-Conover (montecarlo.correlate): every input keeps its own draws, only their pairing changes.
     correlations: tuple[tuple[str, str, float], ...] = ()
@@ -269,6 +280,16 @@ def validate_case(case: Case) -> Case:
             f"must be a fraction, at most 1 (got {r:g}): did you mean {r:g} % = {r / 100:g}?",
             f"diskonteringsrenten skal angives som brøk, højst 1 (er {r:g}): mente du {r:g} % = {r / 100:g}?",
         )
+    for key, what_da in (("optimism_bias_costs", "optimismetillægget på omkostninger"),
+                         ("optimism_bias_gains", "optimismefradraget på gevinster")):  # fmt: skip
+        value = getattr(case, key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            _problem(
+                problems,
+                key,
+                f"must be a share from 0 to 1, got {value!r}",
+                f"{what_da} skal være en andel fra 0 til 1 (er {value!r})",
+            )
     if case.discount_schedule not in DISCOUNT_SCHEDULES:
         _problem(
             problems,
@@ -394,6 +415,14 @@ def validate_case(case: Case) -> Case:
         _check_range(problems, outcome.relapse, f"{where}.relapse", 0, 1, "tilbagefaldet", True)
         _check_range(problems, outcome.phase_in_years, f"{where}.phase_in_years", 0, None, "indfasningen")
         _check_range(problems, outcome.scale, f"{where}.scale", 0, None, "skaleringen")
+        dw = outcome.deadweight
+        if isinstance(dw, bool) or not isinstance(dw, int | float) or not 0 <= dw < 1:
+            _problem(
+                problems,
+                f"{where}.deadweight",
+                f"must be a share from 0 up to (not including) 1, got {dw!r}",
+                f"dødvægten skal være en andel fra 0 til under 1 (er {dw!r})",
+            )
         delay = outcome.effect_delay_years
         if delay is not None and (
             isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay < horizon
@@ -510,11 +539,13 @@ def _list(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProb
 CASE_KEYS = (
     "name", "target_group", "horizon", "discount_rate", "duration_years", "area", "committee",
     "intake", "costs", "outcomes", "prices", "correlations", "discount_schedule",
+    "optimism_bias_costs", "optimism_bias_gains",
 )  # fmt: skip
 CORRELATION_KEYS = ("inputs", "rank_correlation")
-COST_KEYS = ("name", "kind", "amount", "payer", "year", "years", "area", "committee")
+COST_KEYS = ("name", "kind", "amount", "payer", "year", "years", "area", "committee", "saved")
 OUTCOME_KEYS = (
     "name", "success_rate", "consequences", "effect_delay_years", "phase_in_years", "relapse", "scale",
+    "deadweight",
 )  # fmt: skip
 CONSEQUENCE_KEYS = ("service", "change", "years", "profile")
 PRICE_KEYS = ("name", "unit", "municipality", "region", "state", "area", "committee")
@@ -545,6 +576,22 @@ def _q(
         return default
     value = parse_quantity(raw[key], field, problems)
     return 0.0 if value is None else value
+
+
+def _flag(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProblem]) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        _problem(problems, field, "must be true or false", "skal være true eller false")
+        return False
+    return value
+
+
+def _share(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProblem]) -> float:
+    value = raw.get(key, 0.0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        _problem(problems, field, f"must be a number, got {value!r}", f"skal være et tal (er {value!r})")
+        return 0.0
+    return float(value)
 
 
 def parse_case(data: Any) -> Case:
@@ -602,6 +649,7 @@ def parse_case(data: Any) -> Case:
                 years=years,
                 area=item.get("area"),
                 committee=item.get("committee"),
+                saved=_flag(item, "saved", f"{where}.saved", problems),
             )
         )
 
@@ -699,6 +747,7 @@ def parse_case(data: Any) -> Case:
                 phase_in_years=_q(item, "phase_in_years", f"{where}.phase_in_years", problems, 0.0),
                 relapse=_q(item, "relapse", f"{where}.relapse", problems, 0.0),
                 scale=_q(item, "scale", f"{where}.scale", problems, 1.0),
+                deadweight=_share(item, "deadweight", f"{where}.deadweight", problems),
             )
         )
 
@@ -749,6 +798,8 @@ def parse_case(data: Any) -> Case:
         committee=committee if isinstance(committee, str) or committee is None else str(committee),
         correlations=tuple(correlations),
         discount_schedule=_text(root, "discount_schedule", "discount_schedule", problems, "declining"),
+        optimism_bias_costs=_share(root, "optimism_bias_costs", "optimism_bias_costs", problems),
+        optimism_bias_gains=_share(root, "optimism_bias_gains", "optimism_bias_gains", problems),
     )
     if problems:
         raise SomInputError(problems)
@@ -805,6 +856,8 @@ def case_to_json(case: Case) -> dict[str, Any]:
             item["area"] = c.area
         if c.committee is not None:
             item["committee"] = c.committee
+        if c.saved:
+            item["saved"] = True
         out["costs"].append(item)
     for o in case.outcomes:
         oitem: dict[str, Any] = {
@@ -818,6 +871,8 @@ def case_to_json(case: Case) -> dict[str, Any]:
             oitem["effect_delay_years"] = o.effect_delay_years
         if o.scale != 1.0:
             oitem["scale"] = quantity_to_json(o.scale)
+        if o.deadweight:
+            oitem["deadweight"] = o.deadweight
         for cq in o.consequences:
             citem: dict[str, Any] = {"service": cq.service, "change": change(cq)}
             if cq.years is not None:
@@ -826,6 +881,10 @@ def case_to_json(case: Case) -> dict[str, Any]:
                 citem["profile"] = list(cq.profile)
             oitem["consequences"].append(citem)
         out["outcomes"].append(oitem)
+    if case.optimism_bias_costs:
+        out["optimism_bias_costs"] = case.optimism_bias_costs
+    if case.optimism_bias_gains:
+        out["optimism_bias_gains"] = case.optimism_bias_gains
     if case.correlations:
         out["correlations"] = [{"inputs": [a, b], "rank_correlation": rho} for a, b, rho in case.correlations]
     for p in case.prices:

@@ -106,7 +106,7 @@ class CompiledCase:
     outcome_delay: np.ndarray  # (O,)
     services: tuple[str, ...]
     cost_pattern: np.ndarray  # (C, T) fixed year pattern of once / per_year costs
-    cost_per_citizen: np.ndarray  # (C,) 1.0 for per-citizen costs
+    cost_per_citizen: np.ndarray  # (C,) the per-citizen weight (0 for once / per_year costs)
     cost_payer: np.ndarray  # (C, 3) one-hot payer
     discount: np.ndarray  # (T,) discount factors, case.discount_factors
     # index helpers for the splits by area and committee
@@ -115,6 +115,10 @@ class CompiledCase:
     cost_area: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     cost_committee: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     truncations: tuple[Truncation, ...] = ()
+    # Fixed factors on the success rates (1 − deadweight) and on every consequence's value (1 − optimism
+    # bias on gains); the optimism bias on costs and the sign of saved costs are in the cost pattern.
+    sr_factor: np.ndarray = field(default_factory=lambda: np.ones(0))
+    gain_factor: float = 1.0
     # Rank correlations: the correlated parameters (indices) and the Pearson correlation of their normal
     # scores that gives the stated Spearman correlations (montecarlo.correlate).
     correlated: tuple[int, ...] = ()
@@ -236,6 +240,11 @@ def compile_case(case: Case) -> CompiledCase:
             pattern[c, first - 1 : last] = 1.0
         else:
             per_citizen[c] = 1.0
+        # Saved costs of the replaced practice are negative cost lines (a benefit: lowered by the optimism
+        # bias on gains); the intervention's own costs are raised by the optimism bias on costs.
+        weight = -(1.0 - case.optimism_bias_gains) if cost.saved else 1.0 + case.optimism_bias_costs
+        pattern[c] *= weight
+        per_citizen[c] *= weight
 
     correlated, score_correlation = _correlations(case, params, problems)
     if problems:
@@ -285,6 +294,8 @@ def compile_case(case: Case) -> CompiledCase:
         truncations=tuple(truncations),
         correlated=correlated,
         score_correlation=score_correlation,
+        sr_factor=np.array([1.0 - o.deadweight for o in case.outcomes]),
+        gain_factor=1.0 - case.optimism_bias_gains,
     )
 
 
@@ -556,7 +567,7 @@ def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
     for j in range(1, horizon):
         np.multiply(persistence[j - 1], keep, out=persistence[j])
         persistence[j] += arrivals[j]
-    weighted = persistence * arr["sr"][None]  # (T, n, O)
+    weighted = persistence * (arr["sr"] * cc.sr_factor)[None]  # (T, n, O)
     intake = arr["intake"]
 
     n_all = max(
@@ -575,8 +586,9 @@ def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
                     shape_since_start[d:, :, g] = shape[:, g, : horizon - d].T
             per_stream = per_stream * shape_since_start
         entry_value = arr["q"][..., None] * _entry_prices(cc, arr["price"])  # (n, E, 3)
-        if arr["scale"].shape[0] > 1 or np.any(arr["scale"] != 1.0):
-            entry_value = entry_value * arr["scale"][:, cc.entry_outcome, None]
+        factor = arr["scale"] * cc.gain_factor
+        if factor.shape[0] > 1 or np.any(factor != 1.0):
+            entry_value = entry_value * factor[:, cc.entry_outcome, None]
         stream_value = _stream_values(cc, entry_value)  # (n_v, G, 3)
         # Value the per-starter streams for every authority, then add up the cohorts.
         valued = np.matmul(np.transpose(per_stream, (1, 0, 2)), stream_value)  # (n, T, 3)
@@ -597,7 +609,9 @@ def _evaluate_fast(cc: CompiledCase, arr: dict[str, np.ndarray]) -> RawResult:
     costs = np.zeros((max(amount.shape[0], spread.shape[0]), horizon, 3))
     for c in range(amount.shape[1]):
         a = int(np.argmax(cc.cost_payer[c]))
-        item = cc.cost_pattern[c][None, :] + (spread if cc.cost_per_citizen[c] else 0.0)
+        item = cc.cost_pattern[c][None, :] + (
+            spread * cc.cost_per_citizen[c] if cc.cost_per_citizen[c] else 0.0
+        )
         costs[:, :, a] += amount[:, c, None] * item
     n = max(gains.shape[0], costs.shape[0])
     return RawResult(
@@ -618,7 +632,7 @@ def evaluate(
     if not detail:
         return _evaluate_fast(cc, arr)
     horizon = cc.horizon
-    weighted = success_profile(arr["phase"], arr["relapse"], horizon) * arr["sr"][..., None]  # (n, O, T)
+    weighted = success_profile(arr["phase"], arr["relapse"], horizon) * (arr["sr"] * cc.sr_factor)[..., None]
 
     intake = arr["intake"]
     successes = _over_cohorts(weighted, intake, cc.outcome_delay)
@@ -631,7 +645,7 @@ def evaluate(
             per_stream = weighted[:, cc.stream_outcome, :] * shape
         # Value of one success-year of each stream for each authority: Σ_e scale[o_e] · q[e] · price[u_e, a].
         entry_value = arr["q"][..., None] * _entry_prices(cc, arr["price"])  # (n, E, 3)
-        entry_value = entry_value * arr["scale"][:, cc.entry_outcome, None]
+        entry_value = entry_value * (arr["scale"] * cc.gain_factor)[:, cc.entry_outcome, None]
         stream_delay = cc.outcome_delay[cc.stream_outcome]
         success_years = _over_cohorts(per_stream, intake, stream_delay)  # (n, G, T)
         entry_money = -(

@@ -77,6 +77,9 @@ class SomResult:
     turns_negative_again: bool  # non-negative in some year, negative again later (see break_even_year)
     return_per_krone: float | None  # discounted gains per discounted krone of intervention cost
     truncations: tuple[Truncation, ...] = ()  # inputs whose distribution was cut to its valid range
+    # Services whose use more than one outcome changes: possible double counting (e.g. "in work" and
+    # "off cash benefits" both saving the cash benefit), with the outcomes' names.
+    possible_double_counting: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def has_costs(self) -> bool:
@@ -112,6 +115,10 @@ class SomResult:
             "turns_negative_again": self.turns_negative_again,
             "has_costs": self.has_costs,
             "return_per_krone": None if self.return_per_krone is None else round(self.return_per_krone, 4),
+            "possible_double_counting": [
+                {"service": service, "outcomes": list(names)}
+                for service, names in self.possible_double_counting
+            ],
             "truncated_inputs": [
                 {
                     "input": t.path,
@@ -185,7 +192,21 @@ def result_from_compiled(cc: CompiledCase) -> SomResult:
         turns_negative_again=turns_negative_again(cumulative_discounted),
         return_per_krone=pv_gains / pv_costs if pv_costs > 0 else None,
         truncations=cc.truncations,
+        possible_double_counting=double_counting(cc.case),
     )
+
+
+def double_counting(case: Case) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Services that the consequences of two or more outcomes change. Each outcome's consequences are
+    differences between citizens who reached it and those who did not, so two outcomes that often go
+    together (housed and off the shelter) may count the same saving twice: the page asks the user to check."""
+    by_service: dict[str, list[str]] = {}
+    for o in case.outcomes:
+        for c in o.consequences:
+            names = by_service.setdefault(c.service, [])
+            if o.name not in names:
+                names.append(o.name)
+    return tuple((s, tuple(names)) for s, names in by_service.items() if len(names) > 1)
 
 
 def calculate(case: Case) -> SomResult:
