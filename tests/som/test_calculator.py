@@ -446,3 +446,18 @@ def test_a_saved_cost_line_from_the_form_and_the_double_counting_warning(municip
     )
     html = municipality_client.get(double.get_absolute_url()).content.decode()
     assert 'data-testid="double-counting"' in html and "Andet mål" in html
+
+
+def test_compare_page_adds_the_scenarios_up_as_a_portfolio(municipality_client, knowledge):
+    client = municipality_client
+    for name, amount in (("P1", "60000"), ("P2", "90000")):
+        data = form_post(client, **{"costs-1-amount-value": amount, "draws": "300", "name": name})
+        assert client.post("/som/beregn/", data).status_code == 302
+    a, b = Calculation.objects.order_by("pk")
+    html = client.get(f"/som/sammenlign/?ids={a.pk}&ids={b.pk}").content.decode()
+    assert 'data-testid="portfolio"' in html
+    # The portfolio's yearly total is the sum of the two deterministic results.
+    total_year_1 = a.result["deterministic"]["net"][0] + b.result["deterministic"]["net"][0]
+    from susi.web.formatting import kr
+
+    assert kr(total_year_1) in html

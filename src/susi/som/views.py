@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from susi.accounts.permissions import can, require, visible_initiatives
 from susi.engines import som as engine
+from susi.engines.som.portfolio import simulate_portfolio
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
 from susi.web.api_errors import DomainError
@@ -428,7 +429,29 @@ def compare(request):
         mc = c.result.get("monte_carlo")
         columns.append({"calc": c, "det": det, "mc": mc})
         series.append((c.name, det["years"], det["cumulative_discounted"]))
-    context = {"columns": columns, "chart": charts.compare(series), "authorities": engine.AUTHORITIES}
+    # The scenarios added up as one portfolio (e.g. several interventions of one municipality): sums per year
+    # and authority, and the uncertainty of the sum with shared inputs (prices) drawn once.
+    portfolio = simulate_portfolio(
+        [engine.parse_case(c.case) for c in calcs],
+        draws=max(c.draws for c in calcs) or engine.DEFAULT_DRAWS,
+        seed=engine.DEFAULT_SEED,
+    )
+    by_year = portfolio.deterministic_net_by_authority
+    portfolio_rows = [
+        {"year": t + 1, "authorities": list(by_year[t]), "total": float(by_year[t].sum())}
+        for t in range(by_year.shape[0])
+    ]
+    context = {
+        "columns": columns,
+        "chart": charts.compare(series),
+        "authorities": engine.AUTHORITIES,
+        "portfolio_rows": portfolio_rows,
+        "portfolio_pv": {
+            "mean": float(portfolio.present_value.mean()),
+            **{f"p{k}": v for k, v in portfolio.pv_percentiles().items()},
+            "positive": float((portfolio.present_value >= 0).mean()),
+        },
+    }
     return render(request, "som/compare.html", context)
 
 
