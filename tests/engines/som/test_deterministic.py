@@ -414,3 +414,22 @@ def test_two_outcomes_saving_the_same_service_are_flagged():
         {"service": "s", "outcomes": ["I job", "Ude af kontanthjælp"]}
     ]
     assert calculate(simple_case()).possible_double_counting == ()
+
+
+def test_prices_of_mixed_years_are_indexed_to_the_case_price_year():
+    # Prices of 2022 and 2025 in a 2025 calculation with the index 2022: 100, 2025: 112.5:
+    # the 2022 price of 1,000 kr. becomes 1,000 · 112.5 / 100 = 1,125 kr.; the 2025 price of 10 stays.
+    outcomes = (Outcome("o", 0.10, (Consequence("s", -1.0), Consequence("t", -1.0))),)
+    prices = (Price("s", 1000.0, price_year=2022), Price("t", 10.0, price_year=2025))
+    case = simple_case(
+        outcomes=outcomes, prices=prices, price_year=2025, price_index=((2022, 100.0), (2025, 112.5))
+    )
+    np.testing.assert_allclose(calculate(case).gains, [1135, 1135, 1135])
+    assert parse_case(json.loads(json.dumps(case_to_json(case)))) == case
+    # Without a case price year nothing is indexed; a year missing from the index is refused by name.
+    np.testing.assert_allclose(calculate(case.with_changes(price_year=None)).gains, [1010] * 3)
+    from susi.engines.som import SomInputError
+
+    with pytest.raises(SomInputError) as err:
+        calculate(case.with_changes(price_index=((2025, 112.5),)))
+    assert err.value.field == "prices[s].price_year" and "2022" in err.value.message

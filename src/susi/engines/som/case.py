@@ -106,6 +106,7 @@ class Price:
     committee: str | None = "social"
     unit: str = ""
     name: str = ""
+    price_year: int | None = None  # the year of the price level (None: already in the case's price year)
 
     def amount(self, authority: str) -> Quantity:
         value: Quantity = getattr(self, authority)
@@ -130,6 +131,18 @@ class Case:
     # and gains, including saved costs, lowered by `optimism_bias_gains`.
     optimism_bias_costs: float = 0.0
     optimism_bias_gains: float = 0.0
+    # Price-year indexing: every price with a `price_year` is moved to the case's `price_year` with the price
+    # index given as data, ((year, index value), ...): amount × index[price_year of the case] / index[its year].
+    price_year: int | None = None
+    price_index: tuple[tuple[int, float], ...] = ()
+
+    def index_factor(self, price: Price) -> float:
+        """The factor that moves `price` to the case's price year (1 when either year is not given)."""
+        if self.price_year is None or price.price_year is None or price.price_year == self.price_year:
+            return 1.0
+        index = dict(self.price_index)
+        return index[self.price_year] / index[price.price_year]
+
     # Rank (Spearman) correlations between uncertain inputs, by path: (input, other input, ρ). Drawn with
     # Iman-Conover (montecarlo.correlate): every input keeps its own draws, only their pairing changes.
     correlations: tuple[tuple[str, str, float], ...] = ()
@@ -290,6 +303,32 @@ def validate_case(case: Case) -> Case:
                 f"must be a share from 0 to 1, got {value!r}",
                 f"{what_da} skal være en andel fra 0 til 1 (er {value!r})",
             )
+    index = dict(case.price_index)
+    for year, value in case.price_index:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            _problem(
+                problems,
+                f"price_index[{year}]",
+                f"must be a positive number, got {value!r}",
+                f"prisindekset skal være et positivt tal (er {value!r})",
+            )
+    if case.price_year is not None:
+        needed = {case.price_year} | {p.price_year for p in case.prices if p.price_year is not None}
+        for p in case.prices:
+            for year in (case.price_year, p.price_year):
+                if year is not None and len(needed) > 1 and year not in index:
+                    _problem(
+                        problems,
+                        f"prices[{p.service}].price_year",
+                        f"the price index has no value for {year}: add it to price_index",
+                        f"prisindekset mangler en værdi for {year}",
+                    )
+                    break
     if case.discount_schedule not in DISCOUNT_SCHEDULES:
         _problem(
             problems,
@@ -539,7 +578,7 @@ def _list(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldProb
 CASE_KEYS = (
     "name", "target_group", "horizon", "discount_rate", "duration_years", "area", "committee",
     "intake", "costs", "outcomes", "prices", "correlations", "discount_schedule",
-    "optimism_bias_costs", "optimism_bias_gains",
+    "optimism_bias_costs", "optimism_bias_gains", "price_year", "price_index",
 )  # fmt: skip
 CORRELATION_KEYS = ("inputs", "rank_correlation")
 COST_KEYS = ("name", "kind", "amount", "payer", "year", "years", "area", "committee", "saved")
@@ -548,7 +587,7 @@ OUTCOME_KEYS = (
     "deadweight",
 )  # fmt: skip
 CONSEQUENCE_KEYS = ("service", "change", "years", "profile")
-PRICE_KEYS = ("name", "unit", "municipality", "region", "state", "area", "committee")
+PRICE_KEYS = ("name", "unit", "municipality", "region", "state", "area", "committee", "price_year")
 
 
 def _mapping(
@@ -592,6 +631,24 @@ def _share(raw: Mapping[str, Any], key: str, field: str, problems: list[FieldPro
         _problem(problems, field, f"must be a number, got {value!r}", f"skal være et tal (er {value!r})")
         return 0.0
     return float(value)
+
+
+def _price_index(raw: Mapping[str, Any], problems: list[FieldProblem]) -> tuple[tuple[int, float], ...]:
+    value = raw.get("price_index", {})
+    if not isinstance(value, Mapping):
+        _problem(
+            problems, "price_index", "must be an object {year: index}", "skal være et objekt {år: indeks}"
+        )
+        return ()
+    out = []
+    for year, index in value.items():
+        if not str(year).isdigit():
+            _problem(problems, f"price_index[{year}]", "the key must be a year", "nøglen skal være et år")
+            continue
+        number = parse_quantity(index, f"price_index[{year}]", problems)
+        if isinstance(number, int | float):
+            out.append((int(year), float(number)))
+    return tuple(sorted(out))
 
 
 def parse_case(data: Any) -> Case:
@@ -671,6 +728,7 @@ def parse_case(data: Any) -> Case:
                     committee=item.get("committee"),
                     unit=_text(item, "unit", f"{where}.unit", problems),
                     name=_text(item, "name", f"{where}.name", problems),
+                    price_year=_int(item, "price_year", f"{where}.price_year", problems, None),
                 )
             )
     else:
@@ -800,6 +858,8 @@ def parse_case(data: Any) -> Case:
         discount_schedule=_text(root, "discount_schedule", "discount_schedule", problems, "declining"),
         optimism_bias_costs=_share(root, "optimism_bias_costs", "optimism_bias_costs", problems),
         optimism_bias_gains=_share(root, "optimism_bias_gains", "optimism_bias_gains", problems),
+        price_year=_int(root, "price_year", "price_year", problems, None),
+        price_index=_price_index(root, problems),
     )
     if problems:
         raise SomInputError(problems)
@@ -885,6 +945,10 @@ def case_to_json(case: Case) -> dict[str, Any]:
         out["optimism_bias_costs"] = case.optimism_bias_costs
     if case.optimism_bias_gains:
         out["optimism_bias_gains"] = case.optimism_bias_gains
+    if case.price_year is not None:
+        out["price_year"] = case.price_year
+    if case.price_index:
+        out["price_index"] = {str(year): value for year, value in case.price_index}
     if case.correlations:
         out["correlations"] = [{"inputs": [a, b], "rank_correlation": rho} for a, b, rho in case.correlations]
     for p in case.prices:
@@ -896,5 +960,6 @@ def case_to_json(case: Case) -> dict[str, Any]:
             "state": quantity_to_json(p.state),
             "area": p.area,
             "committee": p.committee,
+            **({"price_year": p.price_year} if p.price_year is not None else {}),
         }
     return out

@@ -42,6 +42,8 @@ from .distributions import (
     Truncated,
     Uniform,
     as_distribution,
+    mean_of,
+    scaled,
 )
 from .errors import FieldProblem, SomInputError
 
@@ -155,8 +157,11 @@ def compile_case(case: Case) -> CompiledCase:
     price_base = np.zeros((len(services), 3))
     for u, price in enumerate(case.prices):
         name = price.name or price.service
+        factor = case.index_factor(price)  # price-year indexing (1 without an index)
         for a, authority in enumerate(AUTHORITY_CODES):
             value = price.amount(authority)
+            if factor != 1.0 and mean_of(value) != 0:
+                value = scaled(value, factor)
             add(
                 f"prices[{price.service}].{authority}",
                 f"Pris: {name} ({['kommune', 'region', 'stat'][a]})",
