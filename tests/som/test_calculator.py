@@ -461,3 +461,46 @@ def test_compare_page_adds_the_scenarios_up_as_a_portfolio(municipality_client, 
     from susi.web.formatting import kr
 
     assert kr(total_year_1) in html
+
+
+def test_any_number_of_intake_years_and_cost_lines(municipality_client, knowledge):
+    client = municipality_client
+    data = form_post(client)
+    assert data["intake-count"] == "5" and data["costs-count"] == "2"
+    # "Tilføj et år" six times and "Tilføj en omkostning" twice: each re-renders the form with one more row,
+    # keeping what was typed, and saves nothing.
+    for _ in range(6):
+        data["add_row"] = "intake"
+        html = client.post("/som/beregn/", data).content.decode()
+        data = {**data, **{k: v for k, v in form_post_from_html(html).items()}}
+    for _ in range(2):
+        data["add_row"] = "cost"
+        html = client.post("/som/beregn/", data).content.decode()
+        data = {**data, **form_post_from_html(html)}
+    assert data["intake-count"] == "11" and data["costs-count"] == "4"
+    assert not Calculation.objects.exists()
+    del data["add_row"]
+    data.update({"intake-10": "7", "costs-3-name": "Evaluering", "costs-3-kind": "once", "costs-3-amount-dist": "fixed",
+                 "costs-3-amount-value": "12345", "costs-1-amount-value": "60000", "horizon": "12"})  # fmt: skip
+    response = client.post("/som/beregn/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calc = Calculation.objects.get()
+    assert len(calc.case["intake"]) == 11 and calc.case["intake"][10] == 7
+    assert calc.case["costs"][-1]["name"] == "Evaluering" and calc.case["costs"][-1]["amount"] == 12345
+
+
+def form_post_from_html(html: str) -> dict:
+    data = {}
+    for match in re.finditer(r"<input[^>]*>", html):
+        tag = match.group(0)
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or 'type="checkbox"' in tag and "checked" not in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = "on" if 'type="checkbox"' in tag else (value.group(1) if value else "")
+    for select in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(2))
+        first = re.search(r'<option value="([^"]*)"', select.group(2))
+        data[select.group(1)] = (chosen or first).group(1) if (chosen or first) else ""
+    data.pop("csrfmiddlewaretoken", None)
+    return data

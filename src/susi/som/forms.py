@@ -165,6 +165,20 @@ def state_from_defaults(
     return state
 
 
+def add_row(state: dict[str, Any], what: str) -> bool:
+    """One more intake year or cost line in the form (the "Tilføj" buttons); False for anything else.
+    The form has as many rows as the user adds: the counts travel in hidden fields."""
+    if what == "intake" and len(state["intake"]) < engine.MAX_HORIZON:
+        state["intake"].append("")
+        return True
+    if what == "cost" and len(state["costs"]) < 200:
+        state["costs"].append(
+            {"name": "", "kind": "per_citizen", "payer": "municipality", "amount": q_state("")}
+        )
+        return True
+    return False
+
+
 def _q_from_post(post: Any, prefix: str) -> dict[str, str]:
     return {k: post.get(f"{prefix}-{k}", "").strip() for k in ("dist", "value", "sd", "low", "high")}
 
@@ -192,14 +206,15 @@ def state_from_post(post: Any) -> dict[str, Any]:
             "committee",
         )
     }
-    state["intake"] = [post.get(f"intake-{i}", "").strip() for i in range(INTAKE_YEARS)]
+    n_intake = _count(post, "intake-count", engine.MAX_HORIZON) if "intake-count" in post else INTAKE_YEARS
+    state["intake"] = [post.get(f"intake-{i}", "").strip() for i in range(n_intake)]
     state["costs"] = [
         {
             "name": post.get(f"costs-{i}-name", "").strip(),
             "kind": post.get(f"costs-{i}-kind", "per_citizen"),
             "payer": post.get(f"costs-{i}-payer", "municipality"),
             "amount": _q_from_post(post, f"costs-{i}-amount"),
-            "saved": post.get(f"costs-{i}-saved") == "1",
+            "saved": bool(post.get(f"costs-{i}-saved")),
         }
         for i in range(_count(post, "costs-count"))
     ]

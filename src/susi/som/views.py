@@ -127,6 +127,12 @@ def calculator(request):
 
     state = forms.state_from_post(request.POST)
     state["own_target_group"] = own_group
+    if forms.add_row(state, request.POST.get("add_row", "")):
+        context = _calculator_context(
+            request, state, target_group=target_group, initiative=initiative, municipality=municipality
+        )
+        context["illustrative"] = defaults.illustrative
+        return render(request, "som/calculator.html", context)
     case_data, problems, paths = forms.case_from_state(
         state, target_group.name if target_group else own_group
     )

@@ -11,6 +11,7 @@ from .areas import AREA_CODES, AUTHORITIES, AUTHORITY_CODES, COMMITTEE_CODES, CO
 from .case import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_HORIZON,
+    MAX_HORIZON,
     Case,
     Consequence,
     Cost,
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_HORIZON",
     "DEFAULT_SEED",
+    "MAX_HORIZON",
     "MAIN_AREAS",
     "Case",
     "Consequence",
