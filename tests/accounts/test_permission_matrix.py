@@ -36,6 +36,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "som.edit_knowledge": NOBODY_BUT(A, AD),
     "som.calculate": VIEW_INITIATIVE,
     "som.view_calculation": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
+    # Steering members belong to no organisation: they change only calculations they own themselves.
+    "som.change_calculation": {A: (T, X), M: (T, X), E: (T, X), F: (T, X), S: (X, X), AD: (T, T)},
     "evidence.view": EVERYONE,
     "evidence.edit_studies": NOBODY_BUT(A, E, AD),
     "evidence.run_meta": EVERYONE,
@@ -68,7 +70,7 @@ def objects_for(action: str, world, user):
         return None, None
     if action == "portfolio.view_municipality":
         return world.own_municipality, world.other_municipality
-    if action == "som.view_calculation":
+    if action in ("som.view_calculation", "som.change_calculation"):
         own_org = user.organisation_id
         return (
             SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),

@@ -93,6 +93,9 @@ def _requests(client, world, objects, action, role, side):
     if action == "som.view_calculation":
         calc = objects["calculation"][role] if side == 0 else objects["other_calculation"]
         return [client.get(f"/som/beregning/{calc.pk}/json/"), client.get(f"/api/som/calculations/{calc.pk}")]
+    if action == "som.change_calculation":
+        calc = objects["calculation"][role] if side == 0 else objects["other_calculation"]
+        return [client.get(f"/som/beregning/{calc.pk}/ret/")]
     if action == "evidence.view":
         return [client.get("/evidens/"), client.get("/api/evidence/studies")]
     if action == "evidence.edit_studies":

@@ -504,3 +504,70 @@ def form_post_from_html(html: str) -> dict:
         data[select.group(1)] = (chosen or first).group(1) if (chosen or first) else ""
     data.pop("csrfmiddlewaretoken", None)
     return data
+
+
+def test_copy_edit_and_delete_a_saved_calculation(municipality_client, knowledge):
+    client = municipality_client
+    data = form_post(client, **{"costs-1-amount-value": "60000", "draws": "200", "name": "Original"})
+    assert client.post("/som/beregn/", data).status_code == 302
+    calc = Calculation.objects.get()
+    page = client.get(calc.get_absolute_url()).content.decode()
+    assert 'data-testid="calculation-actions"' in page and f"/som/beregning/{calc.pk}/slet/" in page
+    # Copy: a new calculation with the same case and result.
+    response = client.post(f"/som/beregning/{calc.pk}/kopi/")
+    copy = Calculation.objects.exclude(pk=calc.pk).get()
+    assert response.status_code == 302 and copy.name == "Kopi af Original"
+    assert copy.case == calc.case and copy.result == calc.result
+    # Edit: the form comes back filled with the saved case; saving changes the calculation in place.
+    html = client.get(f"/som/beregning/{calc.pk}/ret/").content.decode()
+    assert 'data-testid="editing"' in html and f'name="edit_of" value="{calc.pk}"' in html
+    edited = form_post(client, f"/som/beregning/{calc.pk}/ret/")
+    # (the empty start-up cost row was left out when it was saved: one cost line, the 60,000 per citizen)
+    assert edited["costs-0-amount-value"] == "60000" and edited["name"] == "Original"
+    edited.update({"costs-0-amount-value": "70000", "name": "Rettet"})
+    assert client.post("/som/beregn/", edited).status_code == 302
+    calc.refresh_from_db()
+    assert calc.name == "Rettet" and Calculation.objects.count() == 2
+    assert calc.case["costs"][0]["amount"] == 70000
+    # Delete the copy.
+    assert client.post(f"/som/beregning/{copy.pk}/slet/").status_code == 302
+    assert not Calculation.objects.filter(pk=copy.pk).exists()
+
+
+def test_a_calculation_a_recorded_gate_rests_on_stays_immutable(client_for, knowledge):
+    from django.utils import timezone
+
+    from susi.portfolio.models import GateDecision
+    from susi.som import services
+
+    owner = client_for(Role.MUNICIPALITY)
+    initiative = knowledge.own_initiative
+    data = form_post(owner, f"/som/beregn/?target_group=homelessness&initiative={initiative.pk}",
+                     **{"costs-1-amount-value": "60000", "draws": "0", "name": "Grundlag"})  # fmt: skip
+    assert owner.post("/som/beregn/", data).status_code == 302
+    calc = Calculation.objects.get()
+    assert calc.initiative == initiative and not services.is_recorded(calc)
+    agency = knowledge.users[Role.AGENCY]
+    GateDecision.objects.create(
+        initiative=initiative, phase="test", track="A", state="recorded", outcome="continue",
+        prepared_by=agency, decided_by=agency, decided_at=timezone.now(),
+    )  # fmt: skip
+    assert services.is_recorded(calc)
+    before = (calc.name, calc.case, calc.result)
+    # Deleting is refused with a message; nothing changes.
+    response = owner.post(f"/som/beregning/{calc.pk}/slet/")
+    assert response.status_code == 302 and Calculation.objects.filter(pk=calc.pk).exists()
+    # Editing makes a new version pointing back; the recorded one is unchanged.
+    html = owner.get(f"/som/beregning/{calc.pk}/ret/").content.decode()
+    assert "ny version" in html
+    edited = form_post(owner, f"/som/beregning/{calc.pk}/ret/")
+    edited.update({"costs-0-amount-value": "99000", "name": "Grundlag v2"})
+    assert owner.post("/som/beregn/", edited).status_code == 302
+    calc.refresh_from_db()
+    assert (calc.name, calc.case, calc.result) == before
+    new = Calculation.objects.get(previous=calc)
+    assert new.name == "Grundlag v2" and new.case["costs"][0]["amount"] == 99000
+    # Another organisation's user may neither edit nor delete it.
+    other = client_for(Role.EVALUATOR)
+    assert other.get(f"/som/beregning/{calc.pk}/ret/").status_code in (403, 404)
+    assert other.post(f"/som/beregning/{calc.pk}/slet/").status_code in (403, 404)

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from susi.engines import som as engine
+from susi.engines.som.distributions import mean_of
 
 from .selectors import Defaults
 
@@ -163,6 +164,136 @@ def state_from_defaults(
             }
         )
     return state
+
+
+def _q_from_case(raw: Any, scale: float = 1.0) -> dict:
+    """A case-file number or distribution as the form's quantity state (`scale` 100 for percentages)."""
+    if not isinstance(raw, dict):
+        return q_state(float(raw) * scale if raw is not None else "")
+    dist = raw.get("dist")
+    if dist in ("normal", "lognormal"):
+        return q_state(raw["mean"] * scale, dist, sd=raw["sd"] * scale)
+    if dist in ("triangular", "pert"):
+        return q_state(raw["mode"] * scale, dist, low=raw["min"] * scale, high=raw["max"] * scale)
+    if dist == "uniform":
+        return q_state("", "uniform", low=raw["min"] * scale, high=raw["max"] * scale)
+    kind = "interval90log" if raw.get("shape") == "lognormal" else "interval90"
+    return q_state("", kind, low=raw["low"] * scale, high=raw["high"] * scale)
+
+
+def _mean(raw: Any) -> float:
+    problems: list[engine.FieldProblem] = []
+    value = engine.parse_quantity(raw, "", problems)
+    return 0.0 if value is None else float(mean_of(value))
+
+
+def state_from_case(case: dict[str, Any], draws: int, seed: int) -> tuple[dict[str, Any], list[str]]:
+    """The form state of a saved case (to edit it), and the parts of the case the form cannot show (they
+    are named on the page, and left out when the edited form is saved)."""
+    lost: list[str] = []
+    for key, what in (
+        ("correlations", _("korrelationer mellem input")),
+        ("price_index", _("prisindeks")),
+        ("optimism_bias_costs", _("optimismetillæg")),
+        ("optimism_bias_gains", _("optimismefradrag")),
+    ):
+        if case.get(key):
+            lost.append(str(what))
+    intake = []
+    for n in case.get("intake", []):
+        if isinstance(n, dict):
+            lost.append(str(_("usikkert antal borgere (middelværdien bruges)")))
+        intake.append(f"{_mean(n):g}")
+    state: dict[str, Any] = {
+        "name": case.get("name", ""),
+        "horizon": str(case.get("horizon", engine.DEFAULT_HORIZON)),
+        "discount_rate_pct": f"{case.get('discount_rate', engine.DEFAULT_DISCOUNT_RATE) * 100:g}",
+        "discount_schedule": case.get("discount_schedule", "declining"),
+        "duration_years": str(case.get("duration_years", 1)),
+        "draws": str(draws),
+        "seed": str(seed),
+        "area": case.get("area", "adult_social"),
+        "committee": case.get("committee") or "social",
+        "intake": intake + [""] * max(0, INTAKE_YEARS - len(intake)),
+        "costs": [],
+        "outcomes": [],
+        "prices": [],
+    }
+    for c in case.get("costs", []):
+        if (
+            c.get("years")
+            or c.get("area")
+            or c.get("committee")
+            or c.get("kind") == "once"
+            and c.get("year", 1) != 1
+        ):
+            lost.append(str(_("omkostningens år, hovedområde eller udvalg")))
+        state["costs"].append(
+            {
+                "name": c.get("name", ""),
+                "kind": c.get("kind", "per_citizen"),
+                "payer": c.get("payer", "municipality"),
+                "amount": _q_from_case(c.get("amount")),
+                "saved": bool(c.get("saved")),
+            }
+        )
+    for o in case.get("outcomes", []):
+        if o.get("scale", 1.0) != 1.0 or o.get("deadweight"):
+            lost.append(str(_("skalering eller dødvægt på et succesmål")))
+        consequences = []
+        for c in o.get("consequences", []):
+            change, se = c.get("change"), ""
+            if c.get("profile") is not None:
+                ref = change["mean"] if isinstance(change, dict) else float(change)
+                se = f"{change['sd']:g}" if isinstance(change, dict) and change.get("sd") else ""
+                values = [ref * f for f in c["profile"]]
+            elif isinstance(change, list):
+                values = [_mean(v) for v in change]
+                sds = [v["sd"] for v in change if isinstance(v, dict) and v.get("dist") == "normal"]
+                se = f"{max(sds):g}" if sds else ""
+            else:
+                values = [_mean(change)]
+                se = (
+                    f"{change['sd']:g}" if isinstance(change, dict) and change.get("dist") == "normal" else ""
+                )
+            if c.get("years"):
+                lost.append(str(_("en konsekvens, der kun varer nogle år")))
+            consequences.append(
+                {"service": c.get("service", ""), "change": "; ".join(f"{v:g}" for v in values), "se": se}
+            )
+        consequences += [{"service": "", "change": "", "se": ""} for _row in range(BLANK_CONSEQUENCE_ROWS)]
+        state["outcomes"].append(
+            {
+                "name": o.get("name", ""),
+                "include": True,
+                "success_rate": _q_from_case(o.get("success_rate"), 100),
+                "relapse": _q_from_case(o.get("relapse", 0.0), 100),
+                "effect_delay_years": ""
+                if o.get("effect_delay_years") is None
+                else str(o["effect_delay_years"]),
+                "phase_in_years": f"{_mean(o.get('phase_in_years', 0.0)):g}",
+                "consequences": consequences,
+                "source": "",
+            }
+        )
+    for service, p in case.get("prices", {}).items():
+        if any(isinstance(p.get(a), dict) for a in ("municipality", "region", "state")) or p.get(
+            "price_year"
+        ):
+            lost.append(str(_("usikre priser eller prisår (middelværdien bruges)")))
+        state["prices"].append(
+            {
+                "service": service,
+                "name": p.get("name", ""),
+                "unit": p.get("unit", ""),
+                **{a: f"{_mean(p.get(a, 0.0)):g}" for a in ("municipality", "region", "state")},
+                "area": p.get("area", "adult_social"),
+                "committee": p.get("committee") or "",
+                "own": False,
+                "illustrative": False,
+            }
+        )
+    return state, list(dict.fromkeys(lost))
 
 
 def add_row(state: dict[str, Any], what: str) -> bool:

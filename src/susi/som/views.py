@@ -127,6 +127,11 @@ def calculator(request):
 
     state = forms.state_from_post(request.POST)
     state["own_target_group"] = own_group
+    edit_of = None
+    if request.POST.get("edit_of", "").isdigit():
+        edit_of = _visible_calculation(request, int(request.POST["edit_of"]))
+        require(request.user, "som.change_calculation", edit_of)
+        state["edit_of"] = edit_of.pk
     if forms.add_row(state, request.POST.get("add_row", "")):
         context = _calculator_context(
             request, state, target_group=target_group, initiative=initiative, municipality=municipality
@@ -151,6 +156,7 @@ def calculator(request):
                 municipality=municipality,
                 target_group=target_group,
                 uses_illustrative_data=defaults.illustrative,
+                edit_of=edit_of,
             )
         except engine.SomInputError as exc:
             forms.engine_problems(exc, paths, problems)
@@ -341,6 +347,53 @@ def _shares(saving) -> tuple[float, float, float]:
 
 
 @login_required
+def edit_calculation(request, pk: int):
+    """The calculator filled with a saved calculation. Saving changes it, or makes a new version when a
+    recorded gate decision may rest on it (services.save_calculation with edit_of)."""
+    calc = _visible_calculation(request, pk)
+    require(request.user, "som.change_calculation", calc)
+    state, lost = forms.state_from_case(calc.case, calc.draws, calc.seed)
+    state["edit_of"] = calc.pk
+    context = _calculator_context(
+        request,
+        state,
+        target_group=calc.target_group,
+        initiative=calc.initiative,
+        municipality=calc.municipality,
+    )
+    context.update(
+        {"illustrative": calc.uses_illustrative_data, "lost": lost, "edits": calc,
+         "new_version": services.is_recorded(calc)}
+    )  # fmt: skip
+    return render(request, "som/calculator.html", context)
+
+
+@login_required
+def copy_calculation(request, pk: int):
+    if request.method != "POST":
+        return redirect("som:calculation", pk=pk)
+    calc = _visible_calculation(request, pk)
+    copy = services.copy_calculation(request.user, calc)
+    messages.success(request, _("Beregningen er kopieret."))
+    return redirect(copy)
+
+
+@login_required
+def delete_calculation(request, pk: int):
+    calc = _visible_calculation(request, pk)
+    require(request.user, "som.change_calculation", calc)
+    if request.method != "POST":
+        return redirect(calc)
+    try:
+        services.delete_calculation(request.user, calc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(calc)
+    messages.success(request, _("Beregningen er slettet."))
+    return redirect("som:index")
+
+
+@login_required
 def calculation(request, pk: int):
     calc = _visible_calculation(request, pk)
     case, result, mc = services.recalculate(calc)
@@ -378,6 +431,8 @@ def calculation(request, pk: int):
         and bool(calc.case.get("target_group"))
         and request.user.organisation_id is not None
         and can(request.user, "som.calculate"),
+        "can_change": can(request.user, "som.change_calculation", calc),
+        "is_recorded": services.is_recorded(calc),
     }
     return render(request, "som/calculation.html", context)
 
