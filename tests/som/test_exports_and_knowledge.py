@@ -306,3 +306,12 @@ def test_cli_and_api_refuse_nan_infinity_and_unknown_keys(tmp_path, municipality
     )
     assert response.status_code == 422
     assert "mente du 3.5 % = 0.035?" in response.json()["detail"][0]["message"]
+
+
+def test_cli_warns_about_no_costs_and_a_result_that_turns_negative(tmp_path):
+    data = json.loads(EXAMPLE.read_text())
+    data["costs"] = []
+    path = tmp_path / "nocost.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(som_cli, ["calc", str(path)])
+    assert result.exit_code == 0 and "ingen omkostninger" in result.output
