@@ -320,13 +320,14 @@ def validate_case(case: Case) -> Case:
     if case.price_year is not None:
         needed = {case.price_year} | {p.price_year for p in case.prices if p.price_year is not None}
         for p in case.prices:
-            for year in (case.price_year, p.price_year):
-                if year is not None and len(needed) > 1 and year not in index:
+            years: tuple[int | None, ...] = (case.price_year, p.price_year)
+            for price_year in years:
+                if price_year is not None and len(needed) > 1 and price_year not in index:
                     _problem(
                         problems,
                         f"prices[{p.service}].price_year",
-                        f"the price index has no value for {year}: add it to price_index",
-                        f"prisindekset mangler en værdi for {year}",
+                        f"the price index has no value for {price_year}: add it to price_index",
+                        f"prisindekset mangler en værdi for {price_year}",
                     )
                     break
     if case.discount_schedule not in DISCOUNT_SCHEDULES:

@@ -332,12 +332,12 @@ def _correlations(
             pairs.append((found[0], found[1], rho))
     if len(pairs) != len(case.correlations):
         return (), np.eye(0)
-    correlated = tuple(sorted({i for a, b, _ in pairs for i in (a, b)}))
+    correlated = tuple(sorted({i for first, second, _ in pairs for i in (first, second)}))
     where = {i: j for j, i in enumerate(correlated)}
     matrix = np.eye(len(correlated))
-    for a, b, rho in pairs:
+    for first, second, rho in pairs:
         r = 2.0 * math.sin(math.pi * rho / 6.0)
-        matrix[where[a], where[b]] = matrix[where[b], where[a]] = r
+        matrix[where[first], where[second]] = matrix[where[second], where[first]] = r
     try:
         np.linalg.cholesky(matrix)
     except np.linalg.LinAlgError:

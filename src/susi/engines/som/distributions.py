@@ -38,6 +38,9 @@ class Fixed:
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return np.full(np.shape(q), self.value, dtype=float)
 
+    def frozen(self) -> Any:
+        return None  # no spread
+
     def to_json(self) -> Any:
         return self.value
 
@@ -299,6 +302,9 @@ class Truncated:
         lo, hi = self._bounds if bounds is None else bounds
         x = self.base.frozen().ppf(lo + (hi - lo) * np.asarray(q, dtype=float))
         return np.clip(np.asarray(x, dtype=float), self.low, self.high)  # only rounding at the ends
+
+    def frozen(self) -> Any:
+        return None  # already truncated: never truncated again
 
     def to_json(self) -> Any:
         return self.base.to_json()
