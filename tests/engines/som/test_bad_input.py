@@ -247,3 +247,11 @@ def test_an_absurd_amount_is_refused(absurd):
     data = good()
     data["prices"]["s"]["municipality"] = absurd
     assert refused(data).field == "prices[s].municipality"
+
+
+def test_a_distribution_kind_that_is_not_text_is_refused():
+    data = good()
+    data["outcomes"][0]["success_rate"] = {"dist": {"dist": "pert"}, "mean": 0.1}
+    assert refused(data).field == "outcomes[0].success_rate.dist"
+    data["outcomes"][0]["success_rate"] = {"dist": ["normal"], "mean": 0.1}
+    assert refused(data).field == "outcomes[0].success_rate.dist"

@@ -382,7 +382,7 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
         return _number(raw, field, problems)
     kind = raw.get("dist")
     needed = KNOWN_KEYS
-    if kind not in needed:
+    if not isinstance(kind, str) or kind not in needed:
         problems.append(
             FieldProblem(
                 f"{field}.dist",
