@@ -571,3 +571,41 @@ def test_a_calculation_a_recorded_gate_rests_on_stays_immutable(client_for, know
     other = client_for(Role.EVALUATOR)
     assert other.get(f"/som/beregning/{calc.pk}/ret/").status_code in (403, 404)
     assert other.post(f"/som/beregning/{calc.pk}/slet/").status_code in (403, 404)
+
+
+def test_no_form_input_gives_a_server_error(municipality_client, knowledge):
+    # Random bad values in random fields of the calculator and the quick estimate (fixed seed, so the test
+    # is reproducible). Found before: a 15-digit horizon in the quick estimate (memory error) and a
+    # tampered knowledge_version (ValueError). Every answer is a page: 200, 302 or 422, never 500.
+    import random
+
+    bad_values = [
+        "",
+        "nan",
+        "inf",
+        "-inf",
+        "1e30",
+        "-1",
+        "0",
+        "abc",
+        "1,5",
+        "999999999999999",
+        "51",
+        "3.5",
+        "-100",
+    ]
+    client = municipality_client
+    calculator = form_post(client)
+    quick = form_post(client, "/som/skoen/?target_group=children_at_risk")
+    rng = random.Random(5)
+    for _ in range(60):
+        data = dict(calculator)
+        for key in rng.sample(sorted(data), 4):
+            data[key] = rng.choice(bad_values)
+        data["draws"] = rng.choice(["0", "50"])
+        assert client.post("/som/beregn/", data).status_code in (200, 302, 422), data
+        q = dict(quick)
+        for key in rng.sample(sorted(q), 3):
+            q[key] = rng.choice(bad_values)
+        q["use_profile"] = rng.choice(["1", ""])
+        assert client.post("/som/skoen/", q).status_code in (200, 302, 422), q

@@ -85,6 +85,13 @@ def index(request):
     return render(request, "som/index.html", context)
 
 
+def _knowledge_version(raw: str) -> int:
+    """The knowledge version the form was filled from (a hidden field); the current one if it is not a
+    known version number."""
+    current = selectors.current_version()
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= current else current
+
+
 def _calculator_context(request, state, *, target_group, initiative, municipality, problems=None):
     return {
         "state": state,
@@ -151,7 +158,7 @@ def calculator(request):
                 case_data,
                 draws=draws or 0,
                 seed=seed or 0,
-                knowledge_version=int(request.POST.get("knowledge_version") or selectors.current_version()),
+                knowledge_version=_knowledge_version(request.POST.get("knowledge_version", "")),
                 initiative=initiative,
                 municipality=municipality,
                 target_group=target_group,
@@ -238,7 +245,7 @@ def quick(request):
         if citizens is None and "citizens_per_year" not in problems.by_field:
             problems.add("citizens_per_year", _("Borgere pr. år"), _("angiv antal borgere"))
         knowledge: dict = {}
-        if state["use_profile"] and horizon:
+        if state["use_profile"] and horizon and 1 <= horizon <= engine.MAX_HORIZON:
             chosen = _quick_profile(defaults, horizon)
             if chosen is not None:
                 knowledge = {"consequences": chosen["consequences"], "prices": chosen["prices"]}

@@ -18,6 +18,7 @@ from .areas import AUTHORITY_CODES
 from .case import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_HORIZON,
+    MAX_HORIZON,
     Case,
     Consequence,
     Cost,
@@ -175,7 +176,8 @@ def _quick_case_with_profile(
         raise SomInputError.single(
             "intake_years", "must be at least 1", "antal år med nye borgere skal være mindst 1"
         )
-    reference = reference_saving(consequences, prices, horizon if isinstance(horizon, int) else 1)
+    valid_horizon = isinstance(horizon, int) and not isinstance(horizon, bool) and 1 <= horizon <= MAX_HORIZON
+    reference = reference_saving(consequences, prices, horizon if valid_horizon else 1)
     if reference is None:
         raise SomInputError.single(
             "annual_saving_per_success",
