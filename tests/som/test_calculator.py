@@ -576,7 +576,7 @@ def test_a_calculation_a_recorded_gate_rests_on_stays_immutable(client_for, know
 def test_no_form_input_gives_a_server_error(municipality_client, knowledge):
     # Random bad values in random fields of the calculator and the quick estimate (fixed seed, so the test
     # is reproducible). Found before: a 15-digit horizon in the quick estimate (memory error) and a
-    # tampered knowledge_version (ValueError). Every answer is a page: 200, 302 or 422, never 500.
+    # tampered knowledge_version (ValueError). Every answer is a page (an unknown target group is a 404), never a 500.
     import random
 
     bad_values = [
@@ -603,9 +603,9 @@ def test_no_form_input_gives_a_server_error(municipality_client, knowledge):
         for key in rng.sample(sorted(data), 4):
             data[key] = rng.choice(bad_values)
         data["draws"] = rng.choice(["0", "50"])
-        assert client.post("/som/beregn/", data).status_code in (200, 302, 422), data
+        assert client.post("/som/beregn/", data).status_code < 500, data
         q = dict(quick)
         for key in rng.sample(sorted(q), 3):
             q[key] = rng.choice(bad_values)
         q["use_profile"] = rng.choice(["1", ""])
-        assert client.post("/som/skoen/", q).status_code in (200, 302, 422), q
+        assert client.post("/som/skoen/", q).status_code < 500, q
