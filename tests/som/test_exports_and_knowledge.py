@@ -315,3 +315,13 @@ def test_cli_warns_about_no_costs_and_a_result_that_turns_negative(tmp_path):
     path.write_text(json.dumps(data))
     result = CliRunner().invoke(som_cli, ["calc", str(path)])
     assert result.exit_code == 0 and "ingen omkostninger" in result.output
+
+
+def test_a_negative_seed_is_a_422_and_a_clean_cli_error(municipality_client, knowledge, tmp_path):
+    uncertain = ROOT / "docs" / "developers" / "som-examples" / "cti-uncertain.json"
+    response = municipality_client.post(
+        "/api/som/calculate?draws=10&seed=-1", uncertain.read_text(), content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "seed"
+    result = CliRunner().invoke(som_cli, ["calc", str(uncertain), "--draws", "10", "--seed", "-1"])
+    assert result.exit_code == 2 and "Fejl i seed" in result.output

@@ -255,3 +255,12 @@ def test_a_distribution_kind_that_is_not_text_is_refused():
     assert refused(data).field == "outcomes[0].success_rate.dist"
     data["outcomes"][0]["success_rate"] = {"dist": ["normal"], "mean": 0.1}
     assert refused(data).field == "outcomes[0].success_rate.dist"
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63])
+def test_a_seed_outside_the_generator_range_is_refused(seed):
+    data = good()
+    data["outcomes"][0]["success_rate"] = {"dist": "normal", "mean": 0.1, "sd": 0.01}
+    with pytest.raises(SomInputError) as info:
+        simulate(parse_case(data), draws=10, seed=seed)
+    assert info.value.field == "seed"

@@ -15,6 +15,7 @@ from scipy import stats
 
 from .case import Case, validate_case
 from .core import BOUNDS, CompiledCase, compile_case, evaluate
+from .errors import SomInputError
 from .results import BREAK_EVEN_TOLERANCE, SomResult, result_from_compiled
 
 DEFAULT_DRAWS = 10_000
@@ -219,6 +220,12 @@ def simulate_compiled(
 ) -> MonteCarloResult:
     if draws < 1:
         raise ValueError("draws must be at least 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise SomInputError.single(
+            "seed",
+            "must be a whole number from 0 to 2^63 − 1",
+            "seed skal være et helt tal fra 0 til 2^63 − 1",
+        )
     columns, values = draw_inputs(cc, draws, seed)
     raw = evaluate(cc, columns, values if columns else None)
     # Sums over the 3 authorities and the years are written as slice additions: NumPy's reductions over
