@@ -98,6 +98,17 @@ def calc(
         console.print(f"  {name}: {_kr(result.pv_by_authority[code])} kr.")
     breakeven = f"år {result.break_even_year}" if result.break_even_year else "ikke inden for horisonten"
     console.print(f"Break-even: {breakeven}")
+    if result.turns_negative_again:
+        console.print("  Bemærk: det akkumulerede resultat er positivt undervejs, men bliver negativt igen.")
+    if not result.has_costs:
+        console.print("[yellow]Advarsel:[/yellow] beregningen har ingen omkostninger til indsatsen.")
+    for cut in result.truncations:
+        console.print(
+            f"Afkortet til det mulige område: {cut.label.da} (middel {cut.stated_mean:g} → {cut.mean:g}, "
+            f"{cut.share_outside:.1%} lå uden for)"
+        )
+    for service, names in result.possible_double_counting:
+        console.print(f"[yellow]Mulig dobbelttælling:[/yellow] {service} ændres af {', '.join(names)}")
     if result.return_per_krone is not None:
         console.print(f"Afkast pr. investeret krone: {_dec(result.return_per_krone)} kr.")
     if mc is None:
