@@ -268,39 +268,7 @@ def _check_finite(problems: list[FieldProblem], field: str, value: Quantity) -> 
             return
 
 
-def validate_case(case: Case) -> Case:
-    """Return the case unchanged if it can be calculated; raise SomInputError listing every problem."""
-    problems: list[FieldProblem] = []
-    if isinstance(case.horizon, bool) or not isinstance(case.horizon, int) or case.horizon < 1:
-        _problem(
-            problems,
-            "horizon",
-            Text("horisonten skal være mindst 1 år", "must be a whole number of years, at least 1"),
-        )
-    elif case.horizon > MAX_HORIZON:
-        _problem(
-            problems,
-            "horizon",
-            Text(f"horisonten må højst være {MAX_HORIZON} år", f"must be at most {MAX_HORIZON} years"),
-        )
-    if not isinstance(case.discount_rate, int | float) or not math.isfinite(case.discount_rate):
-        _problem(problems, "discount_rate", Text("diskonteringsrenten skal være et tal", "must be a number"))
-    elif case.discount_rate < 0:
-        _problem(
-            problems,
-            "discount_rate",
-            Text("diskonteringsrenten må ikke være negativ", "must not be negative"),
-        )
-    elif case.discount_rate > 1:
-        r = case.discount_rate
-        _problem(
-            problems,
-            "discount_rate",
-            Text(
-                f"diskonteringsrenten skal angives som brøk, højst 1 (er {r:g}): mente du {r:g} % = {r / 100:g}?",
-                f"must be a fraction, at most 1 (got {r:g}): did you mean {r:g} % = {r / 100:g}?",
-            ),
-        )
+def _check_optimism_bias(case: Case, problems: list[FieldProblem]) -> None:
     for key, what_da in (("optimism_bias_costs", "optimismetillægget på omkostninger"),
                          ("optimism_bias_gains", "optimismefradraget på gevinster")):  # fmt: skip
         value = getattr(case, key)
@@ -313,6 +281,9 @@ def validate_case(case: Case) -> Case:
                     f"must be a share from 0 to 1, got {value!r}",
                 ),
             )
+
+
+def _check_price_index(case: Case, problems: list[FieldProblem]) -> None:
     index = dict(case.price_index)
     for year, value in case.price_index:
         if (
@@ -344,6 +315,74 @@ def validate_case(case: Case) -> Case:
                         ),
                     )
                     break
+
+
+def _check_profile(consequence: Consequence, cwhere: str, problems: list[FieldProblem]) -> None:
+    """A consequence's yearly profile: with a single-number change, no 'years', finite numbers."""
+    if isinstance(consequence.change, tuple) or consequence.years is not None:
+        _problem(
+            problems,
+            f"{cwhere}.profile",
+            Text(
+                "en profil kræver én ændring (ikke en liste) og ingen 'years' (profilen giver årene)",
+                "goes with a single-number change and no 'years' (the profile gives the years)",
+            ),
+        )
+    if not consequence.profile or not all(
+        isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and abs(x) <= MAX_ABS
+        for x in consequence.profile
+    ):
+        _problem(
+            problems,
+            f"{cwhere}.profile",
+            Text(
+                "profilen skal være en ikke-tom liste af endelige tal",
+                "must be a non-empty list of finite numbers",
+            ),
+        )
+
+
+def _check_correlations(case: Case, problems: list[FieldProblem]) -> None:
+    for i, (a, b, rho) in enumerate(case.correlations):
+        if not -1 < rho < 1:
+            _problem(
+                problems,
+                f"correlations[{i}].rank_correlation",
+                Text(
+                    f"rangkorrelationen skal ligge mellem -1 og 1 (er {rho:g})",
+                    f"must lie strictly between -1 and 1, got {rho:g}",
+                ),
+            )
+        if a == b:
+            _problem(
+                problems,
+                f"correlations[{i}].inputs",
+                Text("samme input er nævnt to gange", "names the same input twice"),
+            )
+
+
+def _check_money(case: Case, problems: list[FieldProblem]) -> None:
+    """The discount rate and schedule, the optimism bias and the price index."""
+    if not isinstance(case.discount_rate, int | float) or not math.isfinite(case.discount_rate):
+        _problem(problems, "discount_rate", Text("diskonteringsrenten skal være et tal", "must be a number"))
+    elif case.discount_rate < 0:
+        _problem(
+            problems,
+            "discount_rate",
+            Text("diskonteringsrenten må ikke være negativ", "must not be negative"),
+        )
+    elif case.discount_rate > 1:
+        r = case.discount_rate
+        _problem(
+            problems,
+            "discount_rate",
+            Text(
+                f"diskonteringsrenten skal angives som brøk, højst 1 (er {r:g}): mente du {r:g} % = {r / 100:g}?",
+                f"must be a fraction, at most 1 (got {r:g}): did you mean {r:g} % = {r / 100:g}?",
+            ),
+        )
+    _check_optimism_bias(case, problems)
+    _check_price_index(case, problems)
     if case.discount_schedule not in DISCOUNT_SCHEDULES:
         _problem(
             problems,
@@ -353,6 +392,39 @@ def validate_case(case: Case) -> Case:
                 f"unknown discount schedule {case.discount_schedule!r}; use declining or flat",
             ),
         )
+
+
+def _check_length_and_size(case: Case, horizon: int, problems: list[FieldProblem]) -> None:
+    """The intervention fits in the horizon; every number is finite and not absurdly large."""
+    if isinstance(case.duration_years, int) and case.duration_years > horizon:
+        _problem(
+            problems,
+            "duration_years",
+            Text(
+                f"indsatsen varer {case.duration_years} år, men horisonten er kun {horizon} år",
+                f"the intervention lasts {case.duration_years} years but the horizon is {horizon} years",
+            ),
+        )
+    for path, number in case.numbers():
+        _check_finite(problems, path, number)
+
+
+def validate_case(case: Case) -> Case:
+    """Return the case unchanged if it can be calculated; raise SomInputError listing every problem."""
+    problems: list[FieldProblem] = []
+    if isinstance(case.horizon, bool) or not isinstance(case.horizon, int) or case.horizon < 1:
+        _problem(
+            problems,
+            "horizon",
+            Text("horisonten skal være mindst 1 år", "must be a whole number of years, at least 1"),
+        )
+    elif case.horizon > MAX_HORIZON:
+        _problem(
+            problems,
+            "horizon",
+            Text(f"horisonten må højst være {MAX_HORIZON} år", f"must be at most {MAX_HORIZON} years"),
+        )
+    _check_money(case, problems)
     if (
         isinstance(case.duration_years, bool)
         or not isinstance(case.duration_years, int)
@@ -373,17 +445,7 @@ def validate_case(case: Case) -> Case:
         )
 
     horizon = case.horizon if isinstance(case.horizon, int) and case.horizon >= 1 else MAX_HORIZON
-    if isinstance(case.duration_years, int) and case.duration_years > horizon:
-        _problem(
-            problems,
-            "duration_years",
-            Text(
-                f"indsatsen varer {case.duration_years} år, men horisonten er kun {horizon} år",
-                f"the intervention lasts {case.duration_years} years but the horizon is {horizon} years",
-            ),
-        )
-    for path, number in case.numbers():
-        _check_finite(problems, path, number)
+    _check_length_and_size(case, horizon, problems)
     if not case.intake:
         _problem(
             problems,
@@ -530,46 +592,8 @@ def validate_case(case: Case) -> Case:
                     problems, f"{cwhere}.years", Text("antal år skal være mindst 1", "must be at least 1")
                 )
             if consequence.profile is not None:
-                if isinstance(consequence.change, tuple) or consequence.years is not None:
-                    _problem(
-                        problems,
-                        f"{cwhere}.profile",
-                        Text(
-                            "en profil kræver én ændring (ikke en liste) og ingen 'years' (profilen giver årene)",
-                            "goes with a single-number change and no 'years' (the profile gives the years)",
-                        ),
-                    )
-                if not consequence.profile or not all(
-                    isinstance(x, int | float)
-                    and not isinstance(x, bool)
-                    and math.isfinite(x)
-                    and abs(x) <= MAX_ABS
-                    for x in consequence.profile
-                ):
-                    _problem(
-                        problems,
-                        f"{cwhere}.profile",
-                        Text(
-                            "profilen skal være en ikke-tom liste af endelige tal",
-                            "must be a non-empty list of finite numbers",
-                        ),
-                    )
-    for i, (a, b, rho) in enumerate(case.correlations):
-        if not -1 < rho < 1:
-            _problem(
-                problems,
-                f"correlations[{i}].rank_correlation",
-                Text(
-                    f"rangkorrelationen skal ligge mellem -1 og 1 (er {rho:g})",
-                    f"must lie strictly between -1 and 1, got {rho:g}",
-                ),
-            )
-        if a == b:
-            _problem(
-                problems,
-                f"correlations[{i}].inputs",
-                Text("samme input er nævnt to gange", "names the same input twice"),
-            )
+                _check_profile(consequence, cwhere, problems)
+    _check_correlations(case, problems)
     if problems:
         raise SomInputError.from_problems(problems)
     return case
@@ -700,6 +724,55 @@ def _price_index(raw: Mapping[str, Any], problems: list[FieldProblem]) -> tuple[
     return tuple(sorted(out))
 
 
+def _parse_profile(profile_raw: Any, cwhere: str, problems: list[FieldProblem]) -> tuple[float, ...] | None:
+    """A consequence's yearly profile (a list of plain numbers), or None when the file gives none."""
+    profile: tuple[float, ...] | None = None
+    if profile_raw is not None:
+        if isinstance(profile_raw, list):
+            numbers = [
+                parse_quantity(v, f"{cwhere}.profile[{k}]", problems) for k, v in enumerate(profile_raw)
+            ]
+            profile = tuple(float(v) if isinstance(v, int | float) else 0.0 for v in numbers)
+            if any(not isinstance(v, int | float) for v in profile_raw):
+                _problem(problems, f"{cwhere}.profile", Text("skal være tal", "must be plain numbers"))
+        else:
+            _problem(
+                problems,
+                f"{cwhere}.profile",
+                Text("skal være en liste af tal", "must be a list of numbers"),
+            )
+    return profile
+
+
+def _parse_correlations(
+    root: Mapping[str, Any], problems: list[FieldProblem]
+) -> list[tuple[str, str, float]]:
+    """The case's rank correlations: (input path, other input path, ρ)."""
+    correlations: list[tuple[str, str, float]] = []
+    for i, c in enumerate(_list(root, "correlations", "correlations", problems)):
+        where = f"correlations[{i}]"
+        item = _mapping(c, where, problems, CORRELATION_KEYS)
+        if item is None:
+            continue
+        inputs = item.get("inputs")
+        rho = item.get("rank_correlation")
+        if not (isinstance(inputs, list) and len(inputs) == 2 and all(isinstance(x, str) for x in inputs)):
+            _problem(
+                problems,
+                f"{where}.inputs",
+                Text(
+                    "skal være stierne til to usikre input",
+                    'must be the paths of two uncertain inputs, e.g. ["outcomes[0].success_rate", "costs[0].amount"]',
+                ),
+            )
+            continue
+        if isinstance(rho, bool) or not isinstance(rho, int | float) or not math.isfinite(rho):
+            _problem(problems, f"{where}.rank_correlation", Text("skal være et tal", "must be a number"))
+            continue
+        correlations.append((inputs[0], inputs[1], float(rho)))
+    return correlations
+
+
 def parse_case(data: Any) -> Case:
     """Build and validate a Case from the decoded JSON case file (see docs/developers/som.md)."""
     problems: list[FieldProblem] = []
@@ -817,25 +890,7 @@ def parse_case(data: Any) -> Case:
             if not isinstance(service, str) or not service:
                 _problem(problems, f"{cwhere}.service", Text("ydelsen mangler", "is missing"))
                 service = ""
-            profile_raw = citem.get("profile")
-            profile: tuple[float, ...] | None = None
-            if profile_raw is not None:
-                if isinstance(profile_raw, list):
-                    numbers = [
-                        parse_quantity(v, f"{cwhere}.profile[{k}]", problems)
-                        for k, v in enumerate(profile_raw)
-                    ]
-                    profile = tuple(float(v) if isinstance(v, int | float) else 0.0 for v in numbers)
-                    if any(not isinstance(v, int | float) for v in profile_raw):
-                        _problem(
-                            problems, f"{cwhere}.profile", Text("skal være tal", "must be plain numbers")
-                        )
-                else:
-                    _problem(
-                        problems,
-                        f"{cwhere}.profile",
-                        Text("skal være en liste af tal", "must be a list of numbers"),
-                    )
+            profile = _parse_profile(citem.get("profile"), cwhere, problems)
             consequences.append(
                 Consequence(
                     service=service,
@@ -859,28 +914,7 @@ def parse_case(data: Any) -> Case:
             )
         )
 
-    correlations: list[tuple[str, str, float]] = []
-    for i, c in enumerate(_list(root, "correlations", "correlations", problems)):
-        where = f"correlations[{i}]"
-        item = _mapping(c, where, problems, CORRELATION_KEYS)
-        if item is None:
-            continue
-        inputs = item.get("inputs")
-        rho = item.get("rank_correlation")
-        if not (isinstance(inputs, list) and len(inputs) == 2 and all(isinstance(x, str) for x in inputs)):
-            _problem(
-                problems,
-                f"{where}.inputs",
-                Text(
-                    "skal være stierne til to usikre input",
-                    'must be the paths of two uncertain inputs, e.g. ["outcomes[0].success_rate", "costs[0].amount"]',
-                ),
-            )
-            continue
-        if isinstance(rho, bool) or not isinstance(rho, int | float) or not math.isfinite(rho):
-            _problem(problems, f"{where}.rank_correlation", Text("skal være et tal", "must be a number"))
-            continue
-        correlations.append((inputs[0], inputs[1], float(rho)))
+    correlations = _parse_correlations(root, problems)
 
     discount = root.get("discount_rate", DEFAULT_DISCOUNT_RATE)
     if isinstance(discount, bool) or not isinstance(discount, int | float):
@@ -932,14 +966,59 @@ def loads_case(text: str) -> Case:
     return parse_case(data)
 
 
+def _cost_to_json(c: Cost) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "name": c.name,
+        "kind": c.kind,
+        "amount": quantity_to_json(c.amount),
+        "payer": c.payer,
+    }
+    if c.kind == "once":
+        item["year"] = c.year
+    if c.years is not None:
+        item["years"] = list(c.years)
+    if c.area is not None:
+        item["area"] = c.area
+    if c.committee is not None:
+        item["committee"] = c.committee
+    if c.saved:
+        item["saved"] = True
+    return item
+
+
+def _consequence_to_json(cq: Consequence) -> dict[str, Any]:
+    change = (
+        [quantity_to_json(v) for v in cq.change]
+        if isinstance(cq.change, tuple)
+        else quantity_to_json(cq.change)
+    )
+    citem: dict[str, Any] = {"service": cq.service, "change": change}
+    if cq.years is not None:
+        citem["years"] = cq.years
+    if cq.profile is not None:
+        citem["profile"] = list(cq.profile)
+    return citem
+
+
+def _outcome_to_json(o: Outcome) -> dict[str, Any]:
+    oitem: dict[str, Any] = {
+        "name": o.name,
+        "success_rate": quantity_to_json(o.success_rate),
+        "phase_in_years": quantity_to_json(o.phase_in_years),
+        "relapse": quantity_to_json(o.relapse),
+        "consequences": [_consequence_to_json(cq) for cq in o.consequences],
+    }
+    if o.effect_delay_years is not None:
+        oitem["effect_delay_years"] = o.effect_delay_years
+    if o.scale != 1.0:
+        oitem["scale"] = quantity_to_json(o.scale)
+    if o.deadweight:
+        oitem["deadweight"] = o.deadweight
+    return oitem
+
+
 def case_to_json(case: Case) -> dict[str, Any]:
     """The case-file form of a case (the inverse of parse_case)."""
-
-    def change(c: Consequence) -> Any:
-        if isinstance(c.change, tuple):
-            return [quantity_to_json(v) for v in c.change]
-        return quantity_to_json(c.change)
-
     out: dict[str, Any] = {
         "name": case.name,
         "target_group": case.target_group,
@@ -954,46 +1033,8 @@ def case_to_json(case: Case) -> dict[str, Any]:
         "outcomes": [],
         "prices": {},
     }
-    for c in case.costs:
-        item: dict[str, Any] = {
-            "name": c.name,
-            "kind": c.kind,
-            "amount": quantity_to_json(c.amount),
-            "payer": c.payer,
-        }
-        if c.kind == "once":
-            item["year"] = c.year
-        if c.years is not None:
-            item["years"] = list(c.years)
-        if c.area is not None:
-            item["area"] = c.area
-        if c.committee is not None:
-            item["committee"] = c.committee
-        if c.saved:
-            item["saved"] = True
-        out["costs"].append(item)
-    for o in case.outcomes:
-        oitem: dict[str, Any] = {
-            "name": o.name,
-            "success_rate": quantity_to_json(o.success_rate),
-            "phase_in_years": quantity_to_json(o.phase_in_years),
-            "relapse": quantity_to_json(o.relapse),
-            "consequences": [],
-        }
-        if o.effect_delay_years is not None:
-            oitem["effect_delay_years"] = o.effect_delay_years
-        if o.scale != 1.0:
-            oitem["scale"] = quantity_to_json(o.scale)
-        if o.deadweight:
-            oitem["deadweight"] = o.deadweight
-        for cq in o.consequences:
-            citem: dict[str, Any] = {"service": cq.service, "change": change(cq)}
-            if cq.years is not None:
-                citem["years"] = cq.years
-            if cq.profile is not None:
-                citem["profile"] = list(cq.profile)
-            oitem["consequences"].append(citem)
-        out["outcomes"].append(oitem)
+    out["costs"] = [_cost_to_json(c) for c in case.costs]
+    out["outcomes"] = [_outcome_to_json(o) for o in case.outcomes]
     if case.optimism_bias_costs:
         out["optimism_bias_costs"] = case.optimism_bias_costs
     if case.optimism_bias_gains:

@@ -353,6 +353,48 @@ KNOWN_KEYS = {
 }
 
 
+def _refuse_unknown_keys(raw: Mapping[str, Any], kind: str, field: str, problems: list[FieldProblem]) -> None:
+    """A key the distribution does not take is refused by name (a misspelt "sd" would be lost)."""
+    for key in raw:
+        if key != "dist" and key not in KNOWN_KEYS[kind] and not (kind == "interval90" and key == "shape"):
+            problems.append(unknown_key(f"{field}.{key}", key))
+
+
+def _interval90(
+    raw: Mapping[str, Any], values: dict[str, float], field: str, problems: list[FieldProblem]
+) -> Interval90:
+    """A 90 % interval (normal, or log-normal with `"shape": "lognormal"`); bad bounds are problems."""
+    if values["low"] >= values["high"]:
+        problems.append(
+            field_problem(
+                f"{field}.high",
+                Text("den øvre grænse skal være større end den nedre", "must be above the lower bound"),
+            )
+        )
+    shape = raw.get("shape", "normal")
+    if shape not in ("normal", "lognormal"):
+        problems.append(
+            field_problem(
+                f"{field}.shape",
+                Text(
+                    f"ukendt form {shape!r}; brug normal eller lognormal",
+                    f"unknown shape {shape!r}; use normal or lognormal",
+                ),
+            )
+        )
+    elif shape == "lognormal" and values["low"] <= 0:
+        problems.append(
+            field_problem(
+                f"{field}.low",
+                Text(
+                    "et log-normalt 90 %-interval kræver en positiv nedre grænse",
+                    "a log-normal 90 % interval needs a positive lower bound",
+                ),
+            )
+        )
+    return Interval90(values["low"], values["high"], shape if isinstance(shape, str) else "normal")
+
+
 def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quantity | None:
     """Read a number or a distribution object from a case file; append problems instead of raising."""
     if not isinstance(raw, Mapping):
@@ -370,9 +412,7 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
             )
         )
         return None
-    for key in raw:
-        if key != "dist" and key not in needed[kind] and not (kind == "interval90" and key == "shape"):
-            problems.append(unknown_key(f"{field}.{key}", key))
+    _refuse_unknown_keys(raw, kind, field, problems)
     values: dict[str, float] = {}
     for key in needed[kind]:
         if key not in raw:
@@ -432,35 +472,7 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
             )
         dist = Uniform(values["min"], values["max"])
     else:
-        if values["low"] >= values["high"]:
-            problems.append(
-                field_problem(
-                    f"{field}.high",
-                    Text("den øvre grænse skal være større end den nedre", "must be above the lower bound"),
-                )
-            )
-        shape = raw.get("shape", "normal")
-        if shape not in ("normal", "lognormal"):
-            problems.append(
-                field_problem(
-                    f"{field}.shape",
-                    Text(
-                        f"ukendt form {shape!r}; brug normal eller lognormal",
-                        f"unknown shape {shape!r}; use normal or lognormal",
-                    ),
-                )
-            )
-        elif shape == "lognormal" and values["low"] <= 0:
-            problems.append(
-                field_problem(
-                    f"{field}.low",
-                    Text(
-                        "et log-normalt 90 %-interval kræver en positiv nedre grænse",
-                        "a log-normal 90 % interval needs a positive lower bound",
-                    ),
-                )
-            )
-        dist = Interval90(values["low"], values["high"], shape if isinstance(shape, str) else "normal")
+        dist = _interval90(raw, values, field, problems)
     return dist if len(problems) == before else None
 
 
