@@ -41,6 +41,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "som.calculate": VIEW_INITIATIVE,
     "som.view_calculation": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
     "som.view_target_group": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
+    # Steering members belong to no organisation: they change only calculations they own themselves.
+    "som.change_calculation": {A: (T, X), M: (T, X), E: (T, X), F: (T, X), S: (X, X), AD: (T, T)},
     "evidence.view": EVERYONE,
     "evidence.edit_studies": NOBODY_BUT(A, E, AD),
     "evidence.run_meta": EVERYONE,
@@ -87,7 +89,12 @@ def objects_for(action: str, world, user):
             SimpleNamespace(organisation_id=own_org if own_org else -1),
             SimpleNamespace(organisation_id=world.other_municipality.pk),
         )
-    if action in {"som.view_calculation", "som.view_target_group", "evidence.view_practice"}:
+    if action in {
+        "som.view_calculation",
+        "som.change_calculation",
+        "som.view_target_group",
+        "evidence.view_practice",
+    }:
         own_org = user.organisation_id
         return (
             SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),

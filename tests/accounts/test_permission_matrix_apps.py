@@ -110,6 +110,7 @@ PROBES = {
         ("get", f"/som/beregning/{o.calculation.pk}/json/"),
         ("get", f"/api/som/calculations/{o.calculation.pk}"),
     ],
+    "som.change_calculation": lambda o: [("get", f"/som/beregning/{o.calculation.pk}/ret/")],
     "som.view_target_group": lambda o: [("get", f"/som/beregn/?target_group={o.target_group.code}")],
     "som.view_knowledge_row": lambda o: [("get", f"/som/beregn/?target_group={o.target_group.code}")],
     "evidence.view_practice": lambda o: [("get", f"/evidens/lovende-praksis/{o.readable_practice.pk}/")],

@@ -276,3 +276,54 @@ def test_a_consequence_without_a_price_is_refused_and_nothing_is_saved(client_fo
             knowledge.users[Role.AGENCY], f"{header}\n{','.join(cells)}\n".encode(), "k.csv", "consequences"
         )
     assert db_snapshot() == before
+
+
+def test_cli_and_api_refuse_nan_infinity_and_unknown_keys(tmp_path, municipality_client, knowledge):
+    runner = CliRunner()
+    for old, new, field in [
+        ('"horizon": 6', '"horizon": NaN', "horizon"),  # int(NaN) used to raise ValueError: a traceback / 500
+        ('"amount": 100000', '"amount": Infinity', "costs[0].amount"),
+    ]:
+        text = EXAMPLE.read_text().replace(old, new)
+        assert new in text
+        bad = tmp_path / "nan.json"
+        bad.write_text(text)
+        result = runner.invoke(som_cli, ["calc", str(bad)])
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output and f"Fejl i {field}:" in result.output
+        response = municipality_client.post("/api/som/calculate", text, content_type="application/json")
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["field"] == field
+    data = json.loads(EXAMPLE.read_text())
+    data["discount_rate"] = 3.5
+    data["outcomes"][0]["relapce"] = 0.2
+    response = municipality_client.post(
+        "/api/som/calculate", json.dumps(data), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "outcomes[0].relapce"
+    del data["outcomes"][0]["relapce"]
+    response = municipality_client.post(
+        "/api/som/calculate", json.dumps(data), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "mente du 3.5 % = 0.035?" in response.json()["detail"][0]["message"]
+
+
+def test_cli_warns_about_no_costs_and_a_result_that_turns_negative(tmp_path):
+    data = json.loads(EXAMPLE.read_text())
+    data["costs"] = []
+    path = tmp_path / "nocost.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(som_cli, ["calc", str(path)])
+    assert result.exit_code == 0 and "ingen omkostninger" in result.output
+
+
+def test_a_negative_seed_is_a_422_and_a_clean_cli_error(municipality_client, knowledge, tmp_path):
+    uncertain = ROOT / "docs" / "developers" / "som-examples" / "cti-uncertain.json"
+    response = municipality_client.post(
+        "/api/som/calculate?draws=10&seed=-1", uncertain.read_text(), content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "seed"
+    result = CliRunner().invoke(som_cli, ["calc", str(uncertain), "--draws", "10", "--seed", "-1"])
+    assert result.exit_code == 2 and "Fejl i seed" in result.output

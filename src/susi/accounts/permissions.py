@@ -171,6 +171,15 @@ RULES: dict[str, Rule] = {
     "som.calculate": lambda u, o: _authenticated(u) and (o is None or _can_view_initiative(u, o)),
     "som.view_calculation": _owner_or_organisation,
     "som.view_target_group": _can_view_knowledge_row,
+    # Copy is viewing plus calculating; edit and delete: the owner, the owner's organisation, or an admin.
+    "som.change_calculation": lambda u, o: (
+        _authenticated(u)
+        and (
+            _role(u, Role.ADMIN)
+            or getattr(o, "owner_id", None) == u.pk
+            or (getattr(o, "organisation_id", None) is not None and o.organisation_id == u.organisation_id)
+        )
+    ),
     # evidence
     "evidence.view": _authenticated,
     "evidence.edit_studies": lambda u, o: _role(u, Role.AGENCY, Role.EVALUATOR, Role.ADMIN),

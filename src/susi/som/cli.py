@@ -38,6 +38,25 @@ def _dec(value: float, decimals: int = 2) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
+def _print_notes(result: engine.SomResult) -> None:
+    """Break-even and what the reader must know about the result (truncations, double counting, return)."""
+    breakeven = f"år {result.break_even_year}" if result.break_even_year else "ikke inden for horisonten"
+    console.print(f"Break-even: {breakeven}")
+    if result.turns_negative_again:
+        console.print("  Bemærk: det akkumulerede resultat er positivt undervejs, men bliver negativt igen.")
+    if not result.has_costs:
+        console.print("[yellow]Advarsel:[/yellow] beregningen har ingen omkostninger til indsatsen.")
+    for cut in result.truncations:
+        console.print(
+            f"Afkortet til det mulige område: {cut.label.da} (middel {cut.stated_mean:g} → {cut.mean:g}, "
+            f"{cut.share_outside:.1%} lå uden for)"
+        )
+    for service, names in result.possible_double_counting:
+        console.print(f"[yellow]Mulig dobbelttælling:[/yellow] {service} ændres af {', '.join(names)}")
+    if result.return_per_krone is not None:
+        console.print(f"Afkast pr. investeret krone: {_dec(result.return_per_krone)} kr.")
+
+
 @app.command()
 def calc(
     case_file: Path = typer.Argument(..., help="Beregningen som JSON-fil (se docs/developers/som.md)."),
@@ -96,10 +115,7 @@ def calc(
     console.print(f"Nutidsværdi af nettoresultatet: [bold]{_kr(result.present_value)} kr.[/bold]")
     for code, name in AUTHORITY_DA.items():
         console.print(f"  {name}: {_kr(result.pv_by_authority[code])} kr.")
-    breakeven = f"år {result.break_even_year}" if result.break_even_year else "ikke inden for horisonten"
-    console.print(f"Break-even: {breakeven}")
-    if result.return_per_krone is not None:
-        console.print(f"Afkast pr. investeret krone: {_dec(result.return_per_krone)} kr.")
+    _print_notes(result)
     if mc is None:
         if case.has_uncertainty:
             console.print("(Monte Carlo sprunget over: --draws 0)")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from susi.engines import som as engine
+from susi.engines.som.distributions import mean_of
 from susi.web.i18n import localized
 
 from .selectors import Defaults
@@ -29,6 +30,7 @@ DIST_CHOICES = [
     ("pert", gettext_lazy("PERT (min, typisk, maks)")),
     ("uniform", gettext_lazy("Ligefordeling (min, maks)")),
     ("interval90", gettext_lazy("90 % sikker: mellem min og maks")),
+    ("interval90log", gettext_lazy("90 % sikker: mellem min og maks, kan ikke blive negativ (log-normal)")),
 ]
 COST_KIND_CHOICES = [
     ("per_citizen", gettext_lazy("Pr. borger (fordelt over forløbet)")),
@@ -70,6 +72,7 @@ def state_from_defaults(
         "name": name or (f"SØM: {tg.name}" if tg else "SØM-beregning"),
         "horizon": str(horizon),
         "discount_rate_pct": f"{engine.DEFAULT_DISCOUNT_RATE * 100:g}",
+        "discount_schedule": "declining",
         "duration_years": "1",
         "draws": str(engine.DEFAULT_DRAWS),
         "seed": str(engine.DEFAULT_SEED),
@@ -164,6 +167,150 @@ def state_from_defaults(
     return state
 
 
+def _q_from_case(raw: Any, scale: float = 1.0) -> dict:
+    """A case-file number or distribution as the form's quantity state (`scale` 100 for percentages)."""
+    if not isinstance(raw, dict):
+        return q_state(float(raw) * scale if raw is not None else "")
+    dist = raw.get("dist")
+    if dist in ("normal", "lognormal"):
+        return q_state(raw["mean"] * scale, dist, sd=raw["sd"] * scale)
+    if dist in ("triangular", "pert"):
+        return q_state(raw["mode"] * scale, dist, low=raw["min"] * scale, high=raw["max"] * scale)
+    if dist == "uniform":
+        return q_state("", "uniform", low=raw["min"] * scale, high=raw["max"] * scale)
+    kind = "interval90log" if raw.get("shape") == "lognormal" else "interval90"
+    return q_state("", kind, low=raw["low"] * scale, high=raw["high"] * scale)
+
+
+def _mean(raw: Any) -> float:
+    problems: list[engine.FieldProblem] = []
+    value = engine.parse_quantity(raw, "", problems)
+    return 0.0 if value is None else float(mean_of(value))
+
+
+def state_from_case(case: dict[str, Any], draws: int, seed: int) -> tuple[dict[str, Any], list[str]]:
+    """The form state of a saved case (to edit it), and the parts of the case the form cannot show (they
+    are named on the page, and left out when the edited form is saved)."""
+    lost: list[str] = []
+    for key, what in (
+        ("correlations", _("korrelationer mellem input")),
+        ("price_index", _("prisindeks")),
+        ("optimism_bias_costs", _("optimismetillæg")),
+        ("optimism_bias_gains", _("optimismefradrag")),
+    ):
+        if case.get(key):
+            lost.append(str(what))
+    intake = []
+    for n in case.get("intake", []):
+        if isinstance(n, dict):
+            lost.append(str(_("usikkert antal borgere (middelværdien bruges)")))
+        intake.append(f"{_mean(n):g}")
+    state: dict[str, Any] = {
+        "name": case.get("name", ""),
+        "horizon": str(case.get("horizon", engine.DEFAULT_HORIZON)),
+        "discount_rate_pct": f"{case.get('discount_rate', engine.DEFAULT_DISCOUNT_RATE) * 100:g}",
+        "discount_schedule": case.get("discount_schedule", "declining"),
+        "duration_years": str(case.get("duration_years", 1)),
+        "draws": str(draws),
+        "seed": str(seed),
+        "area": case.get("area", "adult_social"),
+        "committee": case.get("committee") or "social",
+        "intake": intake + [""] * max(0, INTAKE_YEARS - len(intake)),
+        "costs": [],
+        "outcomes": [],
+        "prices": [],
+    }
+    for c in case.get("costs", []):
+        if (
+            c.get("years")
+            or c.get("area")
+            or c.get("committee")
+            or c.get("kind") == "once"
+            and c.get("year", 1) != 1
+        ):
+            lost.append(str(_("omkostningens år, hovedområde eller udvalg")))
+        state["costs"].append(
+            {
+                "name": c.get("name", ""),
+                "kind": c.get("kind", "per_citizen"),
+                "payer": c.get("payer", "municipality"),
+                "amount": _q_from_case(c.get("amount")),
+                "saved": bool(c.get("saved")),
+            }
+        )
+    for o in case.get("outcomes", []):
+        if o.get("scale", 1.0) != 1.0 or o.get("deadweight"):
+            lost.append(str(_("skalering eller dødvægt på et succesmål")))
+        consequences = []
+        for c in o.get("consequences", []):
+            change, se = c.get("change"), ""
+            if c.get("profile") is not None:
+                ref = change["mean"] if isinstance(change, dict) else float(change)
+                se = f"{change['sd']:g}" if isinstance(change, dict) and change.get("sd") else ""
+                values = [ref * f for f in c["profile"]]
+            elif isinstance(change, list):
+                values = [_mean(v) for v in change]
+                sds = [v["sd"] for v in change if isinstance(v, dict) and v.get("dist") == "normal"]
+                se = f"{max(sds):g}" if sds else ""
+            else:
+                values = [_mean(change)]
+                se = (
+                    f"{change['sd']:g}" if isinstance(change, dict) and change.get("dist") == "normal" else ""
+                )
+            if c.get("years"):
+                lost.append(str(_("en konsekvens, der kun varer nogle år")))
+            consequences.append(
+                {"service": c.get("service", ""), "change": "; ".join(f"{v:g}" for v in values), "se": se}
+            )
+        consequences += [{"service": "", "change": "", "se": ""} for _row in range(BLANK_CONSEQUENCE_ROWS)]
+        state["outcomes"].append(
+            {
+                "name": o.get("name", ""),
+                "include": True,
+                "success_rate": _q_from_case(o.get("success_rate"), 100),
+                "relapse": _q_from_case(o.get("relapse", 0.0), 100),
+                "effect_delay_years": ""
+                if o.get("effect_delay_years") is None
+                else str(o["effect_delay_years"]),
+                "phase_in_years": f"{_mean(o.get('phase_in_years', 0.0)):g}",
+                "consequences": consequences,
+                "source": "",
+            }
+        )
+    for service, p in case.get("prices", {}).items():
+        if any(isinstance(p.get(a), dict) for a in ("municipality", "region", "state")) or p.get(
+            "price_year"
+        ):
+            lost.append(str(_("usikre priser eller prisår (middelværdien bruges)")))
+        state["prices"].append(
+            {
+                "service": service,
+                "name": p.get("name", ""),
+                "unit": p.get("unit", ""),
+                **{a: f"{_mean(p.get(a, 0.0)):g}" for a in ("municipality", "region", "state")},
+                "area": p.get("area", "adult_social"),
+                "committee": p.get("committee") or "",
+                "own": False,
+                "illustrative": False,
+            }
+        )
+    return state, list(dict.fromkeys(lost))
+
+
+def add_row(state: dict[str, Any], what: str) -> bool:
+    """One more intake year or cost line in the form (the "Tilføj" buttons); False for anything else.
+    The form has as many rows as the user adds: the counts travel in hidden fields."""
+    if what == "intake" and len(state["intake"]) < engine.MAX_HORIZON:
+        state["intake"].append("")
+        return True
+    if what == "cost" and len(state["costs"]) < 200:
+        state["costs"].append(
+            {"name": "", "kind": "per_citizen", "payer": "municipality", "amount": q_state("")}
+        )
+        return True
+    return False
+
+
 def _q_from_post(post: Any, prefix: str) -> dict[str, str]:
     return {k: post.get(f"{prefix}-{k}", "").strip() for k in ("dist", "value", "sd", "low", "high")}
 
@@ -183,6 +330,7 @@ def state_from_post(post: Any) -> dict[str, Any]:
             "name",
             "horizon",
             "discount_rate_pct",
+            "discount_schedule",
             "duration_years",
             "draws",
             "seed",
@@ -190,13 +338,15 @@ def state_from_post(post: Any) -> dict[str, Any]:
             "committee",
         )
     }
-    state["intake"] = [post.get(f"intake-{i}", "").strip() for i in range(INTAKE_YEARS)]
+    n_intake = _count(post, "intake-count", engine.MAX_HORIZON) if "intake-count" in post else INTAKE_YEARS
+    state["intake"] = [post.get(f"intake-{i}", "").strip() for i in range(n_intake)]
     state["costs"] = [
         {
             "name": post.get(f"costs-{i}-name", "").strip(),
             "kind": post.get(f"costs-{i}-kind", "per_citizen"),
             "payer": post.get(f"costs-{i}-payer", "municipality"),
             "amount": _q_from_post(post, f"costs-{i}-amount"),
+            "saved": bool(post.get(f"costs-{i}-saved")),
         }
         for i in range(_count(post, "costs-count"))
     ]
@@ -278,6 +428,7 @@ def _quantity(
         "pert": {"low": low, "value": value, "high": high},
         "uniform": {"low": low, "high": high},
         "interval90": {"low": low, "high": high},
+        "interval90log": {"low": low, "high": high},
     }
     if dist not in needs:
         problems.add(f"{prefix}-dist", label, _("ukendt fordeling"))
@@ -299,6 +450,8 @@ def _quantity(
         return {"dist": dist, "min": low, "mode": value, "max": high}
     if dist == "uniform":
         return {"dist": dist, "min": low, "max": high}
+    if dist == "interval90log":
+        return {"dist": "interval90", "low": low, "high": high, "shape": "lognormal"}
     return {"dist": dist, "low": low, "high": high}
 
 
@@ -310,6 +463,27 @@ def _int(raw: str, field: str, label: str, problems: FormProblems, default: int 
     except ValueError:
         problems.add(field, label, _("skal være et helt tal (ikke »%(raw)s«)") % {"raw": raw})
         return default
+
+
+def _consequence(service: str, values: list[float], se: float | None) -> dict[str, Any]:
+    """A consequence's case-file entry. With a standard error, a yearly profile is drawn as one: the change
+    in the year of the largest change is normal(that change, se) and the other years follow it in
+    proportion (`profile`), so a year's draw never contradicts the next one's; docs/developers/som.md."""
+    if len(values) == 1:
+        return {
+            "service": service,
+            "change": {"dist": "normal", "mean": values[0], "sd": se} if se else values[0],
+        }
+    if not se:
+        return {"service": service, "change": values}
+    ref = max(range(len(values)), key=lambda k: abs(values[k]))
+    if values[ref] == 0:
+        return {"service": service, "change": values}
+    return {
+        "service": service,
+        "change": {"dist": "normal", "mean": values[ref], "sd": se},
+        "profile": [v / values[ref] for v in values],
+    }
 
 
 def case_from_state(
@@ -329,6 +503,8 @@ def case_from_state(
         state.get("discount_rate_pct", ""), "discount_rate_pct", _("Diskonteringsrente"), problems, 0.01
     )
     case["discount_rate"] = engine.DEFAULT_DISCOUNT_RATE if rate is None else rate
+    case["discount_schedule"] = state.get("discount_schedule") or "declining"
+    paths["discount_schedule"] = "discount_schedule"
     paths["discount_rate"] = "discount_rate_pct"
     case["duration_years"] = _int(
         state.get("duration_years", ""), "duration_years", _("Varighed"), problems, 1
@@ -367,6 +543,7 @@ def case_from_state(
                 "kind": row.get("kind"),
                 "payer": row.get("payer"),
                 "amount": amount,
+                **({"saved": True} if row.get("saved") else {}),
             }
         )
     case["costs"] = costs
@@ -433,14 +610,11 @@ def case_from_state(
                 problems.add(f"{p}-cons-{j}-se", clabel, _("standardfejlen må ikke være negativ"))
                 se = None
 
-            def q(v: float, se: float | None = se) -> Any:
-                return {"dist": "normal", "mean": v, "sd": se} if se else v
-
-            change = q(values[0]) if len(values) == 1 else [q(v) for v in values]  # type: ignore[arg-type]
+            consequence = _consequence(c["service"], values, se)  # type: ignore[arg-type]
             paths[f"outcomes[{k}].consequences[{len(consequences)}].service"] = f"{p}-cons-{j}-service"
             paths[f"outcomes[{k}].consequences[{len(consequences)}].change"] = f"{p}-cons-{j}-change"
             labels[f"{p}-cons-{j}-service"] = labels[f"{p}-cons-{j}-change"] = clabel
-            consequences.append({"service": c["service"], "change": change})
+            consequences.append(consequence)
         outcome: dict[str, Any] = {
             "name": row.get("name") or f"Succesmål {i + 1}",
             "success_rate": rate_q if rate_q is not None else 0.0,

@@ -254,6 +254,15 @@ class Calculation(models.Model):
     seed = models.BigIntegerField(_("seed"), default=2018)
     result = models.JSONField(_("resultat"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Editing a calculation that a recorded gate decision may rest on makes a new version; this points back.
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("tidligere version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_versions",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -78,17 +78,14 @@ class Defaults:
 
 
 def pooled_effect(studies: list[EffectStudy]) -> tuple[float | None, float | None]:
-    """A default success rate from the studies of the best grade: the inverse-variance weighted mean when
-    every study has a standard error, otherwise the plain mean. A starting point the user may change."""
-    if not studies:
+    """A default success rate from the studies (a starting point the user may change): the SØM engine's
+    design-adjusted, random-effects pooled rate and its predictive sd (engines.som.effects)."""
+    from susi.engines.som.effects import Study, pooled_success_rate
+
+    pooled = pooled_success_rate([Study(s.effect, s.standard_error, s.grade) for s in studies])
+    if pooled is None:
         return None, None
-    best = min(s.grade for s in studies)
-    chosen = [s for s in studies if s.grade == best]
-    if all(s.standard_error for s in chosen):
-        weights = [1 / s.standard_error**2 for s in chosen]  # type: ignore[operator]
-        mean = sum(w * s.effect for w, s in zip(weights, chosen, strict=True)) / sum(weights)
-        return mean, (1 / sum(weights)) ** 0.5
-    return sum(s.effect for s in chosen) / len(chosen), None
+    return pooled.mean, pooled.sd
 
 
 def defaults_for(target_group: TargetGroup | None, organisation_id: int | None) -> Defaults:
@@ -120,3 +117,36 @@ def defaults_for(target_group: TargetGroup | None, organisation_id: int | None) 
         outcomes.append(OutcomeDefaults(outcome, mean, se, studies, consequences))
     illustrative = illustrative or any(p.is_illustrative for p in prices.values())
     return Defaults(target_group, size.citizens_per_year if size else None, outcomes, prices, illustrative)
+
+
+def first_outcome_for_engine(defaults: Defaults) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The first outcome's consequences (at their means) and the prices they need, as engine objects: what
+    the quick estimate scales (engine.quick_case with `consequences`/`prices`)."""
+    from susi.engines import som as engine
+
+    if not defaults.outcomes:
+        return (), ()
+    consequences: list[Any] = []
+    prices: list[Any] = []
+    for c in defaults.outcomes[0].consequences:
+        price = defaults.prices.get(c["service"])
+        if price is None:
+            continue
+        values = tuple(float(x) for x in str(c["change"]).split(";") if x.strip())
+        if not values:
+            continue
+        consequences.append(engine.Consequence(c["service"], values if len(values) > 1 else values[0]))
+        if all(p.service != price.service for p in prices):
+            prices.append(
+                engine.Price(
+                    price.service,
+                    municipality=price.municipality,
+                    region=price.region,
+                    state=price.state,
+                    area=price.area,
+                    committee=price.committee or None,
+                    unit=price.unit,
+                    name=price.name,
+                )
+            )
+    return tuple(consequences), tuple(prices)

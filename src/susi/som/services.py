@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from susi.accounts.permissions import require
+from susi.accounts.permissions import can, require
 from susi.engines import som as engine
 from susi.engines.text import Text
 from susi.web.api_errors import DomainError
@@ -62,14 +62,35 @@ def save_calculation(
     municipality=None,
     target_group: TargetGroup | None = None,
     uses_illustrative_data: bool = False,
+    edit_of: Calculation | None = None,
 ) -> Calculation:
-    """Calculate and save. Nothing is written unless the case is valid and the user may calculate."""
+    """Calculate and save. Nothing is written unless the case is valid and the user may calculate.
+
+    With `edit_of`, the saved calculation is changed: in place while no recorded gate decision can rest on
+    it, otherwise as a new version pointing back to it (`previous`), the recorded one left as it was."""
     require(user, "som.calculate", initiative)
+    if edit_of is not None:
+        require(user, "som.change_calculation", edit_of)
     if municipality is not None and not municipality.is_municipality:
         raise DomainError("municipality", _("Vælg en kommune."))
     case, result, mc = run(case_data, draws, seed)
     with transaction.atomic():
+        if edit_of is not None and not is_recorded(edit_of):
+            edit_of.name = case.name[:200]
+            edit_of.case = engine.case_to_json(case)
+            edit_of.result = result_summary(result, mc)
+            edit_of.draws, edit_of.seed = draws, seed
+            edit_of.knowledge_version = knowledge_version
+            edit_of.municipality, edit_of.initiative, edit_of.target_group = (
+                municipality,
+                initiative,
+                target_group,
+            )
+            edit_of.uses_illustrative_data = uses_illustrative_data
+            edit_of.save()
+            return edit_of
         return Calculation.objects.create(
+            previous=edit_of,
             name=case.name[:200],
             mode=mode,
             owner=user,
@@ -84,6 +105,51 @@ def save_calculation(
             seed=seed,
             result=result_summary(result, mc),
         )
+
+
+def is_recorded(calculation: Calculation) -> bool:
+    """True when a recorded gate decision of the calculation's initiative was made after it was saved: the
+    decision may rest on it, so it stays as it is (editing makes a new version, deleting is refused)."""
+    initiative = calculation.initiative
+    if initiative is None:
+        return False
+    return initiative.gate_decisions.filter(state="recorded", decided_at__gte=calculation.created_at).exists()
+
+
+def copy_calculation(user, calculation: Calculation) -> Calculation:
+    """A copy the user owns, to try other assumptions on (a scenario); the original is untouched."""
+    require(user, "som.view_calculation", calculation)
+    initiative = calculation.initiative if can(user, "som.calculate", calculation.initiative) else None
+    require(user, "som.calculate", initiative)
+    with transaction.atomic():
+        return Calculation.objects.create(
+            name=_("Kopi af %(name)s") % {"name": calculation.name[:190]},
+            mode=calculation.mode,
+            owner=user,
+            organisation_id=user.organisation_id,
+            municipality=calculation.municipality,
+            initiative=initiative,
+            target_group=calculation.target_group,
+            knowledge_version=calculation.knowledge_version,
+            uses_illustrative_data=calculation.uses_illustrative_data,
+            case=calculation.case,
+            draws=calculation.draws,
+            seed=calculation.seed,
+            result=calculation.result,
+        )
+
+
+def delete_calculation(user, calculation: Calculation) -> None:
+    require(user, "som.change_calculation", calculation)
+    if is_recorded(calculation):
+        raise DomainError(
+            "calculation",
+            _("Beregningen kan ligge til grund for en truffet faseovergang og kan derfor ikke slettes."),
+        )
+    if calculation.next_versions.exists():
+        raise DomainError("calculation", _("Beregningen har nyere versioner og kan ikke slettes."))
+    with transaction.atomic():
+        calculation.delete()
 
 
 def recalculate(
@@ -138,6 +204,13 @@ def save_own_target_group(user, calculation: Calculation) -> TargetGroup:
             )
             for consequence in outcome_data.get("consequences", []):
                 change = consequence["change"]
+                profile = consequence.get("profile")
+                if profile is not None:  # one draw scaled across the years: a yearly row per profile year
+                    mean = change.get("mean", 0.0) if isinstance(change, dict) else float(change)
+                    sd = change.get("sd") if isinstance(change, dict) else None
+                    change = [
+                        {"dist": "normal", "mean": mean * f, "sd": sd} if sd else mean * f for f in profile
+                    ]
                 rows = list(enumerate(change, start=1)) if isinstance(change, list) else [(None, change)]
                 for year, value in rows:
                     mean = value.get("mean", 0.0) if isinstance(value, dict) else float(value)

@@ -20,6 +20,7 @@ from susi.accounts.permissions import (
     visible_knowledge,
 )
 from susi.engines import som as engine
+from susi.engines.som.portfolio import simulate_portfolio
 from susi.jobs import services as jobs
 from susi.organisations.models import Organisation
 from susi.portfolio.models import Initiative
@@ -99,6 +100,13 @@ def index(request):
     return render(request, "som/index.html", context)
 
 
+def _knowledge_version(raw: str) -> int:
+    """The knowledge version the form was filled from (a hidden field); the current one if it is not a
+    known version number."""
+    current = selectors.current_version()
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= current else current
+
+
 def _calculator_context(request, state, *, target_group, initiative, municipality, problems=None):
     return {
         "state": state,
@@ -141,6 +149,17 @@ def calculator(request):
 
     state = forms.state_from_post(request.POST)
     state["own_target_group"] = own_group
+    edit_of = None
+    if request.POST.get("edit_of", "").isdigit():
+        edit_of = _visible_calculation(request, int(request.POST["edit_of"]))
+        require(request.user, "som.change_calculation", edit_of)
+        state["edit_of"] = edit_of.pk
+    if forms.add_row(state, request.POST.get("add_row", "")):
+        context = _calculator_context(
+            request, state, target_group=target_group, initiative=initiative, municipality=municipality
+        )
+        context["illustrative"] = defaults.illustrative
+        return render(request, "som/calculator.html", context)
     case_data, problems, paths = forms.case_from_state(
         state, target_group.name if target_group else own_group
     )
@@ -154,11 +173,12 @@ def calculator(request):
                 case_data,
                 draws=draws or 0,
                 seed=seed or 0,
-                knowledge_version=int(request.POST.get("knowledge_version") or selectors.current_version()),
+                knowledge_version=_knowledge_version(request.POST.get("knowledge_version", "")),
                 initiative=initiative,
                 municipality=municipality,
                 target_group=target_group,
                 uses_illustrative_data=defaults.illustrative,
+                edit_of=edit_of,
             )
         except engine.SomInputError as exc:
             forms.engine_problems(exc, paths, problems)
@@ -187,7 +207,9 @@ def quick(request):
     target_group = _target_group(request, params.get("target_group"))
     municipality = _municipality(request, params.get("municipality"))
     defaults = selectors.defaults_for(target_group, _own_numbers_of(request, municipality))
-    saving, shares = _annual_saving(defaults)
+    profile = _quick_profile(defaults, engine.DEFAULT_HORIZON)
+    saving = profile["reference_saving"] if profile else 0.0
+    shares = profile["shares"] if profile else (1.0, 0.0, 0.0)
     first = defaults.outcomes[0] if defaults.outcomes else None
     state = {
         "name": f"Skøn: {target_group.name}" if target_group else "Budgetøkonomisk skøn",
@@ -201,6 +223,7 @@ def quick(request):
         "shares": [f"{s * 100:g}" for s in shares],
         "horizon": "10",
         "discount_rate_pct": "3.5",
+        "use_profile": profile is not None,
     }
     problems = forms.FormProblems()
     if request.method == "POST":
@@ -215,6 +238,7 @@ def quick(request):
             "shares": [post.get(f"share-{i}", "").strip() for i in range(3)],
             "horizon": post.get("horizon", "").strip(),
             "discount_rate_pct": post.get("discount_rate_pct", "").strip(),
+            "use_profile": profile is not None and post.get("use_profile") == "1",
         }
         citizens = forms._number(
             state["citizens_per_year"], "citizens_per_year", _("Borgere pr. år"), problems
@@ -235,6 +259,11 @@ def quick(request):
         )
         if citizens is None and "citizens_per_year" not in problems.by_field:
             problems.add("citizens_per_year", _("Borgere pr. år"), _("angiv antal borgere"))
+        knowledge: dict = {}
+        if state["use_profile"] and horizon and 1 <= horizon <= engine.MAX_HORIZON:
+            chosen = _quick_profile(defaults, horizon)
+            if chosen is not None:
+                knowledge = {"consequences": chosen["consequences"], "prices": chosen["prices"]}
         if not problems:
             try:
                 case = engine.quick_case(
@@ -249,6 +278,7 @@ def quick(request):
                     name=state["name"] or "Budgetøkonomisk skøn",
                     target_group=target_group.name if target_group else "",
                     area=target_group.area if target_group else "adult_social",
+                    **knowledge,
                 )
                 calculation = services.save_calculation(
                     request.user,
@@ -272,6 +302,8 @@ def quick(request):
                     "discount_rate": "discount_rate_pct",
                     "outcomes[0].success_rate": "success_rate-value",
                     "costs[0].amount": "cost_per_citizen-value",
+                    "annual_saving_per_success": "annual_saving-value",
+                    "outcomes[0].scale": "annual_saving-value",
                 }
                 quick_labels = {
                     "share-0": _("Fordeling på myndigheder"),
@@ -280,6 +312,7 @@ def quick(request):
                     "discount_rate_pct": _("Diskonteringsrente"),
                     "success_rate-value": _("Succesrate"),
                     "cost_per_citizen-value": _("Pris pr. borger"),
+                    "annual_saving-value": _("Besparelse pr. succes"),
                 }
                 for p in exc.problems:
                     form_field = quick_fields.get(p.field, p.field)
@@ -292,6 +325,7 @@ def quick(request):
         "dist_choices": forms.DIST_CHOICES,
         "authorities": engine.AUTHORITIES,
         "illustrative": defaults.illustrative,
+        "profile": profile,
     }
     return render(request, "som/quick.html", context, status=422 if problems else 200)
 
@@ -304,23 +338,81 @@ def _as_quantity(raw):
     return 0.0 if value is None else value
 
 
-def _annual_saving(defaults: selectors.Defaults) -> tuple[float, tuple[float, float, float]]:
-    """The knowledge database's yearly saving per success for the first outcome (year-1 change × price)."""
-    if not defaults.outcomes:
-        return 0.0, (1.0, 0.0, 0.0)
-    totals = [0.0, 0.0, 0.0]
-    for c in defaults.outcomes[0].consequences:
-        price = defaults.prices.get(c["service"])
-        if price is None:
-            continue
-        change = float(str(c["change"]).split(";")[0])
-        for i, amount in enumerate((price.municipality, price.region, price.state)):
-            totals[i] -= change * amount
-    total = sum(totals)
+def _quick_profile(defaults: selectors.Defaults, horizon: int) -> dict | None:
+    """The knowledge database's saving per success for the first outcome, year by year and by authority
+    (engine.saving_per_success), with the reference year the user's saving scales; None without one."""
+    consequences, prices = selectors.first_outcome_for_engine(defaults)
+    reference = engine.reference_saving(consequences, prices, horizon) if consequences else None
+    if reference is None:
+        return None
+    by_year = engine.saving_per_success(consequences, prices, horizon)
+    return {
+        "consequences": consequences,
+        "prices": prices,
+        "reference_year": reference[0],
+        "reference_saving": reference[1],
+        "rows": [
+            {"year": k + 1, "authorities": list(row), "total": float(row.sum())}
+            for k, row in enumerate(by_year)
+            if row.any()
+        ],
+        "shares": _shares(by_year[reference[0] - 1]),
+    }
+
+
+def _shares(saving) -> tuple[float, float, float]:
+    positive = [max(0.0, float(x)) for x in saving]
+    total = sum(positive)
     if total <= 0:
-        return 0.0, (1.0, 0.0, 0.0)
-    shares = tuple(max(0.0, t) / sum(max(0.0, x) for x in totals) for t in totals)
-    return total, (shares[0], shares[1], shares[2])
+        return (1.0, 0.0, 0.0)
+    return (positive[0] / total, positive[1] / total, positive[2] / total)
+
+
+@login_required
+def edit_calculation(request, pk: int):
+    """The calculator filled with a saved calculation. Saving changes it, or makes a new version when a
+    recorded gate decision may rest on it (services.save_calculation with edit_of)."""
+    calc = _visible_calculation(request, pk)
+    require(request.user, "som.change_calculation", calc)
+    state, lost = forms.state_from_case(calc.case, calc.draws, calc.seed)
+    state["edit_of"] = calc.pk
+    context = _calculator_context(
+        request,
+        state,
+        target_group=calc.target_group,
+        initiative=calc.initiative,
+        municipality=calc.municipality,
+    )
+    context.update(
+        {"illustrative": calc.uses_illustrative_data, "lost": lost, "edits": calc,
+         "new_version": services.is_recorded(calc)}
+    )  # fmt: skip
+    return render(request, "som/calculator.html", context)
+
+
+@login_required
+def copy_calculation(request, pk: int):
+    if request.method != "POST":
+        return redirect("som:calculation", pk=pk)
+    calc = _visible_calculation(request, pk)
+    copy = services.copy_calculation(request.user, calc)
+    messages.success(request, _("Beregningen er kopieret."))
+    return redirect(copy)
+
+
+@login_required
+def delete_calculation(request, pk: int):
+    calc = _visible_calculation(request, pk)
+    require(request.user, "som.change_calculation", calc)
+    if request.method != "POST":
+        return redirect(calc)
+    try:
+        services.delete_calculation(request.user, calc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(calc)
+    messages.success(request, _("Beregningen er slettet."))
+    return redirect("som:index")
 
 
 @login_required
@@ -359,6 +451,8 @@ def calculation(request, pk: int):
         and bool(calc.case.get("target_group"))
         and request.user.organisation_id is not None
         and can(request.user, "som.calculate"),
+        "can_change": can(request.user, "som.change_calculation", calc),
+        "is_recorded": services.is_recorded(calc),
     }
     return render(request, "som/calculation.html", context)
 
@@ -416,7 +510,29 @@ def compare(request):
         mc = c.result.get("monte_carlo")
         columns.append({"calc": c, "det": det, "mc": mc})
         series.append((c.name, det["years"], det["cumulative_discounted"]))
-    context = {"columns": columns, "chart": charts.compare(series), "authorities": engine.AUTHORITIES}
+    # The scenarios added up as one portfolio (e.g. several interventions of one municipality): sums per year
+    # and authority, and the uncertainty of the sum with shared inputs (prices) drawn once.
+    portfolio = simulate_portfolio(
+        [engine.parse_case(c.case) for c in calcs],
+        draws=max(c.draws for c in calcs) or engine.DEFAULT_DRAWS,
+        seed=engine.DEFAULT_SEED,
+    )
+    by_year = portfolio.deterministic_net_by_authority
+    portfolio_rows = [
+        {"year": t + 1, "authorities": list(by_year[t]), "total": float(by_year[t].sum())}
+        for t in range(by_year.shape[0])
+    ]
+    context = {
+        "columns": columns,
+        "chart": charts.compare(series),
+        "authorities": engine.AUTHORITIES,
+        "portfolio_rows": portfolio_rows,
+        "portfolio_pv": {
+            "mean": float(portfolio.present_value.mean()),
+            **{f"p{k}": v for k, v in portfolio.pv_percentiles().items()},
+            "positive": float((portfolio.present_value >= 0).mean()),
+        },
+    }
     return render(request, "som/compare.html", context)
 
 

@@ -146,3 +146,121 @@ def test_every_problem_is_reported_at_once():
     data["outcomes"][0]["success_rate"] = 2
     err = refused(json.loads(json.dumps(data)))
     assert len(err.problems) >= 3
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("horizon",),
+        ("duration_years",),
+        ("discount_rate",),
+        ("intake", 0),
+        ("costs", 0, "amount"),
+        ("costs", 0, "year"),
+        ("outcomes", 0, "success_rate"),
+        ("outcomes", 0, "relapse"),
+        ("outcomes", 0, "effect_delay_years"),
+        ("outcomes", 0, "consequences", 0, "change"),
+        ("outcomes", 0, "consequences", 0, "years"),
+        ("prices", "s", "municipality"),
+    ],
+)
+def test_nan_and_infinity_anywhere_are_refused_naming_the_field(where, bad):
+    data = good()
+    target = data
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = bad
+    err = refused(data)  # a SomInputError, never ValueError/OverflowError from int(nan)
+    assert err.field.startswith("intake[0]" if where[0] == "intake" else str(where[0]))
+    assert str(where[-1]) in err.field
+    # The same through the text of a file (Python's json reads NaN and Infinity).
+    with pytest.raises(SomInputError):
+        loads_case(json.dumps(data))
+
+
+def test_nan_in_a_distribution_and_in_a_case_built_in_code():
+    data = good()
+    data["costs"][0]["amount"] = {"dist": "normal", "mean": 1000, "sd": float("nan")}
+    assert refused(data).field == "costs[0].amount.sd"
+    from susi.engines.som import Normal
+
+    case = parse_case(good())
+    built = case.with_changes(intake=(Normal(10.0, float("inf")),))
+    with pytest.raises(SomInputError) as info:
+        calculate(built)
+    assert info.value.field == "intake[0]"
+
+
+def test_a_discount_rate_above_one_suggests_the_fraction():
+    data = good()
+    data["discount_rate"] = 3.5
+    err = refused(data)
+    assert err.field == "discount_rate"
+    assert "did you mean 3.5 % = 0.035?" in err.message.en
+    assert "mente du 3.5 % = 0.035?" in err.message.da
+
+
+@pytest.mark.parametrize(
+    "where, key",
+    [
+        ((), "relapce"),
+        (("costs", 0), "amout"),
+        (("outcomes", 0), "relapse_rate"),
+        (("outcomes", 0, "consequences", 0), "chnage"),
+        (("prices", "s"), "regoin"),
+    ],
+)
+def test_unknown_keys_are_refused_by_name(where, key):
+    data = good()
+    target = data
+    for k in where:
+        target = target[k]
+    target[key] = 1
+    err = refused(data)
+    expected = ".".join(f"{w}[{i}]" for w, i in zip(where[::2], where[1::2], strict=True))
+    assert err.field == (f"{expected}.{key}" if expected else key)
+    assert repr(key) in err.message.en and repr(key) in err.message.da
+
+
+def test_unknown_key_in_a_distribution():
+    data = good()
+    data["outcomes"][0]["success_rate"] = {"dist": "normal", "mean": 0.1, "sd": 0.01, "sigma": 2}
+    assert refused(data).field == "outcomes[0].success_rate.sigma"
+
+
+def test_a_course_longer_than_the_horizon_is_refused():
+    data = good()
+    data["duration_years"] = 6  # horizon 5
+    err = refused(data)
+    assert err.field == "duration_years"
+    assert "6 år" in err.message.da and "5 år" in err.message.da
+
+
+@pytest.mark.parametrize("absurd", [1e30, -1e30, 1e13])
+def test_an_absurd_amount_is_refused(absurd):
+    data = good()
+    data["costs"][0]["amount"] = absurd
+    err = refused(data)
+    assert err.field == "costs[0].amount" and "for stort" in err.message.da
+    data = good()
+    data["prices"]["s"]["municipality"] = absurd
+    assert refused(data).field == "prices[s].municipality"
+
+
+def test_a_distribution_kind_that_is_not_text_is_refused():
+    data = good()
+    data["outcomes"][0]["success_rate"] = {"dist": {"dist": "pert"}, "mean": 0.1}
+    assert refused(data).field == "outcomes[0].success_rate.dist"
+    data["outcomes"][0]["success_rate"] = {"dist": ["normal"], "mean": 0.1}
+    assert refused(data).field == "outcomes[0].success_rate.dist"
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63])
+def test_a_seed_outside_the_generator_range_is_refused(seed):
+    data = good()
+    data["outcomes"][0]["success_rate"] = {"dist": "normal", "mean": 0.1, "sd": 0.01}
+    with pytest.raises(SomInputError) as info:
+        simulate(parse_case(data), draws=10, seed=seed)
+    assert info.value.field == "seed"

@@ -28,7 +28,15 @@ def cases(draw):
         consequences = []
         for _ in range(draw(st.integers(1, 3))):
             service = draw(st.sampled_from(services))
-            if draw(st.booleans()):
+            kind = draw(st.integers(0, 2))
+            if kind == 2:  # a profile drawn as one: one uncertain change scaled across the years
+                profile = tuple(
+                    draw(st.lists(st.floats(-2, 2, allow_nan=False), min_size=1, max_size=horizon + 2))
+                )
+                consequences.append(
+                    Consequence(service, Normal(draw(st.floats(-20, 20)), 2.0), profile=profile)
+                )
+            elif kind == 1:
                 change = tuple(
                     draw(st.lists(st.floats(-20, 20, allow_nan=False), min_size=1, max_size=horizon + 2))
                 )
@@ -41,16 +49,17 @@ def cases(draw):
         outcomes.append(
             Outcome(
                 f"o{o}",
-                Normal(draw(st.floats(0, 0.5)), 0.05),
+                Normal(draw(st.floats(0.07, 0.5)), 0.05),
                 tuple(consequences),
                 effect_delay_years=draw(st.one_of(st.none(), st.integers(0, horizon - 1))),
                 phase_in_years=draw(st.floats(0, 4)),
-                relapse=Normal(draw(st.floats(0, 0.5)), 0.05),
+                relapse=Normal(draw(st.floats(0.07, 0.5)), 0.05),  # near 0: truncated to [0, 1]
+                scale=draw(st.sampled_from([1.0, 0.5, Normal(1.0, 0.2)])),
             )
         )
     costs = (
         Cost("a", "once", draw(st.floats(0, 1e5)), year=draw(st.integers(1, horizon))),
-        Cost("b", "per_citizen", Normal(draw(st.floats(0, 1e4)), 500.0), payer=draw(st.sampled_from(["municipality", "region", "state"]))),
+        Cost("b", "per_citizen", Normal(draw(st.floats(700, 1e4)), 500.0), payer=draw(st.sampled_from(["municipality", "region", "state"]))),
         Cost("c", "per_year", draw(st.floats(0, 1e4)), payer="state"),
     )  # fmt: skip
     return Case(
@@ -60,7 +69,7 @@ def cases(draw):
         outcomes=tuple(outcomes),
         prices=prices,
         horizon=horizon,
-        duration_years=draw(st.integers(1, 3)),
+        duration_years=draw(st.integers(1, min(3, horizon))),
         discount_rate=draw(st.floats(0, 0.1)),
     )
 

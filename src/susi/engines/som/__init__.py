@@ -11,6 +11,7 @@ from .areas import AREA_CODES, AUTHORITIES, AUTHORITY_CODES, COMMITTEE_CODES, CO
 from .case import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_HORIZON,
+    MAX_HORIZON,
     Case,
     Consequence,
     Cost,
@@ -25,7 +26,7 @@ from .core import compile_case
 from .distributions import Fixed, Interval90, LogNormal, Normal, Pert, Triangular, Uniform, parse_quantity
 from .errors import FieldProblem, SomInputError
 from .montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MonteCarloResult, TornadoBar, simulate, simulate_compiled
-from .quick import quick_case
+from .quick import quick_case, reference_saving, saving_per_success
 from .results import SomResult, calculate
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_HORIZON",
     "DEFAULT_SEED",
+    "MAX_HORIZON",
     "MAIN_AREAS",
     "Case",
     "Consequence",
@@ -64,6 +66,8 @@ __all__ = [
     "parse_case",
     "parse_quantity",
     "quick_case",
+    "reference_saving",
+    "saving_per_success",
     "simulate",
     "simulate_compiled",
     "validate_case",

@@ -20,6 +20,10 @@ from susi.engines.text import Text
 from .errors import FieldProblem, field_problem
 
 Z95 = float(stats.norm.ppf(0.95))  # 1.6448536...: a 90 % interval is mean ± Z95·sd
+# No number in a case may exceed this in size (1,000 billion: more than the whole Danish public budget, or a
+# number of citizens a thousand times the population): larger is a typing error, and 1e30 would overflow the
+# sums and the pages.
+MAX_ABS = 1e12
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class Fixed:
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return np.full(np.shape(q), self.value, dtype=float)
 
+    def frozen(self) -> Any:
+        return None  # no spread
+
     def to_json(self) -> Any:
         return self.value
 
@@ -50,6 +57,9 @@ class Normal:
 
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return np.asarray(stats.norm.ppf(q, self.mean, self.sd), dtype=float)
+
+    def frozen(self) -> Any:
+        return stats.norm(self.mean, self.sd) if self.sd > 0 else None
 
     def to_json(self) -> Any:
         return {"dist": "normal", "mean": self.mean, "sd": self.sd}
@@ -76,6 +86,9 @@ class LogNormal:
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return np.asarray(stats.lognorm.ppf(q, self._sigma, scale=math.exp(self._mu)), dtype=float)
 
+    def frozen(self) -> Any:
+        return stats.lognorm(self._sigma, scale=math.exp(self._mu)) if self.sd > 0 else None
+
     def to_json(self) -> Any:
         return {"dist": "lognormal", "mean": self.mean, "sd": self.sd}
 
@@ -101,6 +114,12 @@ class Triangular:
             return np.full(np.shape(q), self.low, dtype=float)
         c = (self.mode - self.low) / width
         return np.asarray(stats.triang.ppf(q, c, loc=self.low, scale=width), dtype=float)
+
+    def frozen(self) -> Any:
+        width = self.high - self.low
+        if width == 0:
+            return None
+        return stats.triang((self.mode - self.low) / width, loc=self.low, scale=width)
 
     def to_json(self) -> Any:
         return {"dist": "triangular", "min": self.low, "mode": self.mode, "max": self.high}
@@ -135,6 +154,12 @@ class Pert:
         a, b = self._ab
         return np.asarray(stats.beta.ppf(q, a, b, loc=self.low, scale=self.high - self.low), dtype=float)
 
+    def frozen(self) -> Any:
+        if self.high == self.low:
+            return None
+        a, b = self._ab
+        return stats.beta(a, b, loc=self.low, scale=self.high - self.low)
+
     def to_json(self) -> Any:
         return {"dist": "pert", "min": self.low, "mode": self.mode, "max": self.high}
 
@@ -154,36 +179,118 @@ class Uniform:
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
         return self.low + (self.high - self.low) * np.asarray(q, dtype=float)
 
+    def frozen(self) -> Any:
+        return stats.uniform(loc=self.low, scale=self.high - self.low) if self.high > self.low else None
+
     def to_json(self) -> Any:
         return {"dist": "uniform", "min": self.low, "max": self.high}
 
 
 @dataclass(frozen=True)
 class Interval90:
-    """'90 % sure it lies between low and high': a normal distribution with 5 % below low and 5 % above high."""
+    """'90 % sure it lies between low and high': 5 % below low and 5 % above high.
+
+    `shape="normal"` (the default, for numbers that may be negative: a change in use, a success rate):
+    mean (low + high)/2, sd (high − low)/(2·z₀.₉₅). `shape="lognormal"` (for numbers that cannot be
+    negative: prices, costs, counts; needs 0 < low): ln X is normal with μ = (ln low + ln high)/2 and
+    σ = (ln high − ln low)/(2·z₀.₉₅), so the median is √(low·high) and the mean exp(μ + σ²/2)."""
 
     low: float
     high: float
+    shape: str = "normal"
+
+    @property
+    def _log(self) -> bool:
+        return self.shape == "lognormal"
+
+    @property
+    def _mu(self) -> float:
+        return (math.log(self.low) + math.log(self.high)) / 2
+
+    @property
+    def _sigma(self) -> float:
+        return (math.log(self.high) - math.log(self.low)) / (2 * Z95)
 
     @property
     def mean(self) -> float:
+        if self._log:
+            return math.exp(self._mu + self._sigma**2 / 2)
         return (self.low + self.high) / 2
 
     @property
     def sd(self) -> float:
+        if self._log:
+            return float(self.frozen().std())
         return (self.high - self.low) / (2 * Z95)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self._log:
+            return rng.lognormal(self._mu, self._sigma, n)
         return rng.normal(self.mean, self.sd, n)
 
     def ppf(self, q: np.ndarray | float) -> np.ndarray:
-        return np.asarray(stats.norm.ppf(q, self.mean, self.sd), dtype=float)
+        return np.asarray(self.frozen().ppf(q), dtype=float)
+
+    def frozen(self) -> Any:
+        if self._log:
+            return stats.lognorm(self._sigma, scale=math.exp(self._mu))
+        return stats.norm(self.mean, self.sd)
 
     def to_json(self) -> Any:
-        return {"dist": "interval90", "low": self.low, "high": self.high}
+        out: dict[str, Any] = {"dist": "interval90", "low": self.low, "high": self.high}
+        if self._log:
+            out["shape"] = "lognormal"
+        return out
 
 
-Distribution = Union[Fixed, Normal, LogNormal, Triangular, Pert, Uniform, Interval90]  # noqa: UP007
+@dataclass(frozen=True)
+class Truncated:
+    """A distribution cut to an input's valid range [low, high] (a share of relapse in [0, 1], a number of
+    citizens ≥ 0): draws come from the inverse distribution function on [F(low), F(high)], so every draw is
+    valid and none is moved to the boundary. Its mean (the point value of the deterministic result) is the
+    truncated distribution's mean: the closed form of `scipy.stats.truncnorm` for a normal, numerical
+    integration (`rv_frozen.expect`) otherwise. Built by `core.compile_case`, never written in a case file."""
+
+    base: Distribution
+    low: float
+    high: float
+
+    @property
+    def _bounds(self) -> tuple[float, float]:
+        f = self.base.frozen()
+        return float(f.cdf(self.low)), float(f.cdf(self.high))
+
+    @property
+    def share_outside(self) -> float:
+        lo, hi = self._bounds
+        return lo + (1.0 - hi)
+
+    @property
+    def mean(self) -> float:
+        if isinstance(self.base, Normal) or isinstance(self.base, Interval90) and self.base.shape == "normal":
+            sd = self.base.sd
+            a, b = (self.low - self.base.mean) / sd, (self.high - self.base.mean) / sd
+            return float(stats.truncnorm.mean(a, b, loc=self.base.mean, scale=sd))
+        f = self.base.frozen()
+        return float(f.expect(lb=self.low, ub=self.high, conditional=True))
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        lo, hi = self._bounds
+        return self.ppf(rng.uniform(0.0, 1.0, n), (lo, hi))
+
+    def ppf(self, q: np.ndarray | float, bounds: tuple[float, float] | None = None) -> np.ndarray:
+        lo, hi = self._bounds if bounds is None else bounds
+        x = self.base.frozen().ppf(lo + (hi - lo) * np.asarray(q, dtype=float))
+        return np.clip(np.asarray(x, dtype=float), self.low, self.high)  # only rounding at the ends
+
+    def frozen(self) -> Any:
+        return None  # already truncated: never truncated again
+
+    def to_json(self) -> Any:
+        return self.base.to_json()
+
+
+Distribution = Union[Fixed, Normal, LogNormal, Triangular, Pert, Uniform, Interval90, Truncated]  # noqa: UP007
 Quantity = Union[float, Distribution]  # noqa: UP007
 
 DIST_NAMES_DA = {
@@ -210,13 +317,82 @@ def mean_of(value: Quantity) -> float:
     return float(as_distribution(value).mean)
 
 
+def unknown_key(field: str, key: Any) -> FieldProblem:
+    return field_problem(
+        field, Text(f"ukendt felt {key!r} (stavet forkert?)", f"unknown key {key!r} (a misspelt name?)")
+    )
+
+
 def _number(raw: Any, field: str, problems: list[FieldProblem]) -> float | None:
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
         problems.append(
             field_problem(field, Text(f"skal være et tal, men er {raw!r}", f"must be a number, got {raw!r}"))
         )
         return None
+    if abs(raw) > MAX_ABS:
+        problems.append(
+            field_problem(
+                field,
+                Text(
+                    f"{raw:g} er for stort (højst 1.000 mia. i absolut værdi)",
+                    f"{raw:g} is too large (at most {MAX_ABS:g} in size)",
+                ),
+            )
+        )
+        return None
     return float(raw)
+
+
+KNOWN_KEYS = {
+    "normal": ("mean", "sd"),
+    "lognormal": ("mean", "sd"),
+    "triangular": ("min", "mode", "max"),
+    "pert": ("min", "mode", "max"),
+    "uniform": ("min", "max"),
+    "interval90": ("low", "high"),
+}
+
+
+def _refuse_unknown_keys(raw: Mapping[str, Any], kind: str, field: str, problems: list[FieldProblem]) -> None:
+    """A key the distribution does not take is refused by name (a misspelt "sd" would be lost)."""
+    for key in raw:
+        if key != "dist" and key not in KNOWN_KEYS[kind] and not (kind == "interval90" and key == "shape"):
+            problems.append(unknown_key(f"{field}.{key}", key))
+
+
+def _interval90(
+    raw: Mapping[str, Any], values: dict[str, float], field: str, problems: list[FieldProblem]
+) -> Interval90:
+    """A 90 % interval (normal, or log-normal with `"shape": "lognormal"`); bad bounds are problems."""
+    if values["low"] >= values["high"]:
+        problems.append(
+            field_problem(
+                f"{field}.high",
+                Text("den øvre grænse skal være større end den nedre", "must be above the lower bound"),
+            )
+        )
+    shape = raw.get("shape", "normal")
+    if shape not in ("normal", "lognormal"):
+        problems.append(
+            field_problem(
+                f"{field}.shape",
+                Text(
+                    f"ukendt form {shape!r}; brug normal eller lognormal",
+                    f"unknown shape {shape!r}; use normal or lognormal",
+                ),
+            )
+        )
+    elif shape == "lognormal" and values["low"] <= 0:
+        problems.append(
+            field_problem(
+                f"{field}.low",
+                Text(
+                    "et log-normalt 90 %-interval kræver en positiv nedre grænse",
+                    "a log-normal 90 % interval needs a positive lower bound",
+                ),
+            )
+        )
+    return Interval90(values["low"], values["high"], shape if isinstance(shape, str) else "normal")
 
 
 def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quantity | None:
@@ -224,15 +400,8 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
     if not isinstance(raw, Mapping):
         return _number(raw, field, problems)
     kind = raw.get("dist")
-    needed = {
-        "normal": ("mean", "sd"),
-        "lognormal": ("mean", "sd"),
-        "triangular": ("min", "mode", "max"),
-        "pert": ("min", "mode", "max"),
-        "uniform": ("min", "max"),
-        "interval90": ("low", "high"),
-    }
-    if kind not in needed:
+    needed = KNOWN_KEYS
+    if not isinstance(kind, str) or kind not in needed:
         problems.append(
             field_problem(
                 f"{field}.dist",
@@ -243,6 +412,7 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
             )
         )
         return None
+    _refuse_unknown_keys(raw, kind, field, problems)
     values: dict[str, float] = {}
     for key in needed[kind]:
         if key not in raw:
@@ -302,14 +472,7 @@ def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quanti
             )
         dist = Uniform(values["min"], values["max"])
     else:
-        if values["low"] >= values["high"]:
-            problems.append(
-                field_problem(
-                    f"{field}.high",
-                    Text("den øvre grænse skal være større end den nedre", "must be above the lower bound"),
-                )
-            )
-        dist = Interval90(values["low"], values["high"])
+        dist = _interval90(raw, values, field, problems)
     return dist if len(problems) == before else None
 
 
@@ -317,3 +480,22 @@ def quantity_to_json(value: Quantity) -> Any:
     if isinstance(value, int | float):
         return float(value)
     return value.to_json()
+
+
+def scaled(value: Quantity, factor: float) -> Quantity:
+    """The same kind of number multiplied by a positive constant (kroner → a factor on a profile): every
+    location and spread parameter is multiplied, so quantiles and the mean scale exactly."""
+    if factor <= 0:
+        raise ValueError("factor must be positive")
+    d = as_distribution(value)
+    if isinstance(d, Fixed):
+        return d.value * factor
+    if isinstance(d, Normal | LogNormal):
+        return type(d)(d.mean * factor, d.sd * factor)
+    if isinstance(d, Triangular | Pert):
+        return type(d)(d.low * factor, d.mode * factor, d.high * factor)
+    if isinstance(d, Uniform):
+        return Uniform(d.low * factor, d.high * factor)
+    if isinstance(d, Interval90):
+        return Interval90(d.low * factor, d.high * factor, d.shape)
+    raise TypeError(f"cannot scale {d!r}")

@@ -7,14 +7,17 @@ and the parameters are drawn in the fixed order of the compiled case, so a seed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from ..text import Text
 from .case import Case, validate_case
-from .core import CompiledCase, compile_case, evaluate
-from .results import SomResult, result_from_compiled
+from .core import BOUNDS, CompiledCase, compile_case, evaluate
+from .errors import SomInputError
+from .results import BREAK_EVEN_TOLERANCE, SomResult, result_from_compiled
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 2018  # the year SØM was published; any fixed number would do
@@ -55,22 +58,26 @@ class MonteCarloResult:
         qs = np.percentile(values, levels, axis=0)
         return {lev: qs[i] for i, lev in enumerate(levels)}
 
-    @property
+    # The summaries are computed once per result (a page reads them many times): cached on the instance.
+    @cached_property
     def net_percentiles(self) -> dict[int, np.ndarray]:
         return self.percentiles(self.net)
 
-    @property
+    @cached_property
     def cumulative_percentiles(self) -> dict[int, np.ndarray]:
         return self.percentiles(self.cumulative_discounted)
 
-    @property
+    @cached_property
     def pv_percentiles(self) -> dict[int, float]:
         return {k: float(v) for k, v in self.percentiles(self.present_value).items()}
 
-    @property
+    @cached_property
     def probability_break_even(self) -> np.ndarray:
-        """Per year: the share of draws whose cumulative discounted net result is at least zero by then."""
-        return (self.cumulative_discounted >= -1e-9).mean(axis=0)
+        """Per year t: the share of draws that have broken even by year t, i.e. whose cumulative discounted
+        net result is non-negative from year t (or earlier) to the horizon. The same definition as
+        `results.break_even_year`, and monotone in t by construction."""
+        stays = np.minimum.accumulate(self.cumulative_discounted[:, ::-1], axis=1)[:, ::-1]
+        return (stays >= -BREAK_EVEN_TOLERANCE).mean(axis=0)
 
     @property
     def mean_present_value(self) -> float:
@@ -145,8 +152,11 @@ def tornado(cc: CompiledCase, top: int = 12) -> tuple[TornadoBar, ...]:
             low, high = (float(x) for x in p.dist.ppf(np.array(TORNADO_QUANTILES)))
             rows.append((i, "p10-p90", low, high))
         elif p.dist.mean != 0:
+            # ±20 %, kept within the input's valid range (a relapse of 90 % is moved to 72 %–100 %).
             m = float(p.dist.mean)
-            rows.append((i, "pm20", m * (1 - FIXED_SWING), m * (1 + FIXED_SWING)))
+            lo, hi = sorted((m * (1 - FIXED_SWING), m * (1 + FIXED_SWING)))
+            bound_low, bound_high = BOUNDS.get(p.role, (-np.inf, np.inf))
+            rows.append((i, "pm20", max(lo, bound_low), min(hi, bound_high)))
     if not rows:
         return ()
     columns = tuple(r[0] for r in rows)
@@ -171,16 +181,54 @@ def tornado(cc: CompiledCase, top: int = 12) -> tuple[TornadoBar, ...]:
     return tuple(b for b in bars[:top] if b.swing > 0)
 
 
-def simulate_compiled(
-    cc: CompiledCase, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, with_tornado: bool = True
-) -> MonteCarloResult:
-    if draws < 1:
-        raise ValueError("draws must be at least 1")
+def draw_inputs(cc: CompiledCase, draws: int, seed: int) -> tuple[tuple[int, ...], np.ndarray]:
+    """The uncertain parameters (indices) and an (draws, v) matrix of their draws, each input from its own
+    distribution in the compiled order, then paired by `correlate` where the case states correlations."""
     rng = np.random.default_rng(seed)
     columns = cc.uncertain_parameters
     values = np.empty((draws, len(columns)), order="F")  # one contiguous column per input
     for j, i in enumerate(columns):
         values[:, j] = cc.parameters[i].dist.sample(rng, draws)
+    if cc.correlated and draws > 1:
+        where = [columns.index(i) for i in cc.correlated]
+        values[:, where] = correlate(values[:, where], cc.score_correlation, rng)
+    return columns, values
+
+
+def correlate(values: np.ndarray, score_correlation: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Iman & Conover (1982): reorder each column of `values` (n, k) so that the columns' ranks follow
+    normal scores with the given correlation matrix. Each column is only permuted, so every input keeps
+    exactly its own draws (its distribution); only which draws go together changes.
+
+    Scores: van der Waerden's Φ⁻¹(i / (n + 1)), randomly permuted per column (M). With E = corr(M) = Q·Qᵀ and
+    the target C = P·Pᵀ (Cholesky), T = M·(Q⁻¹)ᵀ·Pᵀ has sample correlation exactly C; each column of the
+    result is the sorted column of `values` placed in the rank order of T's column."""
+    n, k = values.shape
+    scores = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
+    m = np.column_stack([rng.permutation(scores) for _ in range(k)])
+    q = np.linalg.cholesky(np.corrcoef(m, rowvar=False))
+    p = np.linalg.cholesky(score_correlation)
+    target = m @ np.linalg.inv(q).T @ p.T
+    out = np.empty_like(values)
+    for j in range(k):
+        ranks = np.argsort(np.argsort(target[:, j], kind="stable"), kind="stable")
+        out[:, j] = np.sort(values[:, j])[ranks]
+    return out
+
+
+def simulate_compiled(
+    cc: CompiledCase, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, with_tornado: bool = True
+) -> MonteCarloResult:
+    if draws < 1:
+        raise ValueError("draws must be at least 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise SomInputError(
+            "seed",
+            Text(
+                "seed skal være et helt tal fra 0 til 2^63 − 1", "must be a whole number from 0 to 2^63 − 1"
+            ),
+        )
+    columns, values = draw_inputs(cc, draws, seed)
     raw = evaluate(cc, columns, values if columns else None)
     # Sums over the 3 authorities and the years are written as slice additions: NumPy's reductions over
     # short axes are several times slower than this for 10,000 draws.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ import numpy as np
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
 from .case import Case, validate_case
-from .core import CompiledCase, compile_case, evaluate
+from .core import CompiledCase, Truncation, compile_case, evaluate
 
 NO_COMMITTEE_CODE = "none"  # municipal money tagged with no committee
 
@@ -21,10 +22,28 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return out
 
 
+BREAK_EVEN_TOLERANCE = 1e-9  # kr.: rounding noise of a cumulative sum that is exactly zero
+
+
 def break_even_year(cumulative_discounted: np.ndarray) -> int | None:
-    """The first year (1-based) in which the cumulative discounted net result is at least zero."""
-    hits = np.flatnonzero(cumulative_discounted >= -1e-9)
-    return int(hits[0]) + 1 if hits.size else None
+    """The payback year (1-based): the last year in which the cumulative discounted net result turns from
+    negative to non-negative and stays there to the horizon. None when it ends negative, so a break-even
+    year is never shown beside a negative present value."""
+    negative = np.flatnonzero(cumulative_discounted < -BREAK_EVEN_TOLERANCE)
+    if not negative.size:
+        return 1
+    last = int(negative[-1])
+    return last + 2 if last + 1 < len(cumulative_discounted) else None
+
+
+def turns_negative_again(cumulative_discounted: np.ndarray) -> bool:
+    """True when the cumulative result is non-negative in some year and negative in a later one (the
+    intervention pays back for a while, then not): the pages say so beside the break-even year."""
+    ok = cumulative_discounted >= -BREAK_EVEN_TOLERANCE
+    if not ok.any():
+        return False
+    first = int(np.flatnonzero(ok)[0])
+    return bool(np.any(~ok[first:]))
 
 
 @dataclass(frozen=True)
@@ -55,7 +74,18 @@ class SomResult:
     pv_by_area: Mapping[str, float]
     pv_by_committee: Mapping[str, float]
     break_even_year: int | None
+    turns_negative_again: bool  # non-negative in some year, negative again later (see break_even_year)
     return_per_krone: float | None  # discounted gains per discounted krone of intervention cost
+    truncations: tuple[Truncation, ...] = ()  # inputs whose distribution was cut to its valid range
+    # Services whose use more than one outcome changes: possible double counting (e.g. "in work" and
+    # "off cash benefits" both saving the cash benefit), with the outcomes' names.
+    possible_double_counting: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def has_costs(self) -> bool:
+        """False when the intervention costs nothing in any year (usually costs left out by mistake): the
+        result is then only the gains, and the pages warn."""
+        return bool(np.any(self.costs != 0))
 
     def to_json(self) -> dict[str, Any]:
         def lst(a: np.ndarray) -> list[float]:
@@ -64,6 +94,7 @@ class SomResult:
         return {
             "years": list(self.years),
             "discount_rate": self.case.discount_rate,
+            "discount_schedule": self.case.discount_schedule,
             "costs": lst(self.costs),
             "gains": lst(self.gains),
             "net": lst(self.net),
@@ -81,7 +112,24 @@ class SomResult:
             "pv_by_area": {k: round(v, 2) for k, v in self.pv_by_area.items()},
             "pv_by_committee": {k: round(v, 2) for k, v in self.pv_by_committee.items()},
             "break_even_year": self.break_even_year,
+            "turns_negative_again": self.turns_negative_again,
+            "has_costs": self.has_costs,
             "return_per_krone": None if self.return_per_krone is None else round(self.return_per_krone, 4),
+            "possible_double_counting": [
+                {"service": service, "outcomes": list(names)}
+                for service, names in self.possible_double_counting
+            ],
+            "truncated_inputs": [
+                {
+                    "input": t.path,
+                    "label": t.label.da,
+                    "stated_mean": t.stated_mean,
+                    "truncated_mean": t.mean,
+                    "share_outside": round(t.share_outside, 6),
+                    "range": [t.low, t.high if math.isfinite(t.high) else None],
+                }
+                for t in self.truncations
+            ],
         }
 
 
@@ -141,8 +189,24 @@ def result_from_compiled(cc: CompiledCase) -> SomResult:
         pv_by_area={AREA_CODES[i]: float(by_area[i] @ df) for i in used_areas},
         pv_by_committee={committee_codes[i]: float(by_committee[i] @ df) for i in used_committees},
         break_even_year=break_even_year(cumulative_discounted),
+        turns_negative_again=turns_negative_again(cumulative_discounted),
         return_per_krone=pv_gains / pv_costs if pv_costs > 0 else None,
+        truncations=cc.truncations,
+        possible_double_counting=double_counting(cc.case),
     )
+
+
+def double_counting(case: Case) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Services that the consequences of two or more outcomes change. Each outcome's consequences are
+    differences between citizens who reached it and those who did not, so two outcomes that often go
+    together (housed and off the shelter) may count the same saving twice: the page asks the user to check."""
+    by_service: dict[str, list[str]] = {}
+    for o in case.outcomes:
+        for c in o.consequences:
+            names = by_service.setdefault(c.service, [])
+            if o.name not in names:
+                names.append(o.name)
+    return tuple((s, tuple(names)) for s, names in by_service.items() if len(names) > 1)
 
 
 def calculate(case: Case) -> SomResult:
