@@ -16,6 +16,7 @@ from tests.factories import (
     FoundationOrgFactory,
     InitiativeFactory,
     MunicipalityFactory,
+    OrganisationFactory,
     UserFactory,
 )
 
@@ -37,6 +38,7 @@ class World:
     own_initiative: Initiative  # the own municipality, the evaluator and the foundation take part
     other_initiative: Initiative  # only the other municipality and the other evaluator take part
     users: dict[str, User]
+    provider_org: Organisation | None = None  # a social provider taking part in the own initiative
 
 
 @pytest.fixture
@@ -47,9 +49,11 @@ def world(db) -> World:
     evaluator = EvaluatorOrgFactory(name="VIVE")
     other_evaluator = EvaluatorOrgFactory(name="Rambøll")
     foundation = FoundationOrgFactory(name="TrygFonden")
+    provider = OrganisationFactory(name="Herberget")
     own_initiative = InitiativeFactory(
         title="Eget initiativ", municipalities=[own], evaluator=evaluator, foundation=foundation
     )
+    own_initiative.providers.set([provider])
     other_initiative = InitiativeFactory(
         title="Andet initiativ", municipalities=[other], evaluator=other_evaluator
     )
@@ -60,8 +64,11 @@ def world(db) -> World:
         Role.FOUNDATION: UserFactory(username="foundation", role=Role.FOUNDATION, organisation=foundation),
         Role.STEERING: UserFactory(username="steering", role=Role.STEERING),
         Role.ADMIN: UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        Role.PROVIDER: UserFactory(username="provider", role=Role.PROVIDER, organisation=provider),
     }
-    return World(own, other, evaluator, other_evaluator, foundation, own_initiative, other_initiative, users)
+    return World(
+        own, other, evaluator, other_evaluator, foundation, own_initiative, other_initiative, users, provider
+    )
 
 
 def _snapshot():

@@ -12,13 +12,14 @@ from susi.accounts import permissions
 from susi.accounts.models import Role
 
 A, M, E, F, S, AD = Role.AGENCY, Role.MUNICIPALITY, Role.EVALUATOR, Role.FOUNDATION, Role.STEERING, Role.ADMIN
-ROLES = (A, M, E, F, S, AD)
+P = Role.PROVIDER
+ROLES = (A, M, E, F, S, AD, P)
 
 # action → role → (own, other). For actions without an object, own == other.
 T, X = True, False
 EVERYONE = {r: (T, T) for r in ROLES}
 NOBODY_BUT = lambda *roles: {r: ((T, T) if r in roles else (X, X)) for r in ROLES}  # noqa: E731
-VIEW_INITIATIVE = {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)}
+VIEW_INITIATIVE = {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T), P: (T, X)}
 
 EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "portfolio.view_board": EVERYONE,
@@ -26,37 +27,61 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "portfolio.create_initiative": NOBODY_BUT(A, AD),
     "portfolio.edit_initiative": NOBODY_BUT(A, AD),
     "portfolio.create_intervention": NOBODY_BUT(A, AD, F),
-    "portfolio.upload_product": {A: (T, T), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
+    "portfolio.upload_product": {
+        A: (T, T),
+        M: (T, X),
+        E: (T, X),
+        F: (X, X),
+        S: (X, X),
+        AD: (T, T),
+        P: (T, X),
+    },
     "portfolio.download_product": VIEW_INITIATIVE,
     "portfolio.review_product": NOBODY_BUT(A, AD),
     "portfolio.prepare_gate": NOBODY_BUT(A, AD),
     "portfolio.record_gate": NOBODY_BUT(A, AD),
     "portfolio.recommend": NOBODY_BUT(S),
     "portfolio.lead_initiative": NOBODY_BUT(A),
-    "portfolio.view_municipality": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (T, T), AD: (T, T)},
+    "portfolio.view_municipality": {
+        A: (T, T),
+        M: (T, X),
+        E: (X, X),
+        F: (X, X),
+        S: (T, T),
+        AD: (T, T),
+        P: (X, X),
+    },
     "som.view_knowledge": EVERYONE,
     # a municipality's own target groups, prices and sizes (national rows: everyone, see test_som_knowledge_scope)
-    "som.view_knowledge_row": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
+    "som.view_knowledge_row": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T), P: (T, X)},
     "som.edit_knowledge": NOBODY_BUT(A, AD),
     "som.calculate": VIEW_INITIATIVE,
-    "som.view_calculation": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
-    "som.view_target_group": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T)},
+    "som.view_calculation": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T), P: (T, X)},
+    "som.view_target_group": {A: (T, T), M: (T, X), E: (T, X), F: (T, X), S: (T, T), AD: (T, T), P: (T, X)},
     # Steering members belong to no organisation: they change only calculations they own themselves.
-    "som.change_calculation": {A: (T, X), M: (T, X), E: (T, X), F: (T, X), S: (X, X), AD: (T, T)},
+    "som.change_calculation": {A: (T, X), M: (T, X), E: (T, X), F: (T, X), S: (X, X), AD: (T, T), P: (T, X)},
     "evidence.view": EVERYONE,
     "evidence.edit_studies": NOBODY_BUT(A, E, AD),
     "evidence.run_meta": EVERYONE,
-    "evidence.view_practice": {A: (T, T), M: (T, X), E: (T, T), F: (T, X), S: (T, T), AD: (T, T)},
+    "evidence.view_practice": {A: (T, T), M: (T, X), E: (T, T), F: (T, X), S: (T, T), AD: (T, T), P: (T, X)},
     "evidence.choose_practice_organisation": NOBODY_BUT(A, AD),
-    "evidence.fill_practice": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
-    "outcomes.import": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
-    "outcomes.view_citizens": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (X, X)},
-    "outcomes.view_aggregates": {A: (T, T), M: (T, X), E: (T, X), F: (X, X), S: (T, T), AD: (T, T)},
-    "outcomes.list_citizens": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (X, X)},
-    "outcomes.save_estimate": {A: (T, T), M: (X, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T)},
+    "evidence.fill_practice": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
+    "outcomes.import": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
+    "outcomes.view_citizens": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (X, X), P: (X, X)},
+    "outcomes.view_aggregates": {
+        A: (T, T),
+        M: (T, X),
+        E: (T, X),
+        F: (X, X),
+        S: (T, T),
+        AD: (T, T),
+        P: (X, X),
+    },
+    "outcomes.list_citizens": {A: (X, X), M: (T, X), E: (T, X), F: (X, X), S: (X, X), AD: (X, X), P: (X, X)},
+    "outcomes.save_estimate": {A: (T, T), M: (X, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
     "outcomes.citizen_rights": NOBODY_BUT(M, AD),
-    "outcomes.export_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
-    "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T)},
+    "outcomes.export_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
+    "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
     "accounts.manage_api_token": {r: (T, X) for r in ROLES},
     "jobs.view": {r: (T, X) for r in ROLES},
 }

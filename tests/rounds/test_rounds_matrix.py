@@ -14,20 +14,22 @@ from susi.rounds.models import Grant, Round
 from .conftest import close, fill_and_submit
 
 A, M, E, F, S, AD = Role.AGENCY, Role.MUNICIPALITY, Role.EVALUATOR, Role.FOUNDATION, Role.STEERING, Role.ADMIN
-ROLES = (A, M, E, F, S, AD)
+P = Role.PROVIDER
+ROLES = (A, M, E, F, S, AD, P)
 T, X = True, False
 EVERYONE = {r: (T, T) for r in ROLES}
 AGENCY_ONLY = {r: ((T, T) if r in (A, AD) else (X, X)) for r in ROLES}
-OWN_OR_ALL = {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (T, T), AD: (T, T)}
+# the provider's own organisation has no application among the objects (both are municipalities')
+OWN_OR_ALL = {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (T, T), AD: (T, T), P: (X, X)}
 
 EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "rounds.view_round": EVERYONE,
     "rounds.announce": AGENCY_ONLY,
-    "rounds.apply": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (X, X)},
+    "rounds.apply": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (X, X), P: (X, X)},
     "rounds.view_application": OWN_OR_ALL,
     "rounds.screen": AGENCY_ONLY,
     # own: a round the user reviews; other: a round without reviewers
-    "rounds.review": {A: (T, X), M: (X, X), E: (X, X), F: (X, X), S: (T, X), AD: (X, X)},
+    "rounds.review": {A: (T, X), M: (X, X), E: (X, X), F: (X, X), S: (T, X), AD: (X, X), P: (X, X)},
     "rounds.decide": AGENCY_ONLY,
     "rounds.view_grant": OWN_OR_ALL,
     "rounds.record_offer": AGENCY_ONLY,

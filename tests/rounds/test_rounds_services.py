@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from susi.accounts.models import Role
@@ -167,3 +168,26 @@ def test_an_offer_delivery_needs_a_participant(world, open_round):
         people_trained=12,
     )
     assert delivery.people_trained == 12
+
+
+def test_a_provider_applies_to_a_round_open_to_providers_and_takes_part_when_accepted(world, open_round):
+    """Rounds may be opened to social providers; a provider user applies for its own provider only, and an
+    accepted provider becomes a provider of the initiative in that phase."""
+    provider_user = world.users[Role.PROVIDER]
+    world.own_initiative.providers.clear()
+    with pytest.raises(PermissionDenied):  # this round is for municipalities only
+        fill_and_submit(provider_user, open_round)
+    open_round.for_providers = True
+    open_round.save(update_fields=["for_providers"])
+    application = fill_and_submit(provider_user, open_round, size=25)
+    assert application.organisation == world.provider_org
+    with pytest.raises(DomainError, match="egen organisation"):
+        services.save_application(provider_user, open_round, organisation=world.own_municipality, answers={})
+    close(world, open_round)
+    agency = world.users[Role.AGENCY]
+    services.screen_application(agency, application, screened_in=True, reason="Et relevant tilbud")
+    services.determine(agency, application, accept=True, message="Velkommen")
+    participation = Participation.objects.get(organisation=world.provider_org)
+    assert participation.phase == "maturation"
+    assert world.own_initiative.providers.filter(pk=world.provider_org.pk).exists()
+    assert not world.own_initiative.municipalities.filter(pk=world.provider_org.pk).exists()

@@ -32,7 +32,11 @@ def _get(url: str):
 def test_susi_serve_runs_gunicorn_with_production_settings(tmp_path):
     port = _free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SUSI_PSEUDONYM_KEY"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DEBUG", "SUSI_PSEUDONYM_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DJANGO_SETTINGS_MODULE": "susi.config.settings.production",
         "PYTHONPATH": str(ROOT / "src"),
         "SECRET_KEY": secrets.token_urlsafe(50),

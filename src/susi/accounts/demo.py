@@ -24,6 +24,12 @@ DEMO_LOGINS: list[dict] = [
         "label": "Kommune (Odense)",
     },
     {"username": "evaluator", "name": "Eva Evaluator", "role": Role.EVALUATOR, "label": "Evaluator (VIVE)"},
+    {
+        "username": "tilbud",
+        "name": "Tina Tilbud",
+        "role": Role.PROVIDER,
+        "label": "Socialt tilbud (Herberget Aarhus)",
+    },
     {"username": "fond", "name": "Frederik Fond", "role": Role.FOUNDATION, "label": "Fond"},
     {
         "username": "styregruppe",
@@ -38,6 +44,7 @@ DEMO_ORGANISATIONS = {
     "styrelse": ("agency", "Social- og Boligstyrelsen"),
     "kommune": ("municipality", "751"),
     "kommune2": ("municipality", "461"),
+    "tilbud": ("provider", "Herberget Aarhus"),
     "evaluator": ("evaluator", "VIVE – Det Nationale Forsknings- og Analysecenter for Velfærd"),
     "fond": ("foundation", "Fonden for Socialt Ansvar"),
 }

@@ -10,6 +10,7 @@ from susi.organisations.models import Organisation
 class Role(models.TextChoices):
     AGENCY = "agency", _("Styrelsen")
     MUNICIPALITY = "municipality", _("Kommune")
+    PROVIDER = "provider", _("Socialt tilbud")
     EVALUATOR = "evaluator", _("Evaluator")
     FOUNDATION = "foundation", _("Fond")
     STEERING = "steering", _("Styregruppe")
@@ -20,6 +21,7 @@ class Role(models.TextChoices):
 ROLE_ORGANISATION_KIND: dict[str, str | None] = {
     Role.AGENCY: Organisation.Kind.AGENCY,
     Role.MUNICIPALITY: Organisation.Kind.MUNICIPALITY,
+    Role.PROVIDER: Organisation.Kind.PROVIDER,
     Role.EVALUATOR: Organisation.Kind.EVALUATOR,
     Role.FOUNDATION: Organisation.Kind.FOUNDATION,
     Role.STEERING: None,

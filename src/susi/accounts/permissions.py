@@ -65,6 +65,8 @@ def takes_part(user, initiative) -> bool:
         return False
     if user.role == Role.MUNICIPALITY:
         return initiative.municipalities.filter(pk=user.organisation_id).exists()
+    if user.role == Role.PROVIDER:
+        return initiative.providers.filter(pk=user.organisation_id).exists()
     if user.role == Role.EVALUATOR:
         return initiative.evaluator_id == user.organisation_id
     if user.role == Role.FOUNDATION:
@@ -82,7 +84,8 @@ def _sees_all(user) -> bool:
 def _can_view_initiative(user, obj) -> bool:
     initiative = _initiative_of(obj)
     return _sees_all(user) or (
-        _role(user, Role.MUNICIPALITY, Role.EVALUATOR, Role.FOUNDATION) and takes_part(user, initiative)
+        _role(user, Role.MUNICIPALITY, Role.PROVIDER, Role.EVALUATOR, Role.FOUNDATION)
+        and takes_part(user, initiative)
     )
 
 
@@ -152,7 +155,8 @@ RULES: dict[str, Rule] = {
     "portfolio.edit_initiative": _agency,
     "portfolio.create_intervention": lambda u, o: _role(u, Role.AGENCY, Role.ADMIN, Role.FOUNDATION),
     "portfolio.upload_product": lambda u, o: (
-        _agency(u) or (_role(u, Role.EVALUATOR, Role.MUNICIPALITY) and takes_part(u, _initiative_of(o)))
+        _agency(u)
+        or (_role(u, Role.EVALUATOR, Role.MUNICIPALITY, Role.PROVIDER) and takes_part(u, _initiative_of(o)))
     ),
     # a product version's file: the same rule as the initiative page
     "portfolio.download_product": lambda u, o: _can_view_initiative(u, getattr(o, "product", o)),
@@ -302,6 +306,8 @@ def _taking_part(user, prefix: str = "") -> Q:
     if user.role == Role.MUNICIPALITY:
         # one row per initiative: (initiative, organisation) is unique, so no .distinct() is needed
         return Q(**{f"{prefix}municipalities": org})
+    if user.role == Role.PROVIDER:
+        return Q(**{f"{prefix}providers": org})
     if user.role == Role.EVALUATOR:
         return Q(**{f"{prefix}evaluator": org})
     if user.role == Role.FOUNDATION:
@@ -424,14 +430,15 @@ def _view_round(user, obj) -> bool:
 
 
 def _apply(user, obj) -> bool:
-    """A municipality user applies for its own municipality, to a round open to municipalities."""
-    if not _role(user, Role.MUNICIPALITY) or user.organisation_id is None:
+    """A municipality or provider user applies for its own organisation, to a round open to its kind."""
+    if not _role(user, Role.MUNICIPALITY, Role.PROVIDER) or user.organisation_id is None:
         return False
     if obj is None:
         return True
     if hasattr(obj, "organisation_id"):  # an application
         return _own_organisation(user, obj)
-    return bool(getattr(obj, "for_municipalities", True))  # a round
+    eligible = "for_municipalities" if user.role == Role.MUNICIPALITY else "for_providers"
+    return bool(getattr(obj, eligible, True))  # a round
 
 
 def _review(user, obj) -> bool:
