@@ -191,3 +191,43 @@ def test_a_provider_applies_to_a_round_open_to_providers_and_takes_part_when_acc
     assert participation.phase == "maturation"
     assert world.own_initiative.providers.filter(pk=world.provider_org.pk).exists()
     assert not world.own_initiative.municipalities.filter(pk=world.provider_org.pk).exists()
+
+
+def test_a_gate_that_ends_the_phase_ends_its_participations(world):
+    """Who took part in a phase took part until the gate decision that moved the initiative on; a rework keeps
+    them in; the initiative's page keeps the whole history."""
+    from susi.portfolio import services as portfolio
+    from tests.portfolio.test_gate_services import approve_required, inputs
+
+    agency, initiative = world.users[Role.AGENCY], world.own_initiative
+    start = date(2024, 1, 2)
+    Participation.objects.create(
+        initiative=initiative, organisation=world.own_municipality, phase="screening", from_date=start
+    )
+    approve_required(agency, initiative)
+    portfolio.record_gate_decision(
+        agency, initiative, outcome="rework", justification="Mere arbejde", assessments=inputs()
+    )
+    assert Participation.objects.get().to_date is None
+    portfolio.record_gate_decision(
+        agency,
+        initiative,
+        outcome="continue",
+        justification="",
+        assessments=inputs(),
+        decided_on=date(2025, 6, 1),
+    )
+    participation = Participation.objects.get()
+    assert participation.to_date == date(2025, 6, 1)
+    page = _client_for(agency).get(f"/initiativer/{initiative.pk}/").content.decode()
+    section = page[page.index('id="participation"') :]
+    section = section[: section.index("</section>")]
+    assert "2. jan. 2024" in section and "1. juni 2025" in section  # Danish: "jan." abbreviated, "juni" not
+
+
+def _client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

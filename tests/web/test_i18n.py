@@ -187,3 +187,12 @@ def test_msgfmt_accepts_the_catalogue():
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr, result.stderr
     assert "fuzzy" not in result.stderr, result.stderr
+
+
+def test_the_language_menu_names_each_language_in_itself(client, world):
+    client.force_login(world.users["agency"])
+    for cookie in ("da", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+        page = client.get("/").content.decode()
+        assert ">Dansk</option>" in page and ">English</option>" in page
+        assert "engelsk" not in page.lower()

@@ -388,6 +388,11 @@ def record_gate_decision(
         _link_effect_evidence(decision, effect_meta_analysis_id)
 
     new_phase, new_status = verdict.new_state.phase.value, verdict.new_state.status.value
+    if new_phase != initiative.phase or new_status != initiative.status:
+        # whoever took part in the phase that ends took part until this decision (the history stays)
+        from susi.rounds.services import end_participations
+
+        end_participations(initiative, phase=initiative.phase, on=decided_on or timezone.localdate())
     if new_phase != initiative.phase:
         initiative.phase_started_on = decided_on or timezone.localdate()
     initiative.phase = new_phase

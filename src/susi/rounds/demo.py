@@ -72,7 +72,10 @@ def _open_round(agency: User, log) -> None:
         text="Styrelsen søger 3-5 kommuner, der vil være med til at modne en ambulant indsats til voksne, der er "
         "udsat for vold i nære relationer. Kommunerne kompenseres for dokumentationsarbejdet.",
         opens_at=now - timedelta(days=10),
-        closes_at=(now + timedelta(days=30)).replace(hour=12, minute=0, second=0, microsecond=0),
+        # noon in Copenhagen, as a real deadline is written
+        closes_at=timezone.localtime(now + timedelta(days=30)).replace(
+            hour=12, minute=0, second=0, microsecond=0
+        ),
         places=4,
         pool_amount=Decimal(2_000_000),
         pool_covers="Kompensation for dokumentationsarbejde og udviklingsarbejde",

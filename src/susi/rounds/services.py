@@ -417,6 +417,19 @@ def mark_instalment_paid(user, instalment: Instalment, paid_on: date) -> Instalm
     return instalment
 
 
+def end_participations(initiative, *, phase: str, on: date) -> int:
+    """Close the open participations of `phase` when the initiative leaves it (a gate decision): they took part
+    until `on`. Called inside the gate decision's transaction; returns how many were closed."""
+    closed = 0
+    for participation in Participation.objects.filter(
+        initiative=initiative, phase=phase, to_date__isnull=True
+    ):
+        participation.to_date = max(on, participation.from_date)
+        participation.save(update_fields=["to_date"])
+        closed += 1
+    return closed
+
+
 @transaction.atomic
 def record_offer_delivery(
     user, initiative, *, organisation, offer: str, delivered_on: date, people_trained=None, note: str = ""
