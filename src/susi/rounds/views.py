@@ -121,12 +121,8 @@ def round_detail(request, pk: int):
             "can_apply": can(request.user, "rounds.apply", round_) and round_.is_open_now,
             "agency": agency,
             "ranked": selectors.ranked_applications(round_) if agency else None,
-            "to_review": [
-                a
-                for a in round_.applications.filter(state=flow.ApplicationState.SCREENED_IN)
-                if _is_reviewer(request.user, a)
-            ]
-            if not agency
+            "to_review": list(round_.applications.filter(state=flow.ApplicationState.SCREENED_IN))
+            if not agency and can(request.user, "rounds.review", round_)
             else None,
             "pool": selectors.pool(round_),
             "moves": [t for t in flow.ROUND_WORKFLOW if t.source == round_.state] if agency else [],
