@@ -52,10 +52,9 @@ def _refuse(exc: flow.MoveRefused, field: str = "state") -> DomainError:
 
 
 def _money(value, field: str) -> Decimal:
+    # forms hand over a Decimal (Danish input is parsed there), the API an int
     try:
-        amount = Decimal(
-            str(value)
-        )  # forms hand over a Decimal (Danish input is parsed there), the API an int
+        amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
         raise DomainError(field, _("Skriv et beløb i hele kroner.")) from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e13"):
