@@ -26,7 +26,7 @@ def _apply(page, login, username, round_title, size):
     ).is_visible()  # the intervention's description
     page.get_by_role("link", name="Søg om at deltage").click()
     page.get_by_label("Hvorfor vil I være med?").fill("Vi har mange borgere i målgruppen.")
-    page.get_by_label("Målgruppens størrelse i jeres kommune (antal borgere)").fill(str(size))
+    page.get_by_label("Målgruppens størrelse hos jer (antal borgere)").fill(str(size))
     page.get_by_label(re.compile(r"^Kontaktperson:?$")).fill("Kim")
     page.get_by_label("Kontaktpersonens e-mail").fill("kim@example.dk")
     page.get_by_role("button", name="Indsend ansøgningen").click()

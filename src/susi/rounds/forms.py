@@ -101,7 +101,7 @@ class RoundForm(forms.ModelForm):
 
 class ApplicationForm(forms.Form):
     target_group_size = forms.IntegerField(
-        label=_("Målgruppens størrelse i jeres kommune (antal borgere)"), min_value=0, required=False
+        label=_("Målgruppens størrelse hos jer (antal borgere)"), min_value=0, required=False
     )
     staff = forms.CharField(label=_("Medarbejdere"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     organisation_setup = forms.CharField(

@@ -269,7 +269,7 @@ def submit_application(user, application: Application) -> Application:
     if not application.contact_name or not application.contact_email:
         raise DomainError("contact_name", _("Angiv en kontaktperson med e-mail."))
     if application.target_group_size is None:
-        raise DomainError("target_group_size", _("Angiv målgruppens størrelse i jeres kommune."))
+        raise DomainError("target_group_size", _("Angiv målgruppens størrelse hos jer."))
     application = _applicant_move(user, application, "submit")
     application.submitted_at = timezone.now()
     application.save(update_fields=["state", "submitted_at"])
