@@ -455,6 +455,30 @@ class MetaRegression:
         return pred, se, pred - self.crit * se, pred + self.crit * se
 
 
+def _pseudo_r2(y: FloatArray, v: FloatArray, m: Method, tau2_fit: float) -> float | None:
+    """metafor's R²: the share of the intercept-only τ² the moderators account for (none for a fixed effect)."""
+    if m is Method.FE:
+        return None
+    tau2_re, _ = _estimate_tau2(y, v, np.ones((y.shape[0], 1)), m)
+    return max(0.0, 100 * (tau2_re - tau2_fit) / tau2_re) if tau2_re > 0 else 0.0
+
+
+def _coefficients(f: _Fit, labels: Sequence[str]) -> tuple[Coefficient, ...]:
+    """One `Coefficient` per column of the fitted model `f`, named by `labels`."""
+    return tuple(
+        Coefficient(
+            label,
+            float(f.beta[i]),
+            float(f.se[i]),
+            float(f.stat[i]),
+            float(f.pval[i]),
+            float(f.ci_low[i]),
+            float(f.ci_high[i]),
+        )
+        for i, label in enumerate(labels)
+    )
+
+
 def meta_regression(
     effects: EffectSizes,
     moderator: ArrayLike,
@@ -497,23 +521,8 @@ def meta_regression(
     else:
         qm = stat1**2
         qm_p = float(stats.chi2.sf(qm, 1))
-    r2: float | None = None
-    if m is not Method.FE:
-        tau2_re, _ = _estimate_tau2(y, v, np.ones((y.shape[0], 1)), m)
-        r2 = max(0.0, 100 * (tau2_re - f.tau2) / tau2_re) if tau2_re > 0 else 0.0
-    names = ("intercept", name)
-    coefs = tuple(
-        Coefficient(
-            names[i],
-            float(f.beta[i]),
-            float(f.se[i]),
-            float(f.stat[i]),
-            float(f.pval[i]),
-            float(f.ci_low[i]),
-            float(f.ci_high[i]),
-        )
-        for i in range(2)
-    )
+    r2 = _pseudo_r2(y, v, m, f.tau2)
+    coefs = _coefficients(f, ("intercept", name))
     return MetaRegression(
         moderator=name,
         method=m,
@@ -634,23 +643,8 @@ def meta_regression_multi(
         qm, qm_p = wald / len(idx), float(stats.f.sf(wald / len(idx), len(idx), f.k - f.p))
     else:
         qm, qm_p = wald, float(stats.chi2.sf(wald, len(idx)))
-    r2: float | None = None
-    if m is not Method.FE:
-        tau2_re, _ = _estimate_tau2(y, v, np.ones((y.shape[0], 1)), m)
-        r2 = max(0.0, 100 * (tau2_re - f.tau2) / tau2_re) if tau2_re > 0 else 0.0
-    labels = ("intercept", *names)
-    coefs = tuple(
-        Coefficient(
-            labels[i],
-            float(f.beta[i]),
-            float(f.se[i]),
-            float(f.stat[i]),
-            float(f.pval[i]),
-            float(f.ci_low[i]),
-            float(f.ci_high[i]),
-        )
-        for i in range(x.shape[1])
-    )
+    r2 = _pseudo_r2(y, v, m, f.tau2)
+    coefs = _coefficients(f, ("intercept", *names))
     return MultiRegression(
         moderators=names,
         method=m,
