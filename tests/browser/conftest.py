@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "test-password-123"
+PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,8 +55,14 @@ def page(_browser, live_server, settings, request):
     # The browser enforces the Content-Security-Policy, except for tests marked bypass_csp that inject their
     # own inline script (axe-core); the pages themselves never need the bypass.
     bypass_csp = request.node.get_closest_marker("bypass_csp") is not None
+    # Tests marked phone see the pages as a 390 px wide phone does.
+    viewport = PHONE if request.node.get_closest_marker("phone") is not None else None
     context = _browser.new_context(
-        base_url=live_server.url, locale="da-DK", accept_downloads=True, bypass_csp=bypass_csp
+        base_url=live_server.url,
+        locale="da-DK",
+        accept_downloads=True,
+        bypass_csp=bypass_csp,
+        **({"viewport": viewport} if viewport else {}),
     )
     context.set_default_timeout(30_000)
     context.set_default_navigation_timeout(60_000)

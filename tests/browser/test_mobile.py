@@ -16,21 +16,8 @@ from tests.browser.test_accessibility import violations
 from tests.portfolio.test_gate_services import approve_required
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "developers" / "som-examples" / "cti-uncertain.json"
-PHONE = {"width": 390, "height": 844}
-
-
-pytestmark = pytest.mark.bypass_csp  # axe-core is injected as an inline script (the CSP itself: its own test)
-
-
-@pytest.fixture
-def phone(_browser, live_server, settings):
-    settings.DEBUG = False
-    context = _browser.new_context(base_url=live_server.url, locale="da-DK", viewport=PHONE, bypass_csp=True)
-    context.set_default_timeout(30_000)
-    context.set_default_navigation_timeout(60_000)
-    page = context.new_page()
-    yield page
-    context.close()
+# axe-core is injected as an inline script (the CSP itself has its own test); the conftest's page is a phone
+pytestmark = [pytest.mark.bypass_csp, pytest.mark.phone]
 
 
 @pytest.fixture
@@ -47,39 +34,32 @@ def saved_calculation(world):
     )
 
 
-def _log_in(page, username):
-    page.goto("/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill("test-password-123")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-
-
 def _overflow(page) -> int:
     """How many CSS pixels the page is wider than the screen (0 = no sideways scrolling)."""
+    assert page.viewport_size["width"] == 390, "the phone marker gives a phone's viewport"
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 @pytest.mark.parametrize("who", ["agency", "municipality"])
-def test_board_and_gate_form_fit_a_phone(phone, world, who):
+def test_board_and_gate_form_fit_a_phone(page, login, world, who):
     approve_required(world.users["agency"], world.own_initiative)
-    _log_in(phone, world.users[who].username)
+    login(world.users[who].username)
     paths = ["/", "/?municipality=751"]
     if who == "agency":
         paths.append(f"/initiativer/{world.own_initiative.pk}/faseovergang/")
     for path in paths:
-        phone.goto(path)
-        assert _overflow(phone) == 0, path
-        assert violations(phone) == [], path
+        page.goto(path)
+        assert _overflow(page) == 0, path
+        assert violations(page) == [], path
 
 
-def test_som_calculator_and_result_fit_a_phone(phone, world, saved_calculation):
-    _log_in(phone, world.users[Role.MUNICIPALITY].username)
+def test_som_calculator_and_result_fit_a_phone(page, login, world, saved_calculation):
+    login(world.users[Role.MUNICIPALITY].username)
     for path in (
         "/som/",
         "/som/beregn/?target_group=homelessness",
         f"/som/beregning/{saved_calculation.pk}/",
     ):
-        phone.goto(path)
-        assert _overflow(phone) == 0, path
-        assert violations(phone) == [], path
+        page.goto(path)
+        assert _overflow(page) == 0, path
+        assert violations(page) == [], path
