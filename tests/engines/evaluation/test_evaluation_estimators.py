@@ -118,6 +118,22 @@ def test_propensity_match_by_hand():
     assert pairs == {frozenset({0, 2}), frozenset({1, 3}), frozenset({6, 7})}
 
 
+def test_a_covariate_without_variation_is_left_out_of_the_propensity_model():
+    # Everyone the same age (one birth cohort): beside the constant, age would make the model singular, and
+    # whether the solver noticed depended on the CPU. It separates no one, so the pairs are those of x alone.
+    people = pd.DataFrame(
+        {
+            "treat": [1, 1, 0, 0, 0, 0, 1, 0],
+            "x": [2.0, 1.0, 1.9, 1.1, -1.0, -2.0, 0.0, 0.1],
+            "age": [-7.0] * 8,
+        }
+    )
+    with_age = propensity_match(people, ["x", "age"], caliper=1.0)
+    alone = propensity_match(people, ["x"], caliper=1.0)
+    assert with_age["pair"].tolist() == alone["pair"].tolist()
+    assert with_age["pscore"].tolist() == alone["pscore"].tolist()
+
+
 def test_psm_recovers_effect_under_selection_on_observables():
     errs = []
     for seed in range(8):

@@ -656,9 +656,12 @@ def propensity_match(
     """1:1 nearest-neighbour matching without replacement on the logit of a Logit propensity score.
 
     Greedy, hardest-to-match first (highest score), caliper ``caliper`` × SD of the logit (Austin 2011).
-    Returns the matched rows of ``people`` with ``pair`` (int) and ``pscore`` columns added.
+    Returns the matched rows of ``people`` with ``pair`` (int) and ``pscore`` columns added. A covariate that
+    has the same value for everyone is left out: it separates no one, and beside the constant it would make the
+    model singular (whether the solver notices depends on the CPU's rounding).
     """
-    X = sm.add_constant(people[list(covariates)].astype(float), has_constant="add")
+    values = people[list(covariates)].astype(float)
+    X = sm.add_constant(values.loc[:, values.nunique() > 1], has_constant="add")
     t = people[treat_col].to_numpy().astype(int)
     try:
         with warnings.catch_warnings():
