@@ -459,6 +459,10 @@ def _in_chunks(cursor, sql: str, values: list, size: int = 900) -> list[tuple]:
     return rows
 
 
+ENROLMENT_COLUMNS = ("citizen_id", "initiative_id", "municipality_id", "arm", "start", "end", "batch_id")
+MEASUREMENT_COLUMNS = ("enrolment_id", "instrument_id", "occasion_id", "value", "measured_on")
+
+
 def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert ``rows`` into ``table``: PostgreSQL's COPY (one stream instead of one statement per row), or
     parameterised INSERTs on SQLite and when ``SUSI_BULK_WRITE = "insert"`` (e.g. behind a pooler that cannot
@@ -543,8 +547,7 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                 (row[0], row[1]): row[2:] for row in _in_chunks(cursor, select_enrolments, citizen_ids_wanted)
             }
             inserts, updates = _enrolment_changes(wanted, known, existing, batch)
-            columns = ("citizen_id", "initiative_id", "municipality_id", "arm", "start", "end", "batch_id")
-            _insert(cursor, enrolment_t, columns, inserts)
+            _insert(cursor, enrolment_t, ENROLMENT_COLUMNS, inserts)
             if updates:
                 cursor.executemany(
                     f"UPDATE {enrolment_t} SET start = %s, {q('end')} = %s WHERE id = %s",  # noqa: S608
@@ -578,8 +581,7 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                 updates.append((value, measured_on, found[0]))
             else:
                 counts["unchanged"] += 1
-        columns = ("enrolment_id", "instrument_id", "occasion_id", "value", "measured_on")
-        _insert(cursor, measurement_t, columns, inserts)
+        _insert(cursor, measurement_t, MEASUREMENT_COLUMNS, inserts)
         if updates:
             cursor.executemany(
                 f"UPDATE {measurement_t} SET value = %s, measured_on = %s WHERE id = %s", updates
