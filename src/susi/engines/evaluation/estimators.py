@@ -25,7 +25,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSepar
 
 from susi.engines.text import Text
 
-from .bootstrap import FEW_CLUSTERS, wild_cluster_bootstrap
+from .bootstrap import FEW_CLUSTERS, imputation_bootstrap, wild_cluster_bootstrap
 from .errors import EvaluationError
 from .privacy import SMALL_CELL_THRESHOLD
 from .results import EffectEstimate
@@ -373,6 +373,17 @@ def _two_period(sub: pd.DataFrame, followup: str) -> pd.DataFrame:
     return two
 
 
+def _check_few_municipalities(n_clusters: int) -> None:
+    if n_clusters < 3:
+        raise EvaluationError(
+            "cluster",
+            Text(
+                f"Klynger på kommune kræver mindst 3 kommuner (fandt {n_clusters}).",
+                f"Clustering by municipality needs at least 3 municipalities (found {n_clusters}).",
+            ),
+        )
+
+
 def did(
     frame: pd.DataFrame,
     instrument: str,
@@ -398,14 +409,7 @@ def did(
     inference = "crv1"
     if cluster == "municipality" and n_clusters < FEW_CLUSTERS:
         # few municipalities: the t(G−1) interval is too narrow; invert the wild cluster bootstrap test
-        if n_clusters < 3:
-            raise EvaluationError(
-                "cluster",
-                Text(
-                    f"Klynger på kommune kræver mindst 3 kommuner (fandt {n_clusters}).",
-                    f"Clustering by municipality needs at least 3 municipalities (found {n_clusters}).",
-                ),
-            )
+        _check_few_municipalities(n_clusters)
         boot = wild_cluster_bootstrap(
             X.to_numpy(), two["value"].to_numpy(), groups, list(X.columns).index("treat_post"), alpha=alpha
         )
@@ -608,13 +612,27 @@ def staggered(
     )
     tidy = fit.tidy(alpha=alpha)
     row = tidy.loc["treated"]
+    ci_cols = [c for c in tidy.columns if "%" in str(c)]
+    ci, p = (float(row[ci_cols[0]]), float(row[ci_cols[1]])), float(row["Pr(>|t|)"])
+    n_clusters, inference = int(data["cl"].nunique()), "crv1"
+    if cluster == "municipality" and n_clusters < FEW_CLUSTERS:
+        # few municipalities: invert the wild cluster bootstrap test of the two-stage ATT
+        _check_few_municipalities(n_clusters)
+        boot = imputation_bootstrap(
+            data["unit"].to_numpy(),
+            data["time"].to_numpy(),
+            data["treated"].to_numpy(),
+            data["value"].to_numpy(),
+            data["cl"].to_numpy(),
+            alpha=alpha,
+        )
+        ci, p, inference = (boot.ci_low, boot.ci_high), boot.p_value, "wild_cluster_bootstrap"
     # The groups are counted in the analysed window: a citizen is in the intervention group when some of
     # their observations are treated, in the comparison group when none are. When every municipality
     # adopts (the normal roll-out), the last wave is never treated inside the window (its treated periods
     # have no untreated observation left and are left out), so it is the comparison group; earlier waves
     # also serve as not-yet-treated controls before they start.
     ever_treated = panel.groupby("pseudonym")["treated"].max()
-    ci_cols = [c for c in tidy.columns if "%" in str(c)]
     base = panel.loc[panel["treated"] == 0]
     treated_periods = panel.loc[panel["treated"] == 1, "time"].unique()
     controls = base.loc[base["time"].isin(treated_periods)]
@@ -624,16 +642,16 @@ def staggered(
         "MD",
         float(row["Estimate"]),
         float(row["Std. Error"]),
-        (float(row[ci_cols[0]]), float(row[ci_cols[1]])),
-        float(row["Pr(>|t|)"]),
+        ci,
+        p,
         int((ever_treated == 1).sum()),
         int((ever_treated == 0).sum()),
         higher_is_better,
         _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
         {
             "cluster_by": cluster,
-            "clusters": int(data["cl"].nunique()),
-            "inference": "crv1",
+            "clusters": n_clusters,
+            "inference": inference,
             "assigned_by_municipality": _assigned_by_municipality(
                 panel.drop_duplicates("pseudonym"), "cohort"
             ),
