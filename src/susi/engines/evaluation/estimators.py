@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from susi.engines.text import Text
 
 from .bootstrap import FEW_CLUSTERS, imputation_bootstrap, wild_cluster_bootstrap
 from .errors import EvaluationError
-from .privacy import SMALL_CELL_THRESHOLD
+from .privacy import SMALL_CELL_THRESHOLD, protect_total
 from .results import EffectEstimate
 
 ARMS = ("intervention", "comparison", "waitlist")
@@ -900,6 +900,31 @@ class SubgroupEffects:
     reason: Text | None  # why there is no test (None when there is one)
 
 
+def _not_derivable(
+    groups: list[GroupEstimate], sub: pd.DataFrame, by: str, hidden: set[str], threshold: int
+) -> list[GroupEstimate]:
+    """Complementary suppression of the groups: see ``subgroup_effects``. Drops the ``hidden`` groups."""
+    people = sub.drop_duplicates([by, "pseudonym"])
+    intervention = people["arm"] == "intervention"
+    withheld = {g.group for g in groups if g.estimate is None} | hidden
+    for arm in (intervention, ~intervention):
+        counts = people.loc[arm].groupby(by).size()
+        parts = {str(k): int(v) for k, v in counts.items()}
+        shown, _total = protect_total(
+            parts, sum(parts.values()), hidden=withheld & set(parts), threshold=threshold
+        )
+        withheld |= {k for k, v in shown.items() if v is None}
+    reason = Text(
+        "Udeladt, så en mindre gruppe ikke kan regnes ud ved at trække fra.",
+        "Withheld so that a smaller group cannot be worked out by subtraction.",
+    )
+    return [
+        g if g.estimate is None or g.group not in withheld else GroupEstimate(g.group, None, reason)
+        for g in groups
+        if g.group not in hidden
+    ]
+
+
 def subgroup_effects(
     frame: pd.DataFrame,
     instrument: str,
@@ -910,11 +935,17 @@ def subgroup_effects(
     alpha: float = 0.05,
     higher_is_better: bool = True,
     min_per_arm: int = SMALL_CELL_THRESHOLD,
+    hidden: Collection[str] = (),
 ) -> SubgroupEffects:
     """The effect per value of ``by`` (``estimate_by`` with ANCOVA, or the difference in means without the
     baseline) and the interaction test: OLS ``y ~ treat * C(by) [+ baseline]`` with HC2 errors (statsmodels),
     Wald F that every treatment × group term is 0. Only groups with ``min_per_arm`` citizens in both arms
     enter the test (a smaller group shows no number, so it cannot weigh in a test shown next to them).
+
+    No group's size can be worked out by subtraction either: within each arm the citizens of the groups
+    without a number (and of the ``hidden`` groups, e.g. unknown age, never shown but counted in the
+    overall estimate) must be 0 or at least ``min_per_arm`` together, else the smallest shown group is
+    withheld too (``privacy.protect_total``), and it stays out of the test.
 
     Declare the subgroups before looking at the data: a test per post-hoc split finds "differences" by
     chance (Sun, Briel, Walter & Guyatt 2010).
@@ -922,15 +953,21 @@ def subgroup_effects(
     import statsmodels.formula.api as smf
 
     design = "ancova" if adjust_baseline else "rct_means"
-    groups = estimate_by(
-        frame,
-        design,
-        instrument,
+    groups = _not_derivable(
+        estimate_by(
+            frame,
+            design,
+            instrument,
+            by,
+            min_per_arm=min_per_arm,
+            followup=followup,
+            alpha=alpha,
+            higher_is_better=higher_is_better,
+        ),
+        frame.loc[frame["instrument"] == instrument],
         by,
-        min_per_arm=min_per_arm,
-        followup=followup,
-        alpha=alpha,
-        higher_is_better=higher_is_better,
+        set(hidden),
+        min_per_arm,
     )
     tested = tuple(g.group for g in groups if g.estimate is not None)
     if len(tested) < 2:
