@@ -956,8 +956,8 @@ def parse_case(data: Any) -> Case:
     )
     if case.price_year is not None and "price_index" not in root:
         # no index of its own: Danmarks Statistik's consumer price index, the years it needs copied in
-        years = [case.price_year, *(p.price_year for p in case.prices)]
-        case = case.with_changes(price_index=shipped_index(years))
+        needed: list[int | None] = [case.price_year, *(p.price_year for p in case.prices)]
+        case = case.with_changes(price_index=shipped_index(needed))
     if problems:
         raise SomInputError.from_problems(problems)
     return validate_case(case)
