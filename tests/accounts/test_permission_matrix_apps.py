@@ -221,6 +221,7 @@ def test_every_twin_answers_for_a_rule():
         "rounds.view_round",
         "rounds.view_application",
         "rounds.view_grant",
+        "dissemination.view_pack",
     }
 
 
