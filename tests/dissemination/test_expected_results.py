@@ -118,6 +118,8 @@ def test_the_pdf_is_a_danish_pdf(client, world, disseminating):
 
 def test_the_page_shows_the_pack_and_saves_the_readiness_check(client, world, disseminating):
     client.force_login(world.users[Role.MUNICIPALITY])
+    initiative_page = client.get(f"/initiativer/{disseminating.pk}/").content.decode()
+    assert 'id="expected-results-link"' in initiative_page
     url = f"/udbredelse/initiativer/{disseminating.pk}/forventede-resultater/"
     html = client.get(url).content.decode()
     assert "Forventede resultater for Aarhus" in html and "Uddannet personale" in html

@@ -141,7 +141,7 @@ def effect_found(initiative: Initiative) -> EffectFound:
         result = meta.result or {}
         found.meta_title = meta.title
         found.level = meta.rating_level
-        found.level_label = meta.rating_label
+        found.level_label = meta.get_rating_level_display()
         found.measure = meta.measure
         found.estimate = result.get("estimate")
         found.ci_low, found.ci_high = result.get("ci_low"), result.get("ci_high")
