@@ -23,6 +23,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from susi.engines import som as som_engine
 from susi.engines.evaluation.monitoring import KeyFigures, key_figures
 from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD
@@ -49,6 +51,7 @@ class EffectFound:
     ci_high: float | None = None
     studies: int | None = None
     evaluations: list[dict[str, Any]] = field(default_factory=list)
+    from_testing: bool = True  # False: no estimate saved in testing yet; the intervention's others are shown
 
     @property
     def empty(self) -> bool:
@@ -146,9 +149,12 @@ def effect_found(initiative: Initiative) -> EffectFound:
         found.estimate = result.get("estimate")
         found.ci_low, found.ci_high = result.get("ci_low"), result.get("ci_high")
         found.studies = result.get("k")
-    evaluations = EffectEvaluation.objects.filter(
+    of_intervention = EffectEvaluation.objects.filter(
         initiative__intervention=initiative.intervention
-    ).select_related("instrument", "initiative")[:5]
+    ).select_related("instrument", "initiative")
+    in_testing = of_intervention.filter(_saved_in_testing(initiative))
+    found.from_testing = in_testing.exists()
+    evaluations = (in_testing if found.from_testing else of_intervention)[:5]
     found.evaluations = [
         {
             "instrument": str(e.instrument.name),
@@ -162,6 +168,22 @@ def effect_found(initiative: Initiative) -> EffectFound:
         for e in evaluations
     ]
     return found
+
+
+def _saved_in_testing(initiative: Initiative) -> Q:
+    """Effect estimates saved while an initiative of the intervention was in testing (by its gate history)."""
+    from susi.portfolio.selectors import phase_periods
+
+    periods = phase_periods(Initiative.objects.filter(intervention=initiative.intervention), "testing")
+    window = Q(pk__in=[])
+    for initiative_id, (entered, left) in periods.items():
+        one = Q(initiative_id=initiative_id)
+        if entered is not None:
+            one &= Q(created_at__gte=entered)
+        if left is not None:
+            one &= Q(created_at__lte=left)
+        window |= one
+    return window
 
 
 def peer_figures(initiative: Initiative, organisation: Organisation) -> list[PeerFigures]:

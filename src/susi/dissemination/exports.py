@@ -54,6 +54,8 @@ def _effect_lines(pack: Pack) -> list[tuple[str, str]]:
                 f"{number(e.estimate)} (95 %-KI {number(e.ci_low)} til {number(e.ci_high)}), {e.studies} studier",
             ),
         ]
+    if e.evaluations and not e.from_testing:
+        lines.append(("", "Der er ikke gemt et effektestimat fra afprøvningen; her er indsatsens øvrige estimater."))
     for ev in e.evaluations:
         lines.append(
             (
