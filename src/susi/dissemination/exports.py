@@ -55,7 +55,9 @@ def _effect_lines(pack: Pack) -> list[tuple[str, str]]:
             ),
         ]
     if e.evaluations and not e.from_testing:
-        lines.append(("", "Der er ikke gemt et effektestimat fra afprøvningen; her er indsatsens øvrige estimater."))
+        lines.append(
+            ("", "Der er ikke gemt et effektestimat fra afprøvningen; her er indsatsens øvrige estimater.")
+        )
     for ev in e.evaluations:
         lines.append(
             (
