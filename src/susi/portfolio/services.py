@@ -298,7 +298,9 @@ def _store_assessments(
             evidence=item.evidence.strip(),
             suggested_rating=suggested,
             suggestion=suggestion.to_json() if suggestion else {},
-            override_justification=item.override_justification.strip() if suggested != item.rating else "",
+            override_justification=(
+                item.override_justification.strip() if suggested and suggested != item.rating else ""
+            ),
         )
         if item.product_ids:
             assessment.products.set(
