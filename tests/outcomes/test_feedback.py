@@ -333,3 +333,31 @@ def test_erasing_a_citizen_erases_their_feedback(world):
     _import(world, _rows(2))
     erase_citizen(user=world.aarhus_user, enrolments=list(Enrolment.objects.all()))
     assert not FeedbackResponse.objects.exists() and not FeedbackAnswer.objects.exists()
+
+
+def test_the_demo_tells_of_proxy_feedback_in_stepping_stones(world):
+    import datetime as dt
+
+    from susi.outcomes.demo import load_feedback
+    from susi.portfolio.models import Initiative, Intervention
+
+    initiative = Initiative.objects.create(
+        intervention=Intervention.objects.create(name="Stepping Stones", area="disability"),
+        title="Udbredelse af Stepping Stones – til forældre, der har et barn med handicap",
+        phase="dissemination",
+        programme="uip_children",
+        area="disability",
+        start_date=dt.date(2016, 3, 1),
+        phase_started_on=dt.date(2020, 6, 1),
+        evaluator=world.vive,
+    )
+    initiative.municipalities.set([world.aarhus, world.odense])
+    lines = []
+    load_feedback(lines.append)
+    assert FeedbackResponse.objects.filter(enrolment__initiative=initiative).count() > 100
+    overall = selectors.feedback_summary(initiative)["feedback"]
+    assert 0.5 < overall.proxy_share < 0.8  # most answers are given by parents and counsellors
+    say = overall.questions[2]
+    assert say.mean_proxy < say.mean_citizen  # and they differ from the children's own answers
+    load_feedback(lines.append)  # idempotent
+    assert "findes allerede" in lines[-1]

@@ -267,7 +267,9 @@ def _write(entries: Iterable[tuple[int, Entry]], user) -> tuple[int, int]:
             occasion=occasions[entry.occasion],
             defaults={"respondent": entry.respondent, "format": entry.format, "given_on": entry.given_on},
         )
-        wanted = {code: (value, "") for code, value in entry.values.items()}
+        wanted: dict[str, tuple[float | None, str]] = {
+            code: (value, "") for code, value in entry.values.items()
+        }
         wanted.update({code: (None, text) for code, text in entry.texts.items()})
         if not created:
             held = {a.question: (a.value, a.text) for a in response.answers.all()}

@@ -342,7 +342,7 @@ def _feedback_responses(initiative: Initiative, municipality_codes: list[str] | 
     for response_id, question, value in FeedbackAnswer.objects.filter(
         response_id__in=heads, value__isnull=False
     ).values_list("response_id", "question", "value"):
-        values.setdefault(response_id, {})[question] = value
+        values.setdefault(response_id, {})[question] = float(value or 0.0)
     return [
         (code, number, spec.Response(unit=unit, respondent=respondent, answers=values.get(pk, {})))
         for pk, (code, number, unit, respondent) in heads.items()
