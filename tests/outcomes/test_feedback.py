@@ -361,3 +361,33 @@ def test_the_demo_tells_of_proxy_feedback_in_stepping_stones(world):
     assert say.mean_proxy < say.mean_citizen  # and they differ from the children's own answers
     load_feedback(lines.append)  # idempotent
     assert "findes allerede" in lines[-1]
+
+
+def test_the_csv_export_has_aggregates_only(client, world):
+    _load(world, world.aarhus, 12)
+    _import(world, _rows(12, proxies=5))
+    client.force_login(world.agency_user)
+    response = client.get(reverse("outcomes:feedback_csv", args=[world.initiative.pk]))
+    text = response.content.decode()
+    assert response.status_code == 200 and SECRET not in text
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Kommune;Borgere med feedback") and lines[-1].startswith(
+        "I alt;12;7;0;5;0.417"
+    )
+    client.force_login(world.steering)
+    assert (
+        SECRET
+        not in client.get(reverse("outcomes:feedback_csv", args=[world.initiative.pk])).content.decode()
+    )
+    client.force_login(world.vejle_user)  # takes no part in the initiative
+    assert client.get(reverse("outcomes:feedback_csv", args=[world.initiative.pk])).status_code == 403
+
+
+def test_the_citizens_own_export_includes_their_feedback(world):
+    from susi.outcomes.services import citizen_export
+
+    _load(world, world.aarhus, 1)
+    _import(world, _rows(1))
+    data = citizen_export(user=world.aarhus_user, enrolments=list(Enrolment.objects.all()))
+    assert data["enrolments"][0]["feedback"][0]["answers"]["comment"] == SECRET
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 1

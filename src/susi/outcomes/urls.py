@@ -14,6 +14,7 @@ urlpatterns = [
     path("initiativ/<int:pk>/borgere/", views.citizens, name="citizens"),
     path("initiativ/<int:pk>/feedback/", views.feedback_list, name="feedback"),
     path("initiativ/<int:pk>/feedback/upload/", views.feedback_upload, name="feedback_upload"),
+    path("initiativ/<int:pk>/feedback/tal.csv", views.feedback_csv, name="feedback_csv"),
     path("import/<int:pk>/", views.batch, name="batch"),
     path("import/<int:pk>/importer/", views.commit, name="commit"),
     path("import/<int:pk>/kasser/", views.discard, name="discard"),

@@ -623,3 +623,46 @@ def feedback_entry(request, pk: int):
             messages.success(request, _("Feedbacken er gemt."))
             return redirect("outcomes:enrolment", pk=enrolment.pk)
     return render(request, "outcomes/feedback_entry.html", {"enrolment": enrolment, "form": form})
+
+
+@login_required
+def feedback_csv(request, pk: int):
+    """The feedback aggregates as CSV (the monitoring page's tables): never free text, small cells empty."""
+    import io
+
+    from susi.web.spreadsheets import safe_csv_writer
+
+    initiative = _initiative(request, pk)
+    own = bound_municipality(request.user)
+    codes = [own.code] if own is not None else [m.code for m in initiative.municipalities.all()]
+    data = selectors.feedback_summary(initiative, codes)
+    questions = selectors.feedback_questions()
+    out = io.StringIO()
+    writer = safe_csv_writer(out, delimiter=";")
+    writer.writerow(
+        [
+            _("Kommune"),
+            _("Borgere med feedback"),
+            _("Borgeren selv"),
+            _("Pårørende"),
+            _("Medarbejder"),
+            _("Andel ved stedfortræder"),
+            *(localized(q.label) for q in questions),
+        ]
+    )
+    rows = list(data.get("feedback_by_municipality", []))
+    if data.get("feedback") is not None:
+        rows.append((_("I alt"), data["feedback"]))
+    for name, summary in rows:
+        writer.writerow(
+            [
+                name,
+                summary.responses,
+                *(summary.by_respondent[k] for k in ("citizen", "relative", "staff")),
+                None if summary.proxy_share is None else round(summary.proxy_share, 3),
+                *(None if q.mean is None else round(q.mean, 2) for q in summary.questions),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
+    return response
