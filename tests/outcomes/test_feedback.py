@@ -391,3 +391,30 @@ def test_the_citizens_own_export_includes_their_feedback(world):
     data = citizen_export(user=world.aarhus_user, enrolments=list(Enrolment.objects.all()))
     assert data["enrolments"][0]["feedback"][0]["answers"]["comment"] == SECRET
     assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 1
+
+
+def test_the_command_line_imports_feedback_or_prints_the_report(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from susi.outcomes.cli import app
+
+    _load(world, world.aarhus, 2)
+    good, bad = tmp_path / "feedback.csv", tmp_path / "daarlig.csv"
+    good.write_bytes(csv_bytes(_rows(2), header=HEADER))
+    rows = _rows(2)
+    rows[1][2] = "naboen"
+    bad.write_bytes(csv_bytes(rows, header=HEADER))
+    runner = CliRunner()
+    args = ["--initiative", str(world.initiative.pk), "--user", "aarhus"]
+    failed = runner.invoke(app, ["feedback", str(bad), *args])
+    assert (
+        failed.exit_code == 1
+        and "Intet er indlæst" in failed.output
+        and not FeedbackResponse.objects.exists()
+    )
+    done = runner.invoke(app, ["feedback", str(good), *args])
+    assert done.exit_code == 0 and FeedbackResponse.objects.count() == 2
+    refused = runner.invoke(
+        app, ["feedback", str(good), "--initiative", str(world.initiative.pk), "--user", "styrelsen"]
+    )
+    assert refused.exit_code == 1

@@ -72,6 +72,8 @@ TABLE = tabular.Table(
     )
 )
 LABELS = {column.key: column.label for column in TABLE.columns}
+# The English headings a file may use instead (each is one of the column's accepted headings).
+ENGLISH_HEADINGS = {"cpr": "cpr", "given_on": "date"}
 
 # How a file may name who answered and the format (compared after norm_heading).
 RESPONDENT_VALUES = {

@@ -101,9 +101,17 @@ def initiative(request, pk: int):
 
 
 def _feedback_columns() -> str:
-    from .feedback import TABLE
+    """The feedback file's column headings as the user's language names them (both are accepted)."""
+    from susi.engines.text import Text
 
-    return ", ".join(column.label for column in TABLE.columns)
+    from .feedback import ENGLISH_HEADINGS, TABLE
+
+    return localized(
+        Text(
+            ", ".join(column.label for column in TABLE.columns),
+            ", ".join(ENGLISH_HEADINGS.get(column.key, column.key) for column in TABLE.columns),
+        )
+    )
 
 
 def initiative_evaluations(initiative):
