@@ -418,3 +418,9 @@ def test_the_command_line_imports_feedback_or_prints_the_report(world, tmp_path)
         app, ["feedback", str(good), "--initiative", str(world.initiative.pk), "--user", "styrelsen"]
     )
     assert refused.exit_code == 1
+
+
+def test_feedback_is_not_in_the_admin():
+    from django.contrib import admin
+
+    assert FeedbackResponse not in admin.site._registry and FeedbackAnswer not in admin.site._registry
