@@ -424,3 +424,19 @@ def test_feedback_is_not_in_the_admin():
     from django.contrib import admin
 
     assert FeedbackResponse not in admin.site._registry and FeedbackAnswer not in admin.site._registry
+
+
+def test_no_clear_cpr_is_kept_from_a_feedback_file(world):
+    _load(world, world.aarhus, 2)
+    rows = _rows(2, comment="borgerens nabo 0103304002 svarede")
+    rows[1][2] = "0103304002"  # a CPR in the respondent column: a row error, quoted nowhere in clear
+    report = _import(world, rows, name="feedback_0103304002.csv")
+    assert report.error_count == 1
+    assert "0103304002" not in repr(report.errors)
+    report = _import(world, _rows(2, comment="ring 010330-4002"), name="feedback_010330-4002.csv")
+    assert report.error_count == 0
+    stored = [
+        *FeedbackAnswer.objects.values_list("text", flat=True),
+        *AccessLog.objects.values_list("what", flat=True),
+    ]
+    assert not any("0103304002" in s or "010330-4002" in s for s in stored)
