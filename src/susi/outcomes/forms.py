@@ -126,3 +126,18 @@ class FeedbackForm(forms.Form):
         values = {q.code: self.cleaned_data.get(q.code) for q in spec.FEEDBACK_INSTRUMENT.scale_questions}
         texts = {q.code: self.cleaned_data.get(q.code) or "" for q in spec.FEEDBACK_INSTRUMENT.text_questions}
         return values, texts
+
+
+class SubgroupForm(forms.Form):
+    """For whom does it work: the measure, the pre-declared subgroup and the follow-up."""
+
+    instrument = forms.ChoiceField(label=_("Måleredskab"))
+    by = forms.ChoiceField(label=_("Undergruppe"))
+    followup = forms.TypedChoiceField(label=_("Opfølgning"), coerce=int)
+
+    def __init__(self, *args, instruments=(), occasions=(), subgroups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [(i.code, i.name) for i in instruments]
+        self.fields["followup"].choices = [(o.number, o.label) for o in occasions if o.number > 0]
+        names = {"municipality": _("Kommune"), "sex": _("Køn"), "age_group": _("Aldersgruppe")}
+        self.fields["by"].choices = [(s, names[s]) for s in subgroups]

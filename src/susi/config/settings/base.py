@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import * from here."""
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -227,3 +228,7 @@ CACHES = {
 }
 # A function called with (job_id, done, total) on every progress report (tests use it to stop a worker mid-job).
 SUSI_JOBS_PROGRESS_HOOK = None
+
+# How an outcome import writes new rows on PostgreSQL: "copy" (COPY ... FROM STDIN, the default) or "insert"
+# (parameterised INSERTs, for a connection pooler that cannot pass COPY through). SQLite always uses INSERTs.
+SUSI_BULK_WRITE = os.environ.get("SUSI_BULK_WRITE", "copy")

@@ -25,6 +25,7 @@ from .distributions import (
     unknown_key,
 )
 from .errors import FieldProblem, SomInputError, field_problem
+from .price_index import covered_years, shipped_index
 
 CostKind = Literal["once", "per_year", "per_citizen"]
 COST_KINDS: tuple[str, ...] = ("once", "per_year", "per_citizen")
@@ -283,6 +284,11 @@ def _check_optimism_bias(case: Case, problems: list[FieldProblem]) -> None:
             )
 
 
+def _covered() -> str:
+    first, last = covered_years()
+    return f"{first}-{last}"
+
+
 def _check_price_index(case: Case, problems: list[FieldProblem]) -> None:
     index = dict(case.price_index)
     for year, value in case.price_index:
@@ -310,8 +316,10 @@ def _check_price_index(case: Case, problems: list[FieldProblem]) -> None:
                         problems,
                         f"prices[{p.service}].price_year",
                         Text(
-                            f"prisindekset mangler en værdi for {price_year}",
-                            f"the price index has no value for {price_year}: add it to price_index",
+                            f"prisindekset mangler en værdi for {price_year} (SUSI's forbrugerprisindeks "
+                            f"fra Danmarks Statistik dækker {_covered()}; angiv ellers price_index)",
+                            f"the price index has no value for {price_year} (SUSI's consumer price index "
+                            f"from Statistics Denmark covers {_covered()}): add it to price_index",
                         ),
                     )
                     break
@@ -946,6 +954,10 @@ def parse_case(data: Any) -> Case:
         price_year=_int(root, "price_year", "price_year", problems, None),
         price_index=_price_index(root, problems),
     )
+    if case.price_year is not None and "price_index" not in root:
+        # no index of its own: Danmarks Statistik's consumer price index, the years it needs copied in
+        needed: list[int | None] = [case.price_year, *(p.price_year for p in case.prices)]
+        case = case.with_changes(price_index=shipped_index(needed))
     if problems:
         raise SomInputError.from_problems(problems)
     return validate_case(case)
