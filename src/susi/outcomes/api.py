@@ -283,3 +283,136 @@ def enrolment(request, pk: int):
         )
     ]
     return data
+
+
+# --- citizens' feedback ----------------------------------------------------------------------------------
+
+
+class FeedbackQuestionOut(Schema):
+    code: str
+    question: str
+    n: int | None
+    mean: float | None
+    share_high: float | None
+    mean_citizen: float | None
+    mean_proxy: float | None
+
+
+class FeedbackSummaryOut(Schema):
+    responses: int | None
+    by_respondent: dict[str, int | None]
+    proxy: int | None
+    proxy_share: float | None
+    questions: list[FeedbackQuestionOut]
+
+
+class FeedbackMunicipalityOut(FeedbackSummaryOut):
+    municipality: str
+
+
+class FeedbackOut(Schema):
+    initiative: int
+    instrument: str
+    overall: FeedbackSummaryOut | None
+    municipalities: list[FeedbackMunicipalityOut]
+    note: str
+
+
+class FeedbackResponseOut(Schema):
+    enrolment: int
+    pseudonym: str
+    municipality: str
+    occasion: int
+    respondent: str
+    format: str
+    given_on: date | None
+    answers: dict[str, float]
+    texts: dict[str, str]
+
+
+def _summary_out(summary) -> dict:
+    from susi.web.i18n import localized
+
+    return {
+        "responses": summary.responses,
+        "by_respondent": summary.by_respondent,
+        "proxy": summary.proxy,
+        "proxy_share": summary.proxy_share,
+        "questions": [
+            {
+                "code": q.code,
+                "question": localized(q.text),
+                "n": q.n,
+                "mean": q.mean,
+                "share_high": q.share_high,
+                "mean_citizen": q.mean_citizen,
+                "mean_proxy": q.mean_proxy,
+            }
+            for q in summary.questions
+        ],
+    }
+
+
+@router.get("/initiatives/{pk}/feedback", response=FeedbackOut)
+def feedback(request, pk: int):
+    """Aggregates of citizens' feedback (each citizen's latest response): per question n, mean, share 4-5, the
+    means by the citizens themselves and by proxies, and who answered. Small cells as null; never free text.
+    A municipality user gets their own municipality only (as in monitoring)."""
+    from .feedback import INSTRUMENT
+
+    initiative = _initiative(request, pk)
+    own = bound_municipality(request.auth)
+    codes = [own.code] if own is not None else None
+    data = selectors.feedback_summary(initiative, codes)
+    overall = data.get("feedback")
+    return {
+        "initiative": initiative.pk,
+        "instrument": INSTRUMENT.code,
+        "overall": _summary_out(overall) if overall is not None else None,
+        "municipalities": [
+            {"municipality": name, **_summary_out(s)} for name, s in data.get("feedback_by_municipality", [])
+        ],
+        "note": _(
+            "Svar fra en pårørende eller en medarbejder på borgerens vegne fortæller, hvordan de oplever borgerens "
+            "situation; jo større andelen er, jo mere forsigtigt skal svarene læses."
+        ),
+    }
+
+
+@router.get("/initiatives/{pk}/feedback/responses", response=list[FeedbackResponseOut])
+def feedback_responses(
+    request,
+    pk: int,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1),  # at most 1,000 citizens per call
+):
+    """Citizen-level: the feedback (free text included) of the citizens the user may see; audited."""
+    from .feedback import responses_with_text
+
+    initiative = get_object_or_404(Initiative, pk=pk)
+    scoped = selectors.citizen_enrolments(request.auth, initiative)
+    if not scoped.exists():
+        raise Http404
+    enrolments = list(
+        scoped.filter(feedback__isnull=False).distinct().order_by("pk")[offset : offset + min(limit, 1000)]
+    )
+    rows = responses_with_text(
+        request.auth,
+        enrolments,
+        what=f"API: feedback med fritekst i initiativ {initiative.pk}",
+        action=AccessLog.Action.API,
+    )
+    return [
+        {
+            "enrolment": r.enrolment.pk,
+            "pseudonym": r.enrolment.citizen.pseudonym,
+            "municipality": r.enrolment.municipality.code,
+            "occasion": r.occasion,
+            "respondent": r.respondent,
+            "format": r.format,
+            "given_on": r.response.given_on,
+            "answers": r.values,
+            "texts": r.texts,
+        }
+        for r in rows
+    ]

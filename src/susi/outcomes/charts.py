@@ -180,6 +180,48 @@ def survival_chart(curves, estimate, instrument_name: str) -> str:
     return svg(fig, title=_("Tid til udfald (Kaplan–Meier)"), description="; ".join(described))
 
 
+def feedback_chart(summary) -> str:
+    """Citizens' feedback: per scale question the mean (1-5), overall and split into the citizens' own answers
+    and the answers given by a relative or staff; withheld means are left out."""
+    from susi.web.i18n import localized
+
+    questions = list(summary.questions)
+    fig = Figure(figsize=(8.0, 0.9 + 0.75 * max(len(questions), 1)), layout="constrained")
+    ax = fig.add_subplot()
+    series = (
+        ("mean", _("Alle svar")),
+        ("mean_citizen", _("Borgeren selv")),
+        ("mean_proxy", _("Pårørende eller medarbejder")),
+    )
+    height = 0.26
+    described = []
+    for i, (attribute, label) in enumerate(series):
+        ys, xs = [], []
+        for j, question in enumerate(questions):
+            value = getattr(question, attribute)
+            if value is not None:
+                ys.append(j + (i - 1) * height)
+                xs.append(value)
+        if xs:
+            ax.barh(ys, xs, height=height, color=PALETTE[i], label=str(label))
+            described.append(
+                f"{label}: "
+                + ", ".join(
+                    f"{localized(q.label)} {getattr(q, attribute):.1f}".replace(".", ",")
+                    for q in questions
+                    if getattr(q, attribute) is not None
+                )
+            )
+    ax.set_yticks(range(len(questions)), [localized(q.label) for q in questions])
+    ax.invert_yaxis()
+    ax.set_xlim(1, 5)
+    ax.set_xticks([1, 2, 3, 4, 5])
+    ax.set_xlabel(_("Gennemsnit (1 = slet ikke, 5 = i høj grad)"))
+    if described:
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return svg(fig, title=_("Borgernes feedback pr. spørgsmål"), description="; ".join(described))
+
+
 def subgroup_chart(groups: list[dict[str, Any]], instrument_name: str) -> str:
     """Forest-style: the effect with its 95 % CI in each subgroup shown with a number, and the line of no
     effect. Groups withheld by the small-cell rule are listed without a point."""

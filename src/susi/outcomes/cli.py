@@ -247,6 +247,40 @@ def deliveries(
     console.print(f"[green]{report.rows_new} nye og {report.rows_changed} ændrede leverancer.[/green]")
 
 
+@app.command()
+def feedback(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV- eller Excel-fil med feedback"),
+    initiative: int = typer.Option(..., "--initiative"),
+    user: str = typer.Option(..., "--user"),
+) -> None:
+    """Import citizens' feedback: CPR-nummer, måletidspunkt, besvaret af, form, dato and one column per question."""
+    _setup()
+    from django.core.exceptions import PermissionDenied
+
+    from .feedback import import_feedback
+    from .importing import FileError
+
+    with file.open("rb") as fh:
+        try:
+            report = import_feedback(
+                user=_user(user), initiative=_initiative(initiative), fh=fh, name=file.name
+            )
+        except FileError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(1) from None
+        except PermissionDenied:
+            console.print("[red]Brugeren må ikke indlæse borgerdata i dette initiativ.[/red]")
+            raise typer.Exit(1) from None
+    if report.error_count:
+        table = Table("Række", "Felt", "Problem", title=f"{report.error_count} fejl (de første 30)")
+        for error in report.errors[:30]:
+            table.add_row(str(error["row"]), error["field"], error["message"])
+        console.print(table)
+        console.print("[red]Intet er indlæst.[/red]")
+        raise typer.Exit(1)
+    console.print(f"[green]{report.rows_new} nye og {report.rows_changed} ændrede besvarelser.[/green]")
+
+
 @app.command("purge-staging")
 def purge_staging() -> None:
     """Expire previews past SUSI_OUTCOMES_STAGING_MAX_AGE_HOURS and delete their and orphaned staging files."""

@@ -73,6 +73,61 @@ class CitizenLookupForm(forms.Form):
     )
 
 
+class FeedbackForm(forms.Form):
+    """One feedback response entered by hand: the questions come from the declared instrument."""
+
+    occasion = forms.TypedChoiceField(label=_("Opfølgning"), coerce=int)
+    respondent = forms.ChoiceField(label=_("Besvaret af"), widget=forms.RadioSelect)
+    format = forms.ChoiceField(label=_("Hvordan blev der spurgt?"))
+    given_on = forms.DateField(label=_("Dato"), required=False, localize=True, help_text=_("Fx 1.3.2026"))
+
+    def __init__(self, *args, **kwargs):
+        from susi.engines.evaluation import feedback as spec
+
+        super().__init__(*args, **kwargs)
+        self.fields["occasion"].choices = [
+            (n, _("Opfølgning %(number)s") % {"number": n}) for n in range(1, 11)
+        ]
+        self.fields["respondent"].choices = [(k, lazy_localized(v)) for k, v in spec.RESPONDENTS.items()]
+        self.fields["format"].choices = [(k, lazy_localized(v)) for k, v in spec.FORMATS.items()]
+        self.fields["format"].initial = "written"
+        scale = [("", _("Ikke besvaret"))] + [(str(v), str(v)) for v in range(1, 6)]
+        for question in spec.FEEDBACK_INSTRUMENT.questions:
+            if question.kind == spec.SCALE:
+                self.fields[question.code] = forms.TypedChoiceField(
+                    label=lazy_localized(question.text),
+                    choices=scale,
+                    coerce=float,
+                    empty_value=None,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text=_("1 = slet ikke, 5 = i høj grad"),
+                )
+            else:
+                self.fields[question.code] = forms.CharField(
+                    label=lazy_localized(question.text),
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    help_text=_("Borgerens egne ord. Skriv ikke CPR-nummer eller navne."),
+                )
+
+    def clean(self):
+        from susi.engines.evaluation import feedback as spec
+
+        data = super().clean()
+        if not any(data.get(q.code) not in (None, "") for q in spec.FEEDBACK_INSTRUMENT.questions):
+            raise forms.ValidationError(_("Besvar mindst ét spørgsmål."))
+        return data
+
+    def answers(self) -> tuple[dict, dict]:
+        from susi.engines.evaluation import feedback as spec
+
+        values = {q.code: self.cleaned_data.get(q.code) for q in spec.FEEDBACK_INSTRUMENT.scale_questions}
+        texts = {q.code: self.cleaned_data.get(q.code) or "" for q in spec.FEEDBACK_INSTRUMENT.text_questions}
+        return values, texts
+
+
 class SubgroupForm(forms.Form):
     """For whom does it work: the measure, the pre-declared subgroup and the follow-up."""
 

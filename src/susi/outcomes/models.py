@@ -392,3 +392,54 @@ class SharedPseudonymSpace(models.Model):
 
         if self.initiative_id and Enrolment.objects.filter(initiative_id=self.initiative_id).exists():
             raise ValidationError(_("Initiativet har allerede borgerdata; pseudonymrummet kan ikke ændres."))
+
+
+class FeedbackResponse(models.Model):
+    """A citizen's feedback at one follow-up on a feedback instrument (``engines.evaluation.feedback``):
+    who answered (the citizen, a relative, staff on the citizen's behalf) and in which format.
+
+    Citizen-level, like a measurement: no change history (an erased citizen must be gone), deleted with the
+    enrolment, read only by those who may read the citizen's data.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="feedback")
+    instrument = models.CharField(_("feedbackskema"), max_length=60)
+    occasion = models.ForeignKey(Occasion, on_delete=models.PROTECT, related_name="+")
+    respondent = models.CharField(_("besvaret af"), max_length=20)
+    format = models.CharField(_("form"), max_length=20)
+    given_on = models.DateField(_("dato"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "instrument", "occasion"], name="outcomes_one_feedback_per_occasion"
+            )
+        ]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"{self.instrument}@{self.occasion_id} ({self.respondent})"
+
+
+class FeedbackAnswer(models.Model):
+    """One answer: a scale value, or a free text (personal data: never in an aggregate, every read logged)."""
+
+    response = models.ForeignKey(FeedbackResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(_("spørgsmål"), max_length=40)
+    value = models.FloatField(_("værdi"), null=True, blank=True)
+    text = models.TextField(_("fritekst"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="outcomes_one_answer_per_question")
+        ]
+        verbose_name = _("feedbacksvar")
+        verbose_name_plural = _("feedbacksvar")
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.value}" if self.value is not None else self.question

@@ -315,3 +315,83 @@ def data_version(initiative) -> tuple[str, str]:
         f"{batch[0]}@{batch[1].isoformat() if batch[1] else ''}" if batch else "-",
         f"{erasure[0]}@{erasure[1].isoformat()}" if erasure else "-",
     )
+
+
+# --- citizens' feedback (aggregates only: free text is never read here) -------------------------------------
+
+
+def _feedback_responses(initiative: Initiative, municipality_codes: list[str] | None = None):
+    """(municipality code, occasion number, engine Response) for every feedback response: scale answers only."""
+    from susi.engines.evaluation import feedback as spec
+
+    from .models import FeedbackAnswer, FeedbackResponse
+
+    responses = FeedbackResponse.objects.filter(
+        enrolment__initiative=initiative, instrument=spec.FEEDBACK_INSTRUMENT.code
+    )
+    if municipality_codes is not None:
+        responses = responses.filter(enrolment__municipality__code__in=municipality_codes)
+    heads = {
+        pk: (code, number, str(enrolment_id), respondent)
+        for pk, code, number, enrolment_id, respondent in responses.values_list(
+            "pk", "enrolment__municipality__code", "occasion__number", "enrolment_id", "respondent"
+        )
+    }
+    values: dict[int, dict[str, float]] = {}
+    # Only the value column: the free-text column is never selected for an aggregate.
+    for response_id, question, value in FeedbackAnswer.objects.filter(
+        response_id__in=heads, value__isnull=False
+    ).values_list("response_id", "question", "value"):
+        values.setdefault(response_id, {})[question] = float(value or 0.0)
+    return [
+        (code, number, spec.Response(unit=unit, respondent=respondent, answers=values.get(pk, {})))
+        for pk, (code, number, unit, respondent) in heads.items()
+    ]
+
+
+def feedback_summary(initiative: Initiative, municipality_codes: list[str] | None = None) -> dict[str, Any]:
+    """The feedback beside the outcomes: each citizen's latest response, overall and per municipality, with
+    the proxy share; every figure from fewer than 5 citizens withheld (``engines.evaluation.feedback``).
+
+    Municipalities are protected against one another: when the municipalities withheld for having 1-4
+    citizens with feedback add up to fewer than 5, the next smallest is withheld too, so the overall figures
+    minus the shown municipalities never describe fewer than 5 citizens (``privacy.protect_total``)."""
+    from susi.engines.evaluation import feedback as spec
+
+    rows = _feedback_responses(initiative, municipality_codes)
+    if not rows:
+        return {"feedback": None}
+    latest = spec.latest_per_unit((number, r) for _code, number, r in rows)
+    code_of = {r.unit: code for code, _n, r in rows}
+    by_code: dict[str, list] = {}
+    for response in latest:
+        by_code.setdefault(code_of[response.unit], []).append(response)
+    scope = Enrolment.objects.filter(initiative=initiative)
+    if municipality_codes is not None:
+        scope = scope.filter(municipality__code__in=municipality_codes)
+    enrolled = dict(
+        scope.values("municipality__code").annotate(n=Count("id")).values_list("municipality__code", "n")
+    )
+    shown, _total = protect_total({code: len(group) for code, group in by_code.items()}, len(latest))
+    names = municipality_names(initiative)
+    per_municipality = [
+        (
+            names.get(code, code),
+            spec.summarise(by_code[code], population=enrolled.get(code))
+            if shown[code] is not None
+            else spec.withheld(),
+        )
+        for code in sorted(by_code, key=lambda c: names.get(c, c))
+    ]
+    return {
+        "feedback": spec.summarise(latest, population=sum(enrolled.values())),
+        "feedback_by_municipality": per_municipality,
+        "feedback_questions": spec.FEEDBACK_INSTRUMENT.scale_questions,
+    }
+
+
+def feedback_questions():
+    """The feedback instrument's scale questions (column headings of the feedback tables)."""
+    from susi.engines.evaluation import feedback as spec
+
+    return spec.FEEDBACK_INSTRUMENT.scale_questions

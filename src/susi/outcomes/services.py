@@ -642,6 +642,22 @@ def citizen_export(*, user, enrolments: list[Enrolment]) -> dict[str, Any]:
                         "instrument__code", "occasion__number"
                     )
                 ],
+                # the citizen's own feedback, comments included (right of access; logged as an export below)
+                "feedback": [
+                    {
+                        "instrument": f.instrument,
+                        "occasion": f.occasion.code,
+                        "respondent": f.respondent,
+                        "format": f.format,
+                        "given_on": f.given_on.isoformat() if f.given_on else None,
+                        "answers": {
+                            a.question: a.value if a.value is not None else a.text for a in f.answers.all()
+                        },
+                    }
+                    for f in e.feedback.select_related("occasion")
+                    .prefetch_related("answers")
+                    .order_by("occasion__number")
+                ],
             }
             for e in enrolments
         ],

@@ -13,9 +13,13 @@ urlpatterns = [
     path("initiativ/<int:pk>/undergrupper/", views.subgroups, name="subgroups"),
     path("initiativ/<int:pk>/monitorering/", views.monitoring, name="monitoring"),
     path("initiativ/<int:pk>/borgere/", views.citizens, name="citizens"),
+    path("initiativ/<int:pk>/feedback/", views.feedback_list, name="feedback"),
+    path("initiativ/<int:pk>/feedback/upload/", views.feedback_upload, name="feedback_upload"),
+    path("initiativ/<int:pk>/feedback/tal.csv", views.feedback_csv, name="feedback_csv"),
     path("import/<int:pk>/", views.batch, name="batch"),
     path("import/<int:pk>/importer/", views.commit, name="commit"),
     path("import/<int:pk>/kasser/", views.discard, name="discard"),
     path("forloeb/<int:pk>/", views.enrolment, name="enrolment"),
+    path("forloeb/<int:pk>/feedback/", views.feedback_entry, name="feedback_entry"),
     path("borgerrettigheder/", views.citizen_rights, name="citizen_rights"),
 ]

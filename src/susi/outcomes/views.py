@@ -95,9 +95,24 @@ def initiative(request, pk: int):
         "register": _register(initiative),
         "evaluations": initiative_evaluations(initiative),
         "can_view_citizens": can(user, "outcomes.list_citizens", initiative),
+        "feedback_columns": _feedback_columns(),
         "can_save": can(user, "outcomes.save_estimate", initiative),
     }
     return render(request, "outcomes/initiative.html", context)
+
+
+def _feedback_columns() -> str:
+    """The feedback file's column headings as the user's language names them (both are accepted)."""
+    from susi.engines.text import Text
+
+    from .feedback import ENGLISH_HEADINGS, TABLE
+
+    return localized(
+        Text(
+            ", ".join(column.label for column in TABLE.columns),
+            ", ".join(ENGLISH_HEADINGS.get(column.key, column.key) for column in TABLE.columns),
+        )
+    )
 
 
 def initiative_evaluations(initiative):
@@ -417,7 +432,22 @@ def enrolment(request, pk: int):
         municipality=enrolment.municipality,
         citizen_ids=[enrolment.citizen_id],
     )
-    return render(request, "outcomes/enrolment.html", {"enrolment": enrolment, "measurements": measurements})
+    from .feedback import INSTRUMENT, responses_with_text
+
+    return render(
+        request,
+        "outcomes/enrolment.html",
+        {
+            "enrolment": enrolment,
+            "measurements": measurements,
+            # the citizen's feedback with its free text: a read of its own in the access log
+            "feedback": responses_with_text(
+                request.user, [enrolment], what=f"feedback med fritekst, forløb {enrolment.pk}"
+            ),
+            "feedback_questions": INSTRUMENT.scale_questions,
+            "can_enter_feedback": can(request.user, "outcomes.import", enrolment),
+        },
+    )
 
 
 @login_required
@@ -502,7 +532,166 @@ def monitoring(request, pk: int):
         from .monitoring import monitoring_rows
 
         context.update(monitoring_rows(initiative, instrument, visible=[m.code for m in municipalities]))
+    context.update(_feedback_context(initiative, [m.code for m in municipalities]))
     return render(request, "outcomes/monitoring.html", context)
+
+
+def _feedback_context(initiative, codes: list[str]) -> dict:
+    """The feedback aggregates (never free text) and their chart, for the visible municipalities."""
+    from .charts import feedback_chart
+
+    context = selectors.feedback_summary(initiative, codes)
+    if context.get("feedback") is not None:
+        context["feedback_chart"] = feedback_chart(context["feedback"])
+    return context
+
+
+# --- citizens' feedback ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@citizen_upload
+def feedback_upload(request, pk: int):
+    """A feedback file: checked row by row; with any error nothing is written and the report is shown."""
+    from .feedback import import_feedback
+    from .importing import FileError
+
+    initiative = get_object_or_404(Initiative, pk=pk)
+    if not services.importable_municipalities(request.user, initiative):
+        require(request.user, "outcomes.import", Scope(initiative, None))
+    upload_file = request.FILES.get("file")
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, too_large_message())
+        return redirect("outcomes:initiative", pk=pk)
+    if upload_file is None:
+        messages.error(request, _("Vælg en fil at indlæse."))
+        return redirect("outcomes:initiative", pk=pk)
+    try:
+        report = import_feedback(
+            user=request.user, initiative=initiative, fh=upload_file.file, name=upload_file.name
+        )
+    except FileError as exc:
+        messages.error(request, exc.message)
+        return redirect("outcomes:initiative", pk=pk)
+    if report.error_count:
+        return render(
+            request,
+            "outcomes/feedback_report.html",
+            {
+                "initiative": initiative,
+                "report": report,
+                "groups": group_errors(report.errors),
+                "file_name": services.safe_file_name(upload_file.name),
+            },
+        )
+    messages.success(
+        request,
+        _("Feedbacken er indlæst: %(new)s nye og %(changed)s ændrede besvarelser.")
+        % {"new": report.rows_new, "changed": report.rows_changed},
+    )
+    return redirect("outcomes:initiative", pk=pk)
+
+
+@login_required
+def feedback_list(request, pk: int):
+    """The feedback of the citizens the user may read, comments included (citizen-level, every page logged)."""
+    from .feedback import INSTRUMENT, responses_with_text
+
+    initiative = get_object_or_404(Initiative, pk=pk)
+    qs = (
+        selectors.citizen_enrolments(request.user, initiative)
+        .filter(feedback__isnull=False)
+        .distinct()
+        .order_by("municipality__name", "start", "pk")
+    )
+    if not _may_list(request.user, initiative):
+        raise Http404
+    page = Paginator(qs, 50).get_page(request.GET.get("side"))
+    rows = responses_with_text(
+        request.user, list(page.object_list), what=f"feedback med fritekst, side {page.number}"
+    )
+    return render(
+        request,
+        "outcomes/feedback_list.html",
+        {"initiative": initiative, "page": page, "rows": rows, "questions": INSTRUMENT.scale_questions},
+    )
+
+
+@login_required
+def feedback_entry(request, pk: int):
+    """Enter one feedback response for one citizen by hand (the same rules as an import)."""
+    from susi.web.api_errors import DomainError
+
+    from .feedback import record_feedback
+    from .forms import FeedbackForm
+
+    enrolment = get_object_or_404(selectors.citizen_enrolments(request.user), pk=pk)
+    require(request.user, "outcomes.view_citizens", enrolment)
+    require(request.user, "outcomes.import", enrolment)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values, texts = form.answers()
+        try:
+            record_feedback(
+                user=request.user,
+                enrolment=enrolment,
+                occasion=form.cleaned_data["occasion"],
+                respondent=form.cleaned_data["respondent"],
+                format=form.cleaned_data["format"],
+                given_on=form.cleaned_data["given_on"],
+                values=values,
+                texts=texts,
+            )
+        except DomainError as exc:
+            form.add_error(None, localized(exc.message))
+        else:
+            messages.success(request, _("Feedbacken er gemt."))
+            return redirect("outcomes:enrolment", pk=enrolment.pk)
+    return render(request, "outcomes/feedback_entry.html", {"enrolment": enrolment, "form": form})
+
+
+@login_required
+def feedback_csv(request, pk: int):
+    """The feedback aggregates as CSV (the monitoring page's tables): never free text, small cells empty."""
+    import io
+
+    from susi.web.spreadsheets import safe_csv_writer
+
+    initiative = _initiative(request, pk)
+    own = bound_municipality(request.user)
+    codes = [own.code] if own is not None else [m.code for m in initiative.municipalities.all()]
+    data = selectors.feedback_summary(initiative, codes)
+    questions = selectors.feedback_questions()
+    out = io.StringIO()
+    writer = safe_csv_writer(out, delimiter=";")
+    writer.writerow(
+        [
+            _("Kommune"),
+            _("Borgere med feedback"),
+            _("Borgeren selv"),
+            _("Pårørende"),
+            _("Medarbejder"),
+            _("Andel ved stedfortræder"),
+            *(localized(q.label) for q in questions),
+        ]
+    )
+    rows = list(data.get("feedback_by_municipality", []))
+    if data.get("feedback") is not None:
+        rows.append((_("I alt"), data["feedback"]))
+    for name, summary in rows:
+        writer.writerow(
+            [
+                name,
+                summary.responses,
+                *(summary.by_respondent[k] for k in ("citizen", "relative", "staff")),
+                None if summary.proxy_share is None else round(summary.proxy_share, 3),
+                *(None if q.mean is None else round(q.mean, 2) for q in summary.questions),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
+    return response
 
 
 @login_required
