@@ -119,9 +119,12 @@ def gate(request, pk: int):
                     outcome=data["outcome"],
                     justification=data["justification"],
                     assessments=form.assessments("gate"),
-                    skipped_assessments=form.assessments("skip") if data["outcome"] == "skip" else (),
+                    skipped_assessments=form.jumped_assessments() if data["outcome"] == "skip" else (),
                     effect_meta_analysis_id=data.get("effect_meta_analysis"),
                     expected_sequence=data.get("sequence"),
+                    target_phase=data.get("target_phase") or "",
+                    track=services.TrackChoice(data.get("new_track") or "", data.get("track_reason") or ""),
+                    prototype_id=data.get("prototype"),
                 )
                 messages.success(
                     request,
