@@ -178,6 +178,66 @@ class GateForm(forms.Form):
         return initial
 
 
+class EntryAssessmentForm(forms.Form):
+    """The entry assessment: the five criteria rated against every phase before the entry phase (all phases that
+    can be jumped are offered; only those before the chosen phase count). Used to create an initiative in a later
+    phase and to take a foundation's proposal into one."""
+
+    entry_justification = forms.CharField(
+        label=_("Begrundelse for at starte i en senere fase"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry_sections: list[tuple[phases.PhaseDefinition, list[dict]]] = []
+        for definition in phases.PHASE_MODEL:
+            if not definition.gate_criteria:
+                continue
+            rows = []
+            for criterion in definition.gate_criteria:
+                key = f"entry_{definition.phase.value}_{criterion.value}"
+                name = localized(phases.CRITERION_NAMES[criterion])
+                self.fields[f"{key}_rating"] = forms.ChoiceField(
+                    label=_("Vurdering af %(name)s") % {"name": name.lower()},
+                    choices=RATING_CHOICES,
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
+                self.fields[f"{key}_justification"] = forms.CharField(
+                    label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 1}), required=False
+                )
+                rows.append(
+                    {
+                        "criterion": criterion,
+                        "name": name,
+                        "lines": [localized(t) for t in definition.continue_lines(criterion)],
+                        "rating": self[f"{key}_rating"],
+                        "justification": self[f"{key}_justification"],
+                    }
+                )
+            self.entry_sections.append((definition, rows))
+
+    def entry_assessments(self, phase: str) -> list[AssessmentInput]:
+        """The ratings of the phases before `phase` (the only ones an entry into `phase` is judged on)."""
+        data = self.cleaned_data
+        try:
+            earlier = phases.entry_phases(phase)
+        except ValueError:
+            return []
+        return [
+            AssessmentInput(
+                criterion=criterion.value,
+                rating=data.get(f"entry_{p.value}_{criterion.value}_rating") or "",
+                justification=data.get(f"entry_{p.value}_{criterion.value}_justification") or "",
+                phase=p.value,
+            )
+            for p in earlier
+            for criterion in phases.definition(p).gate_criteria
+        ]
+
+
 class ProductUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Produkttype"))
     title = forms.CharField(label=_("Titel"), max_length=250, required=False)
@@ -203,7 +263,7 @@ class RecommendationForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(EntryAssessmentForm, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = [

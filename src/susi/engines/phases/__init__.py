@@ -20,7 +20,9 @@ from .model import (
     Text,
     Track,
     definition,
+    months_between,
     next_phase,
+    past_typical_duration,
     phase_index,
 )
 from .review import (
@@ -92,6 +94,8 @@ __all__ = [
     "possible_outcomes",
     "target_state",
     "DECLARATION",
+    "months_between",
+    "past_typical_duration",
     "EntryProposal",
     "entry_phases",
     "judge_entry",

@@ -9,6 +9,7 @@ typical duration — is written here once, in Danish and English, and bundled in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from susi.engines.text import Text
@@ -266,6 +267,18 @@ def next_phase(phase: Phase | str, steps: int = 1) -> Phase | None:
 
 def phase_index(phase: Phase | str) -> int:
     return PHASE_ORDER.index(Phase(phase))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 when `end` is not after `start`)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)
+
+
+def past_typical_duration(phase: Phase | str, started: date, today: date) -> bool:
+    """The initiative has been in `phase` longer than the upper end of its typical duration."""
+    limit = definition(phase).typical_months
+    return limit is not None and months_between(started, today) >= limit and today > started
 
 
 # --- product review: the states of a phase product and the transitions between them -------------------------
