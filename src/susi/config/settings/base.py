@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "susi.evidence",
     "susi.outcomes",
     "susi.rounds",
+    "susi.proposals",
     "susi.jobs",
 ]
 
