@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,12 +95,13 @@ def decline(user, proposal: Proposal, *, message: str) -> Proposal:
     return proposal
 
 
-def _check_file(file: UploadedFile) -> str:
-    if file is None or not getattr(file, "name", ""):
+def _check_file(file: File) -> str:
+    name = getattr(file, "name", "") or ""
+    if not name:
         raise DomainError("documents", _("Vælg en fil at uploade."))
-    if not file.name.lower().endswith(ALLOWED_SUFFIXES):
+    if not name.lower().endswith(ALLOWED_SUFFIXES):
         raise DomainError("documents", _("Filtypen er ikke tilladt. Brug PDF, Word, Excel, CSV eller tekst."))
-    if file.size == 0:
+    if not file.size:
         raise DomainError("documents", _("Filen er tom."))
     if file.size > settings.SUSI_UPLOAD_LIMITS["products"]:
         raise DomainError(
@@ -124,7 +125,7 @@ def submit_full(
     evidence: str,
     co_funding_dkk: int | Decimal,
     requested_phase: str,
-    documents: Iterable[UploadedFile] = (),
+    documents: Iterable[File] = (),
 ) -> Proposal:
     """The invited foundation's full proposal (the second stage), with its documents."""
     require(user, "proposals.submit", proposal)
@@ -146,7 +147,7 @@ def submit_full(
     proposal.save()
     for file, digest in checked:
         ProposalDocument.objects.create(
-            proposal=proposal, file=file, name=file.name, sha256=digest, uploaded_by=user
+            proposal=proposal, file=file, name=file.name or "", sha256=digest, uploaded_by=user
         )
     _status_changed(proposal)
     return proposal

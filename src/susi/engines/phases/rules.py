@@ -343,7 +343,7 @@ class EntryProposal:
 
     phase: Phase
     track: Track
-    assessments: Mapping[SkippedKey, Assessment] = field(default_factory=dict)
+    assessments: Mapping[SkippedKey | Criterion, Assessment] = field(default_factory=dict)
     justification: str = ""
 
 
