@@ -55,7 +55,9 @@ class AcceptForm(EntryAssessmentForm):
     phase = forms.ChoiceField(label=_("Optag i fasen"), choices=PHASE_CHOICES)
     track = forms.ChoiceField(label=_("Spor"), choices=TRACK_CHOICES, initial=phases.Track.ONE.value)
     programme = forms.ChoiceField(label=_("Program"), choices=Programme.choices)
-    start_date = forms.DateField(label=_("Startdato"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Startdato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     message = forms.CharField(
         label=_("Besked til fonden"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
