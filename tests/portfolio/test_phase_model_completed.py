@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from susi.engines import phases
-from susi.portfolio import services
+from susi.portfolio import selectors, services
 from susi.portfolio.models import EntryAssessment, Initiative, Product
 from tests.portfolio.test_gate_services import approve_required, inputs
 
@@ -145,6 +145,8 @@ def test_creating_in_a_later_phase_needs_an_entry_assessment(world, agency, db_s
     )
     entry = EntryAssessment.objects.get(initiative=initiative)
     assert entry.phase == "testing" and entry.criteria.count() == 10
+    steps = selectors.timeline(initiative, [])
+    assert [step.state for step in steps] == ["skipped", "skipped", "current", "future"]
     assert _create(agency, world, "screening").phase == "screening"
 
 

@@ -125,6 +125,7 @@ def fill(name: str, route: str) -> str | None:
         "outcomes:commit": "outcomes.ImportBatch",
         "outcomes:discard": "outcomes.ImportBatch",
         "outcomes:enrolment": "outcomes.Enrolment",
+        "proposals:": "proposals.Proposal",
     }
     path = route.replace("^", "").replace("$", "")
     if "<int:product_id>" in path:

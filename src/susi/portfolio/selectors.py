@@ -19,6 +19,7 @@ from .models import (
     TRACK_CHOICES,
     Area,
     CriterionAssessment,
+    EntryAssessment,
     GateDecision,
     Initiative,
     Product,
@@ -258,9 +259,13 @@ def timeline(initiative: Initiative, history: list[GateDecision]) -> list[Timeli
         if decision.outcome != phases.Outcome.REWORK.value:
             left[decision.phase] = decision
         if decision.outcome == phases.Outcome.SKIP.value:
-            nxt = phases.next_phase(decision.phase)
-            if nxt:
-                skipped.add(nxt.value)
+            target = phases.Phase(decision.to_phase) if decision.to_phase else None
+            jumped = phases.skipped_phases(phases.Phase(decision.phase), phases.Outcome.SKIP, target)
+            skipped.update(p.value for p in jumped)
+    entered = EntryAssessment.objects.filter(initiative=initiative).values_list("phase", flat=True).first()
+    if entered:
+        # created directly in a later phase: the phases before it were assessed, not gone through
+        skipped.update(p.value for p in phases.entry_phases(entered))
     current = phases.phase_index(initiative.phase)
     steps = []
     for definition in phases.PHASE_MODEL:
