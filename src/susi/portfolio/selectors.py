@@ -254,7 +254,7 @@ def phase_periods(
 
 def timeline(initiative: Initiative, history: list[GateDecision]) -> list[TimelineStep]:
     left = {}
-    skipped = set()
+    skipped: set[str] = set()
     for decision in history:
         if decision.outcome != phases.Outcome.REWORK.value:
             left[decision.phase] = decision
