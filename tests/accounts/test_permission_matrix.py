@@ -96,6 +96,11 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
         P: (T, X),
     },
     "dissemination.define_readiness": NOBODY_BUT(A, AD),
+    # --- foundations' proposals (own: the world's foundation's proposal; other: another foundation's) ---
+    "proposals.view_list": EVERYONE,
+    "proposals.submit": NOBODY_BUT(F) | {F: (T, X)},
+    "proposals.view_proposal": {A: (T, T), M: (X, X), E: (X, X), F: (T, X), S: (T, T), AD: (T, T), P: (X, X)},
+    "proposals.decide": NOBODY_BUT(A, AD),
 }
 
 
@@ -140,6 +145,8 @@ def objects_for(action: str, world, user):
         )
     if action == "jobs.view":
         return SimpleNamespace(created_by_id=user.pk), SimpleNamespace(created_by_id=-1)
+    if action in {"proposals.submit", "proposals.view_proposal"}:
+        return SimpleNamespace(foundation_id=world.foundation_org.pk), SimpleNamespace(foundation_id=-1)
     if action == "evidence.fill_practice":
         return (
             SimpleNamespace(organisation_id=world.own_municipality.pk),
@@ -248,6 +255,8 @@ def _probe(client, world, action, initiative, municipality):
         return [client.get("/indsatser/ny/")]
     if action == "portfolio.view_board":
         return [client.get("/"), client.get("/api/initiatives")]
+    if action == "proposals.view_list":
+        return [client.get("/forslag/"), client.get("/api/proposals")]
     return None
 
 
@@ -259,6 +268,7 @@ HTTP_ACTIONS = [
     "portfolio.view_municipality",
     "portfolio.create_initiative",
     "portfolio.create_intervention",
+    "proposals.view_list",
 ]
 
 

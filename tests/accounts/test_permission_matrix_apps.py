@@ -219,7 +219,8 @@ def test_citizen_rights_follow_the_matrix(client, world, objects, action, role):
 
 # The application rounds' twins are checked against their rules in tests/rounds/test_rounds_matrix.py (its world
 # has rounds, applications and grants).
-APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith("rounds."))
+# The proposals' twin likewise in tests/proposals/test_proposals.py (its world has proposals of two foundations).
+APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith(("rounds.", "proposals.")))
 
 
 def test_every_twin_answers_for_a_rule():
@@ -235,6 +236,7 @@ def test_every_twin_answers_for_a_rule():
         "rounds.view_application",
         "rounds.view_grant",
         "dissemination.view_pack",
+        "proposals.view_proposal",
     }
 
 

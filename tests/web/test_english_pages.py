@@ -127,6 +127,7 @@ def fill(name: str, route: str) -> str | None:
         "outcomes:enrolment": "outcomes.Enrolment",
         "dissemination:checklist": "portfolio.Intervention",
         "dissemination:": "portfolio.Initiative",
+        "proposals:": "proposals.Proposal",
     }
     path = route.replace("^", "").replace("$", "")
     if "<int:product_id>" in path:

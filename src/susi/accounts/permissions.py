@@ -551,3 +551,56 @@ def pack_initiatives(user, queryset: QuerySet | None = None) -> QuerySet:
 
 
 TWINS.update({"dissemination.view_pack": pack_initiatives})
+
+
+# --- foundations' proposals (susi.proposals) ----------------------------------------------------------
+# A foundation user proposes for its own foundation and sees only its own proposals (and, once accepted, the
+# resulting initiative through the initiative's `foundation`); agency staff, the steering group and admins see
+# every proposal; agency staff and admins invite, decline and accept.
+
+
+def _proposal_of(obj):
+    return getattr(obj, "proposal", obj)
+
+
+def _own_foundation(user, obj) -> bool:
+    org = getattr(_proposal_of(obj), "foundation_id", None)
+    return org is not None and org == user.organisation_id
+
+
+def _submit_proposal(user, obj) -> bool:
+    if not _role(user, Role.FOUNDATION) or user.organisation_id is None:
+        return False
+    return obj is None or _own_foundation(user, obj)
+
+
+def _view_proposal(user, obj) -> bool:
+    return _sees_all(user) or (
+        _role(user, Role.FOUNDATION) and obj is not None and _own_foundation(user, obj)
+    )
+
+
+RULES.update(
+    {
+        "proposals.view_list": _authenticated,
+        "proposals.submit": _submit_proposal,
+        "proposals.view_proposal": _view_proposal,
+        "proposals.decide": _agency,
+    }
+)
+ACTIONS = tuple(RULES)
+
+
+def visible_proposals(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The proposals `user` may read, by the same rule as `proposals.view_proposal`."""
+    qs = _model("proposals.Proposal").objects.all() if queryset is None else queryset
+    if not _authenticated(user):
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    if _role(user, Role.FOUNDATION) and user.organisation_id is not None:
+        return qs.filter(foundation_id=user.organisation_id)
+    return qs.none()
+
+
+TWINS.update({"proposals.view_proposal": visible_proposals})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("udfald/", include("susi.outcomes.urls")),
     path("", include("susi.rounds.urls")),
     path("udbredelse/", include("susi.dissemination.urls")),
+    path("forslag/", include("susi.proposals.urls")),
     path("job/", include("susi.jobs.urls")),
 ]
 # No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

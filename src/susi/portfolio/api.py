@@ -72,6 +72,14 @@ class InitiativeOut(Schema):
         return int(obj.budget_dkk)
 
 
+class AssessmentIO(Schema):
+    rating: str = ""
+    justification: str = ""
+    evidence: str = ""
+    # required when the rating differs from the platform's suggestion (the gate refuses otherwise)
+    override_justification: str = ""
+
+
 class InitiativeIn(Schema):
     intervention_id: int
     title: str
@@ -84,6 +92,9 @@ class InitiativeIn(Schema):
     budget_dkk: int = 0
     municipality_codes: list[str] = []
     evaluator_id: int | None = None
+    # required to start after screening: {"<earlier phase>:<criterion>": {rating, justification, evidence}}
+    entry_assessments: dict[str, AssessmentIO] = Field(default_factory=dict)
+    entry_justification: str = ""
 
 
 class ProductOut(Schema):
@@ -103,17 +114,10 @@ class ProductStateIn(Schema):
     state: str
 
 
-class AssessmentIO(Schema):
-    rating: str = ""
-    justification: str = ""
-    evidence: str = ""
-    # required when the rating differs from the platform's suggestion (the gate refuses otherwise)
-    override_justification: str = ""
-
-
 class AssessmentOut(AssessmentIO):
     criterion: str
     scope: str
+    skipped_phase: str = ""
     suggested_rating: str = ""
     suggestion: dict = Field(default_factory=dict)
 
@@ -128,6 +132,9 @@ class GateDecisionOut(Schema):
     decided_by: str | None
     decided_at: datetime | None
     sequence: int | None = None
+    new_track: str = ""
+    track_reason: str = ""
+    prototype_id: int | None = None
     assessments: list[AssessmentOut]
 
     @staticmethod
@@ -140,6 +147,7 @@ class GateDecisionOut(Schema):
             {
                 "criterion": a.criterion,
                 "scope": a.scope,
+                "skipped_phase": a.skipped_phase,
                 "rating": a.rating,
                 "justification": a.justification,
                 "evidence": a.evidence,
@@ -155,7 +163,14 @@ class GateDecisionIn(Schema):
     outcome: str
     justification: str = ""
     assessments: dict[str, AssessmentIO] = Field(default_factory=dict)
+    # keyed "criterion" (a skip over one phase) or "phase:criterion" (any skip)
     skipped_assessments: dict[str, AssessmentIO] = Field(default_factory=dict)
+    # for a skip: the phase it leads to (default: the phase after next)
+    target_phase: str = ""
+    # the track after the decision and why (required when it changes); the screening prototype (a product id)
+    new_track: str = ""
+    track_reason: str = ""
+    prototype_id: int | None = None
     # Optional: the decision's number as the client saw it (the count of recorded decisions + 1); a decision
     # recorded by someone else in the meantime makes this one fail with 422 instead of deciding twice.
     expected_sequence: int | None = None
@@ -221,8 +236,14 @@ def create_initiative(request, payload: InitiativeIn):
         )
     evaluator_id = data.pop("evaluator_id")
     evaluator = get_object_or_404(Organisation, pk=evaluator_id, kind="evaluator") if evaluator_id else None
+    entry = services.assessment_inputs_from_mapping(data.pop("entry_assessments"))
     initiative = services.create_initiative(
-        request.user, intervention=intervention, municipalities=municipalities, evaluator=evaluator, **data
+        request.user,
+        intervention=intervention,
+        municipalities=municipalities,
+        evaluator=evaluator,
+        entry_assessments=entry,
+        **data,
     )
     return Status(201, initiative)
 
@@ -270,6 +291,9 @@ def record_gate_decision(request, pk: int, payload: GateDecisionIn):
             {k: v.dict() for k, v in payload.skipped_assessments.items()}
         ),
         expected_sequence=payload.expected_sequence,
+        target_phase=payload.target_phase,
+        track=services.TrackChoice(payload.new_track, payload.track_reason),
+        prototype_id=payload.prototype_id,
     )
     # a GateDecisionRefused (an engine error carrying every problem) is answered 422 by the API's error handler
     return Status(201, decision)

@@ -34,9 +34,19 @@ class GateForm(forms.Form):
         self.sections: list[tuple[str, phases.PhaseDefinition, list[dict]]] = []
         products = list(initiative.products.filter(phase=initiative.phase))
         self._add_section("gate", initiative.phase_definition, products)
-        skipped = phases.next_phase(initiative.phase)
-        if skipped and phases.next_phase(skipped):
-            self._add_section("skip", phases.definition(skipped), [])
+        # a skip may jump one or more phases: a section for every phase some skip target jumps over
+        current = phases.Phase(initiative.phase)
+        targets = phases.skip_targets(current)
+        if targets:
+            self.fields["target_phase"] = forms.ChoiceField(
+                label=_("Ved overspring: hvilken fase skal initiativet gå til?"),
+                choices=[(t.value, localized(phases.definition(t).name)) for t in targets],
+                initial=targets[0].value,
+                required=False,
+            )
+            for skipped in phases.skipped_phases(current, phases.Outcome.SKIP, targets[-1]):
+                self._add_section(f"skip_{skipped.value}", phases.definition(skipped), [])
+        self._add_track_fields(initiative, products)
         if meta_analyses:
             self.fields["effect_meta_analysis"] = forms.TypedChoiceField(
                 label=_("Metaanalyse, som vurderingen af virkning bygger på"),
@@ -92,6 +102,33 @@ class GateForm(forms.Form):
             )
         self.sections.append((prefix, definition, rows))
 
+    def _add_track_fields(self, initiative: Initiative, products: list[Product]) -> None:
+        """The track after the gate (it changes only here, with a reason) and, at screening, the prototype."""
+        self.fields["new_track"] = forms.ChoiceField(
+            label=_("Spor efter faseovergangen"),
+            choices=[(t.value, localized(phases.TRACK_NAMES[t])) for t in phases.Track],
+            initial=initiative.track,
+            required=False,
+        )
+        self.fields["track_reason"] = forms.CharField(
+            label=_("Begrundelse for sporvalget"),
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=False,
+            help_text=_("Kræves, hvis sporet skiftes."),
+        )
+        if phases.Phase(initiative.phase) is phases.Phase.SCREENING:
+            self.fields["prototype"] = forms.TypedChoiceField(
+                label=_("Prototype (et af screeningens produkter)"),
+                choices=[("", "—")] + [(p.pk, p.title) for p in products],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    @property
+    def skip_sections(self) -> list[tuple[str, phases.PhaseDefinition, list[dict]]]:
+        return [section for section in self.sections if section[0] != "gate"]
+
     @property
     def skip_chosen(self) -> bool:
         """The skip section opens when a skip is chosen or any of its fields holds something."""
@@ -100,13 +137,14 @@ class GateForm(forms.Form):
         return any(self[name].value() for name in self.fields if name.startswith("skip_"))
 
     def assessments(self, prefix: str) -> list[AssessmentInput]:
+        """The gate's assessments (prefix "gate"), or with prefix "skip" those of every jumped-over phase."""
         data = self.cleaned_data
         result = []
         for section_prefix, definition, _rows in self.sections:
-            if section_prefix != prefix:
+            if section_prefix != prefix and not (prefix == "skip" and section_prefix.startswith("skip_")):
                 continue
             for criterion in definition.gate_criteria:
-                key = f"{prefix}_{criterion.value}"
+                key = f"{section_prefix}_{criterion.value}"
                 result.append(
                     AssessmentInput(
                         criterion=criterion.value,
@@ -115,9 +153,20 @@ class GateForm(forms.Form):
                         evidence=data.get(f"{key}_evidence") or "",
                         product_ids=tuple(int(p) for p in data.get(f"{key}_products") or ()),
                         override_justification=data.get(f"{key}_override") or "",
+                        phase="" if prefix == "gate" else definition.phase.value,
                     )
                 )
         return result
+
+    def jumped_assessments(self) -> list[AssessmentInput]:
+        """The skip assessments of the phases the chosen target jumps over (the others are not part of it)."""
+        current = phases.Phase(self.initiative.phase)
+        target = self.cleaned_data.get("target_phase") or None
+        try:
+            jumped = {p.value for p in phases.skipped_phases(current, phases.Outcome.SKIP, target)}
+        except ValueError:
+            jumped = set()
+        return [a for a in self.assessments("skip") if a.phase in jumped]
 
     @classmethod
     def initial_from_draft(cls, draft) -> dict:
@@ -125,13 +174,77 @@ class GateForm(forms.Form):
             return {}
         initial = {"outcome": draft.outcome, "justification": draft.justification}
         for a in draft.assessments.all():
-            key = f"{'gate' if a.scope == 'gate' else 'skip'}_{a.criterion}"
+            if a.scope == "gate":
+                key = f"gate_{a.criterion}"
+            else:
+                skipped = a.skipped_phase or phases.next_phase(draft.phase) or ""
+                key = f"skip_{skipped}_{a.criterion}"
             initial[f"{key}_rating"] = a.rating
             initial[f"{key}_justification"] = a.justification
             initial[f"{key}_evidence"] = a.evidence
             initial[f"{key}_products"] = [p.pk for p in a.products.all()]
             initial[f"{key}_override"] = a.override_justification
         return initial
+
+
+class EntryAssessmentForm(forms.Form):
+    """The entry assessment: the five criteria rated against every phase before the entry phase (all phases that
+    can be jumped are offered; only those before the chosen phase count). Used to create an initiative in a later
+    phase and to take a foundation's proposal into one."""
+
+    entry_justification = forms.CharField(
+        label=_("Begrundelse for at starte i en senere fase"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry_sections: list[tuple[phases.PhaseDefinition, list[dict]]] = []
+        for definition in phases.PHASE_MODEL:
+            if not definition.gate_criteria:
+                continue
+            rows = []
+            for criterion in definition.gate_criteria:
+                key = f"entry_{definition.phase.value}_{criterion.value}"
+                name = localized(phases.CRITERION_NAMES[criterion])
+                self.fields[f"{key}_rating"] = forms.ChoiceField(
+                    label=_("Vurdering af %(name)s") % {"name": name.lower()},
+                    choices=RATING_CHOICES,
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
+                self.fields[f"{key}_justification"] = forms.CharField(
+                    label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 1}), required=False
+                )
+                rows.append(
+                    {
+                        "criterion": criterion,
+                        "name": name,
+                        "lines": [localized(t) for t in definition.continue_lines(criterion)],
+                        "rating": self[f"{key}_rating"],
+                        "justification": self[f"{key}_justification"],
+                    }
+                )
+            self.entry_sections.append((definition, rows))
+
+    def entry_assessments(self, phase: str) -> list[AssessmentInput]:
+        """The ratings of the phases before `phase` (the only ones an entry into `phase` is judged on)."""
+        data = self.cleaned_data
+        try:
+            earlier = phases.entry_phases(phase)
+        except ValueError:
+            return []
+        return [
+            AssessmentInput(
+                criterion=criterion.value,
+                rating=data.get(f"entry_{p.value}_{criterion.value}_rating") or "",
+                justification=data.get(f"entry_{p.value}_{criterion.value}_justification") or "",
+                phase=p.value,
+            )
+            for p in earlier
+            for criterion in phases.definition(p).gate_criteria
+        ]
 
 
 class ProductUploadForm(forms.Form):
@@ -159,7 +272,7 @@ class RecommendationForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(EntryAssessmentForm, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = [

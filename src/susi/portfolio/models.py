@@ -253,6 +253,17 @@ class GateDecision(models.Model):
         related_name="recorded_gate_decisions",
     )
     decided_at = models.DateTimeField(_("besluttet"), null=True, blank=True)
+    # The screening gate records the prototype and the track choice; the track changes only at a gate, with a reason.
+    new_track = models.CharField(_("nyt spor"), max_length=10, choices=TRACK_CHOICES, blank=True)
+    track_reason = models.TextField(_("begrundelse for sporvalget"), blank=True)
+    prototype = models.ForeignKey(
+        "Product",
+        verbose_name=_("prototype"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # 1, 2, 3 … among the initiative's recorded decisions; empty for a draft. Unique per initiative, so two
     # identical decisions made from the same state (a double click, two people at once) record one.
     sequence = models.PositiveIntegerField(_("nummer"), null=True, blank=True, editable=False)
@@ -283,6 +294,8 @@ class CriterionAssessment(models.Model):
 
     decision = models.ForeignKey(GateDecision, on_delete=models.CASCADE, related_name="assessments")
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.GATE)
+    # for a skip over several phases: which jumped-over phase the criterion is assessed against
+    skipped_phase = models.CharField(_("oversprunget fase"), max_length=20, choices=PHASE_CHOICES, blank=True)
     criterion = models.CharField(_("kriterium"), max_length=30, choices=CRITERION_CHOICES)
     rating = models.CharField(_("vurdering"), max_length=20, choices=RATING_CHOICES)
     justification = models.TextField(_("begrundelse"))
@@ -298,10 +311,11 @@ class CriterionAssessment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["decision", "scope", "criterion"]
+        ordering = ["decision", "scope", "skipped_phase", "criterion"]
         constraints = [
             models.UniqueConstraint(
-                fields=["decision", "scope", "criterion"], name="one_assessment_per_criterion"
+                fields=["decision", "scope", "skipped_phase", "criterion"],
+                name="one_assessment_per_criterion",
             )
         ]
 
@@ -315,6 +329,49 @@ class CriterionAssessment(models.Model):
     @property
     def evidence_links(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+
+class EntryAssessment(models.Model):
+    """Why an initiative could start directly in a later phase: the five criteria of every earlier phase, rated
+    by the gate's rules (`phases.judge_entry`). Recorded once, when the initiative is created; never changed."""
+
+    initiative = models.OneToOneField(
+        Initiative, verbose_name=_("initiativ"), on_delete=models.CASCADE, related_name="entry_assessment"
+    )
+    phase = models.CharField(_("startfase"), max_length=20, choices=PHASE_CHOICES)
+    track = models.CharField(_("spor"), max_length=10, choices=TRACK_CHOICES)
+    justification = models.TextField(_("begrundelse"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("besluttet"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indgangsvurdering")
+        verbose_name_plural = _("indgangsvurderinger")
+
+    def __str__(self) -> str:
+        return f"{self.initiative} — {self.get_phase_display()}"
+
+
+class EntryCriterionAssessment(models.Model):
+    entry = models.ForeignKey(EntryAssessment, on_delete=models.CASCADE, related_name="criteria")
+    phase = models.CharField(_("fase"), max_length=20, choices=PHASE_CHOICES)
+    criterion = models.CharField(_("kriterium"), max_length=30, choices=CRITERION_CHOICES)
+    rating = models.CharField(_("vurdering"), max_length=20, choices=RATING_CHOICES)
+    justification = models.TextField(_("begrundelse"))
+    evidence = models.TextField(_("dokumentation (links)"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "phase", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "phase", "criterion"], name="one_entry_rating_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} · {self.get_criterion_display()}: {self.get_rating_display()}"
 
 
 class Recommendation(models.Model):

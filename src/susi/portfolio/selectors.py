@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from susi.accounts.permissions import visible_initiatives
 from susi.engines import phases
@@ -18,6 +19,7 @@ from .models import (
     TRACK_CHOICES,
     Area,
     CriterionAssessment,
+    EntryAssessment,
     GateDecision,
     Initiative,
     Product,
@@ -40,6 +42,7 @@ class Card:
     municipalities: str
     status: str
     status_label: str
+    overdue: bool = False  # in the phase longer than its typical duration (phases.past_typical_duration)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def _labels(choices) -> dict[str, str]:
 
 
 def _cards(rows: list[dict], municipality_names: dict[int, list[str]]) -> list[Card]:
+    today = timezone.localdate()
     programme, area, status = _labels(Programme.choices), _labels(Area.choices), _labels(Status.choices)
     track = _labels(TRACK_CHOICES)
     prefix = reverse("portfolio:initiative", args=[0])[:-2]
@@ -115,6 +119,8 @@ def _cards(rows: list[dict], municipality_names: dict[int, list[str]]) -> list[C
                 municipalities=shown,
                 status=row["status"],
                 status_label=status[row["status"]],
+                overdue=row["status"] == Status.ACTIVE
+                and phases.past_typical_duration(row["phase"], row["phase_started_on"], today),
             )
         )
     return cards
@@ -124,7 +130,7 @@ def board(user, params) -> Board:
     qs = filtered_initiatives(user, params)
     limit = None if params.get("phase") else CARDS_PER_COLUMN
     per_phase = Counter(qs.values_list("phase", flat=True).order_by())
-    fields = ("pk", "title", "programme", "track", "area", "status")
+    fields = ("pk", "title", "programme", "track", "area", "status", "phase", "phase_started_on")
     rows_by_phase = {}
     for definition in phases.PHASE_MODEL:
         rows = qs.filter(phase=definition.phase.value).order_by("title").values(*fields)
@@ -248,14 +254,18 @@ def phase_periods(
 
 def timeline(initiative: Initiative, history: list[GateDecision]) -> list[TimelineStep]:
     left = {}
-    skipped = set()
+    skipped: set[str] = set()
     for decision in history:
         if decision.outcome != phases.Outcome.REWORK.value:
             left[decision.phase] = decision
         if decision.outcome == phases.Outcome.SKIP.value:
-            nxt = phases.next_phase(decision.phase)
-            if nxt:
-                skipped.add(nxt.value)
+            target = phases.Phase(decision.to_phase) if decision.to_phase else None
+            jumped = phases.skipped_phases(phases.Phase(decision.phase), phases.Outcome.SKIP, target)
+            skipped.update(p.value for p in jumped)
+    entered = EntryAssessment.objects.filter(initiative=initiative).values_list("phase", flat=True).first()
+    if entered:
+        # created directly in a later phase: the phases before it were assessed, not gone through
+        skipped.update(p.value for p in phases.entry_phases(entered))
     current = phases.phase_index(initiative.phase)
     steps = []
     for definition in phases.PHASE_MODEL:
@@ -308,4 +318,23 @@ def municipality_initiatives(user, municipality: Organisation) -> QuerySet[Initi
         .filter(municipalities=municipality)
         .select_related("intervention")
         .order_by("phase", "title")
+    )
+
+
+@dataclass(frozen=True)
+class PhaseDuration:
+    """The current phase's typical duration, and whether the initiative has run past it."""
+
+    typical: phases.Text
+    months_in_phase: int
+    overdue: bool
+
+
+def phase_duration(initiative: Initiative) -> PhaseDuration:
+    today = timezone.localdate()
+    return PhaseDuration(
+        typical=initiative.phase_definition.typical_duration,
+        months_in_phase=phases.months_between(initiative.phase_started_on, today),
+        overdue=initiative.is_active
+        and phases.past_typical_duration(initiative.phase, initiative.phase_started_on, today),
     )

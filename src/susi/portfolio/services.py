@@ -25,6 +25,8 @@ from susi.web.i18n import localized
 
 from .models import (
     CriterionAssessment,
+    EntryAssessment,
+    EntryCriterionAssessment,
     GateDecision,
     Initiative,
     Intervention,
@@ -58,6 +60,9 @@ class AssessmentInput:
     product_ids: tuple[int, ...] = ()
     # Why the rating differs from the platform's suggestion (required at recording when it does).
     override_justification: str = ""
+    # for a skipped phase or an entry assessment: the phase the criterion is assessed against ("" at the gate,
+    # or for a skip over exactly one phase)
+    phase: str = ""
 
 
 class GateDecisionRefused(EngineError):
@@ -111,8 +116,15 @@ def create_initiative(
     foundation=None,
     lead=None,
     summary: str = "",
+    entry_assessments: Iterable[AssessmentInput] = (),
+    entry_justification: str = "",
 ) -> Initiative:
+    """Create an initiative; one that starts after screening needs an entry assessment (`phases.judge_entry`)."""
     require(user, "portfolio.create_initiative")
+    entry_assessments = list(entry_assessments)
+    verdict = judge_entry(phase, track, entry_assessments, entry_justification)
+    if not verdict.allowed:
+        raise GateDecisionRefused(verdict.problems)
     if end_date and end_date < start_date:
         raise DomainError("end_date", _("Slutdatoen ligger før startdatoen."))
     if budget_dkk < 0:
@@ -136,7 +148,45 @@ def create_initiative(
     )
     initiative.municipalities.set(municipalities)
     initiative.providers.set(providers)
+    if phases.needs_entry_assessment(phase):
+        _store_entry(user, initiative, entry_assessments, entry_justification)
     return initiative
+
+
+def judge_entry(
+    phase: str, track: str, assessments: Iterable[AssessmentInput], justification: str
+) -> phases.Verdict:
+    """Ask the phase engine whether an initiative may start in `phase`; writes nothing."""
+    try:
+        entry_phase, entry_track = phases.Phase(phase), phases.Track(track)
+    except ValueError:
+        raise DomainError("phase", _("Ukendt fase eller spor.")) from None
+    return phases.judge_entry(
+        phases.EntryProposal(entry_phase, entry_track, _engine_skipped(assessments), justification)
+    )
+
+
+def _store_entry(
+    user, initiative: Initiative, items: Iterable[AssessmentInput], justification: str
+) -> EntryAssessment:
+    entry = EntryAssessment.objects.create(
+        initiative=initiative,
+        phase=initiative.phase,
+        track=initiative.track,
+        justification=justification.strip(),
+        decided_by=user,
+    )
+    for item in items:
+        if item.rating and item.phase:
+            EntryCriterionAssessment.objects.create(
+                entry=entry,
+                phase=phases.Phase(item.phase).value,
+                criterion=phases.Criterion(item.criterion).value,
+                rating=phases.Rating(item.rating).value,
+                justification=item.justification.strip(),
+                evidence=item.evidence.strip(),
+            )
+    return entry
 
 
 # --- products ------------------------------------------------------------------------------------------
@@ -255,6 +305,26 @@ def _engine_assessments(items: Iterable[AssessmentInput]) -> dict[phases.Criteri
     return result
 
 
+def _engine_skipped(
+    items: Iterable[AssessmentInput],
+) -> dict[tuple[phases.Phase, phases.Criterion] | phases.Criterion, phases.Assessment]:
+    """Skipped-phase (or entry) assessments keyed by (phase, criterion); a plain criterion without a phase."""
+    result: dict[tuple[phases.Phase, phases.Criterion] | phases.Criterion, phases.Assessment] = {}
+    for item in items:
+        for criterion, assessment in _engine_assessments([item]).items():
+            key = (phases.Phase(item.phase), criterion) if item.phase else criterion
+            result[key] = assessment
+    return result
+
+
+@dataclass(frozen=True)
+class TrackChoice:
+    """The track chosen at a gate (kept or changed) and why; required when it changes."""
+
+    track: str = ""
+    reason: str = ""
+
+
 def judge_gate(
     initiative: Initiative,
     *,
@@ -262,8 +332,15 @@ def judge_gate(
     justification: str,
     assessments: Iterable[AssessmentInput],
     skipped_assessments: Iterable[AssessmentInput] = (),
+    target_phase: str = "",
+    track: TrackChoice = TrackChoice(),
 ) -> phases.Verdict:
     """Ask the phase engine whether this decision is allowed now; writes nothing."""
+    try:
+        target = phases.Phase(target_phase) if target_phase else None
+        new_track = phases.Track(track.track) if track.track else None
+    except ValueError:
+        raise DomainError("target_phase", _("Ukendt fase eller spor.")) from None
     proposal = phases.GateProposal(
         phase=phases.Phase(initiative.phase),
         track=phases.Track(initiative.track),
@@ -271,8 +348,11 @@ def judge_gate(
         assessments=_engine_assessments(assessments),
         approved_products=approved_products(initiative),
         justification=justification,
-        skipped_assessments=_engine_assessments(skipped_assessments),
+        skipped_assessments=_engine_skipped(skipped_assessments),
         status=phases.Status(initiative.status),
+        target=target if outcome == phases.Outcome.SKIP.value else None,
+        new_track=new_track,
+        track_reason=track.reason,
     )
     return phases.judge(proposal)
 
@@ -292,6 +372,7 @@ def _store_assessments(
         assessment = CriterionAssessment.objects.create(
             decision=decision,
             scope=scope,
+            skipped_phase=phases.Phase(item.phase).value if item.phase else "",
             criterion=phases.Criterion(item.criterion).value,
             rating=phases.Rating(item.rating).value,
             justification=item.justification.strip(),
@@ -378,6 +459,9 @@ def record_gate_decision(
     decided_on: date | None = None,
     effect_meta_analysis_id: int | None = None,
     expected_sequence: int | None = None,
+    target_phase: str = "",
+    track: TrackChoice = TrackChoice(),
+    prototype_id: int | None = None,
 ) -> GateDecision:
     """Record the gate decision and move the initiative on, back, or stop it — or refuse and change nothing.
 
@@ -400,11 +484,14 @@ def record_gate_decision(
         justification=justification,
         assessments=assessments,
         skipped_assessments=skipped_assessments,
+        target_phase=target_phase,
+        track=track,
     )
     if not verdict.allowed or verdict.new_state is None:
         raise GateDecisionRefused(verdict.problems)
     suggestions = _gate_suggestions(initiative)
     _check_overrides(assessments, suggestions)
+    prototype = _prototype(initiative, prototype_id)
 
     decision = current_draft(initiative) or GateDecision(initiative=initiative, prepared_by=user)
     decision.phase = initiative.phase
@@ -416,6 +503,10 @@ def record_gate_decision(
     decision.decided_by = user
     decision.decided_at = timezone.now()
     decision.sequence = sequence
+    new_track = (verdict.new_track or phases.Track(initiative.track)).value
+    decision.new_track = new_track if new_track != initiative.track or track.reason.strip() else ""
+    decision.track_reason = track.reason.strip()
+    decision.prototype = prototype
     try:
         with transaction.atomic():
             decision.save()
@@ -438,8 +529,19 @@ def record_gate_decision(
         initiative.phase_started_on = decided_on or timezone.localdate()
     initiative.phase = new_phase
     initiative.status = Status(new_status)
+    initiative.track = new_track
     initiative.save()
     return decision
+
+
+def _prototype(initiative: Initiative, prototype_id: int | None) -> Product | None:
+    """The screening prototype the decision records: a product of the initiative's current phase."""
+    if not prototype_id:
+        return None
+    product = Product.objects.filter(pk=prototype_id, initiative=initiative, phase=initiative.phase).first()
+    if product is None:
+        raise DomainError("prototype", _("Prototypen skal være et af fasens produkter."))
+    return product
 
 
 class GateAlreadyDecided(DomainError):
@@ -492,24 +594,28 @@ def add_recommendation(user, initiative: Initiative, *, stance: str, text: str) 
 
 
 def assessment_inputs_from_mapping(data: Mapping[str, Mapping[str, str]]) -> list[AssessmentInput]:
-    """{criterion: {rating, justification, evidence}} → inputs (used by the API); unknown names are refused."""
-    for criterion, values in data.items():
-        if criterion not in {c.value for c in phases.Criterion}:
-            raise DomainError(
-                f"assessments.{criterion}", _("Ukendt kriterium: %(name)s.") % {"name": criterion}
-            )
+    """{criterion or "phase:criterion": {rating, justification, evidence}} → inputs (used by the API); unknown
+    names are refused."""
+    result = []
+    for key, values in data.items():
+        phase, _sep, criterion = key.rpartition(":")
+        if criterion not in {c.value for c in phases.Criterion} or (
+            phase and phase not in {p.value for p in phases.Phase}
+        ):
+            raise DomainError(f"assessments.{key}", _("Ukendt kriterium: %(name)s.") % {"name": key})
         rating = values.get("rating", "")
         if rating and rating not in {r.value for r in phases.Rating}:
             raise DomainError(
-                f"assessments.{criterion}.rating", _("Ukendt vurdering: %(name)s.") % {"name": rating}
+                f"assessments.{key}.rating", _("Ukendt vurdering: %(name)s.") % {"name": rating}
             )
-    return [
-        AssessmentInput(
-            criterion=criterion,
-            rating=values.get("rating", ""),
-            justification=values.get("justification", ""),
-            evidence=values.get("evidence", ""),
-            override_justification=values.get("override_justification", ""),
+        result.append(
+            AssessmentInput(
+                criterion=criterion,
+                rating=rating,
+                justification=values.get("justification", ""),
+                evidence=values.get("evidence", ""),
+                override_justification=values.get("override_justification", ""),
+                phase=phase,
+            )
         )
-        for criterion, values in data.items()
-    ]
+    return result

@@ -72,6 +72,7 @@ def initiative_detail(request, pk: int):
         "can_gate": can(request.user, "portfolio.prepare_gate", initiative) and initiative.is_active,
         "can_recommend": can(request.user, "portfolio.recommend", initiative),
         "draft": services.current_draft(initiative),
+        "duration": selectors.phase_duration(initiative),
         "links": {
             "som": can(request.user, "som.calculate", initiative),
             "evidence": can(request.user, "evidence.view"),
@@ -119,9 +120,12 @@ def gate(request, pk: int):
                     outcome=data["outcome"],
                     justification=data["justification"],
                     assessments=form.assessments("gate"),
-                    skipped_assessments=form.assessments("skip") if data["outcome"] == "skip" else (),
+                    skipped_assessments=form.jumped_assessments() if data["outcome"] == "skip" else (),
                     effect_meta_analysis_id=data.get("effect_meta_analysis"),
                     expected_sequence=data.get("sequence"),
+                    target_phase=data.get("target_phase") or "",
+                    track=services.TrackChoice(data.get("new_track") or "", data.get("track_reason") or ""),
+                    prototype_id=data.get("prototype"),
                 )
                 messages.success(
                     request,
@@ -250,6 +254,7 @@ def municipality_list(request):
 def initiative_create(request):
     require(request.user, "portfolio.create_initiative")
     form = InitiativeForm(request.POST or None)
+    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -270,12 +275,22 @@ def initiative_create(request):
                 evaluator=data["evaluator"],
                 method_supplier=data["method_supplier"],
                 foundation=data["foundation"],
+                entry_assessments=form.entry_assessments(data["phase"]),
+                entry_justification=data["entry_justification"],
             )
             messages.success(request, _("Initiativet er oprettet."))
             return redirect("portfolio:initiative", pk=initiative.pk)
+        except services.GateDecisionRefused as refused:
+            problems = refused.messages
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-    return render(request, "portfolio/form.html", {"form": form, "title": _("Nyt initiativ")})
+    context = {
+        "form": form,
+        "title": _("Nyt initiativ"),
+        "problems": problems,
+        "entry_open": bool(problems) or request.POST.get("phase", "screening") != "screening",
+    }
+    return render(request, "portfolio/initiative_form.html", context, status=422 if problems else 200)
 
 
 @login_required

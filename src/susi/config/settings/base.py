@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "susi.evidence",
     "susi.outcomes",
     "susi.rounds",
+    "susi.proposals",
     "susi.jobs",
     "susi.dissemination",
 ]

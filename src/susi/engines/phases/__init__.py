@@ -1,8 +1,10 @@
-"""The SUSI phase model (model.py), the rules that judge a gate (rules.py) and the product review workflow
-(review.py). Pure Python."""
+"""The SUSI phase model (model.py: phases, products, criteria, durations and product review, one `DECLARATION`),
+the rules that judge a gate or an entry assessment (rules.py) and walking the product review (review.py).
+Pure Python."""
 
 from .model import (
     CRITERION_NAMES,
+    DECLARATION,
     OUTCOME_NAMES,
     PHASE_MODEL,
     PHASE_ORDER,
@@ -18,7 +20,9 @@ from .model import (
     Text,
     Track,
     definition,
+    months_between,
     next_phase,
+    past_typical_duration,
     phase_index,
 )
 from .review import (
@@ -33,6 +37,7 @@ from .review import (
 )
 from .rules import (
     Assessment,
+    EntryProposal,
     GateProposal,
     GateRefused,
     Problem,
@@ -40,8 +45,13 @@ from .rules import (
     Status,
     Verdict,
     apply,
+    entry_phases,
     judge,
+    judge_entry,
+    needs_entry_assessment,
     possible_outcomes,
+    skip_targets,
+    skipped_phases,
     target_state,
 )
 
@@ -83,4 +93,13 @@ __all__ = [
     "phase_index",
     "possible_outcomes",
     "target_state",
+    "DECLARATION",
+    "months_between",
+    "past_typical_duration",
+    "EntryProposal",
+    "entry_phases",
+    "judge_entry",
+    "needs_entry_assessment",
+    "skip_targets",
+    "skipped_phases",
 ]

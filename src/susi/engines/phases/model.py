@@ -2,12 +2,14 @@
 
 Source: the agency's leaflet "Sociale indsatser, der virker" (shared/seeds/002) and SUSI 2.0 (seeds/003).
 Everything the gate rules need — phases, their order, the criteria to continue after each one, the products
-each phase must deliver, the five gate criteria, the two tracks — is written here once, in Danish and English.
+each phase must deliver and how each product is reviewed, the five gate criteria, the two tracks, each phase's
+typical duration — is written here once, in Danish and English, and bundled in `DECLARATION`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from susi.engines.text import Text
@@ -63,6 +65,7 @@ class ProductKind(StrEnum):
     EFFECT_EVALUATION = "effect_evaluation"
     SOM_CALCULATION = "som_calculation"
     MONITORING_REPORT = "monitoring_report"
+    PROTOTYPE = "prototype"  # SUSI 2.0: screening develops a prototype of the new intervention (seeds/003)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ class PhaseDefinition:
     typical_duration: Text
     products: tuple[ProductRequirement, ...]
     continue_criteria: tuple[ContinueCriterion, ...]
+    # The upper end of the typical duration in months (None: ongoing, never "running late") and where the figure
+    # comes from. An initiative in the phase for longer is flagged on the board.
+    typical_months: int | None = None
+    duration_source: str = ""
 
     @property
     def required_products(self) -> tuple[ProductKind, ...]:
@@ -113,6 +120,7 @@ PRODUCT_NAMES: dict[ProductKind, Text] = {
     ProductKind.EFFECT_EVALUATION: Text("Effektevaluering", "Effect evaluation"),
     ProductKind.SOM_CALCULATION: Text("SØM-beregning", "SØM calculation"),
     ProductKind.MONITORING_REPORT: Text("Monitoreringsrapport", "Monitoring report"),
+    ProductKind.PROTOTYPE: Text("Prototype", "Prototype"),
 }
 
 CRITERION_NAMES: dict[Criterion, Text] = {
@@ -132,7 +140,7 @@ RATING_NAMES: dict[Rating, Text] = {
 
 OUTCOME_NAMES: dict[Outcome, Text] = {
     Outcome.CONTINUE: Text("Fortsæt til næste fase", "Continue to the next phase"),
-    Outcome.SKIP: Text("Spring en fase over", "Skip a phase"),
+    Outcome.SKIP: Text("Spring en eller flere faser over", "Skip one or more phases"),
     Outcome.REWORK: Text("Tilbage til mere arbejde", "Back for more work"),
     Outcome.STOP: Text("Stop", "Stop"),
     Outcome.CONCLUDE: Text("Afslut udbredelsen", "Conclude dissemination"),
@@ -161,9 +169,13 @@ PHASE_MODEL: tuple[PhaseDefinition, ...] = (
             "The agency identifies the social problem and maps knowledge before development starts.",
         ),
         typical_duration=Text("Under et år", "Less than a year"),
+        typical_months=12,
+        duration_source="assumption: the seeds give no figure for screening; the agency's practice is under a year",
         products=(
             ProductRequirement(_P.KNOWLEDGE_REPORT, True),
             ProductRequirement(_P.PRELIMINARY_DESCRIPTION, True),
+            # recorded at the screening gate with the track choice (seeds/003); not a condition to move on
+            ProductRequirement(_P.PROTOTYPE, False),
         ),
         continue_criteria=(
             ContinueCriterion(_E, Text("Fagligt velbegrundet", "Professionally well-founded")),
@@ -181,6 +193,8 @@ PHASE_MODEL: tuple[PhaseDefinition, ...] = (
             "3-5 municipalities develop the preliminary description until the intervention is ready to test.",
         ),
         typical_duration=Text("3-4 år", "3-4 years"),
+        typical_months=48,
+        duration_source="seeds/002: 'over en periode på tre til fire år'",
         products=(
             ProductRequirement(_P.FINAL_DESCRIPTION, True),
             ProductRequirement(_P.EVALUATION_REPORT, True),
@@ -203,6 +217,8 @@ PHASE_MODEL: tuple[PhaseDefinition, ...] = (
             "The finished intervention is tested uniformly to show whether it works and pays off.",
         ),
         typical_duration=Text("3-5 år", "3-5 years"),
+        typical_months=60,
+        duration_source="seeds/002: 'Afprøvningsfasen varer typisk tre til fem år'",
         products=(
             ProductRequirement(_P.EFFECT_EVALUATION, True),
             ProductRequirement(_P.SOM_CALCULATION, False),
@@ -229,6 +245,8 @@ PHASE_MODEL: tuple[PhaseDefinition, ...] = (
             "The documented intervention spreads to every interested municipality; continued effect is monitored.",
         ),
         typical_duration=Text("Løbende", "Ongoing"),
+        typical_months=None,
+        duration_source="seeds/002: dissemination continues while the effect is monitored",
         products=(ProductRequirement(_P.MONITORING_REPORT, True),),
         continue_criteria=(),
     ),
@@ -249,3 +267,82 @@ def next_phase(phase: Phase | str, steps: int = 1) -> Phase | None:
 
 def phase_index(phase: Phase | str) -> int:
     return PHASE_ORDER.index(Phase(phase))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 when `end` is not after `start`)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)
+
+
+def past_typical_duration(phase: Phase | str, started: date, today: date) -> bool:
+    """The initiative has been in `phase` longer than the upper end of its typical duration."""
+    limit = definition(phase).typical_months
+    return limit is not None and months_between(started, today) >= limit and today > started
+
+
+# --- product review: the states of a phase product and the transitions between them -------------------------
+# A product is written as a draft, submitted for review, and approved or rejected by the agency. Every allowed
+# transition and who makes it is declared here; nothing else is allowed. A new version of a product's file sends
+# it back to draft from any state (`NEW_VERSION_STATE`), so a rejected product is approved only after a new draft.
+
+
+class ProductState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Actor(StrEnum):
+    """Who makes a review transition: whoever may upload the product, or whoever may review it."""
+
+    CONTRIBUTOR = "contributor"
+    REVIEWER = "reviewer"
+
+
+@dataclass(frozen=True)
+class ReviewTransition:
+    source: ProductState
+    target: ProductState
+    actor: Actor
+    name: Text
+
+
+_S = ProductState
+
+PRODUCT_REVIEW: tuple[ReviewTransition, ...] = (
+    ReviewTransition(_S.DRAFT, _S.SUBMITTED, Actor.CONTRIBUTOR, Text("Indsend til godkendelse", "Submit")),
+    # the agency's own drafts need no separate submission
+    ReviewTransition(_S.DRAFT, _S.APPROVED, Actor.REVIEWER, Text("Godkend", "Approve")),
+    ReviewTransition(_S.SUBMITTED, _S.APPROVED, Actor.REVIEWER, Text("Godkend", "Approve")),
+    ReviewTransition(_S.SUBMITTED, _S.REJECTED, Actor.REVIEWER, Text("Afvis", "Reject")),
+    ReviewTransition(
+        _S.SUBMITTED, _S.DRAFT, Actor.REVIEWER, Text("Send tilbage som udkast", "Return to draft")
+    ),
+    ReviewTransition(_S.REJECTED, _S.DRAFT, Actor.REVIEWER, Text("Genåbn som udkast", "Reopen as draft")),
+    ReviewTransition(_S.APPROVED, _S.DRAFT, Actor.REVIEWER, Text("Genåbn som udkast", "Reopen as draft")),
+)
+
+#: Where a product goes when a new version of its file is uploaded: it must be reviewed again.
+NEW_VERSION_STATE = ProductState.DRAFT
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The one declarative definition: the phases (with products, criteria, durations) and product review."""
+
+    phases: tuple[PhaseDefinition, ...]
+    product_review: tuple[ReviewTransition, ...]
+    new_version_state: ProductState
+    tracks: tuple[Track, ...]
+    criteria: tuple[Criterion, ...]
+
+
+DECLARATION = Declaration(
+    phases=PHASE_MODEL,
+    product_review=PRODUCT_REVIEW,
+    new_version_state=NEW_VERSION_STATE,
+    tracks=tuple(Track),
+    criteria=tuple(Criterion),
+)

@@ -1,58 +1,30 @@
-"""Product review as data: the states of a phase product and the transitions between them.
+"""Product review: walking the workflow declared in `model.py` (`PRODUCT_REVIEW`, part of `DECLARATION`).
 
 A product (a knowledge report, an evaluation report …) is written as a draft, submitted for review, and
-approved or rejected by the agency. `PRODUCT_REVIEW` declares every allowed transition and who makes it;
-nothing else is allowed. A new version of a product's file sends it back to draft from any state
-(`NEW_VERSION_STATE`), so a rejected product is approved only after a new draft has been submitted again.
+approved or rejected by the agency. Only the declared transitions are allowed; a new version of a product's
+file sends it back to `NEW_VERSION_STATE`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-from .model import Text
-
-
-class ProductState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-class Actor(StrEnum):
-    """Who makes a transition: whoever may upload the product, or whoever may review it."""
-
-    CONTRIBUTOR = "contributor"
-    REVIEWER = "reviewer"
-
-
-@dataclass(frozen=True)
-class ReviewTransition:
-    source: ProductState
-    target: ProductState
-    actor: Actor
-    name: Text
-
-
-_S = ProductState
-
-PRODUCT_REVIEW: tuple[ReviewTransition, ...] = (
-    ReviewTransition(_S.DRAFT, _S.SUBMITTED, Actor.CONTRIBUTOR, Text("Indsend til godkendelse", "Submit")),
-    # the agency's own drafts need no separate submission
-    ReviewTransition(_S.DRAFT, _S.APPROVED, Actor.REVIEWER, Text("Godkend", "Approve")),
-    ReviewTransition(_S.SUBMITTED, _S.APPROVED, Actor.REVIEWER, Text("Godkend", "Approve")),
-    ReviewTransition(_S.SUBMITTED, _S.REJECTED, Actor.REVIEWER, Text("Afvis", "Reject")),
-    ReviewTransition(
-        _S.SUBMITTED, _S.DRAFT, Actor.REVIEWER, Text("Send tilbage som udkast", "Return to draft")
-    ),
-    ReviewTransition(_S.REJECTED, _S.DRAFT, Actor.REVIEWER, Text("Genåbn som udkast", "Reopen as draft")),
-    ReviewTransition(_S.APPROVED, _S.DRAFT, Actor.REVIEWER, Text("Genåbn som udkast", "Reopen as draft")),
+from .model import (
+    NEW_VERSION_STATE,
+    PRODUCT_REVIEW,
+    Actor,
+    ProductState,
+    ReviewTransition,
 )
 
-#: Where a product goes when a new version of its file is uploaded: it must be reviewed again.
-NEW_VERSION_STATE = ProductState.DRAFT
+__all__ = [
+    "NEW_VERSION_STATE",
+    "PRODUCT_REVIEW",
+    "Actor",
+    "ProductState",
+    "ReviewRefused",
+    "ReviewTransition",
+    "review_transition",
+    "transitions_from",
+]
 
 _BY_EDGE = {(t.source, t.target): t for t in PRODUCT_REVIEW}
 
