@@ -309,3 +309,10 @@ def municipality_initiatives(user, municipality: Organisation) -> QuerySet[Initi
         .select_related("intervention")
         .order_by("phase", "title")
     )
+
+
+def possible_leads() -> QuerySet:
+    """The users who may lead an initiative (`portfolio.lead_initiative`)."""
+    from susi.accounts.permissions import initiative_leads
+
+    return initiative_leads()

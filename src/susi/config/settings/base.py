@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "susi.outcomes",
     "susi.rounds",
     "susi.jobs",
+    "susi.programme",
+    "susi.notifications",
 ]
 
 MIDDLEWARE = [
