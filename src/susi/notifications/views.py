@@ -37,7 +37,7 @@ def notification_list(request):
         "notifications": selectors.notifications_for(request.user)[:200],
         "kinds": [(value, label, value not in (pref.muted_kinds or [])) for value, label in Kind.choices],
         "preference": pref,
-        "languages": Preference.Language.choices,
+        "email_languages": Preference.Language.choices,
     }
     return render(request, "notifications/list.html", context)
 
