@@ -38,10 +38,11 @@ def board_rows(initiatives: QuerySet[Initiative]) -> list[list]:
         "area": dict(Area.choices),
         "status": dict(Status.choices),
     }
-    phase_order = {value: i for i, (value, _label) in enumerate(PHASE_CHOICES)}
     rows = []
     initiatives = initiatives.select_related("intervention").prefetch_related("municipalities")
-    for i in sorted(initiatives, key=lambda i: (phase_order.get(i.phase, 99), i.title)):
+    # phase by phase, each by title as the database orders it: the board's own order (selectors.board)
+    ordered = [i for value, _label in PHASE_CHOICES for i in initiatives.filter(phase=value).order_by("title")]
+    for i in ordered:
         rows.append(
             [
                 i.title,
