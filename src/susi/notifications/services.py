@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -57,7 +58,7 @@ def notify(users: Iterable, kind: str, text: Text, url: str = "") -> list[Notifi
         if pk not in muted
     ]
     for notification in written:
-        transaction.on_commit(lambda n=notification: _send_email(n))
+        transaction.on_commit(partial(_send_email, notification))
     return written
 
 

@@ -31,7 +31,7 @@ def _headings() -> list[str]:
 
 def board_rows(initiatives: QuerySet[Initiative]) -> list[list]:
     """One row per initiative, in the board's order (phase, then title)."""
-    labels = {
+    labels: dict[str, dict] = {
         "phase": dict(PHASE_CHOICES),
         "programme": dict(Programme.choices),
         "track": dict(TRACK_CHOICES),
@@ -41,7 +41,9 @@ def board_rows(initiatives: QuerySet[Initiative]) -> list[list]:
     rows = []
     initiatives = initiatives.select_related("intervention").prefetch_related("municipalities")
     # phase by phase, each by title as the database orders it: the board's own order (selectors.board)
-    ordered = [i for value, _label in PHASE_CHOICES for i in initiatives.filter(phase=value).order_by("title")]
+    ordered = [
+        i for value, _label in PHASE_CHOICES for i in initiatives.filter(phase=value).order_by("title")
+    ]
     for i in ordered:
         rows.append(
             [

@@ -14,7 +14,15 @@ from susi.portfolio.models import Initiative, Status
 from susi.portfolio.models import Programme as ProgrammeLabel
 from susi.rounds.models import Instalment
 
-from .models import Allocation, Candidate, PrioritisationRound, Programme, ProgrammeYear
+from .models import (
+    Allocation,
+    Candidate,
+    Decision,
+    PrioritisationRound,
+    Programme,
+    ProgrammeYear,
+    Recommendation,
+)
 
 
 @dataclass(frozen=True)
@@ -130,9 +138,9 @@ class CandidateSummary:
     candidate: Candidate
     recommended: int
     not_recommended: int
-    recommendations: list
-    decision: object | None
-    own: object | None = None  # the reader's own recommendation, if any
+    recommendations: list[Recommendation]
+    decision: Decision | None
+    own: Recommendation | None = None  # the reader's own recommendation, if any
 
 
 def candidate_summaries(round_: PrioritisationRound, user=None) -> list[CandidateSummary]:

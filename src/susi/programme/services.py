@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from susi.accounts.permissions import require, steering_members
 from susi.engines.text import Text
+from susi.portfolio.models import Initiative
 from susi.web.api_errors import DomainError
 from susi.web.formatting import kr
 
@@ -40,7 +41,7 @@ class FrameExceeded(DomainError):
 @dataclass(frozen=True)
 class CandidateInput:
     kind: str
-    initiative: object | None = None
+    initiative: Initiative | None = None
     title: str = ""
     description: str = ""
     requested_dkk: Decimal | int = 0
