@@ -1,5 +1,6 @@
 """Demo programmes: UIP Voksne (frame DKK 65 m a year) and UIP Børn og unge (DKK 60 m), 2025-2027, the active
-initiatives' money committed for 2026, and a 2027 prioritisation round for adults with three steering-group
+initiatives' money committed for 2026 (plus a frame for each year in which the rounds' demo paid a grant
+instalment, so that "spent" shows it), and a 2027 prioritisation round for adults with three steering-group
 members' recommendations and two decisions (one approved, one not). Idempotent: what exists is left as it is."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from decimal import Decimal
 from susi.accounts.models import Role, User
 from susi.portfolio.models import Initiative
 
-from . import services
+from . import selectors, services
 from .models import Allocation, Candidate, PrioritisationRound, Programme, ProgrammeYear
 
 FRAMES = {"uip_adults": 65_000_000, "uip_children": 60_000_000}
@@ -52,7 +53,9 @@ def _frames(agency: User) -> None:
         if not programme.description:
             programme.description = DESCRIPTIONS[programme.code]
             programme.save(update_fields=["description"])
-        for year in YEARS:
+        # the years the rounds' demo paid grant instalments in get a frame too, so "spent" shows them
+        first = min([*selectors.spent_by_year(programme), YEARS[0]])
+        for year in range(first, YEARS[-1] + 1):
             if not ProgrammeYear.objects.filter(programme=programme, year=year).exists():
                 services.set_frame(agency, programme, year=year, frame_dkk=FRAMES[programme.code])
 
