@@ -17,6 +17,7 @@ LOADERS = (
     "susi.outcomes.demo",
     "susi.rounds.demo",
     "susi.proposals.demo",
+    "susi.programme.demo",
     "susi.dissemination.demo",
 )
 

@@ -128,6 +128,7 @@ def fill(name: str, route: str) -> str | None:
         "dissemination:checklist": "portfolio.Intervention",
         "dissemination:": "portfolio.Initiative",
         "proposals:": "proposals.Proposal",
+        "programme:round": "programme.PrioritisationRound",
     }
     path = route.replace("^", "").replace("$", "")
     if "<int:product_id>" in path:
@@ -139,6 +140,8 @@ def fill(name: str, route: str) -> str | None:
         path = path.replace("<int:pk>", str(product.initiative_id)).replace(
             "<int:product_id>", str(product.pk)
         )
+    if "<str:code>" in path and name.startswith("programme:"):
+        path = path.replace("<str:code>", "uip_adults")
     if "<str:code>" in path:
         code = (
             Organisation.objects.filter(kind="municipality").order_by("code").values_list("code", flat=True)

@@ -604,3 +604,52 @@ def visible_proposals(user, queryset: QuerySet | None = None) -> QuerySet:
 
 
 TWINS.update({"proposals.view_proposal": visible_proposals})
+
+
+# --- programmes, prioritisation and notifications (susi.programme, susi.notifications) -------------------
+# The programmes' money and prioritisation rounds are read by those who see the whole portfolio (agency,
+# steering group, administrators); the agency sets frames, commits money, opens rounds and records the
+# minister's decisions; steering-group members recommend. Each user reads and marks only their own
+# notifications (the list is filtered by user, so no queryset twin is needed).
+
+RULES.update(
+    {
+        "programme.view": lambda u, o: _sees_all(u),
+        "programme.manage": _agency,
+        "programme.recommend": lambda u, o: _role(u, Role.STEERING),
+        "programme.decide": _agency,
+        "notifications.view": lambda u, o: (
+            _authenticated(u) and (o is None or getattr(o, "user_id", None) == u.pk)
+        ),
+    }
+)
+ACTIONS = tuple(RULES)
+
+
+def steering_members() -> QuerySet:
+    """The users asked for a recommendation when a prioritisation round opens (`programme.recommend`)."""
+    return _model("accounts.User").objects.filter(role=Role.STEERING, is_active=True)
+
+
+def agency_staff() -> QuerySet:
+    """The users who review products and record decisions (`portfolio.review_product`): notified of work."""
+    return _model("accounts.User").objects.filter(role__in=[Role.AGENCY], is_active=True)
+
+
+def participating_users(initiative) -> QuerySet:
+    """The active users whose organisation takes part in `initiative` (`takes_part`), plus its lead: whom a
+    gate decision on the initiative concerns."""
+    foundations = [pk for pk in (initiative.foundation_id, initiative.intervention.proposed_by_id) if pk]
+    scope = (
+        Q(role=Role.MUNICIPALITY, organisation__in=initiative.municipalities.values("pk"))
+        | Q(role=Role.PROVIDER, organisation__in=initiative.providers.values("pk"))
+        | Q(role=Role.EVALUATOR, organisation_id=initiative.evaluator_id or -1)
+        | Q(role=Role.FOUNDATION, organisation_id__in=foundations)
+        | Q(pk=initiative.lead_id or -1)
+    )
+    return _model("accounts.User").objects.filter(scope, is_active=True)
+
+
+def initiative_leads() -> QuerySet:
+    """The users who may lead an initiative (`portfolio.lead_initiative`: agency staff)."""
+    return _model("accounts.User").objects.filter(role=Role.AGENCY, is_active=True).order_by("username")

@@ -18,5 +18,7 @@ urlpatterns = [
     path("udbredelse/", include("susi.dissemination.urls")),
     path("forslag/", include("susi.proposals.urls")),
     path("job/", include("susi.jobs.urls")),
+    path("", include("susi.programme.urls")),
+    path("notifikationer/", include("susi.notifications.urls")),
 ]
 # No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

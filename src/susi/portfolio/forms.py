@@ -311,3 +311,39 @@ class InterventionForm(forms.ModelForm):
         model = Intervention
         fields = ["name", "area", "target_group", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class InitiativeEditForm(forms.ModelForm):
+    """An initiative's details (`services.EDITABLE_FIELDS`); phase, track and status are not on it."""
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "summary",
+            "start_date",
+            "end_date",
+            "lead",
+            "municipalities",
+            "providers",
+            "evaluator",
+            "method_supplier",
+            "foundation",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "municipalities": forms.SelectMultiple(attrs={"size": 8, "data-search": _("Søg kommune")}),
+        }
+
+    def __init__(self, *args, leads=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPALITY
+        )
+        self.fields["municipalities"].help_text = _(
+            "Kommuner, der deltager uden for en ansøgningsrunde. Deltagelsen registreres fra i dag."
+        )
+        if leads is not None:
+            self.fields["lead"].queryset = leads

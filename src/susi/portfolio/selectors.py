@@ -338,3 +338,10 @@ def phase_duration(initiative: Initiative) -> PhaseDuration:
         overdue=initiative.is_active
         and phases.past_typical_duration(initiative.phase, initiative.phase_started_on, today),
     )
+
+
+def possible_leads() -> QuerySet:
+    """The users who may lead an initiative (`portfolio.lead_initiative`)."""
+    from susi.accounts.permissions import initiative_leads
+
+    return initiative_leads()

@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from susi.accounts.permissions import can, proposing_organisation, require
 from susi.engines import phases
 from susi.engines.errors import EngineError
 from susi.engines.phases.suggestions import Suggestion
+from susi.engines.text import Text
 from susi.web.api_errors import DomainError
 from susi.web.i18n import localized
 
@@ -277,7 +279,29 @@ def set_product_state(user, product: Product, state: str) -> Product:
         raise DomainError("state", _("Produktet har ingen fil endnu."))
     product.state = new
     product.save(update_fields=["state", "updated_at"])
+    if new == Product.State.SUBMITTED:
+        _notify_product_submitted(product)
     return product
+
+
+def _notify_product_submitted(product: Product) -> None:
+    """A submitted product awaits review: tell the initiative's lead, or the agency's staff if it has none."""
+    from susi.accounts.permissions import agency_staff
+    from susi.notifications.models import Kind
+    from susi.notifications.services import notify
+
+    initiative = product.initiative
+    reviewers = [initiative.lead] if initiative.lead_id else list(agency_staff())
+    text = Text(
+        f"»{product.title}« i »{initiative.title}« er indsendt og venter på din vurdering.",
+        f"“{product.title}” in “{initiative.title}” has been submitted and awaits your review.",
+    )
+    notify(
+        reviewers,
+        Kind.PRODUCT_REVIEW,
+        text,
+        reverse("portfolio:initiative", args=[initiative.pk]) + "#products",
+    )
 
 
 # --- gates ---------------------------------------------------------------------------------------------
@@ -531,6 +555,7 @@ def record_gate_decision(
     initiative.status = Status(new_status)
     initiative.track = new_track
     initiative.save()
+    _notify_gate_decision(initiative, decision)
     return decision
 
 
@@ -542,6 +567,22 @@ def _prototype(initiative: Initiative, prototype_id: int | None) -> Product | No
     if product is None:
         raise DomainError("prototype", _("Prototypen skal være et af fasens produkter."))
     return product
+
+
+def _notify_gate_decision(initiative: Initiative, decision: GateDecision) -> None:
+    """Tell the initiative's participants and its lead (not the decider) what was decided at the gate."""
+    from susi.accounts.permissions import participating_users
+    from susi.notifications.models import Kind
+    from susi.notifications.services import notify
+
+    phase = phases.definition(decision.phase).name
+    outcome = phases.OUTCOME_NAMES[phases.Outcome(decision.outcome)]
+    text = Text(
+        f"Beslutning ved faseovergangen efter {phase.da.lower()} for »{initiative.title}«: {outcome.da.lower()}.",
+        f"Decision at the gate after {phase.en.lower()} for “{initiative.title}”: {outcome.en.lower()}.",
+    )
+    users = participating_users(initiative).exclude(pk=decision.decided_by_id)
+    notify(users, Kind.GATE_DECISION, text, reverse("portfolio:initiative", args=[initiative.pk]))
 
 
 class GateAlreadyDecided(DomainError):
@@ -619,3 +660,93 @@ def assessment_inputs_from_mapping(data: Mapping[str, Mapping[str, str]]) -> lis
             )
         )
     return result
+
+
+# --- editing an initiative's details ---------------------------------------------------------------------
+
+#: What agency staff may change on an initiative after it is created. Phase, track and status are not here:
+#: they move only through a recorded gate decision (`record_gate_decision`).
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "start_date",
+    "end_date",
+    "lead",
+    "evaluator",
+    "method_supplier",
+    "foundation",
+    "municipalities",
+    "providers",
+)
+_PARTICIPANT_KIND = {
+    "evaluator": "evaluator",
+    "method_supplier": "method_supplier",
+    "foundation": "foundation",
+    "municipalities": "municipality",
+    "providers": "provider",
+}
+
+
+def _check_edit(initiative: Initiative, changes: Mapping) -> None:
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise DomainError(
+            unknown[0],
+            _("%(field)s kan ikke rettes her: fase, spor og status ændres kun ved en faseovergang.")
+            % {"field": unknown[0]},
+        )
+    if "title" in changes and not str(changes["title"] or "").strip():
+        raise DomainError("title", _("Initiativet skal have en titel."))
+    start = changes.get("start_date", initiative.start_date)
+    end = changes.get("end_date", initiative.end_date)
+    if start is None:
+        raise DomainError("start_date", _("Initiativet skal have en startdato."))
+    if end and end < start:
+        raise DomainError("end_date", _("Slutdatoen ligger før startdatoen."))
+    lead = changes.get("lead")
+    if lead is not None and not can(lead, "portfolio.lead_initiative"):
+        raise DomainError("lead", _("Den ansvarlige skal være en medarbejder i styrelsen."))
+    for field, kind in _PARTICIPANT_KIND.items():
+        value = changes.get(field)
+        organisations = [] if value is None else (list(value) if field.endswith("s") else [value])
+        if any(o.kind != kind for o in organisations):
+            raise DomainError(field, _("Organisationen har ikke den rigtige type til feltet."))
+
+
+def _set_participants(initiative: Initiative, field: str, organisations, today: date) -> None:
+    """Municipalities and providers added outside a round take part from today; removed ones until today."""
+    from susi.rounds.models import Participation
+
+    manager = getattr(initiative, field)
+    before = set(manager.values_list("pk", flat=True))
+    after = {o.pk for o in organisations}
+    for org_id in after - before:
+        Participation.objects.create(
+            initiative=initiative, organisation_id=org_id, phase=initiative.phase, from_date=today
+        )
+    for participation in Participation.objects.filter(
+        initiative=initiative, organisation_id__in=before - after, to_date__isnull=True
+    ):
+        participation.to_date = max(today, participation.from_date)
+        participation.save(update_fields=["to_date"])
+    manager.set(organisations)
+
+
+@transaction.atomic
+def edit_initiative(user, initiative: Initiative, **changes) -> Initiative:
+    """Change an initiative's details (`EDITABLE_FIELDS`); never its phase, track or status. Every change is in
+    the initiative's history (django-simple-history, with the participants); bad input changes nothing."""
+    require(user, "portfolio.edit_initiative", initiative)
+    _check_edit(initiative, changes)
+    initiative = _locked(initiative)
+    scalars = [f for f in changes if f not in ("municipalities", "providers")]
+    for field in scalars:
+        value = changes[field]
+        setattr(initiative, field, value.strip() if isinstance(value, str) else value)
+    if scalars:
+        initiative.save(update_fields=[*scalars, "updated_at"])
+    today = timezone.localdate()
+    for field in ("municipalities", "providers"):
+        if field in changes:
+            _set_participants(initiative, field, list(changes[field]), today)
+    return initiative

@@ -9,6 +9,8 @@ urlpatterns = [
     path("indsatser/ny/", views.intervention_create, name="intervention_create"),
     path("initiativer/<int:pk>/", views.initiative_detail, name="initiative"),
     path("initiativer/<int:pk>/faseovergang/", views.gate, name="gate"),
+    path("initiativer/<int:pk>/rediger/", views.initiative_edit, name="initiative_edit"),
+    path("eksport/portefoelje.<str:fmt>", views.board_export, name="board_export"),
     path("initiativer/<int:pk>/produkter/", views.upload_product, name="upload_product"),
     path("initiativer/<int:pk>/produkter/filer/<int:version_id>/", views.product_file, name="product_file"),
     path(

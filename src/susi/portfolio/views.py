@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines import phases
 from susi.organisations.models import Organisation
+from susi.programme.selectors import gate_prioritisation, programme_counts
 from susi.web.api_errors import DomainError
 from susi.web.files import private_file_response
 from susi.web.i18n import localized
 
 from . import selectors, services, suggestions
-from .forms import GateForm, InitiativeForm, InterventionForm, ProductUploadForm, RecommendationForm
+from .forms import (
+    GateForm,
+    InitiativeEditForm,
+    InitiativeForm,
+    InterventionForm,
+    ProductUploadForm,
+    RecommendationForm,
+)
 from .models import Area, Initiative, Product, ProductVersion, Programme, Status
 
 
@@ -50,6 +59,8 @@ def board(request):
         "programme_names": dict(Programme.choices),
         "can_create": can(request.user, "portfolio.create_initiative"),
         "can_propose": can(request.user, "portfolio.create_intervention"),
+        "programme_counts": programme_counts(selectors.filtered_initiatives(request.user, params)),
+        "export_query": urlencode({k: v for k, v in params.items() if v}),
     }
     template = "portfolio/_board.html" if request.headers.get("HX-Request") else "portfolio/board.html"
     return render(request, template, context)
@@ -71,6 +82,7 @@ def initiative_detail(request, pk: int):
         "can_review": can(request.user, "portfolio.review_product", initiative),
         "can_gate": can(request.user, "portfolio.prepare_gate", initiative) and initiative.is_active,
         "can_recommend": can(request.user, "portfolio.recommend", initiative),
+        "can_edit": can(request.user, "portfolio.edit_initiative", initiative),
         "draft": services.current_draft(initiative),
         "duration": selectors.phase_duration(initiative),
         "links": {
@@ -150,6 +162,7 @@ def gate(request, pk: int):
         "missing": [localized(phases.PRODUCT_NAMES[k]) for k in missing],
         "draft": draft,
         "track_rule": phases.Track(initiative.track) is phases.Track.TWO,
+        "prioritisation": gate_prioritisation(initiative),
         "gate_suggestions": suggestions.suggestions_by_criterion(initiative),
     }
     status = 422 if problems else 200
@@ -305,3 +318,43 @@ def intervention_create(request):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
     return render(request, "portfolio/form.html", {"form": form, "title": _("Foreslå en indsats")})
+
+
+@login_required
+def initiative_edit(request, pk: int):
+    """Agency staff edit an initiative's details (never its phase, track or status)."""
+    initiative = _visible_initiative(request, pk)
+    require(request.user, "portfolio.edit_initiative", initiative)
+    form = InitiativeEditForm(request.POST or None, instance=initiative, leads=selectors.possible_leads())
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            services.edit_initiative(request.user, Initiative.objects.get(pk=pk), **changes)
+            messages.success(request, _("Initiativet er opdateret."))
+            return redirect("portfolio:initiative", pk=pk)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    title = _("Ret »%(title)s«") % {"title": initiative.title}
+    return render(request, "portfolio/form.html", {"form": form, "title": title})
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@login_required
+def board_export(request, fmt: str):
+    """The board as the user sees it (their initiatives, the same filters) in Excel or CSV."""
+    from . import exports
+
+    require(request.user, "portfolio.view_board")
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    params = {k: request.GET.get(k, "").strip() for k in selectors.BOARD_FILTERS}
+    rows = exports.board_rows(selectors.filtered_initiatives(request.user, params))
+    body = exports.board_xlsx(rows) if fmt == "xlsx" else exports.board_csv(rows)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="portefoelje.{fmt}"'
+    return response

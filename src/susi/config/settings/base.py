@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "susi.proposals",
     "susi.jobs",
     "susi.dissemination",
+    "susi.programme",
+    "susi.notifications",
 ]
 
 MIDDLEWARE = [
