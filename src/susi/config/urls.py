@@ -16,5 +16,6 @@ urlpatterns = [
     path("udfald/", include("susi.outcomes.urls")),
     path("", include("susi.rounds.urls")),
     path("job/", include("susi.jobs.urls")),
+    path("", include("susi.knowledge.urls")),
 ]
 # No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines import phases
+from susi.knowledge import selectors as knowledge_selectors
 from susi.organisations.models import Organisation
 from susi.web.api_errors import DomainError
 from susi.web.files import private_file_response
@@ -97,6 +98,10 @@ def gate(request, pk: int):
     meta = _meta_analyses(initiative)
     draft = services.current_draft(initiative)
     problems: list[str] = []
+    # issue 13: involvement and side effects beside the criteria, the fast-track note recorded with the decision
+    knowledge = knowledge_selectors.gate_context(
+        initiative, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST":
         form = GateForm(request.POST, initiative=initiative, meta_analyses=meta)
         if form.is_valid():
@@ -122,6 +127,7 @@ def gate(request, pk: int):
                     skipped_assessments=form.assessments("skip") if data["outcome"] == "skip" else (),
                     effect_meta_analysis_id=data.get("effect_meta_analysis"),
                     expected_sequence=data.get("sequence"),
+                    on_recorded=knowledge.hook(request.user),
                 )
                 messages.success(
                     request,
@@ -146,6 +152,7 @@ def gate(request, pk: int):
         "missing": [localized(phases.PRODUCT_NAMES[k]) for k in missing],
         "draft": draft,
         "track_rule": phases.Track(initiative.track) is phases.Track.TWO,
+        "knowledge": knowledge,
     }
     status = 422 if problems else 200
     return render(request, "portfolio/gate.html", context, status=status)
