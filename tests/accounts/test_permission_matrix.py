@@ -84,6 +84,29 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
     "accounts.manage_api_token": {r: (T, X) for r in ROLES},
     "jobs.view": {r: (T, X) for r in ROLES},
+    # --- user involvement, side effects, knowledge notes, public knowledge pages (susi.knowledge) ---
+    "knowledge.view_involvement": VIEW_INITIATIVE,
+    "knowledge.record_involvement": {
+        A: (T, T),
+        M: (T, X),
+        E: (T, X),
+        F: (X, X),
+        S: (X, X),
+        AD: (T, T),
+        P: (T, X),
+    },
+    "knowledge.record_side_effect": {
+        A: (T, T),
+        M: (X, X),
+        E: (T, X),
+        F: (X, X),
+        S: (X, X),
+        AD: (T, T),
+        P: (X, X),
+    },
+    "knowledge.view_note": VIEW_INITIATIVE,
+    "knowledge.publish": NOBODY_BUT(A, AD),
+    "som.make_public": NOBODY_BUT(A, AD),
 }
 
 
@@ -102,6 +125,7 @@ def objects_for(action: str, world, user):
         "evidence.run_meta",
         "evidence.choose_practice_organisation",
         "outcomes.citizen_rights",
+        "knowledge.publish",
     }:
         return None, None
     if action == "accounts.manage_api_token":

@@ -130,6 +130,8 @@ PROBES = {
     "outcomes.list_citizens": lambda o: [("get", f"/udfald/initiativ/{o.initiative.pk}/borgere/")],
     "outcomes.save_estimate": lambda o: [("post", f"/udfald/initiativ/{o.initiative.pk}/estimat/gem/")],
     "outcomes.citizen_rights": lambda o: [("get", "/udfald/borgerrettigheder/")],
+    # knowledge pages: calculations are marked public on the publication page (knowledge app's matrix: its tests)
+    "som.make_public": lambda o: [("get", f"/ny-viden/offentliggoerelse/{o.initiative.intervention_id}/")],
 }
 
 
@@ -206,7 +208,8 @@ def test_citizen_rights_follow_the_matrix(client, world, objects, action, role):
 
 # The application rounds' twins are checked against their rules in tests/rounds/test_rounds_matrix.py (its world
 # has rounds, applications and grants).
-APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith("rounds."))
+# The knowledge app's twins are checked in tests/knowledge/test_permissions.py (its world has involvement and notes).
+APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith(("rounds.", "knowledge.")))
 
 
 def test_every_twin_answers_for_a_rule():
@@ -221,6 +224,8 @@ def test_every_twin_answers_for_a_rule():
         "rounds.view_round",
         "rounds.view_application",
         "rounds.view_grant",
+        "knowledge.view_involvement",
+        "knowledge.view_note",
     }
 
 
