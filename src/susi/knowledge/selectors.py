@@ -219,7 +219,7 @@ def _fidelity(initiatives) -> dict[str, Any] | None:
     if not reported and not suppressed:
         return None
     citizens = sum(r.n_citizens for r in reported)
-    share = sum(r.delivered_share * r.n_citizens for r in reported) / citizens if citizens else None
+    share = sum((r.delivered_share or 0.0) * r.n_citizens for r in reported) / citizens if citizens else None
     adequate = sum(1 for r in reported if r.adequate)
     return {
         "share": share,

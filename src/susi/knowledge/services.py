@@ -6,6 +6,7 @@ Bad input raises `DomainError` (field + message) before anything is written.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +41,7 @@ INVOLVEMENT_FIELDS = (
 
 def _clean_involvement(data: Mapping[str, Any]) -> dict[str, Any]:
     """Check one activity's fields; raises DomainError naming the first bad field."""
-    clean = {k: data.get(k) for k in INVOLVEMENT_FIELDS}
+    clean: dict[str, Any] = {k: data.get(k) for k in INVOLVEMENT_FIELDS}
     if clean["phase"] not in {p.value for p in phases.Phase}:
         raise DomainError("phase", _("Vælg en fase."))
     if clean["kind"] not in {k.value for k in engine.InvolvementKind}:
@@ -102,7 +103,7 @@ SIDE_EFFECT_FIELDS = ("outcome", "measured_by", "estimate", "ci_low", "ci_high",
 def record_side_effect(user, evaluation, data: Mapping[str, Any]) -> SideEffect:
     """Record an adverse outcome measured in a saved effect evaluation."""
     require(user, "knowledge.record_side_effect", evaluation)
-    clean = {k: data.get(k) for k in SIDE_EFFECT_FIELDS}
+    clean: dict[str, Any] = {k: data.get(k) for k in SIDE_EFFECT_FIELDS}
     clean["outcome"] = (clean["outcome"] or "").strip()
     clean["measured_by"] = (clean["measured_by"] or "").strip()
     if not clean["outcome"]:
@@ -111,7 +112,7 @@ def record_side_effect(user, evaluation, data: Mapping[str, Any]) -> SideEffect:
         raise DomainError("measured_by", _("Angiv hvordan det er målt."))
     for name in ("estimate", "ci_low", "ci_high"):
         value = clean[name]
-        if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
             raise DomainError(name, _("Angiv et tal."))
         clean[name] = float(value)
     if not clean["ci_low"] <= clean["estimate"] <= clean["ci_high"]:
