@@ -118,3 +118,49 @@ def test_api_involvement_side_effects_and_notes(client, world, evaluation):
     items = client.get("/api/knowledge/notes").json()["items"]
     assert [n["learned"] for n in items] == ["Noget nyt"]
     assert date.today()
+
+
+def test_knowledge_pages_in_english_have_no_danish_ui_word(client, demo):
+    """The English pages of this app (the generic English-pages test cannot fill their ids)."""
+    import re
+
+    from susi.accounts.models import User
+    from susi.portfolio.models import Initiative
+    from tests.web.test_english_pages import NAMES, WORD, data_strings, visible_text
+
+    client.force_login(User.objects.get(username="styrelse"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    cti = Initiative.objects.get(title__startswith="Afprøvning af CTI")
+    adhd = Initiative.objects.get(title__startswith="Afprøvning af mestringsindsats")
+    activity = InvolvementActivity.objects.filter(initiative=cti).first()
+    paths = [
+        f"/viden/{cti.intervention_id}/",
+        "/viden/",
+        "/viden/ny-viden/",
+        "/ny-viden/",
+        "/ny-viden/offentliggoerelse/",
+        f"/ny-viden/offentliggoerelse/{cti.intervention_id}/",
+        f"/initiativer/{cti.pk}/inddragelse/",
+        f"/initiativer/{cti.pk}/inddragelse/ny/",
+        f"/initiativer/{cti.pk}/inddragelse/{activity.pk}/",
+        f"/initiativer/{adhd.pk}/inddragelse/",
+        f"/initiativer/{adhd.pk}/bivirkninger/ny/",
+        f"/initiativer/{cti.pk}/faseovergang/",
+    ]
+    data = data_strings()
+    found = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = visible_text(response.content.decode())
+        for value in data:
+            if value in text:
+                text = re.sub(r"(?<!\w)" + re.escape(value) + r"(?!\w)", " ", text)
+        for proper in NAMES:
+            text = text.replace(proper, " ")
+        words = sorted(set(WORD.findall(text)))
+        if words:
+            found[path] = [
+                m.group(0) for m in re.finditer(r".{0,40}\b(?:" + "|".join(words) + r")\b.{0,40}", text)
+            ][:6]
+    assert not found, found
