@@ -43,15 +43,22 @@ class GateKnowledge:
     by_criterion: dict[str, list[InvolvementActivity]] = field(default_factory=dict)
 
     def hook(self, user):
-        """The `on_recorded` hook for the decision, or None; raises DomainError when the answer is bad."""
+        """The `on_recorded` hook for the decision, or None when the page's fast-track fieldset was not sent.
+
+        The answer is checked inside the decision's transaction, after the phase engine has accepted the
+        decision: the engine's reasons come first, and a bad answer (DomainError) records nothing."""
         from . import services
 
         if not self.form.is_bound:
             return None
-        if not self.form.is_valid():
-            name, errors = next(iter(self.form.errors.items()))
-            raise DomainError(name, errors[0])
-        return services.knowledge_note_hook(user, self.form.answer())
+
+        def record(decision):
+            if not self.form.is_valid():
+                name, errors = next(iter(self.form.errors.items()))
+                raise DomainError(name, errors[0])
+            return services.record_knowledge_note(user, decision, self.form.answer())
+
+        return record
 
 
 def gate_context(initiative, data: QueryDict | None = None) -> GateKnowledge:

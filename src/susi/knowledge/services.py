@@ -174,13 +174,6 @@ def record_knowledge_note(user, decision, answer: FastTrack) -> KnowledgeNote:
     return note
 
 
-def knowledge_note_hook(user, answer: FastTrack | None):
-    """The `on_recorded` hook for `portfolio.services.record_gate_decision` (None when there is no answer)."""
-    if answer is None:
-        return None
-    return lambda decision: record_knowledge_note(user, decision, answer)
-
-
 # --- publication ------------------------------------------------------------------------------------------
 
 
