@@ -19,6 +19,7 @@ LOADERS = (
     "susi.proposals.demo",
     "susi.programme.demo",
     "susi.dissemination.demo",
+    "susi.knowledge.demo",
 )
 
 

@@ -101,6 +101,29 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "proposals.submit": NOBODY_BUT(F) | {F: (T, X)},
     "proposals.view_proposal": {A: (T, T), M: (X, X), E: (X, X), F: (T, X), S: (T, T), AD: (T, T), P: (X, X)},
     "proposals.decide": NOBODY_BUT(A, AD),
+    # --- user involvement, side effects, knowledge notes, public knowledge pages (susi.knowledge) ---
+    "knowledge.view_involvement": VIEW_INITIATIVE,
+    "knowledge.record_involvement": {
+        A: (T, T),
+        M: (T, X),
+        E: (T, X),
+        F: (X, X),
+        S: (X, X),
+        AD: (T, T),
+        P: (T, X),
+    },
+    "knowledge.record_side_effect": {
+        A: (T, T),
+        M: (X, X),
+        E: (T, X),
+        F: (X, X),
+        S: (X, X),
+        AD: (T, T),
+        P: (X, X),
+    },
+    "knowledge.view_note": VIEW_INITIATIVE,
+    "knowledge.publish": NOBODY_BUT(A, AD),
+    "som.make_public": NOBODY_BUT(A, AD),
 }
 
 
@@ -120,6 +143,7 @@ def objects_for(action: str, world, user):
         "evidence.choose_practice_organisation",
         "outcomes.citizen_rights",
         "dissemination.define_readiness",
+        "knowledge.publish",
     }:
         return None, None
     if action == "accounts.manage_api_token":

@@ -140,6 +140,8 @@ PROBES = {
     "dissemination.define_readiness": lambda o: [
         ("get", f"/udbredelse/indsatser/{o.initiative.intervention_id}/parathedstjek/")
     ],
+    # knowledge pages: calculations are marked public on the publication page (knowledge app's matrix: its tests)
+    "som.make_public": lambda o: [("get", f"/ny-viden/offentliggoerelse/{o.initiative.intervention_id}/")],
 }
 
 
@@ -221,6 +223,8 @@ def test_citizen_rights_follow_the_matrix(client, world, objects, action, role):
 # has rounds, applications and grants).
 # The proposals' twin likewise in tests/proposals/test_proposals.py (its world has proposals of two foundations).
 APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith(("rounds.", "proposals.")))
+# The knowledge app's twins are checked in tests/knowledge/test_permissions.py (its world has involvement and notes).
+APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith(("rounds.", "knowledge.")))
 
 
 def test_every_twin_answers_for_a_rule():
@@ -237,6 +241,8 @@ def test_every_twin_answers_for_a_rule():
         "rounds.view_grant",
         "dissemination.view_pack",
         "proposals.view_proposal",
+        "knowledge.view_involvement",
+        "knowledge.view_note",
     }
 
 

@@ -25,6 +25,7 @@ def test_agency_takes_initiative_through_gate_and_sees_it_in_new_column(page, lo
         fieldset.get_by_label("Opfyldt", exact=True).check()
         fieldset.get_by_label("Begrundelse").fill(f"{name} er dokumenteret i vidensrapporten.")
     page.get_by_label("Fortsæt til næste fase").check()
+    page.locator("#fast-track").get_by_label("Nej, ikke endnu").check()  # the fast track for knowledge
     page.get_by_role("button", name="Træf beslutning").click()
 
     expect(page.get_by_text("Beslutningen er truffet")).to_be_visible()

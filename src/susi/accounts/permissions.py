@@ -653,3 +653,52 @@ def participating_users(initiative) -> QuerySet:
 def initiative_leads() -> QuerySet:
     """The users who may lead an initiative (`portfolio.lead_initiative`: agency staff)."""
     return _model("accounts.User").objects.filter(role=Role.AGENCY, is_active=True).order_by("username")
+
+
+# --- user involvement, side effects, fast-track knowledge notes and public knowledge pages (susi.knowledge) ---
+# Involvement is read by whoever sees the initiative and recorded by the agency and the municipalities, providers
+# and evaluators taking part; side effects by those who may save an effect estimate; a gate's knowledge note is
+# read with the initiative; the agency publishes an intervention's knowledge page and marks SØM calculations
+# public. The public pages themselves need no rule: they show only what a Publication allows, to anyone.
+
+
+def _record_involvement(user, obj) -> bool:
+    return _agency(user) or (
+        _role(user, Role.MUNICIPALITY, Role.PROVIDER, Role.EVALUATOR)
+        and takes_part(user, _initiative_of(obj))
+    )
+
+
+RULES.update(
+    {
+        "knowledge.view_involvement": _can_view_initiative,
+        "knowledge.record_involvement": _record_involvement,
+        "knowledge.record_side_effect": lambda u, o: (
+            _agency(u) or (_role(u, Role.EVALUATOR) and takes_part(u, _initiative_of(o)))
+        ),
+        "knowledge.view_note": _can_view_initiative,
+        "knowledge.publish": _agency,
+        "som.make_public": _agency,
+    }
+)
+ACTIONS = tuple(RULES)
+
+
+def visible_involvement(user) -> QuerySet:
+    """The involvement activities `user` may read (`knowledge.view_involvement`)."""
+    qs = _model("knowledge.InvolvementActivity").objects.all()
+    return qs.filter(initiative__in=visible_initiatives(user).values("pk"))
+
+
+def visible_knowledge_notes(user) -> QuerySet:
+    """The gate decisions' knowledge notes `user` may read (`knowledge.view_note`)."""
+    qs = _model("knowledge.KnowledgeNote").objects.all()
+    return qs.filter(decision__initiative__in=visible_initiatives(user).values("pk"))
+
+
+TWINS.update(
+    {
+        "knowledge.view_involvement": visible_involvement,
+        "knowledge.view_note": visible_knowledge_notes,
+    }
+)

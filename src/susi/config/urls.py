@@ -20,5 +20,6 @@ urlpatterns = [
     path("job/", include("susi.jobs.urls")),
     path("", include("susi.programme.urls")),
     path("notifikationer/", include("susi.notifications.urls")),
+    path("", include("susi.knowledge.urls")),
 ]
 # No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

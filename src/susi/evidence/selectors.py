@@ -110,3 +110,13 @@ def practice_knowledge(intervention) -> list[dict]:
             }
         )
     return out
+
+
+def forest_plot(meta: MetaAnalysis) -> str:
+    """The forest plot of a saved meta-analysis (rerun from its studies), as accessible inline SVG; for other
+    apps' pages (the public knowledge page), which may not import the evidence app's charts."""
+    from .analysis import run
+    from .charts import forest_svg
+
+    studies = list(meta.studies.order_by("year", "label"))
+    return forest_svg(run(studies, meta.measure, meta.method, meta.hk, meta.higher_is_better))

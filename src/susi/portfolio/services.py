@@ -6,7 +6,7 @@ Bad input raises `DomainError` (field + Danish message) or `GateDecisionRefused`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -486,11 +486,14 @@ def record_gate_decision(
     target_phase: str = "",
     track: TrackChoice = TrackChoice(),
     prototype_id: int | None = None,
+    on_recorded: Callable[[GateDecision], object] | None = None,
 ) -> GateDecision:
     """Record the gate decision and move the initiative on, back, or stop it — or refuse and change nothing.
 
     `expected_sequence` is the decision's number as the decider saw it (`next_gate_sequence` when the form was
     shown): if another decision was recorded since, this one is refused, so two identical decisions record one.
+    `on_recorded` (hook) is called with the recorded decision inside the same transaction: what it writes is
+    saved with the decision, and if it raises nothing is recorded (the knowledge app's fast-track note).
     """
     require(user, "portfolio.record_gate", initiative)
     assessments, skipped_assessments = list(assessments), list(skipped_assessments)
@@ -556,6 +559,9 @@ def record_gate_decision(
     initiative.track = new_track
     initiative.save()
     _notify_gate_decision(initiative, decision)
+    # --- hook (issue 13): the fast-track knowledge note, written in this transaction ---
+    if on_recorded is not None:
+        on_recorded(decision)
     return decision
 
 

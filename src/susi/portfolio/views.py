@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import bound_municipality, can, require
 from susi.engines import phases
+from susi.knowledge import selectors as knowledge_selectors
 from susi.organisations.models import Organisation
 from susi.programme.selectors import gate_prioritisation, programme_counts
 from susi.web.api_errors import DomainError
@@ -110,6 +111,10 @@ def gate(request, pk: int):
     meta = _meta_analyses(initiative)
     draft = services.current_draft(initiative)
     problems: list[str] = []
+    # issue 13: involvement and side effects beside the criteria, the fast-track note recorded with the decision
+    knowledge = knowledge_selectors.gate_context(
+        initiative, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST":
         form = GateForm(request.POST, initiative=initiative, meta_analyses=meta)
         if form.is_valid():
@@ -138,6 +143,7 @@ def gate(request, pk: int):
                     target_phase=data.get("target_phase") or "",
                     track=services.TrackChoice(data.get("new_track") or "", data.get("track_reason") or ""),
                     prototype_id=data.get("prototype"),
+                    on_recorded=knowledge.hook(request.user),
                 )
                 messages.success(
                     request,
@@ -164,6 +170,7 @@ def gate(request, pk: int):
         "track_rule": phases.Track(initiative.track) is phases.Track.TWO,
         "prioritisation": gate_prioritisation(initiative),
         "gate_suggestions": suggestions.suggestions_by_criterion(initiative),
+        "knowledge": knowledge,
     }
     status = 422 if problems else 200
     return render(request, "portfolio/gate.html", context, status=status)

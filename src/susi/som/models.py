@@ -253,6 +253,8 @@ class Calculation(models.Model):
     draws = models.PositiveIntegerField(_("antal træk"), default=10_000)
     seed = models.BigIntegerField(_("seed"), default=2018)
     result = models.JSONField(_("resultat"))
+    # Knowledge pages (issue 13): only a calculation the agency has marked public is shown at /viden/.
+    public = models.BooleanField(_("offentlig"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Editing a calculation that a recorded gate decision may rest on makes a new version; this points back.
     previous = models.ForeignKey(

@@ -233,3 +233,15 @@ def save_own_target_group(user, calculation: Calculation) -> TargetGroup:
         calculation.save(update_fields=["target_group"])
         new_version(user, f"Egen målgruppe gemt: {name[:200]}")
     return group
+
+
+# --- knowledge pages (issue 13): the agency marks a calculation public -------------------------------------
+
+
+def set_calculation_public(user, calculation: Calculation, public: bool) -> Calculation:
+    """Mark a saved calculation as public (shown on the intervention's public knowledge page) or not."""
+    require(user, "som.make_public", calculation)
+    with transaction.atomic():
+        calculation.public = bool(public)
+        calculation.save(update_fields=["public"])
+    return calculation
