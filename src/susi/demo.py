@@ -16,6 +16,7 @@ LOADERS = (
     "susi.som.demo",
     "susi.outcomes.demo",
     "susi.rounds.demo",
+    "susi.outcomes.chain_demo",  # the evidence chain: CTI's evaluation into the evidence base and SØM (issue 14)
 )
 
 

@@ -15,8 +15,13 @@ urlpatterns = [
     path("beregning/<int:pk>/kopi/", views.copy_calculation, name="copy_calculation"),
     path("beregning/<int:pk>/slet/", views.delete_calculation, name="delete_calculation"),
     path("sammenlign/", views.compare, name="compare"),
+    path("beregning/<int:pk>/del/", views.share_calculation, name="share_calculation"),
+    path("erfaringer/", views.shared_list, name="shared"),
     path("viden/", views.knowledge, name="knowledge"),
     path("viden/eksport/", views.knowledge_export, name="knowledge_export"),
     path("viden/import/", views.knowledge_import, name="knowledge_import"),
+    path("viden/fra-evaluering/<int:pk>/", views.knowledge_from_evaluation, name="knowledge_from_evaluation"),
+    path("viden/fra-register/<int:pk>/", views.knowledge_from_register, name="knowledge_from_register"),
+    path("viden/fra-metaanalyse/<int:pk>/", views.knowledge_from_meta, name="knowledge_from_meta"),
     path("viden/<str:kind>/<int:pk>/", views.knowledge_edit, name="knowledge_edit"),
 ]
