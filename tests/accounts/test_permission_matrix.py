@@ -84,6 +84,11 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
     "accounts.manage_api_token": {r: (T, X) for r in ROLES},
     "jobs.view": {r: (T, X) for r in ROLES},
+    # --- the evidence chain and shared SØM calculations (issue 14) ---
+    # own = a shared calculation, other = one that is not shared
+    "som.view_shared_calculation": {r: (T, X) for r in ROLES},
+    "som.share_calculation": {A: (T, X), M: (T, X), E: (T, X), F: (T, X), S: (X, X), AD: (T, T), P: (T, X)},
+    "evidence.add_evaluation": {A: (T, T), M: (X, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
 }
 
 
@@ -120,6 +125,17 @@ def objects_for(action: str, world, user):
         "som.view_target_group",
         "evidence.view_practice",
     }:
+        own_org = user.organisation_id
+        return (
+            SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),
+            SimpleNamespace(owner_id=None, organisation_id=world.other_municipality.pk),
+        )
+    if action == "som.view_shared_calculation":
+        return (
+            SimpleNamespace(owner_id=None, organisation_id=world.other_municipality.pk, shared=True),
+            SimpleNamespace(owner_id=None, organisation_id=world.other_municipality.pk, shared=False),
+        )
+    if action == "som.share_calculation":
         own_org = user.organisation_id
         return (
             SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),

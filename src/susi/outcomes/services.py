@@ -733,6 +733,6 @@ def _binary_counts(result) -> dict[str, int] | None:
         "ci": round(control["mean"] * control["n"]),
         "n2i": int(control["n"]),
     }
-    cells = (counts["ai"], counts["n1i"] - counts["ai"], counts["ci"], counts["n2i"] - counts["ci"])
-    cells_ok = all(v >= SMALL_CELL_THRESHOLD for v in cells)
+    table = (counts["ai"], counts["n1i"] - counts["ai"], counts["ci"], counts["n2i"] - counts["ci"])
+    cells_ok = all(v >= SMALL_CELL_THRESHOLD for v in table)
     return counts if cells_ok else None
