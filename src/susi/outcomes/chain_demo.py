@@ -39,21 +39,31 @@ def _import(initiative, user) -> None:
 
     codes = tuple(initiative.municipalities.values_list("code", flat=True)[:4])
     dataset = synthetic.generate(
-        240, municipalities=codes, true_effect=3.0, seed=14, design="rct", binary_base=0.45, binary_effect=0.15
+        240,
+        municipalities=codes,
+        true_effect=3.0,
+        seed=14,
+        design="rct",
+        binary_base=0.45,
+        binary_effect=0.15,
     )
     for instrument in (synthetic.INSTRUMENT, synthetic.BINARY_INSTRUMENT):
         frame = synthetic.import_file_frame(dataset, instrument)
         if instrument == synthetic.BINARY_INSTRUMENT:
             frame["redskab"] = INSTRUMENT_CODE
         data = frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8")
-        batch = services.stage_file(user=user, initiative=initiative, fh=io.BytesIO(data), name=f"cti-{instrument}.csv")
+        batch = services.stage_file(
+            user=user, initiative=initiative, fh=io.BytesIO(data), name=f"cti-{instrument}.csv"
+        )
         if batch.error_count:
             raise RuntimeError(f"demo file rejected: {services.batch_errors(batch)[:3]}")
         services.commit_batch(user=user, batch=batch)
     Instrument.objects.filter(code=INSTRUMENT_CODE).update(name=INSTRUMENT_NAME, kind=Instrument.Kind.BINARY)
     pseudonymise = pseudonymiser(initiative)
     by_cpr = dict(zip(dataset.citizens["pseudonym"], dataset.citizens["cpr"], strict=True))
-    enrolment_of = dict(Enrolment.objects.filter(initiative=initiative).values_list("citizen__pseudonym", "pk"))
+    enrolment_of = dict(
+        Enrolment.objects.filter(initiative=initiative).values_list("citizen__pseudonym", "pk")
+    )
     DeliveryRecord.objects.bulk_create(
         [
             DeliveryRecord(
@@ -75,7 +85,9 @@ def _import(initiative, user) -> None:
     )
     people = pd.concat([enrolled.assign(treat=1), comparison.assign(treat=0)], ignore_index=True)
     index_year = int(enrolled["index_year"].min())
-    history = synthetic.generate_register(people, first_year=index_year - 9, last_year=index_year + 10, seed=14)
+    history = synthetic.generate_register(
+        people, first_year=index_year - 9, last_year=index_year + 10, seed=14
+    )
     register.followup_from_frames(user=user, initiative=initiative, comparison=comparison, register=history)
 
 
@@ -91,7 +103,11 @@ def _evaluation(initiative, user):
     if result.estimate is None:
         raise RuntimeError(f"CTI demo estimate failed: {result.error}")
     return services.save_evaluation(
-        user=user, initiative=initiative, instrument=instrument, occasion=Occasion.objects.get(number=1), result=result
+        user=user,
+        initiative=initiative,
+        instrument=instrument,
+        occasion=Occasion.objects.get(number=1),
+        result=result,
     )
 
 
@@ -106,7 +122,9 @@ def _som_calculation(agency, initiative) -> None:
     defaults = som_selectors.defaults_for(group, None)
     housed = next(o for o in defaults.outcomes if o.outcome.code == SOM_OUTCOME)
     prices = {
-        c["service"]: defaults.prices[c["service"]] for c in housed.consequences if c["service"] in defaults.prices
+        c["service"]: defaults.prices[c["service"]]
+        for c in housed.consequences
+        if c["service"] in defaults.prices
     }
     case = {
         "name": CALCULATION,
@@ -115,8 +133,19 @@ def _som_calculation(agency, initiative) -> None:
         "duration_years": 1,
         "intake": [40, 40, 40],
         "costs": [
-            {"name": "Opstart og uddannelse", "kind": "once", "amount": 400_000, "payer": "municipality", "year": 1},
-            {"name": "CTI-forløb (9 måneder)", "kind": "per_citizen", "amount": 60_000, "payer": "municipality"},
+            {
+                "name": "Opstart og uddannelse",
+                "kind": "once",
+                "amount": 400_000,
+                "payer": "municipality",
+                "year": 1,
+            },
+            {
+                "name": "CTI-forløb (9 måneder)",
+                "kind": "per_citizen",
+                "amount": 60_000,
+                "payer": "municipality",
+            },
         ],
         "outcomes": [
             {
@@ -133,7 +162,13 @@ def _som_calculation(agency, initiative) -> None:
             }
         ],
         "prices": {
-            s: {"municipality": p.municipality, "region": p.region, "state": p.state, "area": p.area, "name": p.name}
+            s: {
+                "municipality": p.municipality,
+                "region": p.region,
+                "state": p.state,
+                "area": p.area,
+                "name": p.name,
+            }
             for s, p in prices.items()
         },
     }
