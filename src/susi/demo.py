@@ -20,6 +20,7 @@ LOADERS = (
     "susi.programme.demo",
     "susi.dissemination.demo",
     "susi.knowledge.demo",
+    "susi.outcomes.chain_demo",  # the evidence chain: CTI's evaluation into the evidence base and SØM (issue 14)
 )
 
 

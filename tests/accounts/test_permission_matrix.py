@@ -124,6 +124,11 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "knowledge.view_note": VIEW_INITIATIVE,
     "knowledge.publish": NOBODY_BUT(A, AD),
     "som.make_public": NOBODY_BUT(A, AD),
+    # --- the evidence chain and shared SØM calculations (issue 14) ---
+    # own = a shared calculation, other = one that is not shared
+    "som.view_shared_calculation": {r: (T, X) for r in ROLES},
+    "som.share_calculation": {A: (T, X), M: (T, X), E: (T, X), F: (T, X), S: (X, X), AD: (T, T), P: (T, X)},
+    "evidence.add_evaluation": {A: (T, T), M: (X, X), E: (T, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
 }
 
 
@@ -162,6 +167,17 @@ def objects_for(action: str, world, user):
         "som.view_target_group",
         "evidence.view_practice",
     }:
+        own_org = user.organisation_id
+        return (
+            SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),
+            SimpleNamespace(owner_id=None, organisation_id=world.other_municipality.pk),
+        )
+    if action == "som.view_shared_calculation":
+        return (
+            SimpleNamespace(owner_id=None, organisation_id=world.other_municipality.pk, shared=True),
+            SimpleNamespace(owner_id=None, organisation_id=world.other_municipality.pk, shared=False),
+        )
+    if action == "som.share_calculation":
         own_org = user.organisation_id
         return (
             SimpleNamespace(owner_id=None, organisation_id=own_org if own_org else -1),

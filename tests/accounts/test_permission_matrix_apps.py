@@ -90,6 +90,8 @@ def objects(world):
         },
         "calculation": {role: calculation_for(world.users[role].organisation) for role in ROLES},
         "other_calculation": calculation_for(world.other_municipality),
+        "shared_calculation": _shared(calculation_for(world.other_municipality)),
+        "evaluation": (_evaluation(world.own_initiative), _evaluation(world.other_initiative)),
         "practice": (
             practice_for(world.own_municipality, world.users[Role.MUNICIPALITY]),
             practice_for(world.other_municipality, other_user),
@@ -99,6 +101,33 @@ def objects(world):
             enrolment_for(OTHER_CPR, world.other_initiative, world.other_municipality),
         ),
     }
+
+
+def _shared(calculation):
+    calculation.shared = True
+    calculation.save(update_fields=["shared"])
+    return calculation
+
+
+def _evaluation(initiative):
+    from susi.outcomes.models import EffectEvaluation, Instrument, Occasion
+
+    instrument, _ = Instrument.objects.get_or_create(code="trivsel", defaults={"name": "Trivsel"})
+    occasion, _ = Occasion.objects.get_or_create(number=1)
+    return EffectEvaluation.objects.create(
+        initiative=initiative,
+        instrument=instrument,
+        occasion=occasion,
+        method="rct_means",
+        estimate=1.0,
+        ci_low=0.0,
+        ci_high=2.0,
+        n_treated=50,
+        n_control=50,
+        effect_size=1.0,
+        effect_size_se=0.5,
+        effect_size_kind="MD",
+    )
 
 
 # action → the requests (method, path) that exercise it on one side's objects (see `_requests`)
@@ -142,6 +171,12 @@ PROBES = {
     ],
     # knowledge pages: calculations are marked public on the publication page (knowledge app's matrix: its tests)
     "som.make_public": lambda o: [("get", f"/ny-viden/offentliggoerelse/{o.initiative.intervention_id}/")],
+    # --- the evidence chain and shared SØM calculations (issue 14) ---
+    "som.view_shared_calculation": lambda o: (
+        [("get", f"/som/beregning/{o.shared_calculation.pk}/")] if o.shared_calculation else []
+    ),
+    "som.share_calculation": lambda o: [("post", f"/som/beregning/{o.calculation.pk}/del/")],
+    "evidence.add_evaluation": lambda o: [("post", f"/evidens/fra-evaluering/{o.evaluation.pk}/")],
 }
 
 
@@ -155,6 +190,8 @@ def _requests(client, world, objects, action, role, side):
         readable_practice=objects["own_practice"][role] if own else objects["practice"][1],
         practice=objects["practice"][side],
         enrolment=objects["enrolment"][side],
+        shared_calculation=objects["shared_calculation"] if own else None,
+        evaluation=objects["evaluation"][side],
     )
     return [
         client.get(path) if method == "get" else client.post(path, {})
@@ -236,6 +273,7 @@ def test_every_twin_answers_for_a_rule():
         "som.view_calculation",
         "som.view_target_group",
         "evidence.view_practice",
+        "som.view_shared_calculation",
         "rounds.view_round",
         "rounds.view_application",
         "rounds.view_grant",

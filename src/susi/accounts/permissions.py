@@ -702,3 +702,56 @@ TWINS.update(
         "knowledge.view_note": visible_knowledge_notes,
     }
 )
+
+
+# --- the evidence chain and shared SØM calculations (issue 14) ----------------------------------------
+# A saved effect evaluation goes into the evidence base by those who edit studies and may see the
+# initiative's aggregates. A SØM calculation may be shared with every user (SØM's erfaringsdatabase): the
+# owner, the owner's organisation or an administrator shares or withdraws it; every logged-in user may open
+# and copy a shared calculation; while shared it is read-only (copy it to change it).
+
+_view_calculation_own = RULES["som.view_calculation"]
+_change_calculation_own = RULES["som.change_calculation"]
+
+
+def _shared(obj) -> bool:
+    return bool(getattr(obj, "shared", False))
+
+
+RULES.update(
+    {
+        "evidence.add_evaluation": lambda u, o: (
+            RULES["evidence.edit_studies"](u, None) and RULES["outcomes.view_aggregates"](u, o)
+        ),
+        "som.view_shared_calculation": lambda u, o: _authenticated(u) and _shared(o),
+        "som.share_calculation": _change_calculation_own,
+        "som.view_calculation": lambda u, o: (
+            _view_calculation_own(u, o) or (_authenticated(u) and _shared(o))
+        ),
+        "som.change_calculation": lambda u, o: _change_calculation_own(u, o) and not _shared(o),
+    }
+)
+ACTIONS = tuple(RULES)
+_visible_calculations_own = visible_calculations
+
+
+def shared_calculations(user) -> QuerySet:
+    """The calculations shared with every user (`som.view_shared_calculation`): all of them, when logged in."""
+    qs = _model("som.Calculation").objects.all()
+    return qs.filter(shared=True) if _authenticated(user) else qs.none()
+
+
+def visible_calculations(user) -> QuerySet:  # type: ignore[no-redef]  # widened by sharing, same name for callers
+    """The saved SØM calculations `user` may open (`som.view_calculation`): own and shared ones."""
+    own = _visible_calculations_own(user).values("pk")
+    return _model("som.Calculation").objects.filter(
+        Q(pk__in=own) | Q(pk__in=shared_calculations(user).values("pk"))
+    )
+
+
+TWINS.update(
+    {
+        "som.view_calculation": visible_calculations,
+        "som.view_shared_calculation": shared_calculations,
+    }
+)

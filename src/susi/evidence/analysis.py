@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from susi.engines import evidence as engine
@@ -30,23 +31,58 @@ def domain_error(exc: engine.EvidenceInputError) -> DomainError:
     return DomainError.from_engine(exc)
 
 
+def _precomputed(study: Study, needed: Sequence[str]) -> bool:
+    """A study stored with its effect already on the measure's scale (yi, vi; e.g. an adjusted estimate from
+    the platform's own evaluation) instead of the raw numbers, as metafor's escalc output pooled with rma."""
+    return any(getattr(study, n) is None for n in needed) and study.yi is not None and study.vi is not None
+
+
 def effects_for(studies: Sequence[Study], measure: str) -> engine.EffectSizes:
-    """The effect sizes of register studies (all of one measure), labelled by study."""
-    columns = {
-        name: [getattr(s, name) for s in studies] for name in engine.REQUIRED_COLUMNS[engine.Measure(measure)]
-    }
+    """The effect sizes of register studies (all of one measure), labelled by study.
+
+    A study with the raw numbers is computed by the engine; one stored with yi/vi on the measure's scale
+    (`_precomputed`) keeps them."""
+    m = engine.Measure(measure)
+    needed = engine.REQUIRED_COLUMNS[m]
+    given = [_precomputed(s, needed) for s in studies]
+    raw = [s for s, g in zip(studies, given, strict=True) if not g]
+    columns = {name: [getattr(s, name) for s in raw] for name in needed}
     for name, values in columns.items():
         for i, value in enumerate(values):
             if value is None:
                 raise DomainError(
                     name,
                     _("Studiet '%(study)s' mangler en værdi i feltet %(name)s.")
-                    % {"study": studies[i].label, "name": name},
+                    % {"study": raw[i].label, "name": name},
                 )
     try:
-        return engine.compute(measure, columns, labels=[s.label for s in studies])
+        computed = engine.compute(measure, columns, labels=[s.label for s in raw]) if raw else None
+        if not any(given):
+            assert computed is not None
+            return computed
+        kept = [s for s, g in zip(studies, given, strict=True) if g]
+        engine.generic([s.yi for s in kept], [s.vi for s in kept])  # checks every kept vi > 0
     except engine.EvidenceInputError as exc:
         raise domain_error(exc) from exc
+    yi, vi, adjusted, j = [], [], [], 0
+    for s, g in zip(studies, given, strict=True):
+        if g:
+            yi.append(float(s.yi))  # type: ignore[arg-type]
+            vi.append(float(s.vi))  # type: ignore[arg-type]
+            adjusted.append(False)
+        else:
+            assert computed is not None
+            yi.append(float(computed.yi[j]))
+            vi.append(float(computed.vi[j]))
+            adjusted.append(bool(computed.adjusted[j]) if computed.adjusted else False)
+            j += 1
+    return engine.EffectSizes(
+        m,
+        np.asarray(yi, dtype=float),
+        np.asarray(vi, dtype=float),
+        tuple(s.label for s in studies),
+        tuple(adjusted),
+    )
 
 
 @dataclass(frozen=True)

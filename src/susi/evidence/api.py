@@ -140,3 +140,43 @@ def saved_meta(request, pk: int):
         "rating_reasons": record.rating_reasons,
         "result": record.result,
     }
+
+
+# --- the evidence chain (evidence.chain) ---------------------------------------------------------------
+
+
+class FromEvaluationIn(Schema):
+    design: str | None = None  # an evidence design code (e.g. "rct"); default: what the method earns
+    outcome: str | None = None  # the outcome the study is filed under; default: the instrument's name
+
+
+@router.post(
+    "/from-evaluation/{evaluation_id}",
+    response={200: dict, 403: dict, 404: dict, 422: dict},
+    summary="Add a saved effect evaluation to the evidence base (idempotent); the meta-analysis updates",
+)
+def from_evaluation(request, evaluation_id: int, payload: FromEvaluationIn):
+    from susi.outcomes.models import EffectEvaluation
+
+    from . import chain, selectors
+
+    evaluation = get_object_or_404(
+        EffectEvaluation.objects.select_related("initiative__intervention", "instrument", "occasion"),
+        pk=evaluation_id,
+    )
+    added = chain.add_evaluation(request.user, evaluation, design=payload.design, outcome=payload.outcome)
+    study = added.study
+    return {
+        "status": added.status,
+        "study": {
+            "id": study.pk,
+            "outcome": study.outcome,
+            "measure": study.measure,
+            "design": study.design,
+            "grade": study.grade,
+            "data": study.data(),
+            "provenance": study.provenance,
+        },
+        "meta_analysis_id": added.meta_analysis.pk if added.meta_analysis else None,
+        "effect": selectors.effect_summary(study.intervention, study.outcome),
+    }

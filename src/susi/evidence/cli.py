@@ -160,3 +160,59 @@ def _print_further(further: dict) -> None:
     if "egger" in further:
         eg = further["egger"]
         console.print(f"Eggers test: z = {_f(eg['stat'])}, p = {_f(eg['pval'])}")
+
+
+def _db_user(username: str):
+    from susi.bootstrap import setup_django
+
+    setup_django()
+    from susi.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        err_console.print(f"[red]Ukendt bruger: {username}[/red]")
+        raise typer.Exit(2)
+    return user
+
+
+@app.command("add-evaluation")
+def add_evaluation(
+    evaluation_id: int = typer.Argument(..., help="Den gemte effektevaluerings id."),
+    user: str = typer.Option(..., "--user", help="Brugernavnet, handlingen sker som."),
+    design: str = typer.Option("", "--design", help="Design (fx rct); standard: det, metoden giver."),
+    outcome: str = typer.Option(
+        "", "--outcome", help="Udfaldsmålet i evidensbasen; standard: måleredskabets navn."
+    ),
+) -> None:
+    """Add a saved effect evaluation to the evidence base (idempotent); the meta-analysis is updated."""
+    the_user = _db_user(user)
+    from django.core.exceptions import PermissionDenied
+
+    from susi.web.api_errors import DomainError
+
+    from . import chain, selectors
+
+    try:
+        added = chain.add_evaluation_by_id(
+            the_user, evaluation_id, design=design or None, outcome=outcome or None
+        )
+    except DomainError as exc:
+        err_console.print(f"[red]Fejl[/red] i {exc.field}: {exc.message}")
+        raise typer.Exit(2) from None
+    except PermissionDenied:
+        err_console.print("[red]Brugeren må ikke tilføje denne evaluering til evidensbasen.[/red]")
+        raise typer.Exit(2) from None
+    study = added.study
+    status = {chain.CREATED: "tilføjet", chain.UPDATED: "opdateret", chain.UNCHANGED: "uændret"}[added.status]
+    console.print(
+        f"Studie nr. {study.pk} {status}: {study.outcome} – {study.measure}, design {study.design}, "
+        f"SØM-niveau {study.grade or '–'}"
+    )
+    summary = selectors.effect_summary(study.intervention, study.outcome)
+    if summary is None:
+        console.print("Ingen metaanalyse endnu (kræver mindst 2 studier med samme udfaldsmål og effektmål).")
+    else:
+        console.print(
+            f"Metaanalyse nr. {summary['meta_analysis_id']}: k = {summary['k']}, estimat {summary['estimate']:.4f} "
+            f"[{summary['ci_low']:.4f}; {summary['ci_high']:.4f}], evidensvurdering {summary['rating_level']}"
+        )

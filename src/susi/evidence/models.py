@@ -82,6 +82,19 @@ class Study(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The evidence chain (evidence.chain): a study made from the platform's own saved effect evaluation.
+    # `source_key` names the evaluation's initiative, instrument and follow-up, so a newer estimate of the same
+    # updates this study (with history) instead of adding a second one; `provenance` says which, by whom, when.
+    source_evaluation = models.ForeignKey(
+        "outcomes.EffectEvaluation",
+        verbose_name=_("fra effektevaluering"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source_key = models.CharField(max_length=100, blank=True, db_index=True)
+    provenance = models.JSONField(_("oprindelse"), default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:

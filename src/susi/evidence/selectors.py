@@ -120,3 +120,29 @@ def forest_plot(meta: MetaAnalysis) -> str:
 
     studies = list(meta.studies.order_by("year", "label"))
     return forest_svg(run(studies, meta.measure, meta.method, meta.hk, meta.higher_is_better))
+
+
+def effect_summary(intervention, outcome: str | None = None) -> dict | None:
+    """The current pooled effect and rating of `intervention` (on `outcome`, or its newest meta-analysis on any
+    outcome): what a gate's *virkning* can rest on (issue 14, item 4). None without a saved meta-analysis."""
+    qs = MetaAnalysis.objects.filter(intervention=intervention)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    meta = qs.order_by("-created_at", "-pk").first()
+    if meta is None:
+        return None
+    result = meta.result or {}
+    return {
+        "meta_analysis_id": meta.pk,
+        "title": meta.title,
+        "outcome": meta.outcome,
+        "measure": meta.measure,
+        "k": result.get("k"),
+        "estimate": result.get("estimate"),
+        "ci_low": result.get("ci_low"),
+        "ci_high": result.get("ci_high"),
+        "higher_is_better": meta.higher_is_better,
+        "rating_level": meta.rating_level,
+        "rating_label": str(meta.get_rating_level_display()),
+        "created_at": meta.created_at.isoformat(),
+    }

@@ -105,6 +105,16 @@ def _clean_study(data: Mapping[str, object]) -> dict[str, object]:
         for events, non_events, size in (("ai", "bi", "n1i"), ("ci", "di", "n2i")):
             if out[non_events] is None and out[size] is not None and out[events] is not None:
                 out[non_events] = out[size] - out[events]  # type: ignore[operator]  # metafor's ai, n1i form
+    precomputed = out["yi"] is not None and out["vi"] is not None  # the effect already on the measure's scale
+    if measure is not engine.Measure.GEN and precomputed and any(out[n] is None for n in needed):
+        try:
+            engine.generic([out["yi"]], [out["vi"]])  # type: ignore[list-item]
+        except engine.EvidenceInputError as exc:
+            raise analysis_mod.domain_error(exc) from exc
+        for name in DATA_FIELDS:
+            if name not in ("yi", "vi"):
+                out[name] = None
+        return out
     for name in needed:
         if out[name] is None:
             raise DomainError(

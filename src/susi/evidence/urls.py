@@ -16,6 +16,7 @@ urlpatterns = [
         r"^metaanalyse/(?P<pk>[0-9]+)/eksport\.(?P<fmt>csv|xlsx)$", views.meta_export, name="meta_export"
     ),
     path("indsats/<int:pk>/", views.intervention_summary, name="intervention"),
+    path("fra-evaluering/<int:pk>/", views.add_evaluation, name="add_evaluation"),
     path("lovende-praksis/", views.practice_list, name="practice_list"),
     path("lovende-praksis/ny/", views.practice_edit, name="practice_create"),
     path("lovende-praksis/<int:pk>/", views.practice_detail, name="practice_detail"),

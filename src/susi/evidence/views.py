@@ -282,9 +282,20 @@ def meta_detail(request, pk: int):
             "record": record,
             "title": record.title,
             "links": record.criterion_links.select_related("assessment__decision__initiative"),
+            **_meta_to_som_context(request.user),
         }
     )
     return render(request, "evidence/meta.html", context)
+
+
+def _meta_to_som_context(user) -> dict:
+    from susi.som.selectors import visible_target_groups
+
+    can_publish = can(user, "som.edit_knowledge")
+    return {
+        "can_publish_som": can_publish,
+        "som_target_groups": list(visible_target_groups(user).order_by("name")) if can_publish else [],
+    }
 
 
 @login_required
@@ -379,3 +390,41 @@ def practice_detail(request, pk: int):
         "can_edit": can(request.user, "evidence.fill_practice", assessment),
     }
     return render(request, "evidence/practice_detail.html", context)
+
+
+# --- the evidence chain: a saved effect evaluation into the evidence base (evidence.chain) -------------
+
+
+@login_required
+def add_evaluation(request, pk: int):
+    """POST from the estimate page: the saved evaluation `pk` becomes (or updates) a study; the outcome's
+    meta-analysis is brought up to date. Optional `design` (e.g. 'rct') and `outcome` override the defaults."""
+    from susi.outcomes.models import EffectEvaluation
+
+    from . import chain
+
+    evaluation = get_object_or_404(
+        EffectEvaluation.objects.select_related("initiative__intervention", "instrument", "occasion"), pk=pk
+    )
+    require(request.user, "evidence.add_evaluation", evaluation.initiative)
+    if request.method != "POST":
+        return redirect("outcomes:initiative", pk=evaluation.initiative_id)
+    try:
+        added = chain.add_evaluation(
+            request.user,
+            evaluation,
+            design=request.POST.get("design") or None,
+            outcome=request.POST.get("outcome") or None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("outcomes:initiative", pk=evaluation.initiative_id)
+    text = {
+        chain.CREATED: _("Effektevalueringen er tilføjet evidensbasen som et studie."),
+        chain.UPDATED: _("Studiet i evidensbasen er opdateret med det nye estimat."),
+        chain.UNCHANGED: _("Effektevalueringen findes allerede i evidensbasen; intet er ændret."),
+    }[added.status]
+    messages.success(request, text)
+    if added.meta_analysis is not None:
+        return redirect(added.meta_analysis)
+    return redirect("evidence:study_edit", pk=added.study.pk)

@@ -737,6 +737,31 @@ def save_evaluation(*, user, initiative, instrument, occasion, result) -> Effect
             "baseline_rate": result.baseline_rate,
             "cluster": result.cluster,
             "smd": {"yi": result.smd.yi, "vi": result.smd.vi} if result.smd else None,
+            "counts": _binary_counts(result),
         },
         created_by=user if getattr(user, "pk", None) else None,
     )
+
+
+def _binary_counts(result) -> dict[str, int] | None:
+    """A yes/no outcome's 2×2 table at the follow-up (events and group sizes per arm), kept with an unadjusted
+    difference in shares so the evidence base can store the study as a risk ratio (metafor's ai, n1i, ci,
+    n2i). None for other designs, and when any cell would rest on fewer than 5 citizens (the small-cell rule).
+    """
+    from susi.engines.evaluation.privacy import SMALL_CELL_THRESHOLD
+
+    if result.design != "rct_proportions" or not result.means:
+        return None
+    cells = {m["arm"]: m for m in result.means if m["period"] == result.followup}
+    treated, control = cells.get("intervention"), cells.get("comparison")
+    if not treated or not control or treated["mean"] is None or control["mean"] is None:
+        return None
+    counts = {
+        "ai": round(treated["mean"] * treated["n"]),
+        "n1i": int(treated["n"]),
+        "ci": round(control["mean"] * control["n"]),
+        "n2i": int(control["n"]),
+    }
+    table = (counts["ai"], counts["n1i"] - counts["ai"], counts["ci"], counts["n2i"] - counts["ci"])
+    cells_ok = all(v >= SMALL_CELL_THRESHOLD for v in table)
+    return counts if cells_ok else None

@@ -97,6 +97,7 @@ def initiative(request, pk: int):
         "can_view_citizens": can(user, "outcomes.list_citizens", initiative),
         "feedback_columns": _feedback_columns(),
         "can_save": can(user, "outcomes.save_estimate", initiative),
+        **_chain_context(user, initiative),
     }
     return render(request, "outcomes/initiative.html", context)
 
@@ -113,6 +114,20 @@ def _feedback_columns() -> str:
             ", ".join(ENGLISH_HEADINGS.get(column.key, column.key) for column in TABLE.columns),
         )
     )
+
+
+def _chain_context(user, initiative) -> dict:
+    """The evidence chain's buttons (outcomes/_chain_actions.html): into the evidence base and into SØM."""
+    from susi.evidence.models import DESIGN_CHOICES
+    from susi.som.selectors import visible_target_groups
+
+    can_publish = can(user, "som.edit_knowledge")
+    return {
+        "can_add_evidence": can(user, "evidence.add_evaluation", initiative),
+        "can_publish_som": can_publish,
+        "evidence_designs": DESIGN_CHOICES,
+        "som_target_groups": list(visible_target_groups(user).order_by("name")) if can_publish else [],
+    }
 
 
 def initiative_evaluations(initiative):

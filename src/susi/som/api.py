@@ -7,14 +7,14 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from susi.accounts.permissions import can, require
 from susi.engines import som as engine
-from susi.web.api_errors import error_body
+from susi.web.api_errors import DomainError, error_body
 
 from . import selectors, services
-from .models import Calculation, Price
+from .models import Calculation, Price, TargetGroup
 
 router = Router(tags=["som"])
 
@@ -89,3 +89,177 @@ def calculation(request, pk: int):
         "case": calc.case,
         "result": calc.result,
     }
+
+
+# --- the evidence chain into the knowledge database (som.chain) and shared calculations (som.sharing) ----
+
+
+class PublishIn(Schema):
+    target_group: str  # the target group's code
+    outcome: str | None = None  # the outcome's code; default: the target group's first outcome
+    design: str | None = None  # evaluations only: an evidence design code overriding the method's default
+
+
+class PublishMetaIn(Schema):
+    target_group: str
+    outcome: str | None = None
+    baseline_rate: float  # the share reaching success with current practice (0-1)
+
+
+class ShareIn(Schema):
+    description: str
+
+
+def _group(user, code: str) -> TargetGroup:
+    group = TargetGroup.objects.filter(code=code).first()
+    if group is None or not can(user, "som.view_target_group", group):
+        raise DomainError("target_group", _("Målgruppen findes ikke i vidensdatabasen."))
+    return group
+
+
+def _published(published) -> dict:
+    return {
+        "changed": published.changed,
+        "version": published.version.number if published.version else selectors.current_version(),
+        "provenance": published.version.provenance if published.version else None,
+        "effect_studies": [
+            {"id": s.pk, "grade": s.grade, "effect": s.effect, "standard_error": s.standard_error}
+            for s in published.studies
+        ],
+        "consequences": [
+            {
+                "service": c.service,
+                "year_after_success": c.year_after_success,
+                "change": c.change,
+                "standard_error": c.standard_error,
+            }
+            for c in published.consequences
+        ],
+        "prices_created": [p.service for p in published.prices_created],
+        "warning": published.warning,
+    }
+
+
+@router.post(
+    "/knowledge/from-evaluation/{evaluation_id}",
+    response={200: dict, 403: dict, 404: dict, 422: dict},
+    summary="Publish a saved effect evaluation as an effect study (a new knowledge version)",
+)
+def knowledge_from_evaluation(request, evaluation_id: int, payload: PublishIn):
+    from susi.outcomes.models import EffectEvaluation
+
+    from . import chain
+
+    require(request.user, "som.edit_knowledge")
+    evaluation = get_object_or_404(
+        EffectEvaluation.objects.select_related("initiative__intervention", "instrument", "occasion"),
+        pk=evaluation_id,
+    )
+    group = _group(request.user, payload.target_group)
+    return _published(
+        chain.publish_evaluation(
+            request.user, evaluation, target_group=group, outcome=payload.outcome, design=payload.design
+        )
+    )
+
+
+@router.post(
+    "/knowledge/from-meta-analysis/{meta_id}",
+    response={200: dict, 403: dict, 404: dict, 422: dict},
+    summary="Publish a saved meta-analysis as a grade-1 effect study (a new knowledge version)",
+)
+def knowledge_from_meta(request, meta_id: int, payload: PublishMetaIn):
+    from susi.evidence.models import MetaAnalysis
+
+    from . import chain
+
+    require(request.user, "som.edit_knowledge")
+    meta = get_object_or_404(MetaAnalysis.objects.select_related("intervention"), pk=meta_id)
+    group = _group(request.user, payload.target_group)
+    return _published(
+        chain.publish_meta_analysis(
+            request.user,
+            meta,
+            target_group=group,
+            outcome=payload.outcome,
+            baseline_rate=payload.baseline_rate,
+        )
+    )
+
+
+@router.post(
+    "/knowledge/from-register/{initiative_id}",
+    response={200: dict, 403: dict, 404: dict, 422: dict},
+    summary="Publish an initiative's register follow-up as consequences per year (a new knowledge version)",
+)
+def knowledge_from_register(request, initiative_id: int, payload: PublishIn):
+    from susi.portfolio.models import Initiative
+
+    from . import chain
+
+    require(request.user, "som.edit_knowledge")
+    initiative = get_object_or_404(Initiative, pk=initiative_id)
+    group = _group(request.user, payload.target_group)
+    return _published(chain.publish_register(request.user, initiative, target_group=group))
+
+
+def _calculation_out(calc: Calculation) -> dict:
+    return {
+        "id": calc.pk,
+        "name": calc.name,
+        "knowledge_version": calc.knowledge_version,
+        "shared": calc.shared,
+        "shared_at": calc.shared_at.isoformat() if calc.shared_at else None,
+        "share_description": calc.share_description,
+        "target_group": calc.target_group.code if calc.target_group else None,
+        "intervention": calc.initiative.intervention.name if calc.initiative else None,
+        "municipality": calc.municipality.code if calc.municipality else None,
+    }
+
+
+@router.get("/shared", summary="Calculations shared with every user, searchable")
+def shared(request, target_group: str = "", intervention: str = "", municipality: str = "", q: str = ""):
+    from . import sharing
+
+    require(request.user, "som.view_knowledge")
+    found = sharing.shared_calculations(
+        request.user, target_group=target_group, intervention=intervention, municipality=municipality, q=q
+    )
+    return [_calculation_out(c) for c in found[:200]]
+
+
+@router.post(
+    "/calculations/{pk}/share",
+    response={200: dict, 403: dict, 404: dict, 422: dict},
+    summary="Share a calculation with every user (read-only while shared)",
+)
+def share(request, pk: int, payload: ShareIn):
+    from . import sharing
+
+    calc = get_object_or_404(Calculation, pk=pk)
+    require(request.user, "som.view_calculation", calc)
+    return _calculation_out(sharing.share_calculation(request.user, calc, payload.description))
+
+
+@router.post(
+    "/calculations/{pk}/withdraw",
+    response={200: dict, 403: dict, 404: dict, 422: dict},
+    summary="Stop sharing a calculation",
+)
+def withdraw(request, pk: int):
+    from . import sharing
+
+    calc = get_object_or_404(Calculation, pk=pk)
+    require(request.user, "som.view_calculation", calc)
+    return _calculation_out(sharing.withdraw_calculation(request.user, calc))
+
+
+@router.post(
+    "/calculations/{pk}/copy",
+    response={201: dict, 403: dict, 404: dict, 422: dict},
+    summary="Copy a calculation (e.g. a shared one) into your own",
+)
+def copy(request, pk: int):
+    calc = get_object_or_404(Calculation, pk=pk)
+    require(request.user, "som.view_calculation", calc)
+    return Status(201, _calculation_out(services.copy_calculation(request.user, calc)))

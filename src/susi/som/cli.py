@@ -148,3 +148,135 @@ def calc(
                 _kr(bar.swing),
             )
         console.print(tornado)
+
+
+# --- the knowledge database from the evidence chain (som.chain); needs the database ---------------------
+
+knowledge_app = typer.Typer(
+    help="SØM's vidensdatabase: udgiv fra evalueringer og registeropfølgning.", no_args_is_help=True
+)
+app.add_typer(knowledge_app, name="knowledge")
+
+
+def _db(username: str, target_group: str):
+    from susi.bootstrap import setup_django
+
+    setup_django()
+    from susi.accounts.models import User
+
+    from .models import TargetGroup
+
+    user = User.objects.filter(username=username).first()
+    group = TargetGroup.objects.filter(code=target_group).first()
+    if user is None or group is None:
+        err_console.print(
+            f"[red]Ukendt {'bruger' if user is None else 'målgruppe'}: "
+            f"{username if user is None else target_group}[/red]"
+        )
+        raise typer.Exit(2)
+    return user, group
+
+
+def _report(publish) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from susi.web.api_errors import DomainError
+
+    try:
+        published = publish()
+    except DomainError as exc:
+        err_console.print(f"[red]Fejl[/red] i {exc.field}: {exc.message}")
+        raise typer.Exit(2) from None
+    except PermissionDenied:
+        err_console.print("[red]Brugeren må ikke ændre vidensdatabasen.[/red]")
+        raise typer.Exit(2) from None
+    if published.version is None:
+        console.print("Uændret: det samme findes allerede i vidensdatabasen (ingen ny version).")
+    else:
+        console.print(f"Ny version af vidensdatabasen: {published.version.number} – {published.version.note}")
+    for s in published.studies:
+        console.print(
+            f"Effektstudie nr. {s.pk}: niveau {s.grade}, effekt {_dec(s.effect, 4)}"
+            f" (SE {_dec(s.standard_error, 4) if s.standard_error else '–'})"
+        )
+    for c in published.consequences:
+        console.print(
+            f"Konsekvens: {c.service} år {c.year_after_success}: {c.change:+.4f} (SE {c.standard_error:.4f})"
+            if c.standard_error
+            else f"Konsekvens: {c.service} år {c.year_after_success}: {c.change:+.4f}"
+        )
+    for p in published.prices_created:
+        console.print(f"[yellow]Ny pris oprettet (illustrativ, ret den):[/yellow] {p.service}")
+    if published.warning:
+        console.print(f"[yellow]Bemærk:[/yellow] {published.warning}")
+
+
+@knowledge_app.command("from-evaluation")
+def from_evaluation(
+    evaluation_id: int = typer.Argument(..., help="Den gemte effektevaluerings id."),
+    target_group: str = typer.Option(..., "--target-group", help="Målgruppens kode i vidensdatabasen."),
+    user: str = typer.Option(..., "--user", help="Brugernavnet, handlingen sker (og registreres) som."),
+    outcome: str = typer.Option("", "--outcome", help="Succesmålets kode; standard: målgruppens første."),
+    design: str = typer.Option("", "--design", help="Design (fx rct); standard: det, metoden giver."),
+) -> None:
+    """A saved effect evaluation becomes an effect study (graded 1-3) in a new knowledge version."""
+    the_user, group = _db(user, target_group)
+    from susi.outcomes.models import EffectEvaluation
+
+    from . import chain
+
+    evaluation = EffectEvaluation.objects.filter(pk=evaluation_id).first()
+    if evaluation is None:
+        err_console.print(f"[red]Ukendt effektevaluering: {evaluation_id}[/red]")
+        raise typer.Exit(2)
+    _report(
+        lambda: chain.publish_evaluation(
+            the_user, evaluation, target_group=group, outcome=outcome or None, design=design or None
+        )
+    )
+
+
+@knowledge_app.command("from-meta-analysis")
+def from_meta_analysis(
+    meta_id: int = typer.Argument(..., help="Den gemte metaanalyses id."),
+    target_group: str = typer.Option(..., "--target-group", help="Målgruppens kode i vidensdatabasen."),
+    baseline_rate: float = typer.Option(
+        ..., "--baseline-rate", help="Andel med succes i nuværende praksis (0-1)."
+    ),
+    user: str = typer.Option(..., "--user", help="Brugernavnet, handlingen sker (og registreres) som."),
+    outcome: str = typer.Option("", "--outcome", help="Succesmålets kode; standard: målgruppens første."),
+) -> None:
+    """A saved meta-analysis becomes a grade-1 effect study in a new knowledge version."""
+    the_user, group = _db(user, target_group)
+    from susi.evidence.models import MetaAnalysis
+
+    from . import chain
+
+    meta = MetaAnalysis.objects.filter(pk=meta_id).first()
+    if meta is None:
+        err_console.print(f"[red]Ukendt metaanalyse: {meta_id}[/red]")
+        raise typer.Exit(2)
+    _report(
+        lambda: chain.publish_meta_analysis(
+            the_user, meta, target_group=group, outcome=outcome or None, baseline_rate=baseline_rate
+        )
+    )
+
+
+@knowledge_app.command("from-register")
+def from_register(
+    initiative_id: int = typer.Argument(..., help="Initiativets id (dets registeropfølgning)."),
+    target_group: str = typer.Option(..., "--target-group", help="Målgruppens kode i vidensdatabasen."),
+    user: str = typer.Option(..., "--user", help="Brugernavnet, handlingen sker (og registreres) som."),
+) -> None:
+    """A register follow-up becomes consequences per year (with the prices they need) in a new version."""
+    the_user, group = _db(user, target_group)
+    from susi.portfolio.models import Initiative
+
+    from . import chain
+
+    initiative = Initiative.objects.filter(pk=initiative_id).first()
+    if initiative is None:
+        err_console.print(f"[red]Ukendt initiativ: {initiative_id}[/red]")
+        raise typer.Exit(2)
+    _report(lambda: chain.publish_register(the_user, initiative, target_group=group))

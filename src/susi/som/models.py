@@ -37,6 +37,8 @@ class KnowledgeVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(_("ændring"), max_length=300)
+    # The evidence chain (som.chain): which analysis or data a published version came from, who, when.
+    provenance = models.JSONField(_("oprindelse"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -186,6 +188,9 @@ class EffectStudy(KnowledgeRow):
     grade = models.PositiveSmallIntegerField(_("evidensniveau"), choices=GRADE_CHOICES)
     effect = models.FloatField(_("effekt (ekstra andel med succes)"))
     standard_error = models.FloatField(_("standardfejl"), null=True, blank=True)
+    # The evidence chain: a study published from a saved effect evaluation or meta-analysis (som.chain) has a
+    # key, so publishing the same again changes nothing and a newer estimate updates it (with history).
+    source_key = models.CharField(max_length=100, blank=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -256,6 +261,10 @@ class Calculation(models.Model):
     # Knowledge pages (issue 13): only a calculation the agency has marked public is shown at /viden/.
     public = models.BooleanField(_("offentlig"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Shared with every user (SØM's erfaringsdatabase, som.sharing): read-only while shared, copied by anyone.
+    shared = models.BooleanField(_("delt med alle brugere"), default=False)
+    shared_at = models.DateTimeField(_("delt"), null=True, blank=True)
+    share_description = models.TextField(_("beskrivelse til andre brugere"), blank=True)
     # Editing a calculation that a recorded gate decision may rest on makes a new version; this points back.
     previous = models.ForeignKey(
         "self",

@@ -150,3 +150,45 @@ def first_outcome_for_engine(defaults: Defaults) -> tuple[tuple[Any, ...], tuple
                 )
             )
     return tuple(consequences), tuple(prices)
+
+
+def economy_summary(initiative) -> dict[str, Any] | None:
+    """The SØM result a gate's *økonomi* can rest on: the initiative's latest saved calculation (full mode
+    preferred), with the chance of having broken even by the horizon and the return per krone. For the gate
+    suggestions (issue 14, item 4); None when the initiative has no calculation."""
+    calc = (
+        Calculation.objects.filter(initiative=initiative)
+        .order_by(_full_first(), "-created_at", "-pk")
+        .first()
+    )
+    if calc is None:
+        return None
+    det = (calc.result or {}).get("deterministic") or {}
+    mc = (calc.result or {}).get("monte_carlo") or {}
+    chances = mc.get("probability_break_even") or []
+    return {
+        "calculation_id": calc.pk,
+        "name": calc.name,
+        "knowledge_version": calc.knowledge_version,
+        "horizon": len(chances) or calc.case.get("horizon"),
+        "present_value": det.get("present_value"),
+        "break_even_year": det.get("break_even_year"),
+        "return_per_krone": det.get("return_per_krone"),
+        "probability_break_even": chances[-1] if chances else None,
+        "illustrative": calc.uses_illustrative_data,
+    }
+
+
+def _full_first():
+    """Order full calculations before quick estimates."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        When(mode=Calculation.Mode.FULL, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+
+
+def studies_as_of(version: int) -> list[Any]:
+    """The effect studies as they were right after knowledge version `version`."""
+    stamp = KnowledgeVersion.objects.get(number=version).created_at
+    return list(EffectStudy.history.as_of(stamp))

@@ -121,6 +121,11 @@ def copy_calculation(user, calculation: Calculation) -> Calculation:
     require(user, "som.view_calculation", calculation)
     initiative = calculation.initiative if can(user, "som.calculate", calculation.initiative) else None
     require(user, "som.calculate", initiative)
+    # A target group the copier may not see (another municipality's own) is not carried over; the copied
+    # case keeps its numbers, so the copy still calculates the same.
+    target_group = calculation.target_group
+    if target_group is not None and not can(user, "som.view_target_group", target_group):
+        target_group = None
     with transaction.atomic():
         return Calculation.objects.create(
             name=_("Kopi af %(name)s") % {"name": calculation.name[:190]},
@@ -129,7 +134,7 @@ def copy_calculation(user, calculation: Calculation) -> Calculation:
             organisation_id=user.organisation_id,
             municipality=calculation.municipality,
             initiative=initiative,
-            target_group=calculation.target_group,
+            target_group=target_group,
             knowledge_version=calculation.knowledge_version,
             uses_illustrative_data=calculation.uses_illustrative_data,
             case=calculation.case,

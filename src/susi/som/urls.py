@@ -17,8 +17,13 @@ urlpatterns = [
     path("sammenlign/", views.compare, name="compare"),
     path("portefoelje/", views_portfolio.portfolio, name="portfolio"),
     path("portefoelje/excel/", views_portfolio.portfolio_excel, name="portfolio_excel"),
+    path("beregning/<int:pk>/del/", views.share_calculation, name="share_calculation"),
+    path("erfaringer/", views.shared_list, name="shared"),
     path("viden/", views.knowledge, name="knowledge"),
     path("viden/eksport/", views.knowledge_export, name="knowledge_export"),
     path("viden/import/", views.knowledge_import, name="knowledge_import"),
+    path("viden/fra-evaluering/<int:pk>/", views.knowledge_from_evaluation, name="knowledge_from_evaluation"),
+    path("viden/fra-register/<int:pk>/", views.knowledge_from_register, name="knowledge_from_register"),
+    path("viden/fra-metaanalyse/<int:pk>/", views.knowledge_from_meta, name="knowledge_from_meta"),
     path("viden/<str:kind>/<int:pk>/", views.knowledge_edit, name="knowledge_edit"),
 ]

@@ -452,6 +452,7 @@ def calculation(request, pk: int):
         and request.user.organisation_id is not None
         and can(request.user, "som.calculate"),
         "can_change": can(request.user, "som.change_calculation", calc),
+        "can_share": can(request.user, "som.share_calculation", calc),
         "is_recorded": services.is_recorded(calc),
     }
     return render(request, "som/calculation.html", context)
@@ -667,3 +668,149 @@ def knowledge_edit(request, kind: str, pk: int):
     return render(
         request, "som/knowledge_form.html", {"form": form, "row": row, "label": label}, status=status
     )
+
+
+# --- shared calculations (SØM's erfaringsdatabase; som.sharing) ---------------------------------------
+
+
+@login_required
+def share_calculation(request, pk: int):
+    """POST: share with every user (with a description) or, with `withdraw`, stop sharing."""
+    from . import sharing
+
+    calc = _visible_calculation(request, pk)
+    require(request.user, "som.share_calculation", calc)
+    if request.method != "POST":
+        return redirect(calc)
+    try:
+        if request.POST.get("withdraw"):
+            sharing.withdraw_calculation(request.user, calc)
+            messages.success(request, _("Beregningen deles ikke længere."))
+        else:
+            sharing.share_calculation(request.user, calc, request.POST.get("share_description", ""))
+            messages.success(request, _("Beregningen er delt med alle brugere."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(calc)
+
+
+@login_required
+def shared_list(request):
+    """The shared calculations, searchable by target group, intervention and municipality."""
+    from . import sharing
+
+    require(request.user, "som.view_knowledge")
+    filters = {
+        k: request.GET.get(k, "").strip()[:100] for k in ("target_group", "intervention", "municipality", "q")
+    }
+    calculations = sharing.shared_calculations(request.user, **filters)[:200]
+    context = {
+        "calculations": calculations,
+        "filters": filters,
+        "target_groups": selectors.visible_target_groups(request.user).filter(user_defined=False),
+        "municipalities": Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("name"),
+    }
+    return render(request, "som/shared.html", context)
+
+
+# --- the evidence chain into the knowledge database (som.chain) ----------------------------------------
+
+
+def _chain_target_group(request) -> TargetGroup:
+    group = _target_group(request, request.POST.get("target_group", ""))
+    if group is None:
+        raise DomainError("target_group", _("Vælg en målgruppe i vidensdatabasen."))
+    return group
+
+
+def _published_message(request, published) -> None:
+    from . import chain
+
+    if published.changed:
+        messages.success(
+            request,
+            _("Vidensdatabasen er opdateret: version %(number)s.") % {"number": published.version.number},
+        )
+    else:
+        messages.info(request, _("Det samme findes allerede i vidensdatabasen; ingen ny version."))
+    if published.warning:
+        messages.warning(request, str(chain.REGISTER_WARNING))
+
+
+@login_required
+def knowledge_from_evaluation(request, pk: int):
+    """POST: a saved effect evaluation becomes an effect study (a new knowledge version)."""
+    from susi.outcomes.models import EffectEvaluation
+
+    from . import chain
+
+    require(request.user, "som.edit_knowledge")
+    evaluation = get_object_or_404(
+        EffectEvaluation.objects.select_related("initiative__intervention", "instrument", "occasion"), pk=pk
+    )
+    if request.method != "POST":
+        return redirect("outcomes:initiative", pk=evaluation.initiative_id)
+    try:
+        published = chain.publish_evaluation(
+            request.user,
+            evaluation,
+            target_group=_chain_target_group(request),
+            outcome=request.POST.get("outcome") or None,
+            design=request.POST.get("design") or None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("outcomes:initiative", pk=evaluation.initiative_id)
+    _published_message(request, published)
+    return redirect("som:knowledge")
+
+
+@login_required
+def knowledge_from_register(request, pk: int):
+    """POST: an initiative's register follow-up becomes consequences per year (a new knowledge version)."""
+    from . import chain
+
+    require(request.user, "som.edit_knowledge")
+    initiative = get_object_or_404(Initiative, pk=pk)
+    if request.method != "POST":
+        return redirect("outcomes:initiative", pk=pk)
+    try:
+        published = chain.publish_register(
+            request.user, initiative, target_group=_chain_target_group(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("outcomes:initiative", pk=pk)
+    _published_message(request, published)
+    return redirect("som:knowledge")
+
+
+@login_required
+def knowledge_from_meta(request, pk: int):
+    """POST: a saved meta-analysis becomes a grade-1 effect study (a new knowledge version)."""
+    from susi.evidence.models import MetaAnalysis
+
+    from . import chain
+
+    require(request.user, "som.edit_knowledge")
+    meta = get_object_or_404(MetaAnalysis.objects.select_related("intervention"), pk=pk)
+    if request.method != "POST":
+        return redirect(meta)
+    try:
+        rate = float(request.POST.get("baseline_rate", "").replace(",", "."))
+    except ValueError:
+        messages.error(request, _("Angiv den nuværende praksis' andel som et tal mellem 0 og 1 (fx 0,02)."))
+        return redirect(meta)
+    try:
+        published = chain.publish_meta_analysis(
+            request.user,
+            meta,
+            target_group=_chain_target_group(request),
+            outcome=request.POST.get("outcome") or None,
+            baseline_rate=rate,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(meta)
+    _published_message(request, published)
+    return redirect("som:knowledge")
