@@ -36,11 +36,23 @@ def run(
     case_data: dict[str, Any], draws: int, seed: int
 ) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
     """Validate and calculate a case-file dict (raises SomInputError naming the field)."""
+    _check_draws(draws)
+    return run_case(engine.read_case(case_data), draws, seed)
+
+
+def _check_draws(draws: int) -> None:
     if not 0 <= draws <= 100_000:
         raise engine.SomInputError(
             "draws", Text("antal træk skal være mellem 0 og 100.000", "must be between 0 and 100,000")
         )
-    case = engine.parse_case(case_data)
+
+
+def run_case(
+    spec: engine.SomCase, draws: int, seed: int
+) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
+    """Calculate a case already read by the schema (the API's body)."""
+    _check_draws(draws)
+    case = spec.to_case()
     result = engine.calculate(case)
     mc = engine.simulate(case, draws=draws, seed=seed) if draws > 0 and case.has_uncertainty else None
     return case, result, mc
