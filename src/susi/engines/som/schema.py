@@ -613,7 +613,10 @@ class SomConsequence(_Spec):
     One number (every year, for `years` years or to the horizon), a list (year 1, 2, ... after success), or
     one number drawn once and scaled by the yearly `profile`."""
 
-    missing: ClassVar[dict[str, Text]] = {"service": Text("ydelsen mangler", "is missing")}
+    missing: ClassVar[dict[str, Text]] = {
+        "service": Text("ydelsen mangler", "is missing"),
+        "change": Text("ændringen pr. år mangler", "is missing"),
+    }
     service: Str
     change: Change
     years: OptionalWhole = None
