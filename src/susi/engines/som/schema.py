@@ -27,6 +27,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -440,6 +441,13 @@ class SomInterval90(_DistSpec):
     def to_engine(self) -> Distribution:
         return Interval90(self.low, self.high, self.shape)
 
+    @model_serializer(mode="wrap")
+    def _default_shape_unwritten(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("shape") == "normal":
+            del data["shape"]  # as the engine writes it (Interval90.to_json)
+        return data
+
 
 DISTRIBUTIONS: dict[str, type[_DistSpec]] = {
     "normal": SomNormal,
@@ -476,10 +484,22 @@ def _serialize_quantity(value: Any) -> Any:
     return quantity_to_json(value) if isinstance(value, int | float | Distribution) else value
 
 
+def _quantity_out(value: Any) -> Any:
+    """A quantity as the schema writes it (an API answer): a number, or the distribution's model."""
+    data = _serialize_quantity(value)
+    if isinstance(data, dict) and data.get("dist") in DISTRIBUTIONS:
+        return DISTRIBUTIONS[data["dist"]].model_construct(**data)
+    return data
+
+
+def _change_out(value: Any) -> Any:
+    return [_quantity_out(v) for v in value] if isinstance(value, tuple | list) else _quantity_out(value)
+
+
 QuantityValue = Annotated[
     Any,
     PlainValidator(_quantity, json_schema_input_type=QuantityJson),
-    PlainSerializer(_serialize_quantity, return_type=QuantityJson),
+    PlainSerializer(_quantity_out, return_type=QuantityJson),
 ]
 
 
@@ -561,12 +581,12 @@ def _serialize_change(value: Any) -> Any:
 Intake = Annotated[
     Any,
     PlainValidator(_intake, json_schema_input_type=list[QuantityJson]),
-    PlainSerializer(lambda v: [_serialize_quantity(n) for n in v], return_type=list[QuantityJson]),
+    PlainSerializer(lambda v: [_quantity_out(n) for n in v], return_type=list[QuantityJson]),
 ]
 Change = Annotated[
     Any,
     PlainValidator(_change, json_schema_input_type=Union[QuantityJson, list[QuantityJson]]),  # noqa: UP007
-    PlainSerializer(_serialize_change, return_type=Union[QuantityJson, list[QuantityJson]]),  # noqa: UP007
+    PlainSerializer(_change_out, return_type=Union[QuantityJson, list[QuantityJson]]),  # noqa: UP007
 ]
 
 
