@@ -19,7 +19,7 @@ from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 
 from susi.engines.errors import EngineError, problems_from_schema
@@ -114,7 +114,9 @@ class Api(NinjaAPI):
     each problem — its field path and `Text` — where ninja would flatten the error to an English string, so
     the API answers with the field and message the command line and the form give."""
 
-    def validation_error_from_error_contexts(self, error_contexts):
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> NinjaValidationError:
         engine: list[tuple[str, dict]] = []
         errors: list[dict] = []
         for context in error_contexts:

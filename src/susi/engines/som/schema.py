@@ -627,6 +627,13 @@ class SomCost(_Spec):
     committee: CommitteeCode = None
     saved: Flag = False
 
+    def to_cost(self, i: int) -> Cost:
+        name = self.name if self.name is not None else f"Omkostning {i + 1}"
+        years = (self.years[0], self.years[1]) if self.years is not None else None
+        return Cost(
+            name, self.kind, self.amount, self.payer, self.year, years, self.area, self.committee, self.saved
+        )
+
 
 class SomConsequence(_Spec):
     """The change in one service's use per year for one citizen in the success state (negative: less use).
@@ -687,6 +694,21 @@ class SomOutcome(_Spec):
     scale: Annotated[QuantityValue, _within(0, None, "skaleringen")] = 1.0
     deadweight: Annotated[float, BeforeValidator(_share_of("dødvægten", below_one=True))] = 0.0
 
+    def to_outcome(self, i: int) -> Outcome:
+        return Outcome(
+            name=self.name if self.name is not None else f"Succesmål {i + 1}",
+            success_rate=self.success_rate,
+            consequences=tuple(
+                Consequence(q.service, q.change, q.years, tuple(q.profile) if q.profile is not None else None)
+                for q in self.consequences
+            ),
+            effect_delay_years=self.effect_delay_years,
+            phase_in_years=self.phase_in_years,
+            relapse=self.relapse,
+            scale=self.scale,
+            deadweight=self.deadweight,
+        )
+
     @model_validator(mode="after")
     def _some_consequence(self) -> SomOutcome:
         if not self.consequences:
@@ -711,6 +733,12 @@ class SomPrice(_Spec):
     area: AreaCode = "adult_social"
     committee: CommitteeCode = None
     price_year: OptionalWhole = None
+
+    def to_price(self, service: str) -> Price:
+        return Price(
+            service, self.municipality, self.region, self.state, self.area, self.committee, self.unit, self.name,
+            self.price_year,
+        )  # fmt: skip
 
 
 class SomCorrelation(_Spec):
@@ -849,55 +877,9 @@ class SomCase(_Spec):
             name=self.name,
             target_group=self.target_group,
             intake=tuple(self.intake),
-            costs=tuple(
-                Cost(
-                    name=c.name if c.name is not None else f"Omkostning {i + 1}",
-                    kind=c.kind,
-                    amount=c.amount,
-                    payer=c.payer,
-                    year=c.year,
-                    years=(c.years[0], c.years[1]) if c.years is not None else None,
-                    area=c.area,
-                    committee=c.committee,
-                    saved=c.saved,
-                )
-                for i, c in enumerate(self.costs)
-            ),
-            outcomes=tuple(
-                Outcome(
-                    name=o.name if o.name is not None else f"Succesmål {i + 1}",
-                    success_rate=o.success_rate,
-                    consequences=tuple(
-                        Consequence(
-                            service=q.service,
-                            change=q.change,
-                            years=q.years,
-                            profile=tuple(q.profile) if q.profile is not None else None,
-                        )
-                        for q in o.consequences
-                    ),
-                    effect_delay_years=o.effect_delay_years,
-                    phase_in_years=o.phase_in_years,
-                    relapse=o.relapse,
-                    scale=o.scale,
-                    deadweight=o.deadweight,
-                )
-                for i, o in enumerate(self.outcomes)
-            ),
-            prices=tuple(
-                Price(
-                    service=service,
-                    municipality=p.municipality,
-                    region=p.region,
-                    state=p.state,
-                    area=p.area,
-                    committee=p.committee,
-                    unit=p.unit,
-                    name=p.name,
-                    price_year=p.price_year,
-                )
-                for service, p in self.prices.items()
-            ),
+            costs=tuple(c.to_cost(i) for i, c in enumerate(self.costs)),
+            outcomes=tuple(o.to_outcome(i) for i, o in enumerate(self.outcomes)),
+            prices=tuple(p.to_price(service) for service, p in self.prices.items()),
             horizon=self.horizon,
             discount_rate=self.discount_rate,
             duration_years=self.duration_years,
@@ -922,27 +904,7 @@ class SomCase(_Spec):
             }
             for c in case.costs
         ]  # fmt: skip
-        outcomes = [
-            {
-                "name": o.name,
-                "success_rate": _serialize_quantity(o.success_rate),
-                "consequences": [
-                    {
-                        "service": q.service,
-                        "change": _serialize_change(q.change),
-                        "years": q.years,
-                        "profile": list(q.profile) if q.profile is not None else None,
-                    }
-                    for q in o.consequences
-                ],
-                "effect_delay_years": o.effect_delay_years,
-                "phase_in_years": _serialize_quantity(o.phase_in_years),
-                "relapse": _serialize_quantity(o.relapse),
-                "scale": _serialize_quantity(o.scale),
-                "deadweight": o.deadweight,
-            }
-            for o in case.outcomes
-        ]
+        outcomes = [_outcome_json(o) for o in case.outcomes]
         prices = {
             p.service: {
                 "name": p.name, "unit": p.unit, "municipality": _serialize_quantity(p.municipality),
@@ -972,6 +934,27 @@ class SomCase(_Spec):
         }
         assert set(data) == set(cls.model_fields)  # every field of the schema is written
         return data
+
+
+def _outcome_json(o: Outcome) -> dict[str, Any]:
+    return {
+        "name": o.name,
+        "success_rate": _serialize_quantity(o.success_rate),
+        "consequences": [
+            {
+                "service": q.service,
+                "change": _serialize_change(q.change),
+                "years": q.years,
+                "profile": list(q.profile) if q.profile is not None else None,
+            }
+            for q in o.consequences
+        ],
+        "effect_delay_years": o.effect_delay_years,
+        "phase_in_years": _serialize_quantity(o.phase_in_years),
+        "relapse": _serialize_quantity(o.relapse),
+        "scale": _serialize_quantity(o.scale),
+        "deadweight": o.deadweight,
+    }
 
 
 def _fits_in_horizon(case: SomCase) -> list[FieldProblem]:
