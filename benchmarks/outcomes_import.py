@@ -2,7 +2,12 @@
 
     .venv/bin/python benchmarks/outcomes_import.py              # 100,000 rows, 3 runs, SQLite file in /tmp
     .venv/bin/python benchmarks/outcomes_import.py --rows 20000 --runs 1 --formats csv
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/susi_bench .venv/bin/python benchmarks/outcomes_import.py
+    .venv/bin/python benchmarks/outcomes_import.py --databases postgres --writes copy
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/other .venv/bin/python benchmarks/outcomes_import.py
+
+By default one run measures SQLite and PostgreSQL (postgres://postgres@127.0.0.1:5432/susi_bench, created if
+missing; DATABASE_URL overrides it), the latter writing new rows both ways (`SUSI_BULK_WRITE=insert`: one
+parameterised INSERT per row; `copy`: PostgreSQL's COPY), side by side, with the ratios.
 
 Each run is a fresh process with a fresh database (a DATABASE_URL database is emptied at the start of
 every run: point it at a database kept for benchmarks), so the peak resident memory (ru_maxrss) belongs to that
@@ -132,49 +137,98 @@ def child(path: Path) -> dict:
     }
 
 
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/susi_bench"
+
+
+def run_child(path: Path, env: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(path)], env=env, capture_output=True, text=True
+    )
+    if out.returncode:
+        sys.exit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def configurations(databases: list[str], writes: list[str], tmp: Path, fmt: str):
+    """(label, environment, run -> environment) for every database and way of writing asked for."""
+    for database in databases:
+        if database == "sqlite":
+            yield (
+                "SQLite (INSERT)",
+                lambda run, fmt=fmt: {"DATABASE_URL": f"sqlite:///{tmp / f'b-{fmt}-{run}.sqlite3'}"},
+            )
+            continue
+        for how in writes:
+            label = f"PostgreSQL ({how.upper()})"
+            yield (
+                label,
+                lambda run, how=how: {
+                    "DATABASE_URL": os.environ.get("DATABASE_URL") or POSTGRES_URL,
+                    "SUSI_BULK_WRITE": how,
+                },
+            )
+
+
+def ensure_postgres_database(url: str) -> None:
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(server + "/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="sqlite, postgres (DATABASE_URL or " + POSTGRES_URL + ")",
+    )
+    parser.add_argument("--writes", default="insert,copy", help="how PostgreSQL gets new rows: insert, copy")
     parser.add_argument("--child", type=Path)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child)))
         return
+    if "postgres" in args.databases:
+        ensure_postgres_database(os.environ.get("DATABASE_URL") or POSTGRES_URL)
 
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in args.formats.split(","):
             path = make_file(args.rows, fmt, Path(tmp))
-            results = []
-            for run in range(args.runs):
-                env = dict(os.environ)
-                if not env.get("DATABASE_URL"):
-                    db = Path(tmp) / f"bench-{fmt}-{run}.sqlite3"
-                    env["DATABASE_URL"] = f"sqlite:///{db}"
-                out = subprocess.run(
-                    [sys.executable, __file__, "--child", str(path)], env=env, capture_output=True, text=True
-                )
-                if out.returncode:
-                    sys.exit(out.stderr)
-                results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-
-            def med(key: str, results=results) -> float:
-                return statistics.median(r[key] for r in results)
-
             size_mb = path.stat().st_size / 2**20
-            print(f"== {fmt}: {results[0]['rows']:,} rows, {size_mb:.1f} MB, median of {len(results)} runs")
             print(
-                f"   process before the first step (Django, migrated DB): peak RSS {med('baseline_mb'):.0f} MB"
+                f"== {fmt}: {args.rows:,} rows, {size_mb:.1f} MB, median of {args.runs} runs (wall s / CPU s / peak MB)"
             )
-            for label, key in (
-                ("check + pseudonymise (preview)", "stage"),
-                ("import (one transaction)      ", "import"),
-                ("same file again (no change)   ", "again"),
+            print(
+                f"   {'':22} {'check + pseudonymise':>24} {'import (one transaction)':>26} {'same file again':>22}"
+            )
+            imports = {}
+            for label, environment in configurations(
+                args.databases.split(","), args.writes.split(","), Path(tmp), fmt
             ):
+                results = [run_child(path, {**os.environ, **environment(run)}) for run in range(args.runs)]
+
+                def med(key: str, results=results) -> float:
+                    return statistics.median(r[key] for r in results)
+
+                imports[label] = med("import_s")
+                cells = [
+                    f"{med(k + '_s'):7.2f} / {med(k + '_cpu'):6.2f} / {med(k + '_mb'):4.0f}"
+                    for k in ("stage", "import", "again")
+                ]
+                print(f"   {label:22} {cells[0]:>24} {cells[1]:>26} {cells[2]:>22}")
+            if "PostgreSQL (INSERT)" in imports and "PostgreSQL (COPY)" in imports:
                 print(
-                    f"   {label}: {med(key + '_s'):6.2f} s wall, {med(key + '_cpu'):6.2f} s CPU"
-                    f"   peak RSS so far {med(key + '_mb'):5.0f} MB"
+                    f"   import, PostgreSQL INSERT / COPY: {imports['PostgreSQL (INSERT)'] / imports['PostgreSQL (COPY)']:.2f}x"
+                )
+            if "SQLite (INSERT)" in imports and "PostgreSQL (COPY)" in imports:
+                print(
+                    f"   import, PostgreSQL COPY / SQLite: {imports['PostgreSQL (COPY)'] / imports['SQLite (INSERT)']:.2f}x"
                 )
 
 

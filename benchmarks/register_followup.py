@@ -52,6 +52,14 @@ OUTCOMES = [
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec; ru_maxrss is inherited from
+    the parent (so a query run started by the process that built the register reported the build's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: kilobytes
 
 
@@ -158,6 +166,77 @@ def query_once(db: Path, threads: int | None, memory_limit: str | None) -> dict[
     }
 
 
+FILE_WAYS = ("csv-text", "csv-keyed", "parquet-keyed")
+
+
+def export_files(db: Path, directory: Path) -> dict[str, float]:
+    """The register and comparison as the CSV files a register extract arrives as, and the register stored by
+    `susi outcomes register-store` (Parquet by year, 128-bit person keys); with the store's time."""
+    from susi.engines.evaluation.register import store_register
+
+    directory.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db), read_only=True)
+    for table in ("register", "comparison", "enrolled"):
+        con.execute(f"COPY {table} TO '{directory / table}.csv' (HEADER)")
+    con.close()
+    started = time.perf_counter()
+    store_register(str(directory / "register.csv"), str(directory / "store"))
+    return {"store_seconds": time.perf_counter() - started}
+
+
+def files_once(directory: Path, way: str) -> dict[str, float]:
+    """One follow-up from files, the way `susi outcomes register` reads them (before: views over the CSV files
+    joined on 64-character text; after: read once / stored, joined on 128-bit keys)."""
+    from susi.engines.evaluation.register import keyed_sources, person_key, register_followup
+
+    con = duckdb.connect()
+    started = time.perf_counter()
+    enrolled = f"read_csv_auto('{directory / 'enrolled.csv'}')"
+    if way == "csv-text":
+        con.execute(
+            f"CREATE TABLE enrolled AS SELECT pseudonym, index_year::INTEGER AS index_year FROM {enrolled}"
+        )
+        for name in ("comparison", "register"):
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv_auto('{directory / name}.csv')")
+    else:
+        con.execute(
+            f"CREATE TABLE enrolled AS SELECT {person_key('pseudonym')} AS pseudonym, "
+            f"index_year::INTEGER AS index_year FROM {enrolled}"
+        )
+        register = directory / ("store" if way == "parquet-keyed" else "register.csv")
+        keyed_sources(con, str(directory / "comparison.csv"), str(register))
+    result = register_followup(con, "enrolled", "register", "comparison", years=YEARS)
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "employment1": result.row("employment", 1).difference}
+
+
+def compare_files(db: Path, args) -> None:
+    directory = db.with_suffix(".files")
+    if not (directory / "store").exists():
+        print(f"Writing the register as CSV and storing it as Parquet by year in {directory} ...", flush=True)
+        stored = export_files(db, directory)
+        print(f"  register-store: {stored['store_seconds']:.1f} s")
+    medians = {}
+    for way in FILE_WAYS:
+        cmd = [sys.executable, __file__, "--files-only", way, "--db", str(db), "--scale", str(args.scale)]
+        runs = [
+            json.loads(
+                subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1]
+            )
+            for _ in range(args.runs)
+        ]
+        medians[way] = statistics.median(r["seconds"] for r in runs)
+        print(
+            f"  from files, {way:14}: median {medians[way]:6.1f} s, peak memory "
+            f"{statistics.median(r['peak_mb'] for r in runs):6,.0f} MB, employment year 1 {runs[-1]['employment1']:+.4f}"
+        )
+    print(
+        f"  before / after: CSV text keys / CSV read once, 128-bit keys {medians['csv-text'] / medians['csv-keyed']:.2f}x, "
+        f"CSV text keys / Parquet by year, 128-bit keys {medians['csv-text'] / medians['parquet-keyed']:.2f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -169,8 +248,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit for the query, e.g. 8GB")
     parser.add_argument("--query-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--files-only", choices=FILE_WAYS, help=argparse.SUPPRESS)
+    parser.add_argument("--no-files", action="store_true", help="skip the from-files comparison")
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"susi_register_{args.scale:g}.duckdb"
+    if args.files_only:
+        print(json.dumps(files_once(db.with_suffix(".files"), args.files_only)))
+        return
 
     if args.query_only:
         print(json.dumps(query_once(db, args.threads, args.memory_limit)))
@@ -217,6 +301,8 @@ def main() -> None:
         f"hospital contacts year 1 {last['hospital_year1_difference']:+.3f} (built in: -0.3); "
         f"enrolled followed in year 1: {last['n_enrolled_year1']:,}, in year 10: {last['n_enrolled_year10']:,}"
     )
+    if not args.no_files:
+        compare_files(db, args)
 
 
 if __name__ == "__main__":

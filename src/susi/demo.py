@@ -16,6 +16,7 @@ LOADERS = (
     "susi.som.demo",
     "susi.outcomes.demo",
     "susi.rounds.demo",
+    "susi.dissemination.demo",
 )
 
 

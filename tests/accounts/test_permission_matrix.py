@@ -84,6 +84,18 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool]]] = {
     "outcomes.erase_citizen": {A: (X, X), M: (T, X), E: (X, X), F: (X, X), S: (X, X), AD: (T, T), P: (X, X)},
     "accounts.manage_api_token": {r: (T, X) for r in ROLES},
     "jobs.view": {r: (T, X) for r in ROLES},
+    # dissemination: readiness check and expected results (susi.dissemination)
+    "dissemination.view_pack": {A: (T, T), M: (T, X), E: (X, X), F: (X, X), S: (T, T), AD: (T, T), P: (T, X)},
+    "dissemination.answer_readiness": {
+        A: (X, X),
+        M: (T, X),
+        E: (X, X),
+        F: (X, X),
+        S: (X, X),
+        AD: (X, X),
+        P: (T, X),
+    },
+    "dissemination.define_readiness": NOBODY_BUT(A, AD),
 }
 
 
@@ -102,6 +114,7 @@ def objects_for(action: str, world, user):
         "evidence.run_meta",
         "evidence.choose_practice_organisation",
         "outcomes.citizen_rights",
+        "dissemination.define_readiness",
     }:
         return None, None
     if action == "accounts.manage_api_token":

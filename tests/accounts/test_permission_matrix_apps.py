@@ -130,6 +130,16 @@ PROBES = {
     "outcomes.list_citizens": lambda o: [("get", f"/udfald/initiativ/{o.initiative.pk}/borgere/")],
     "outcomes.save_estimate": lambda o: [("post", f"/udfald/initiativ/{o.initiative.pk}/estimat/gem/")],
     "outcomes.citizen_rights": lambda o: [("get", "/udfald/borgerrettigheder/")],
+    # dissemination: readiness check and expected results
+    "dissemination.view_pack": lambda o: [
+        ("get", f"/udbredelse/initiativer/{o.initiative.pk}/forventede-resultater/")
+    ],
+    "dissemination.answer_readiness": lambda o: [
+        ("post", f"/udbredelse/initiativer/{o.initiative.pk}/parathed/")
+    ],
+    "dissemination.define_readiness": lambda o: [
+        ("get", f"/udbredelse/indsatser/{o.initiative.intervention_id}/parathedstjek/")
+    ],
 }
 
 
@@ -162,6 +172,9 @@ HTTP_ACTIONS = [
     "outcomes.view_aggregates",
     "outcomes.save_estimate",
     "outcomes.citizen_rights",
+    "dissemination.view_pack",
+    "dissemination.answer_readiness",
+    "dissemination.define_readiness",
 ]
 
 
@@ -221,6 +234,7 @@ def test_every_twin_answers_for_a_rule():
         "rounds.view_round",
         "rounds.view_application",
         "rounds.view_grant",
+        "dissemination.view_pack",
     }
 
 

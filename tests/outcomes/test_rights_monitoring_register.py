@@ -503,7 +503,11 @@ def test_staggered_adoption_when_every_municipality_adopts(world):
     )
     assert by_municipality.estimate.detail("cluster_by") == "municipality"
     assert by_municipality.clustering_warning == ""
-    assert "(3 kommuner). Med under 30 kommuner kan intervallet være for smalt" in by_municipality.clustering
+    # under 30 municipalities: the interval and p-value come from the wild cluster bootstrap of the ATT
+    assert by_municipality.estimate.detail("inference") == "wild_cluster_bootstrap"
+    assert "(3 kommuner)" in by_municipality.clustering and "Webb" in by_municipality.clustering
+    assert by_municipality.estimate.estimate == pytest.approx(result.estimate.estimate, rel=1e-12)
+    assert by_municipality.as_dict()["inference"] == "wild_cluster_bootstrap"
 
 
 def test_did_clustered_by_municipality_on_the_page_and_the_api(client, world):

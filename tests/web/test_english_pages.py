@@ -125,6 +125,8 @@ def fill(name: str, route: str) -> str | None:
         "outcomes:commit": "outcomes.ImportBatch",
         "outcomes:discard": "outcomes.ImportBatch",
         "outcomes:enrolment": "outcomes.Enrolment",
+        "dissemination:checklist": "portfolio.Intervention",
+        "dissemination:": "portfolio.Initiative",
     }
     path = route.replace("^", "").replace("$", "")
     if "<int:product_id>" in path:

@@ -508,3 +508,46 @@ TWINS.update(
         "rounds.view_grant": visible_grants,
     }
 )
+
+
+# --- dissemination: readiness check and expected results (susi.dissemination) -------------------------
+# A municipality or provider taking part in an initiative sees its own expected-results pack and answers its
+# own readiness check; the agency, the steering group and administrators see every participant's pack; the
+# agency (and administrators) define each intervention's readiness checklist.
+
+
+def _participant(user, obj) -> bool:
+    return _role(user, Role.MUNICIPALITY, Role.PROVIDER) and takes_part(user, _initiative_of(obj))
+
+
+RULES.update(
+    {
+        "dissemination.view_pack": lambda u, o: _sees_all(u) or _participant(u, o),
+        "dissemination.answer_readiness": _participant,
+        "dissemination.define_readiness": _agency,
+    }
+)
+ACTIONS = tuple(RULES)
+
+
+def pack_organisation(user):
+    """The organisation whose expected results and readiness a participant's user sees (their own); None for
+    those who see every participant's pack and choose one."""
+    if _role(user, Role.MUNICIPALITY, Role.PROVIDER):
+        return user.organisation
+    return None
+
+
+def pack_initiatives(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The initiatives whose expected-results packs `user` may open (`dissemination.view_pack`)."""
+    qs = _model("portfolio.Initiative").objects.all() if queryset is None else queryset
+    if not _authenticated(user):
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    if _role(user, Role.MUNICIPALITY, Role.PROVIDER):
+        return qs.filter(_taking_part(user))
+    return qs.none()
+
+
+TWINS.update({"dissemination.view_pack": pack_initiatives})

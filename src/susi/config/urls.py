@@ -15,6 +15,7 @@ urlpatterns = [
     path("evidens/", include("susi.evidence.urls")),
     path("udfald/", include("susi.outcomes.urls")),
     path("", include("susi.rounds.urls")),
+    path("udbredelse/", include("susi.dissemination.urls")),
     path("job/", include("susi.jobs.urls")),
 ]
 # No route serves MEDIA_ROOT: uploaded files go out only through permission-checked views (susi.web.files).

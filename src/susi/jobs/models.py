@@ -23,7 +23,8 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Plain, non-personal arguments (ids, a file name); a file that holds no personal data (the SØM knowledge
-    # import) travels in ``payload``. Citizen files are never put here: they are pseudonymised before.
+    # import) travels in ``payload``. A citizen file is put here only sealed (outcomes.jobs.seal_upload), and
+    # removed when the job has run.
     args = models.JSONField(default=dict, blank=True)
     payload = models.BinaryField(null=True, blank=True)
     return_url = models.CharField(max_length=300, blank=True)

@@ -32,6 +32,7 @@ Progress = Callable[[int, int], None]
 # Every kind of job and the function that does it: ``handler(job, progress) -> {"message": str, ...}``.
 KINDS: dict[str, str] = {
     "som.knowledge_import": "susi.som.jobs.knowledge_import",
+    "outcomes.stage": "susi.outcomes.jobs.stage_import",
     "outcomes.commit": "susi.outcomes.jobs.commit_import",
     "outcomes.register_followup": "susi.outcomes.jobs.register_followup",
     "jobs.noop": "susi.jobs.services.noop",

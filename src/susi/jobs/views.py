@@ -23,7 +23,9 @@ def _job(request, pk) -> Job:
 def _context(request, job: Job) -> dict:
     done, total = services.progress_of(job)
     back = job.return_url if url_has_allowed_host_and_scheme(job.return_url, allowed_hosts=None) else ""
+    next_url = str((job.result or {}).get("next_url") or "") if job.status == Job.Status.DONE else ""
     return {
+        "next": next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None) else "",
         "job": job,
         "done": done,
         "total": total,
@@ -39,8 +41,12 @@ def job(request, pk):
 
 @login_required
 def progress(request, pk):
-    """The progress panel alone (what the page polls)."""
-    return render(request, "jobs/_progress.html", _context(request, _job(request, pk)))
+    """The progress panel alone (what the page polls); a finished job with a result page goes there."""
+    context = _context(request, _job(request, pk))
+    response = render(request, "jobs/_progress.html", context)
+    if context["next"] and request.headers.get("HX-Request"):
+        response["HX-Redirect"] = context["next"]
+    return response
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
 from susi.web.charts import PALETTE, svg
+from susi.web.formatting import number
 
 from .models import Arm
 
@@ -177,3 +178,37 @@ def survival_chart(curves, estimate, instrument_name: str) -> str:
             }
         )
     return svg(fig, title=_("Tid til udfald (Kaplan–Meier)"), description="; ".join(described))
+
+
+def subgroup_chart(groups: list[dict[str, Any]], instrument_name: str) -> str:
+    """Forest-style: the effect with its 95 % CI in each subgroup shown with a number, and the line of no
+    effect. Groups withheld by the small-cell rule are listed without a point."""
+    shown = [g for g in groups if g["estimate"] is not None]
+    fig = Figure(figsize=(7.0, max(2.2, 0.55 * len(groups) + 1.2)), layout="constrained")
+    ax = fig.add_subplot()
+    ys = list(range(len(groups)))[::-1]
+    for y, g in zip(ys, groups, strict=True):
+        if g["estimate"] is None:
+            continue
+        ax.errorbar(
+            g["estimate"],
+            y,
+            xerr=[[g["estimate"] - g["ci_low"]], [g["ci_high"] - g["estimate"]]],
+            fmt="s",
+            color=PALETTE[0],
+            capsize=4,
+        )
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(ys, [g["group"] if g["estimate"] is not None else f"{g['group']} (–)" for g in groups])
+    ax.set_xlabel(_("Effekt (95 %%-konfidensinterval) på %(instrument)s") % {"instrument": instrument_name})
+    desc = "; ".join(
+        _("%(group)s: %(estimate)s (%(low)s til %(high)s)")
+        % {
+            "group": g["group"],
+            "estimate": number(g["estimate"]),
+            "low": number(g["ci_low"]),
+            "high": number(g["ci_high"]),
+        }
+        for g in shown
+    )
+    return svg(fig, _("Effekten i hver undergruppe"), desc)

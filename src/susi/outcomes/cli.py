@@ -140,7 +140,7 @@ def synth(
 def register(
     initiative: int = typer.Option(..., "--initiative"),
     register_file: Path = typer.Option(
-        ..., "--register", exists=True, help="pseudonym, year, outcome, value"
+        ..., "--register", exists=True, help="pseudonym, year, outcome, value; or a register-store folder"
     ),
     comparison_file: Path = typer.Option(..., "--comparison", exists=True, help="pseudonym, index_year"),
     user: str = typer.Option(..., "--user"),
@@ -164,6 +164,25 @@ def register(
         console.print(f"[red]{exc.message.da}[/red]")
         raise typer.Exit(1) from None
     console.print(f"[green]{count} år × udfald gemt.[/green]")
+
+
+@app.command("register-store")
+def register_store(
+    source: Path = typer.Argument(..., exists=True, help="registerudtræk: pseudonym, year, outcome, value"),
+    destination: Path = typer.Argument(..., help="mappe til Parquet-data opdelt pr. år"),
+) -> None:
+    """Store a register extract as Parquet partitioned by year with integer person keys, for `register`.
+
+    Pass the folder to `susi outcomes register --register FOLDER`: the follow-up then reads only what it
+    needs, without parsing text, however often it runs."""
+    from susi.engines.evaluation.register import store_register
+
+    try:
+        rows = store_register(str(source), str(destination))
+    except Exception as exc:  # DuckDB's parse errors name the file and line, never a row's content
+        console.print(f"[red]Registerudtrækket kunne ikke læses: {type(exc).__name__}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"[green]{rows:,} rækker gemt i {destination}.[/green]".replace(",", "."))
 
 
 @app.command()

@@ -328,14 +328,17 @@ def run_subgroups(initiative, instrument: Instrument, by: str, followup: int) ->
         frame["sex_group"] = frame["female"].map({1.0: "kvinde", 0.0: "mand"})
     elif by == "age_group":
         frame["age_group"] = frame["age"].map(_age_group)
-        frame = frame.loc[frame["age_group"] != ""]
     column = {"sex": "sex_group"}.get(by, by)
+    # citizens of unknown sex or age are never a group of their own, but the overall estimate counts them,
+    # so they take part in the small-cell subtraction check
+    frame[column] = frame[column].fillna("").astype(str)
     result = subgroup_effects(
         frame,
         instrument.code,
         column,
         followup=f"followup_{followup}",
         higher_is_better=instrument.higher_is_better,
+        hidden=("",),
     )
     return {
         "by": by,

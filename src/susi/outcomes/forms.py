@@ -71,3 +71,18 @@ class CitizenLookupForm(forms.Form):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "inputmode": "numeric"}),
         help_text=_("Bruges kun til at finde borgerens pseudonym; gemmes og logges ikke."),
     )
+
+
+class SubgroupForm(forms.Form):
+    """For whom does it work: the measure, the pre-declared subgroup and the follow-up."""
+
+    instrument = forms.ChoiceField(label=_("Måleredskab"))
+    by = forms.ChoiceField(label=_("Undergruppe"))
+    followup = forms.TypedChoiceField(label=_("Opfølgning"), coerce=int)
+
+    def __init__(self, *args, instruments=(), occasions=(), subgroups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [(i.code, i.name) for i in instruments]
+        self.fields["followup"].choices = [(o.number, o.label) for o in occasions if o.number > 0]
+        names = {"municipality": _("Kommune"), "sex": _("Køn"), "age_group": _("Aldersgruppe")}
+        self.fields["by"].choices = [(s, names[s]) for s in subgroups]

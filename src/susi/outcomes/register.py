@@ -11,7 +11,12 @@ from django.db import transaction
 
 from susi.accounts.permissions import require
 from susi.engines.evaluation.privacy import suppress_nested_counts
-from susi.engines.evaluation.register import register_followup, register_followup_frames
+from susi.engines.evaluation.register import (
+    keyed_sources,
+    person_key,
+    register_followup,
+    register_followup_frames,
+)
 
 from .models import AccessLog, Enrolment, RegisterOutcome
 
@@ -105,19 +110,18 @@ def followup_from_frames(
 def followup_from_files(
     *, user, initiative, comparison_file: Path, register_file: Path, years: int = 10
 ) -> int:
-    """Files (CSV or Parquet) with ``pseudonym`` columns; DuckDB reads them without loading them into Python."""
+    """Files with ``pseudonym`` columns (CSV or Parquet), or a register stored by ``susi outcomes
+    register-store`` (Parquet by year, integer keys); DuckDB reads them without loading them into Python."""
     require(user, "outcomes.import", initiative)
     _log_run(user, initiative, "filer")
     con = duckdb.connect()
     try:
         con.register("enrolled_df", enrolled_frame(initiative))
         con.execute(
-            "CREATE TABLE enrolled AS SELECT pseudonym::VARCHAR AS pseudonym, index_year::INTEGER AS index_year FROM enrolled_df"
+            f"CREATE TABLE enrolled AS SELECT {person_key('pseudonym')} AS pseudonym, "
+            "index_year::INTEGER AS index_year FROM enrolled_df"
         )
-        for name, path in (("comparison", comparison_file), ("register", register_file)):
-            reader = "read_parquet" if Path(path).suffix.lower() == ".parquet" else "read_csv_auto"
-            quoted = "'" + str(path).replace("'", "''") + "'"  # a path from the operator's command line
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {reader}({quoted})")
+        keyed_sources(con, str(comparison_file), str(register_file))
         result = register_followup(con, "enrolled", "register", "comparison", years)
     finally:
         con.close()

@@ -459,6 +459,26 @@ def _in_chunks(cursor, sql: str, values: list, size: int = 900) -> list[tuple]:
     return rows
 
 
+ENROLMENT_COLUMNS = ("citizen_id", "initiative_id", "municipality_id", "arm", "start", "end", "batch_id")
+MEASUREMENT_COLUMNS = ("enrolment_id", "instrument_id", "occasion_id", "value", "measured_on")
+
+
+def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` into ``table``: PostgreSQL's COPY (one stream instead of one statement per row), or
+    parameterised INSERTs on SQLite and when ``SUSI_BULK_WRITE = "insert"`` (e.g. behind a pooler that cannot
+    pass COPY through). Both write identical rows (tests/outcomes/test_bulk_write.py)."""
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql" and getattr(settings, "SUSI_BULK_WRITE", "copy") == "copy":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
 def _enrolment_changes(wanted, known, existing, batch) -> tuple[list[tuple], list[tuple]]:
     """The enrolments to insert and the (start, end, id) updates for the staged rows in `wanted`."""
     inserts, updates = [], []
@@ -479,7 +499,8 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
     """Write one chunk of staged rows with plain parameterised SQL on the transaction's connection.
 
     The ORM's bulk_create spends most of its time building model instances; for 100,000 rows that is most of
-    an import. The SQL here is the same for SQLite and PostgreSQL.
+    an import. New rows go in through `_insert` (COPY on PostgreSQL); look-ups and updates are the same SQL on
+    both databases.
     """
     ops = connection.ops
     q = ops.quote_name
@@ -508,8 +529,10 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                 if p not in known
             }
             if missing:
-                cursor.executemany(
-                    f"INSERT INTO {citizen_t} (pseudonym, birth_year, sex, created_at) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                _insert(
+                    cursor,
+                    citizen_t,
+                    ("pseudonym", "birth_year", "sex", "created_at"),
                     list(missing.values()),
                 )
                 known = dict(_in_chunks(cursor, select_citizens, pseudonyms))
@@ -524,12 +547,7 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                 (row[0], row[1]): row[2:] for row in _in_chunks(cursor, select_enrolments, citizen_ids_wanted)
             }
             inserts, updates = _enrolment_changes(wanted, known, existing, batch)
-            if inserts:
-                cursor.executemany(
-                    f"INSERT INTO {enrolment_t} (citizen_id, initiative_id, municipality_id, arm, start, {q('end')}, "  # noqa: S608
-                    "batch_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    inserts,
-                )
+            _insert(cursor, enrolment_t, ENROLMENT_COLUMNS, inserts)
             if updates:
                 cursor.executemany(
                     f"UPDATE {enrolment_t} SET start = %s, {q('end')} = %s WHERE id = %s",  # noqa: S608
@@ -563,12 +581,7 @@ def _write_chunk(chunk, batch, instruments, occasions, enrolments, counts, citiz
                 updates.append((value, measured_on, found[0]))
             else:
                 counts["unchanged"] += 1
-        if inserts:
-            cursor.executemany(
-                f"INSERT INTO {measurement_t} (enrolment_id, instrument_id, occasion_id, value, measured_on) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s)",
-                inserts,
-            )
+        _insert(cursor, measurement_t, MEASUREMENT_COLUMNS, inserts)
         if updates:
             cursor.executemany(
                 f"UPDATE {measurement_t} SET value = %s, measured_on = %s WHERE id = %s", updates

@@ -10,6 +10,7 @@ urlpatterns = [
     path("initiativ/<int:pk>/leverancer/", views.deliveries, name="deliveries"),
     path("initiativ/<int:pk>/estimat/", views.estimate, name="estimate"),
     path("initiativ/<int:pk>/estimat/gem/", views.save_estimate, name="save_estimate"),
+    path("initiativ/<int:pk>/undergrupper/", views.subgroups, name="subgroups"),
     path("initiativ/<int:pk>/monitorering/", views.monitoring, name="monitoring"),
     path("initiativ/<int:pk>/borgere/", views.citizens, name="citizens"),
     path("import/<int:pk>/", views.batch, name="batch"),

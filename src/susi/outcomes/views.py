@@ -17,17 +17,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import bound_municipality, can, require
-from susi.engines.evaluation.errors import CprError
+from susi.engines.evaluation.errors import CprError, EvaluationError
 from susi.engines.tabular import group_errors
 from susi.jobs import services as jobs
 from susi.portfolio.models import Initiative
 from susi.web.i18n import localized
 
-from . import evaluation, selectors, services
-from .forms import CitizenLookupForm, EstimateForm, UploadForm
+from . import charts, evaluation, selectors, services
+from . import jobs as outcome_jobs
+from .forms import CitizenLookupForm, EstimateForm, SubgroupForm, UploadForm
 from .models import AccessLog, Enrolment, ImportBatch, Instrument, RegisterOutcome
 from .pseudonyms import PseudonymKeyError, pseudonyms_everywhere
-from .services import ImportRefused, Scope
+from .services import Scope
 from .uploads import citizen_upload, too_large_message
 
 
@@ -247,18 +248,35 @@ def upload(request, pk: int):
     if municipality is None and len(importable) == 1:
         municipality = importable[0]
     upload_file = form.cleaned_data["file"]
+    # The check runs as a background job; the file (CPR numbers in clear) waits for it sealed, never in clear.
     try:
-        batch = services.stage_file(
-            user=request.user,
-            initiative=initiative,
-            municipality=municipality,
-            fh=upload_file.file,
-            name=upload_file.name,
+        require(
+            request.user,
+            "outcomes.import",
+            Scope(initiative, municipality or bound_municipality(request.user)),
         )
-    except ImportRefused as exc:
-        messages.error(request, exc.message)
+        payload = outcome_jobs.seal_upload(upload_file.read(), initiative, municipality)
+    except PseudonymKeyError as exc:
+        messages.error(request, str(exc))
         return _go(request, "outcomes:initiative", pk=pk)
-    return _go(request, "outcomes:batch", pk=batch.pk)
+    job = jobs.enqueue(
+        "outcomes.stage",
+        user=request.user,
+        args={
+            "initiative": initiative.pk,
+            "municipality": getattr(municipality, "pk", None),
+            "file_name": services.safe_file_name(upload_file.name),
+        },
+        payload=payload,
+        return_url=reverse("outcomes:initiative", args=[pk]),
+    )
+    job.refresh_from_db()
+    if job.finished:  # a queue that ran it at once (tests, an idle worker): straight to the preview
+        if job.result.get("batch"):
+            return _go(request, "outcomes:batch", pk=job.result["batch"])
+        messages.error(request, job.result.get("message", ""))
+        return _go(request, "outcomes:initiative", pk=pk)
+    return _go(request, "jobs:job", pk=job.pk)
 
 
 def _batch(request, pk: int) -> ImportBatch:
@@ -485,3 +503,40 @@ def monitoring(request, pk: int):
 
         context.update(monitoring_rows(initiative, instrument, visible=[m.code for m in municipalities]))
     return render(request, "outcomes/monitoring.html", context)
+
+
+@login_required
+def subgroups(request, pk: int):
+    """For whom does it work: the effect per pre-declared subgroup, with the interaction test (aggregates
+    only; the small-cell rule withholds small groups and any group they could be worked out from)."""
+    initiative = _initiative(request, pk)
+    instruments = selectors.instruments_in(initiative)
+    # as in the API: a municipality sees its own municipality's effect, not the others'
+    declared = [
+        s
+        for s in evaluation.DECLARED_SUBGROUPS
+        if s != "municipality" or bound_municipality(request.user) is None
+    ]
+    data = None
+    if "instrument" in request.GET:  # from the estimate page's link: the first declared subgroup
+        data = request.GET.copy()
+        data.setdefault("by", declared[0])
+    form = SubgroupForm(
+        data, instruments=instruments, occasions=selectors.occasions_in(initiative), subgroups=declared
+    )
+    context: dict = {"initiative": initiative, "form": form}
+    if form.is_valid():
+        instrument = next(i for i in instruments if i.code == form.cleaned_data["instrument"])
+        try:
+            result = evaluation.run_subgroups(
+                initiative, instrument, form.cleaned_data["by"], form.cleaned_data["followup"]
+            )
+        except EvaluationError as exc:
+            context["error"] = localized(exc.message)
+        else:
+            context.update(
+                result=result,
+                instrument=instrument,
+                chart=charts.subgroup_chart(result["groups"], instrument.name),
+            )
+    return render(request, "outcomes/subgroups.html", context)

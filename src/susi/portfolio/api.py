@@ -107,11 +107,15 @@ class AssessmentIO(Schema):
     rating: str = ""
     justification: str = ""
     evidence: str = ""
+    # required when the rating differs from the platform's suggestion (the gate refuses otherwise)
+    override_justification: str = ""
 
 
 class AssessmentOut(AssessmentIO):
     criterion: str
     scope: str
+    suggested_rating: str = ""
+    suggestion: dict = Field(default_factory=dict)
 
 
 class GateDecisionOut(Schema):
@@ -139,6 +143,9 @@ class GateDecisionOut(Schema):
                 "rating": a.rating,
                 "justification": a.justification,
                 "evidence": a.evidence,
+                "override_justification": a.override_justification,
+                "suggested_rating": a.suggested_rating,
+                "suggestion": a.suggestion,
             }
             for a in obj.assessments.all()
         ]

@@ -65,6 +65,12 @@ class GateForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 1}),
                 required=False,
             )
+            if prefix == "gate":
+                self.fields[f"{key}_override"] = forms.CharField(
+                    label=_("Begrundelse, hvis du vurderer anderledes end platformens forslag"),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    required=False,
+                )
             if products:
                 self.fields[f"{key}_products"] = forms.MultipleChoiceField(
                     label=_("Produkter, som vurderingen bygger på"),
@@ -81,6 +87,7 @@ class GateForm(forms.Form):
                     "justification": self[f"{key}_justification"],
                     "evidence": self[f"{key}_evidence"],
                     "products": self[f"{key}_products"] if products else None,
+                    "override": self[f"{key}_override"] if prefix == "gate" else None,
                 }
             )
         self.sections.append((prefix, definition, rows))
@@ -107,6 +114,7 @@ class GateForm(forms.Form):
                         justification=data.get(f"{key}_justification") or "",
                         evidence=data.get(f"{key}_evidence") or "",
                         product_ids=tuple(int(p) for p in data.get(f"{key}_products") or ()),
+                        override_justification=data.get(f"{key}_override") or "",
                     )
                 )
         return result
@@ -122,6 +130,7 @@ class GateForm(forms.Form):
             initial[f"{key}_justification"] = a.justification
             initial[f"{key}_evidence"] = a.evidence
             initial[f"{key}_products"] = [p.pk for p in a.products.all()]
+            initial[f"{key}_override"] = a.override_justification
         return initial
 
 

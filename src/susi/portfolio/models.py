@@ -288,6 +288,13 @@ class CriterionAssessment(models.Model):
     justification = models.TextField(_("begrundelse"))
     evidence = models.TextField(_("dokumentation (links)"), blank=True)
     products = models.ManyToManyField(Product, verbose_name=_("produkter"), blank=True, related_name="+")
+    # What the platform suggested when the assessment was saved (engines/phases/suggestions.py): the rating
+    # (empty: no suggestion) and the whole suggestion with its numbers; and why the person chose otherwise.
+    suggested_rating = models.CharField(
+        _("foreslået vurdering"), max_length=20, choices=RATING_CHOICES, blank=True
+    )
+    suggestion = models.JSONField(_("platformens forslag"), default=dict, blank=True)
+    override_justification = models.TextField(_("begrundelse for at afvige fra forslaget"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -300,6 +307,10 @@ class CriterionAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_criterion_display()}: {self.get_rating_display()}"
+
+    @property
+    def differs_from_suggestion(self) -> bool:
+        return bool(self.suggested_rating) and self.rating != self.suggested_rating
 
     @property
     def evidence_links(self) -> list[str]:

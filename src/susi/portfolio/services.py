@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from susi.accounts.permissions import can, proposing_organisation, require
 from susi.engines import phases
 from susi.engines.errors import EngineError
+from susi.engines.phases.suggestions import Suggestion
 from susi.web.api_errors import DomainError
 from susi.web.i18n import localized
 
@@ -55,6 +56,8 @@ class AssessmentInput:
     justification: str
     evidence: str = ""
     product_ids: tuple[int, ...] = ()
+    # Why the rating differs from the platform's suggestion (required at recording when it does).
+    override_justification: str = ""
 
 
 class GateDecisionRefused(EngineError):
@@ -274,11 +277,18 @@ def judge_gate(
     return phases.judge(proposal)
 
 
-def _store_assessments(decision: GateDecision, scope: str, items: Iterable[AssessmentInput]) -> None:
+def _store_assessments(
+    decision: GateDecision,
+    scope: str,
+    items: Iterable[AssessmentInput],
+    suggestions: Mapping[str, Suggestion] | None = None,
+) -> None:
     decision.assessments.filter(scope=scope).delete()
     for item in items:
         if not item.rating:
             continue  # an assessment is stored once it has a rating
+        suggestion = (suggestions or {}).get(item.criterion)
+        suggested = suggestion.rating.value if suggestion and suggestion.rating else ""
         assessment = CriterionAssessment.objects.create(
             decision=decision,
             scope=scope,
@@ -286,10 +296,39 @@ def _store_assessments(decision: GateDecision, scope: str, items: Iterable[Asses
             rating=phases.Rating(item.rating).value,
             justification=item.justification.strip(),
             evidence=item.evidence.strip(),
+            suggested_rating=suggested,
+            suggestion=suggestion.to_json() if suggestion else {},
+            override_justification=(
+                item.override_justification.strip() if suggested and suggested != item.rating else ""
+            ),
         )
         if item.product_ids:
             assessment.products.set(
                 Product.objects.filter(initiative=decision.initiative, pk__in=item.product_ids)
+            )
+
+
+def _gate_suggestions(initiative: Initiative) -> dict[str, Suggestion]:
+    from .suggestions import suggestions_by_criterion
+
+    return suggestions_by_criterion(initiative)
+
+
+def _check_overrides(items: Iterable[AssessmentInput], suggestions: Mapping[str, Suggestion]) -> None:
+    """A rating other than the platform's suggestion needs a written reason; refused (nothing written) if not."""
+    for item in items:
+        suggestion = suggestions.get(item.criterion)
+        if suggestion is None or suggestion.rating is None or not item.rating:
+            continue
+        if item.rating != suggestion.rating.value and not item.override_justification.strip():
+            name = localized(phases.CRITERION_NAMES[phases.Criterion(item.criterion)])
+            raise DomainError(
+                f"assessments:{item.criterion}",
+                _(
+                    "Din vurdering af »%(name)s« afviger fra platformens forslag (%(suggested)s). Skriv, "
+                    "hvorfor du vurderer anderledes; intet er gemt."
+                )
+                % {"name": name, "suggested": localized(phases.RATING_NAMES[suggestion.rating]).lower()},
             )
 
 
@@ -322,7 +361,7 @@ def save_gate_draft(
     draft.outcome = outcome
     draft.justification = justification
     draft.save()
-    _store_assessments(draft, CriterionAssessment.Scope.GATE, assessments)
+    _store_assessments(draft, CriterionAssessment.Scope.GATE, assessments, _gate_suggestions(initiative))
     _store_assessments(draft, CriterionAssessment.Scope.SKIPPED, skipped_assessments)
     return draft
 
@@ -364,6 +403,8 @@ def record_gate_decision(
     )
     if not verdict.allowed or verdict.new_state is None:
         raise GateDecisionRefused(verdict.problems)
+    suggestions = _gate_suggestions(initiative)
+    _check_overrides(assessments, suggestions)
 
     decision = current_draft(initiative) or GateDecision(initiative=initiative, prepared_by=user)
     decision.phase = initiative.phase
@@ -382,7 +423,7 @@ def record_gate_decision(
         # Another transaction recorded this initiative's decision number `sequence` after we read the state
         # (where the database takes no row lock, e.g. SQLite): that decision stands, this one records nothing.
         raise GateAlreadyDecided("outcome", _already_decided_message()) from None
-    _store_assessments(decision, CriterionAssessment.Scope.GATE, assessments)
+    _store_assessments(decision, CriterionAssessment.Scope.GATE, assessments, suggestions)
     _store_assessments(decision, CriterionAssessment.Scope.SKIPPED, skipped_assessments)
     if effect_meta_analysis_id:
         _link_effect_evidence(decision, effect_meta_analysis_id)
@@ -468,6 +509,7 @@ def assessment_inputs_from_mapping(data: Mapping[str, Mapping[str, str]]) -> lis
             rating=values.get("rating", ""),
             justification=values.get("justification", ""),
             evidence=values.get("evidence", ""),
+            override_justification=values.get("override_justification", ""),
         )
         for criterion, values in data.items()
     ]

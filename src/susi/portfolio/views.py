@@ -17,7 +17,7 @@ from susi.web.api_errors import DomainError
 from susi.web.files import private_file_response
 from susi.web.i18n import localized
 
-from . import selectors, services
+from . import selectors, services, suggestions
 from .forms import GateForm, InitiativeForm, InterventionForm, ProductUploadForm, RecommendationForm
 from .models import Area, Initiative, Product, ProductVersion, Programme, Status
 
@@ -146,6 +146,7 @@ def gate(request, pk: int):
         "missing": [localized(phases.PRODUCT_NAMES[k]) for k in missing],
         "draft": draft,
         "track_rule": phases.Track(initiative.track) is phases.Track.TWO,
+        "gate_suggestions": suggestions.suggestions_by_criterion(initiative),
     }
     status = 422 if problems else 200
     return render(request, "portfolio/gate.html", context, status=status)

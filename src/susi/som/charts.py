@@ -145,3 +145,37 @@ def compare(series: list[tuple[str, list[int], list[float]]]) -> str:
         for name, years, values in series
     )
     return svg(fig, _("Sammenligning af scenarier: akkumuleret nutidsværdi"), desc)
+
+
+def portfolio(years: list[int], rows, det_cumulative: list[float]) -> str:
+    """The portfolio's accumulated present value: the deterministic sum and the joint 90 % band."""
+    fig, ax = new_figure()
+    x = np.array(years)
+    ax.fill_between(
+        x,
+        [r["cumulative_p5"] for r in rows],
+        [r["cumulative_p95"] for r in rows],
+        color=PALETTE[0],
+        alpha=0.22,
+        label=_("90 %-interval"),
+    )
+    ax.plot(
+        x,
+        [r["cumulative_p50"] for r in rows],
+        color=PALETTE[0],
+        linestyle="--",
+        label=_("Median (Monte Carlo)"),
+    )
+    ax.plot(x, det_cumulative, color="#000000", marker="o", label=_("Beregnet (middelværdier)"))
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel(_("År"))
+    ax.set_ylabel(_("Akkumuleret nutidsværdi (kr.)"))
+    ax.yaxis.set_major_formatter(_KR)
+    ax.set_xticks(x)
+    ax.legend(loc="best", frameon=False)
+    desc = "; ".join(
+        _("år %(year)s: %(amount)s (90 %%-interval %(low)s til %(high)s)")
+        % {"year": y, "amount": kr(v), "low": kr(r["cumulative_p5"]), "high": kr(r["cumulative_p95"])}
+        for y, v, r in zip(years, det_cumulative, rows, strict=True)
+    )
+    return svg(fig, _("Porteføljens akkumulerede nettoresultat (nutidsværdi) med samlet usikkerhed"), desc)

@@ -286,3 +286,82 @@ def as_json(calculation, result: SomResult, mc: MonteCarloResult | None) -> str:
         "monte_carlo": mc.to_json() if mc is not None else None,
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def portfolio_excel(portfolio) -> bytes:
+    """The portfolio page as a workbook: the calculations, the sum per year and authority with the joint
+    Monte Carlo band, and the present value per authority (``susi.som.joint.Portfolio``)."""
+    buffer = io.BytesIO()
+    wb = SafeWorkbook(buffer)
+    title = wb.add_format({"bold": True, "font_size": 14})
+    head = wb.add_format({"bold": True, "bg_color": "#dde6f0", "border": 1, "align": "center"})
+    kr = wb.add_format({"num_format": "#,##0;[Red]-#,##0", "border": 1})
+    pct = wb.add_format({"num_format": "0.0%", "border": 1})
+    text = wb.add_format({"border": 1})
+    authorities = [str(localized(a)) for a in AUTHORITIES]
+
+    ws = wb.add_worksheet("Portefølje")
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 12, 16)
+    ws.write(0, 0, "SØM-portefølje", title)
+    ws.write_row(2, 0, ["Beregning", "Nutidsværdi (kr.)", "Horisont (år)"], head)
+    for i, c in enumerate(portfolio.calculations, start=3):
+        ws.write(i, 0, c.name, text)
+        ws.write_number(i, 1, round(float(c.result["deterministic"]["present_value"]), 2), kr)
+        ws.write_number(i, 2, int(c.case.get("horizon", 0)), text)
+        if c.uses_illustrative_data:
+            ws.write(i, 3, ILLUSTRATIVE_NOTE)
+    r = len(portfolio.calculations) + 4
+    pv = portfolio.pv
+    for label, value, fmt in (
+        ("Nutidsværdi af summen, beregnet (kr.)", pv["deterministic"], kr),
+        ("Nutidsværdi, middel over trækkene (kr.)", pv["mean"], kr),
+        ("Nutidsværdi, 5 %-fraktil (kr.)", pv["p5"], kr),
+        ("Nutidsværdi, 95 %-fraktil (kr.)", pv["p95"], kr),
+        ("Chance for overskud", pv["positive"], pct),
+        ("Monte Carlo-træk (fælles)", pv["draws"], text),
+    ):
+        ws.write(r, 0, label, text)
+        ws.write_number(r, 1, round(float(value), 4 if fmt is pct else 2), fmt)
+        r += 1
+
+    ws = wb.add_worksheet("Pr. år")
+    ws.set_column(0, 9, 18)
+    ws.write_row(
+        0,
+        0,
+        [
+            "År",
+            *authorities,
+            "I alt",
+            "Akkumuleret nutidsværdi",
+            "Middel (træk)",
+            "5 %-fraktil",
+            "95 %-fraktil",
+        ],
+        head,
+    )
+    for i, row in enumerate(portfolio.rows, start=1):
+        ws.write_number(i, 0, row["year"], text)
+        values = [
+            *row["authorities"],
+            row["total"],
+            row["cumulative_discounted"],
+            row["mean"],
+            row["p5"],
+            row["p95"],
+        ]
+        for j, v in enumerate(values, start=1):
+            ws.write_number(i, j, round(v, 2), kr)
+
+    ws = wb.add_worksheet("Pr. myndighed")
+    ws.set_column(0, 4, 20)
+    ws.write_row(
+        0, 0, ["Myndighed", "Nutidsværdi, beregnet", "Middel (træk)", "5 %-fraktil", "95 %-fraktil"], head
+    )
+    for i, a in enumerate(portfolio.pv_by_authority, start=1):
+        ws.write(i, 0, str(localized(a["authority"])), text)
+        for j, key in enumerate(("deterministic", "mean", "p5", "p95"), start=1):
+            ws.write_number(i, j, round(a[key], 2), kr)
+    wb.close()
+    return buffer.getvalue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_portfolio
 
 app_name = "som"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("beregning/<int:pk>/kopi/", views.copy_calculation, name="copy_calculation"),
     path("beregning/<int:pk>/slet/", views.delete_calculation, name="delete_calculation"),
     path("sammenlign/", views.compare, name="compare"),
+    path("portefoelje/", views_portfolio.portfolio, name="portfolio"),
+    path("portefoelje/excel/", views_portfolio.portfolio_excel, name="portfolio_excel"),
     path("viden/", views.knowledge, name="knowledge"),
     path("viden/eksport/", views.knowledge_export, name="knowledge_export"),
     path("viden/import/", views.knowledge_import, name="knowledge_import"),

@@ -118,6 +118,22 @@ def test_propensity_match_by_hand():
     assert pairs == {frozenset({0, 2}), frozenset({1, 3}), frozenset({6, 7})}
 
 
+def test_a_covariate_without_variation_is_left_out_of_the_propensity_model():
+    # Everyone the same age (one birth cohort): beside the constant, age would make the model singular, and
+    # whether the solver noticed depended on the CPU. It separates no one, so the pairs are those of x alone.
+    people = pd.DataFrame(
+        {
+            "treat": [1, 1, 0, 0, 0, 0, 1, 0],
+            "x": [2.0, 1.0, 1.9, 1.1, -1.0, -2.0, 0.0, 0.1],
+            "age": [-7.0] * 8,
+        }
+    )
+    with_age = propensity_match(people, ["x", "age"], caliper=1.0)
+    alone = propensity_match(people, ["x"], caliper=1.0)
+    assert with_age["pair"].tolist() == alone["pair"].tolist()
+    assert with_age["pscore"].tolist() == alone["pscore"].tolist()
+
+
 def test_psm_recovers_effect_under_selection_on_observables():
     errs = []
     for seed in range(8):
@@ -296,3 +312,38 @@ def test_subgroup_interaction_test_by_hand_and_finds_a_real_difference():
     # a single group with a number: no test, and the reason says why
     alone = subgroup_effects(m.loc[m["municipality"] == "101"], synthetic.INSTRUMENT, "municipality")
     assert alone.statistic is None and "mindst to grupper" in alone.reason.da
+
+
+def test_subgroups_withhold_a_second_group_when_a_small_one_could_be_worked_out_by_subtraction():
+    """Small-cell rule by subtraction (``privacy.protect_total``): group D has 3 intervention citizens, so
+    it shows no number; with the other groups' counts shown, D's 3 = total − A − B − C. So the smallest
+    shown group in that arm (B) is withheld too, and only A and C enter the interaction test."""
+    from susi.engines.evaluation.estimators import subgroup_effects
+
+    data = synthetic.generate(1200, seed=5)
+    m = data.measurements.loc[data.measurements["instrument"] == synthetic.INSTRUMENT].copy()
+    people = m.drop_duplicates("pseudonym")[["pseudonym", "arm"]]
+    sizes = {"A": (40, 40), "B": (20, 20), "C": (30, 30), "D": (3, 20)}
+    labels = {}
+    for arm, column in (("intervention", 0), ("comparison", 1)):
+        ids = people.loc[people["arm"] == arm, "pseudonym"].tolist()
+        start = 0
+        for g, n in sizes.items():
+            labels.update({p: g for p in ids[start : start + n[column]]})
+            start += n[column]
+    m["g"] = m["pseudonym"].map(labels)
+    m = m.loc[m["g"].notna()]
+    res = subgroup_effects(m, synthetic.INSTRUMENT, "g")
+    shown = {g.group: g.estimate is not None for g in res.groups}
+    assert shown == {"A": True, "B": False, "C": True, "D": False}
+    b = next(g for g in res.groups if g.group == "B")
+    assert "trække fra" in b.reason.da
+    assert res.tested_groups == ("A", "C") and res.df_num == 1
+    # without the small group there is nothing to work out: B is shown
+    whole = subgroup_effects(m.loc[m["g"] != "D"], synthetic.INSTRUMENT, "g")
+    assert [g.group for g in whole.groups if g.estimate is not None] == ["A", "B", "C"]
+    # a hidden group (unknown age) is counted in the check but never shown: hiding A's 40 + 40
+    # makes D's 3 part of a withheld 43, so B may be shown again
+    hiding = subgroup_effects(m, synthetic.INSTRUMENT, "g", hidden=("A",))
+    assert [g.group for g in hiding.groups] == ["B", "C", "D"]
+    assert [g.group for g in hiding.groups if g.estimate is not None] == ["B", "C"]

@@ -433,3 +433,34 @@ def test_prices_of_mixed_years_are_indexed_to_the_case_price_year():
     with pytest.raises(SomInputError) as err:
         calculate(case.with_changes(price_index=((2025, 112.5),)))
     assert err.value.field == "prices[s].price_year" and "2022" in err.value.message.en
+
+
+def test_a_case_without_its_own_index_uses_danmarks_statistiks_consumer_price_index():
+    """Hand calculation from the shipped monthly values (data/consumer_price_index.csv, Danmarks Statistik
+    PRIS113, 2015 = 100): the twelve months of 2020 add up to 1,241.2 and those of 2023 to 1,406.5, so a
+    2020 price of 1,000 kr. in a 2023 calculation is 1,000 · (1,406.5/12) / (1,241.2/12) = 1,133.18 kr."""
+    from susi.engines.som import SomInputError
+    from susi.engines.som.price_index import consumer_price_index
+
+    table = consumer_price_index()
+    assert table[2015] == pytest.approx(100.0, abs=1e-12)  # the reference year averages 100
+    assert table[2020] == pytest.approx(1241.2 / 12, rel=1e-12)
+    assert table[2023] == pytest.approx(1406.5 / 12, rel=1e-12)
+    outcomes = (Outcome("o", 0.10, (Consequence("s", -1.0), Consequence("t", -1.0))),)
+    prices = (Price("s", 1000.0, price_year=2020), Price("t", 10.0, price_year=2023))
+    raw = case_to_json(simple_case(outcomes=outcomes, prices=prices, price_year=2023))
+    assert "price_index" not in raw
+    case = parse_case(raw)
+    assert dict(case.price_index) == pytest.approx({2020: 1241.2 / 12, 2023: 1406.5 / 12})
+    # 10 citizens × 0.10 = 1 success a year: 1,133.18 + 10 kr.
+    np.testing.assert_allclose(calculate(case).gains, [1000 * 1406.5 / 1241.2 + 10] * 3)
+    assert round(1000 * 1406.5 / 1241.2, 2) == 1133.18
+    # the saved case keeps the index values it was calculated with
+    assert case_to_json(case)["price_index"] == {"2020": table[2020], "2023": table[2023]}
+    # a year the shipped index does not cover is refused, naming the year and what is covered
+    with pytest.raises(SomInputError) as err:
+        parse_case({**raw, "price_year": 2026})
+    assert "2026" in err.value.message.da and "2015-2023" in err.value.message.da
+    # a case's own index wins
+    own = parse_case({**raw, "price_index": {"2020": 100, "2023": 110}})
+    np.testing.assert_allclose(calculate(own).gains, [1110] * 3)

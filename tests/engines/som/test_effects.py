@@ -11,7 +11,14 @@ from susi.engines.som.effects import DESIGN_ADJUSTMENT, Study, pooled_success_ra
 
 
 def test_design_adjustment_factors_are_the_documented_ones():
+    """The factors are data (engines/som/data/design_adjustment.csv) and SUSI's own assumption: WSIPP's
+    published values could not be checked (docs/developers/som.md, "Design adjustment"), so the file says
+    so and cites no WSIPP number."""
+    from importlib.resources import files
+
     assert DESIGN_ADJUSTMENT == {1: 1.0, 2: 0.75, 3: 0.5}
+    text = files("susi.engines.som").joinpath("data/design_adjustment.csv").read_text(encoding="utf-8")
+    assert "ASSUMPTION" in text and "could not be checked" in text
 
 
 def test_homogeneous_studies_pool_to_the_inverse_variance_mean():

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import * from here."""
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "susi.outcomes",
     "susi.rounds",
     "susi.jobs",
+    "susi.dissemination",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +180,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Demo mode shows the demo logins on the login page. Off unless an environment turns it on.
 SUSI_DEMO_MODE = False
 
+# Gate suggestions: override any threshold of susi.engines.phases.suggestions.Thresholds by its name, e.g.
+# {"demand_per_place_met": 1.5}. The defaults and their meaning: docs/developers/phase-rules.md.
+SUSI_GATE_SUGGESTION_THRESHOLDS: dict = {}
+
 # The key for CPR pseudonyms is never in the database or the repository: it comes from the
 # environment (SUSI_PSEUDONYM_KEY) or from a key file (SUSI_PSEUDONYM_KEY_FILE).
 SUSI_PSEUDONYM_KEY_FILE = None
@@ -227,3 +233,7 @@ CACHES = {
 }
 # A function called with (job_id, done, total) on every progress report (tests use it to stop a worker mid-job).
 SUSI_JOBS_PROGRESS_HOOK = None
+
+# How an outcome import writes new rows on PostgreSQL: "copy" (COPY ... FROM STDIN, the default) or "insert"
+# (parameterised INSERTs, for a connection pooler that cannot pass COPY through). SQLite always uses INSERTs.
+SUSI_BULK_WRITE = os.environ.get("SUSI_BULK_WRITE", "copy")

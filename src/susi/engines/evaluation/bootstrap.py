@@ -16,9 +16,12 @@ the cost of a few vector operations per trial value, with all draws at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import splu
 
 from susi.engines.text import Text
 
@@ -159,6 +162,13 @@ def wild_cluster_bootstrap(
     y = np.asarray(y, dtype=float)
     groups = np.asarray(groups)
     n_groups = int(groups.max()) + 1 if len(groups) else 0
+    _check_clusters(n_groups)
+    rng = np.random.default_rng(seed)
+    pieces = _pieces(X, y, groups, column, bootstrap_weights(weights, draws, n_groups, rng))
+    return _result(pieces, alpha, n_groups, draws, weights)
+
+
+def _check_clusters(n_groups: int) -> None:
     if n_groups < 3:
         raise EvaluationError(
             "cluster",
@@ -167,8 +177,10 @@ def wild_cluster_bootstrap(
                 "At least 3 clusters are needed.",
             ),
         )
-    rng = np.random.default_rng(seed)
-    pieces = _pieces(X, y, groups, column, bootstrap_weights(weights, draws, n_groups, rng))
+
+
+def _result(pieces: _Pieces, alpha: float, n_groups: int, draws: int, weights: str) -> WildBootstrap:
+    """Invert the bootstrap test into the interval; the p-value tests the value 0."""
     return WildBootstrap(
         estimate=pieces.beta,
         se=pieces.se,
@@ -200,3 +212,135 @@ def bootstrap_p_value(
     """The bootstrap p-value of β = β₀ with the given weights (draws × clusters), e.g. a full enumeration."""
     pieces = _pieces(np.asarray(X, float), np.asarray(y, float), np.asarray(groups), column, weights)
     return pieces.p_value(beta0)
+
+
+# --- Staggered adoption: the imputation (two-stage) estimator ---------------------------------------
+#
+# Gardner's two-stage DiD (``estimators.staggered``) is linear in the outcome: with Z the citizen and
+# period dummies, Z₀ their rows for the untreated observations, D the treatment indicator and m = ΣD,
+#     β̂ = c'y,   c = D/m − S₀Z₀(Z₀'Z₀)⁻¹Z'D/m            (S₀ keeps the untreated rows)
+# and its GMM standard error (what pyfixest's ``did2s`` reports) is sqrt(Σ_g (Σ_{i∈g} c_i e_i)²) with
+# e = L y the residuals of both stages, L u = u − Z(Z₀'Z₀)⁻¹Z₀'u₀ − D·c'u. The restricted bootstrap
+# imposes a common effect β₀: ũ(β₀) = M_Z(y − β₀D) = M_Z y − β₀·M_Z D, y* = ŷ(β₀) + w_g·ũ. As c'Z = 0,
+# c'D = 1, LZ = 0 and LD = 0, the bootstrap t is again (na − β₀·nb)/sqrt(P − 2β₀Q + β₀²R), the same closed
+# form as for one OLS coefficient, so the interval and p-value come from the same ``_Pieces``.
+
+
+@dataclass(frozen=True)
+class _TwoWay:
+    """Citizen + period dummies with factorised solves for all and for the untreated observations."""
+
+    z: sparse.csr_matrix
+    untreated: np.ndarray
+    solve_all: Callable[[np.ndarray], np.ndarray]
+    solve_untreated: Callable[[np.ndarray], np.ndarray]
+
+    @classmethod
+    def build(cls, unit: np.ndarray, time: np.ndarray, treated: np.ndarray) -> _TwoWay:
+        n, n_units = len(unit), int(unit.max()) + 1
+        later = np.flatnonzero(time > time.min())  # the first period is the reference
+        periods = np.unique(time[later], return_inverse=True)[1]
+        rows = np.concatenate([np.arange(n), later])
+        cols = np.concatenate([unit, n_units + periods])
+        width = n_units + (int(periods.max()) + 1 if len(later) else 0)
+        z = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, width))
+        untreated = (treated == 0).astype(float)
+        z0 = sparse.diags(untreated) @ z
+        lu_all = splu(sparse.csc_matrix(z.T @ z))
+        lu_untreated = splu(sparse.csc_matrix(z0.T @ z0))
+        return cls(z, untreated, lu_all.solve, lu_untreated.solve)
+
+    def annihilate(self, v: np.ndarray) -> np.ndarray:
+        """M_Z v: the residual of v on the citizen and period effects, over all observations."""
+        return v - self.z @ self.solve_all(self.z.T @ v)
+
+
+def _imputation_pieces(
+    unit: np.ndarray,
+    time: np.ndarray,
+    treated: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    weights: np.ndarray,
+) -> _Pieces:
+    fe = _TwoWay.build(unit, time, treated)
+    d = treated.astype(float)
+    m = d.sum()
+    c = d / m - fe.untreated * (fe.z @ fe.solve_untreated(fe.z.T @ d)) / m
+    onehot = np.zeros((len(y), int(groups.max()) + 1))
+    onehot[np.arange(len(y)), groups] = 1.0
+    # column h of r_t is L'(c ∘ 1_h): the weights that give cluster h's score Σ_{i∈h} c_i (L u)_i
+    v = c[:, None] * onehot
+    r_t = v - fe.untreated[:, None] * (fe.z @ fe.solve_untreated(fe.z.T @ v)) - np.outer(c, d @ v)
+    a, b = fe.annihilate(y), fe.annihilate(d)
+    m_a, m_b = r_t.T @ (a[:, None] * onehot), r_t.T @ (b[:, None] * onehot)  # G × G
+    z_a, z_b = weights @ m_a.T, weights @ m_b.T  # draws × G
+    return _Pieces(
+        beta=float(c @ y),
+        se=math.sqrt(float(np.sum((r_t.T @ y) ** 2))),
+        na=weights @ (onehot.T @ (c * a)),
+        nb=weights @ (onehot.T @ (c * b)),
+        p=np.sum(z_a * z_a, axis=1),
+        q=np.sum(z_a * z_b, axis=1),
+        r=np.sum(z_b * z_b, axis=1),
+    )
+
+
+def _codes(values: np.ndarray) -> np.ndarray:
+    return np.unique(np.asarray(values), return_inverse=True)[1]
+
+
+def imputation_bootstrap(
+    unit: np.ndarray,
+    time: np.ndarray,
+    treated: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    alpha: float = 0.05,
+    draws: int = DRAWS,
+    seed: int = SEED,
+    weights: str = "webb",
+) -> WildBootstrap:
+    """WCR bootstrap for the overall ATT of the two-stage (imputation) staggered-adoption estimator.
+
+    ``unit``/``time`` identify the citizen and period of each observation, ``treated`` is 0/1 and
+    ``groups`` the clusters (e.g. municipalities). Every citizen and period needs untreated observations
+    (``estimators.staggered`` leaves out the rest before calling). The SE is the two-stage GMM one.
+    """
+    groups = _codes(groups)
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    _check_clusters(n_groups)
+    rng = np.random.default_rng(seed)
+    pieces = _imputation_pieces(
+        _codes(unit),
+        _codes(time),
+        np.asarray(treated, dtype=float),
+        np.asarray(y, dtype=float),
+        groups,
+        bootstrap_weights(weights, draws, n_groups, rng),
+    )
+    return _result(pieces, alpha, n_groups, draws, weights)
+
+
+def imputation_t_statistics(
+    unit: np.ndarray,
+    time: np.ndarray,
+    treated: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    weights: np.ndarray,
+    beta0: float = 0.0,
+) -> tuple[float, float, np.ndarray]:
+    """The ATT, its SE and the bootstrap t for each row of ``weights`` under ATT = β₀ (for checking)."""
+    pieces = _imputation_pieces(
+        _codes(unit),
+        _codes(time),
+        np.asarray(treated, dtype=float),
+        np.asarray(y, dtype=float),
+        _codes(groups),
+        weights,
+    )
+    numer = pieces.na - beta0 * pieces.nb
+    denom = np.sqrt(pieces.p - 2 * beta0 * pieces.q + beta0 * beta0 * pieces.r)
+    return pieces.beta, pieces.se, numer / denom

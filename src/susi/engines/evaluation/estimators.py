@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +25,9 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSepar
 
 from susi.engines.text import Text
 
-from .bootstrap import FEW_CLUSTERS, wild_cluster_bootstrap
+from .bootstrap import FEW_CLUSTERS, imputation_bootstrap, wild_cluster_bootstrap
 from .errors import EvaluationError
-from .privacy import SMALL_CELL_THRESHOLD
+from .privacy import SMALL_CELL_THRESHOLD, protect_total
 from .results import EffectEstimate
 
 ARMS = ("intervention", "comparison", "waitlist")
@@ -373,6 +373,17 @@ def _two_period(sub: pd.DataFrame, followup: str) -> pd.DataFrame:
     return two
 
 
+def _check_few_municipalities(n_clusters: int) -> None:
+    if n_clusters < 3:
+        raise EvaluationError(
+            "cluster",
+            Text(
+                f"Klynger på kommune kræver mindst 3 kommuner (fandt {n_clusters}).",
+                f"Clustering by municipality needs at least 3 municipalities (found {n_clusters}).",
+            ),
+        )
+
+
 def did(
     frame: pd.DataFrame,
     instrument: str,
@@ -398,14 +409,7 @@ def did(
     inference = "crv1"
     if cluster == "municipality" and n_clusters < FEW_CLUSTERS:
         # few municipalities: the t(G−1) interval is too narrow; invert the wild cluster bootstrap test
-        if n_clusters < 3:
-            raise EvaluationError(
-                "cluster",
-                Text(
-                    f"Klynger på kommune kræver mindst 3 kommuner (fandt {n_clusters}).",
-                    f"Clustering by municipality needs at least 3 municipalities (found {n_clusters}).",
-                ),
-            )
+        _check_few_municipalities(n_clusters)
         boot = wild_cluster_bootstrap(
             X.to_numpy(), two["value"].to_numpy(), groups, list(X.columns).index("treat_post"), alpha=alpha
         )
@@ -608,13 +612,27 @@ def staggered(
     )
     tidy = fit.tidy(alpha=alpha)
     row = tidy.loc["treated"]
+    ci_cols = [c for c in tidy.columns if "%" in str(c)]
+    ci, p = (float(row[ci_cols[0]]), float(row[ci_cols[1]])), float(row["Pr(>|t|)"])
+    n_clusters, inference = int(data["cl"].nunique()), "crv1"
+    if cluster == "municipality" and n_clusters < FEW_CLUSTERS:
+        # few municipalities: invert the wild cluster bootstrap test of the two-stage ATT
+        _check_few_municipalities(n_clusters)
+        boot = imputation_bootstrap(
+            data["unit"].to_numpy(),
+            data["time"].to_numpy(),
+            data["treated"].to_numpy(),
+            data["value"].to_numpy(),
+            data["cl"].to_numpy(),
+            alpha=alpha,
+        )
+        ci, p, inference = (boot.ci_low, boot.ci_high), boot.p_value, "wild_cluster_bootstrap"
     # The groups are counted in the analysed window: a citizen is in the intervention group when some of
     # their observations are treated, in the comparison group when none are. When every municipality
     # adopts (the normal roll-out), the last wave is never treated inside the window (its treated periods
     # have no untreated observation left and are left out), so it is the comparison group; earlier waves
     # also serve as not-yet-treated controls before they start.
     ever_treated = panel.groupby("pseudonym")["treated"].max()
-    ci_cols = [c for c in tidy.columns if "%" in str(c)]
     base = panel.loc[panel["treated"] == 0]
     treated_periods = panel.loc[panel["treated"] == 1, "time"].unique()
     controls = base.loc[base["time"].isin(treated_periods)]
@@ -624,16 +642,16 @@ def staggered(
         "MD",
         float(row["Estimate"]),
         float(row["Std. Error"]),
-        (float(row[ci_cols[0]]), float(row[ci_cols[1]])),
-        float(row["Pr(>|t|)"]),
+        ci,
+        p,
         int((ever_treated == 1).sum()),
         int((ever_treated == 0).sum()),
         higher_is_better,
         _pooled_sd(base["value"].to_numpy(), base["treat"].to_numpy()),
         {
             "cluster_by": cluster,
-            "clusters": int(data["cl"].nunique()),
-            "inference": "crv1",
+            "clusters": n_clusters,
+            "inference": inference,
             "assigned_by_municipality": _assigned_by_municipality(
                 panel.drop_duplicates("pseudonym"), "cohort"
             ),
@@ -656,9 +674,12 @@ def propensity_match(
     """1:1 nearest-neighbour matching without replacement on the logit of a Logit propensity score.
 
     Greedy, hardest-to-match first (highest score), caliper ``caliper`` × SD of the logit (Austin 2011).
-    Returns the matched rows of ``people`` with ``pair`` (int) and ``pscore`` columns added.
+    Returns the matched rows of ``people`` with ``pair`` (int) and ``pscore`` columns added. A covariate that
+    has the same value for everyone is left out: it separates no one, and beside the constant it would make the
+    model singular (whether the solver notices depends on the CPU's rounding).
     """
-    X = sm.add_constant(people[list(covariates)].astype(float), has_constant="add")
+    values = people[list(covariates)].astype(float)
+    X = sm.add_constant(values.loc[:, values.nunique() > 1], has_constant="add")
     t = people[treat_col].to_numpy().astype(int)
     try:
         with warnings.catch_warnings():
@@ -882,6 +903,31 @@ class SubgroupEffects:
     reason: Text | None  # why there is no test (None when there is one)
 
 
+def _not_derivable(
+    groups: list[GroupEstimate], sub: pd.DataFrame, by: str, hidden: set[str], threshold: int
+) -> list[GroupEstimate]:
+    """Complementary suppression of the groups: see ``subgroup_effects``. Drops the ``hidden`` groups."""
+    people = sub.drop_duplicates([by, "pseudonym"])
+    intervention = people["arm"] == "intervention"
+    withheld = {g.group for g in groups if g.estimate is None} | hidden
+    for arm in (intervention, ~intervention):
+        counts = people.loc[arm].groupby(by).size()
+        parts = {str(k): int(v) for k, v in counts.items()}
+        shown, _total = protect_total(
+            parts, sum(parts.values()), hidden=withheld & set(parts), threshold=threshold
+        )
+        withheld |= {k for k, v in shown.items() if v is None}
+    reason = Text(
+        "Udeladt, så en mindre gruppe ikke kan regnes ud ved at trække fra.",
+        "Withheld so that a smaller group cannot be worked out by subtraction.",
+    )
+    return [
+        g if g.estimate is None or g.group not in withheld else GroupEstimate(g.group, None, reason)
+        for g in groups
+        if g.group not in hidden
+    ]
+
+
 def subgroup_effects(
     frame: pd.DataFrame,
     instrument: str,
@@ -892,11 +938,17 @@ def subgroup_effects(
     alpha: float = 0.05,
     higher_is_better: bool = True,
     min_per_arm: int = SMALL_CELL_THRESHOLD,
+    hidden: Collection[str] = (),
 ) -> SubgroupEffects:
     """The effect per value of ``by`` (``estimate_by`` with ANCOVA, or the difference in means without the
     baseline) and the interaction test: OLS ``y ~ treat * C(by) [+ baseline]`` with HC2 errors (statsmodels),
     Wald F that every treatment × group term is 0. Only groups with ``min_per_arm`` citizens in both arms
     enter the test (a smaller group shows no number, so it cannot weigh in a test shown next to them).
+
+    No group's size can be worked out by subtraction either: within each arm the citizens of the groups
+    without a number (and of the ``hidden`` groups, e.g. unknown age, never shown but counted in the
+    overall estimate) must be 0 or at least ``min_per_arm`` together, else the smallest shown group is
+    withheld too (``privacy.protect_total``), and it stays out of the test.
 
     Declare the subgroups before looking at the data: a test per post-hoc split finds "differences" by
     chance (Sun, Briel, Walter & Guyatt 2010).
@@ -904,15 +956,21 @@ def subgroup_effects(
     import statsmodels.formula.api as smf
 
     design = "ancova" if adjust_baseline else "rct_means"
-    groups = estimate_by(
-        frame,
-        design,
-        instrument,
+    groups = _not_derivable(
+        estimate_by(
+            frame,
+            design,
+            instrument,
+            by,
+            min_per_arm=min_per_arm,
+            followup=followup,
+            alpha=alpha,
+            higher_is_better=higher_is_better,
+        ),
+        frame.loc[frame["instrument"] == instrument],
         by,
-        min_per_arm=min_per_arm,
-        followup=followup,
-        alpha=alpha,
-        higher_is_better=higher_is_better,
+        set(hidden),
+        min_per_arm,
     )
     tested = tuple(g.group for g in groups if g.estimate is not None)
     if len(tested) < 2:

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -60,6 +61,71 @@ CROSS JOIN outcomes o
 LEFT JOIN sums s ON s.enrolled = d.enrolled AND s.year_after = d.year_after AND s.outcome = o.outcome
 ORDER BY o.outcome, d.year_after, d.enrolled
 """
+
+
+def person_key(column: str) -> str:
+    """SQL for a person's join key: a 128-bit number (UHUGEINT) from the pseudonym's MD5, for any pseudonym text.
+
+    Joining on a 16-byte integer instead of 64 characters of text halves the follow-up's join time at
+    national scale (benchmarks/register_followup.py). MD5 is not used for secrecy here (the pseudonym is
+    already a keyed HMAC), only to spread the text over 128 bits: for the 6 million people of Denmark the
+    chance of any two sharing a key is about 10^-25.
+    """
+    return f"md5_number({_ident(column, 'column')})"
+
+
+def store_register(source: str, destination: str) -> int:
+    """Write a register extract (CSV or Parquet: ``pseudonym, year, outcome, value``) as a Parquet dataset
+    partitioned by year (``destination/year=YYYY/*.parquet``) keyed by ``person_key``; returns the rows.
+
+    The follow-up then reads only the columns and years it needs, without parsing text, each time it runs.
+    """
+    con = duckdb.connect()
+    try:
+        relation = _reader(source)
+        (rows,) = con.execute(f"SELECT count(*) FROM {relation}").fetchone() or (0,)
+        con.execute(
+            f"COPY (SELECT {person_key('pseudonym')} AS person_key, CAST(year AS INTEGER) AS year, "  # noqa: S608
+            f"CAST(outcome AS VARCHAR) AS outcome, CAST(value AS DOUBLE) AS value FROM {relation}) "
+            f"TO {_quoted(destination)} (FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE)"
+        )
+    finally:
+        con.close()
+    return int(rows)
+
+
+def _quoted(path: str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"  # a path from the operator's command line
+
+
+def _reader(path: str) -> str:
+    """A DuckDB table function reading ``path``: a stored register dataset (a directory), Parquet or CSV."""
+    if Path(path).is_dir():
+        return f"read_parquet({_quoted(str(Path(path) / '**' / '*.parquet'))}, hive_partitioning = true)"
+    if Path(path).suffix.lower() == ".parquet":
+        return f"read_parquet({_quoted(path)})"
+    return f"read_csv_auto({_quoted(path)})"
+
+
+def keyed_sources(con: duckdb.DuckDBPyConnection, comparison: str, register: str) -> None:
+    """Make tables ``comparison`` and view/table ``register`` keyed by ``person_key`` (as ``pseudonym``).
+
+    A stored dataset (``store_register``) is read in place; a CSV or Parquet file is read once into a table
+    (a view over a CSV would parse the file again for every part of the query that reads it)."""
+    con.execute(
+        f"CREATE TABLE comparison AS SELECT {person_key('pseudonym')} AS pseudonym, "  # noqa: S608
+        f"CAST(index_year AS INTEGER) AS index_year FROM {_reader(comparison)}"
+    )
+    if Path(register).is_dir():
+        con.execute(
+            "CREATE VIEW register AS SELECT person_key AS pseudonym, CAST(year AS INTEGER) AS year, "  # noqa: S608
+            f"outcome, value FROM {_reader(register)}"
+        )
+    else:
+        con.execute(
+            f"CREATE TABLE register AS SELECT {person_key('pseudonym')} AS pseudonym, year, outcome, value "  # noqa: S608
+            f"FROM {_reader(register)}"
+        )
 
 
 def _ident(name: str, field: str) -> str:

@@ -2,10 +2,10 @@
 
 Weaker designs overstate effects, so before pooling each study's effect (and its standard error) is
 multiplied by its grade's factor in DESIGN_ADJUSTMENT — the way Washington State's WSIPP model discounts
-effect sizes from less rigorous designs. The factors are this project's documented assumption (grade 1,
-meta-analysis or RCT: 1; grade 2, quasi-experiment or before/after with a control group: 0.75; grade 3,
-before/after without a control group: 0.5), not a published table: change them here and in
-docs/developers/som.md together.
+effect sizes from less rigorous designs. The factors are data, ``data/design_adjustment.csv``, and this
+project's documented assumption (grade 1, meta-analysis or RCT: 1; grade 2, quasi-experiment or
+before/after with a control group: 0.75; grade 3, before/after without a control group: 0.5), not a
+published table: change them in the data file (with a source) and in docs/developers/som.md together.
 
 All studies with a standard error are pooled by the evidence engine's pinned random-effects meta-analysis
 (`engines.evidence.meta_analysis`, REML, equal to metafor's `rma`), so this module does no pooling of its
@@ -20,10 +20,24 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 
 from susi.engines import evidence
 
-DESIGN_ADJUSTMENT: dict[int, float] = {1: 1.0, 2: 0.75, 3: 0.5}
+
+def _design_adjustment() -> dict[int, float]:
+    """{grade: factor} from ``data/design_adjustment.csv`` (comment lines start with '#')."""
+    text = files("susi.engines.som").joinpath("data/design_adjustment.csv").read_text(encoding="utf-8")
+    out: dict[int, float] = {}
+    for line in text.splitlines():
+        if not line or line.startswith(("#", "grade")):
+            continue
+        grade, factor, _design = line.split(";", 2)
+        out[int(grade)] = float(factor)
+    return out
+
+
+DESIGN_ADJUSTMENT: dict[int, float] = _design_adjustment()
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,26 @@ class PortfolioResult:
                 out[: len(r.years), a] += r.net_by_authority[code]
         return out
 
+    @property
+    def cumulative_discounted(self) -> np.ndarray:
+        """(N, T): each draw's accumulated present value, year by year."""
+        return np.cumsum(self.net * self.discount, axis=1)
+
+    @property
+    def pv_by_authority(self) -> np.ndarray:
+        """(N, 3): each draw's present value per authority (municipality, region, state)."""
+        return np.einsum("nta,t->na", self.net_by_authority, self.discount)
+
+    def yearly_percentiles(self, percentiles: Sequence[int] = (5, 50, 95)) -> dict[int, np.ndarray]:
+        """The percentiles of the summed net result in each year, over the joint draws: {p: (T,)}."""
+        qs = np.percentile(self.net, list(percentiles), axis=0)
+        return {p: q for p, q in zip(percentiles, qs, strict=True)}
+
+    def cumulative_percentiles(self, percentiles: Sequence[int] = (5, 50, 95)) -> dict[int, np.ndarray]:
+        """The percentiles of the accumulated present value at the end of each year: {p: (T,)}."""
+        qs = np.percentile(self.cumulative_discounted, list(percentiles), axis=0)
+        return {p: q for p, q in zip(percentiles, qs, strict=True)}
+
     def pv_percentiles(self) -> dict[int, float]:
         qs = np.percentile(self.present_value, PERCENTILES)
         return {p: float(q) for p, q in zip(PERCENTILES, qs, strict=True)}

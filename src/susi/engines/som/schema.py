@@ -61,6 +61,7 @@ from .distributions import (
     unknown_key,
 )
 from .errors import FieldProblem, SomInputError, field_problem
+from .price_index import covered_years, shipped_index
 
 # --- failing with a field and a Text ----------------------------------------------------------------------
 
@@ -866,6 +867,21 @@ class SomCase(_Spec):
     price_year: OptionalWhole = None
     price_index: Annotated[dict[str, float], BeforeValidator(_price_index)] = {}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _shipped_price_index(cls, data: Any) -> Any:
+        """A case with a price year and no `price_index` of its own is indexed with Danmarks Statistik's
+        consumer price index (price_index.py): the years it needs are copied into the case, so a saved
+        calculation keeps the numbers it was calculated with."""
+        if not isinstance(data, Mapping) or data.get("price_year") is None or "price_index" in data:
+            return data
+        prices = data.get("prices")
+        years = [data["price_year"]]
+        if isinstance(prices, Mapping):
+            years += [p.get("price_year") for p in prices.values() if isinstance(p, Mapping)]
+        whole = [y for y in years if isinstance(y, int) and not isinstance(y, bool)]
+        return {**data, "price_index": {str(year): value for year, value in shipped_index(whole)}}
+
     @model_validator(mode="after")
     def _whole_case(self) -> SomCase:
         """The rules that read several fields: everything fits in the horizon, every consequence has a
@@ -934,9 +950,10 @@ class SomCase(_Spec):
             "optimism_bias_costs": case.optimism_bias_costs,
             "optimism_bias_gains": case.optimism_bias_gains,
             "price_year": case.price_year,
-            "price_index": {str(year): value for year, value in case.price_index},
         }
-        assert set(data) == set(cls.model_fields)  # every field of the schema is written
+        if case.price_index:  # none: a case with a price year is indexed with the shipped index when read
+            data["price_index"] = {str(year): value for year, value in case.price_index}
+        assert set(data) | {"price_index"} == set(cls.model_fields)  # every field of the schema is written
         return data
 
 
@@ -1045,6 +1062,11 @@ def _priced(case: SomCase) -> list[FieldProblem]:
     ]
 
 
+def _covered() -> str:
+    first, last = covered_years()
+    return f"{first}-{last}"
+
+
 def _indexed(case: SomCase) -> list[FieldProblem]:
     """With a case price year, every price year (the case's and each price's) needs an index value."""
     if case.price_year is None:
@@ -1059,8 +1081,10 @@ def _indexed(case: SomCase) -> list[FieldProblem]:
                     field_problem(
                         f"prices[{service}].price_year",
                         Text(
-                            f"prisindekset mangler en værdi for {price_year}",
-                            f"the price index has no value for {price_year}: add it to price_index",
+                            f"prisindekset mangler en værdi for {price_year} (SUSI's forbrugerprisindeks "
+                            f"fra Danmarks Statistik dækker {_covered()}; angiv ellers price_index)",
+                            f"the price index has no value for {price_year} (SUSI's consumer price index "
+                            f"from Statistics Denmark covers {_covered()}): add it to price_index",
                         ),
                     )
                 )
