@@ -84,14 +84,14 @@ def test_a_valid_form_is_calculated_and_saved(municipality_client, knowledge):
             "succesraten må højst være 100 %",
         ),
         ({"horizon": "0"}, "horizon", "horisonten skal være mindst 1 år"),
-        ({"prices-0-service": ""}, "outcomes-0-cons-", "der mangler en pris"),
+        ({"prices-0-service": ""}, "outcomes-0-consequences-", "der mangler en pris"),
         ({"intake-0": "tyve"}, "intake-0", "skal være et tal"),
         (
             {"outcomes-0-success_rate-dist": "normal", "outcomes-0-success_rate-sd": ""},
             "outcomes-0-success_rate-sd",
             "standardafvigelse mangler",
         ),
-        ({"discount_rate_pct": "-1"}, "discount_rate_pct", "diskonteringsrenten må ikke være negativ"),
+        ({"discount_rate": "-1"}, "discount_rate", "diskonteringsrenten må ikke være negativ"),
     ],
 )
 def test_bad_input_names_the_field_in_danish_and_saves_nothing(
@@ -102,7 +102,7 @@ def test_bad_input_names_the_field_in_danish_and_saves_nothing(
     if "prices-0-service" in changes:
         removed = form_post(municipality_client)["prices-0-service"]
         # make sure the removed price is used by a consequence
-        data["outcomes-0-cons-0-service"] = removed
+        data["outcomes-0-consequences-0-service"] = removed
     response = municipality_client.post("/som/beregn/", data)
     assert response.status_code == 422
     html = response.content.decode()
@@ -162,8 +162,8 @@ def test_own_target_group_without_the_database(municipality_client, knowledge):
             "own_target_group": "Unge hjemløse under 25",
             "costs-1-amount-value": "40000",
             "outcomes-0-success_rate-value": "10",
-            "outcomes-0-cons-0-service": "shelter_night",
-            "outcomes-0-cons-0-change": "-100; -50",
+            "outcomes-0-consequences-0-service": "shelter_night",
+            "outcomes-0-consequences-0-change": "-100; -50",
         }
     )
     assert price
@@ -222,7 +222,7 @@ def test_form_round_trip_matches_the_engine_case():
     state = {
         "name": "x",
         "horizon": "5",
-        "discount_rate_pct": "3.5",
+        "discount_rate": "3.5",
         "duration_years": "1",
         "intake": ["10", "", ""],
         "costs": [
@@ -257,8 +257,8 @@ def test_form_round_trip_matches_the_engine_case():
             }
         ],
     }
-    case, problems, _paths = forms.case_from_state(state)
-    assert not problems
+    case, _rows, _labels = forms.case_from_state(state)
+    assert not forms.read(state).problems
     assert case["outcomes"][0]["success_rate"] == pytest.approx(0.2)
     assert case["costs"][0]["amount"] == {"dist": "interval90", "low": 800.0, "high": 1200.0}
     assert case["outcomes"][0]["consequences"][0]["change"] == {"dist": "normal", "mean": -2.0, "sd": 0.5}
@@ -281,9 +281,9 @@ def test_an_own_target_group_can_be_kept_for_the_organisation(client_for, knowle
             "own_target_group": "Unge hjemløse",
             "costs-1-amount-value": "40000",
             "outcomes-0-success_rate-value": "10",
-            "outcomes-0-cons-0-service": "shelter_night",
-            "outcomes-0-cons-0-change": "-90",
-            "outcomes-0-cons-0-se": "10",
+            "outcomes-0-consequences-0-service": "shelter_night",
+            "outcomes-0-consequences-0-change": "-90",
+            "outcomes-0-consequences-0-se": "10",
         }
     )
     assert client.post("/som/beregn/", data).status_code == 302
@@ -414,9 +414,8 @@ def test_a_yearly_consequence_with_a_standard_error_is_one_correlated_profile():
 
 
 def test_the_form_offers_a_log_normal_ninety_percent_interval():
-    problems = forms.FormProblems()
-    q = forms._quantity({"dist": "interval90log", "low": "20000", "high": "80000"}, "p", "Pris", problems)
-    assert not problems and q == {"dist": "interval90", "low": 20000.0, "high": 80000.0, "shape": "lognormal"}
+    q = forms._quantity_json({"dist": "interval90log", "low": "20000", "high": "80000"})
+    assert q == {"dist": "interval90", "shape": "lognormal", "low": 20000.0, "high": 80000.0}
     dist = engine.parse_quantity(q, "p", [])
     np.testing.assert_allclose(dist.ppf(np.array([0.05, 0.95])), [20000, 80000], rtol=1e-12)
 

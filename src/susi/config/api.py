@@ -1,12 +1,11 @@
 """The JSON API (OpenAPI at /api/docs). Each domain app contributes one router."""
 
-from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from susi.accounts.tokens import ApiTokenAuth
-from susi.web.api_errors import install_error_handlers
+from susi.web.api_errors import Api, install_error_handlers
 
-api = NinjaAPI(
+api = Api(
     title="SUSI Platform API",
     version="1",
     description="Interventions, initiatives, products, gate decisions, SØM, evidence and outcomes.",

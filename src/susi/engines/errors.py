@@ -9,8 +9,9 @@ also `code`/`field`/`message`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from susi.engines.text import Text
 
@@ -61,3 +62,40 @@ class EngineError(ValueError):
 
     def __str__(self) -> str:
         return "; ".join(str(p) for p in self.problems)
+
+
+def join_field(base: str, below: str) -> str:
+    """The path of `below` inside `base`: ``join_field("outcomes[0]", "sd")`` is ``outcomes[0].sd``, and an
+    index or key (``[2]``) is written without a dot."""
+    if not below:
+        return base
+    if not base:
+        return below[1:] if below.startswith(".") else below
+    return base + below if below[0] in ".[" else f"{base}.{below}"
+
+
+def schema_path(loc: Sequence[int | str]) -> str:
+    """A schema error's location as a field path: ``("outcomes", 0, "success_rate")`` → ``outcomes[0].success_rate``."""
+    path = ""
+    for part in loc:
+        path = join_field(path, f"[{part}]" if isinstance(part, int) else str(part))
+    return path
+
+
+def problems_from_schema(errors: Sequence[Mapping[str, Any]], prefix: str = "") -> list[Problem]:
+    """The problems of a pydantic validation (its `errors()` list), each at its field path below `prefix`.
+
+    A validator that raised an `EngineError` keeps its own problems (field and `Text`), placed under the
+    location where it was raised; any other schema error keeps pydantic's English sentence in both languages.
+    A misspelt key comes first: the value it was meant to set may be what the other problems are about.
+    """
+    problems: list[Problem] = []
+    for error in errors:
+        where = join_field(prefix, schema_path(error.get("loc", ())))
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, EngineError):
+            problems += [Problem(p.code, join_field(where, p.field), p.message) for p in cause.problems]
+        else:
+            message = str(error.get("msg", ""))
+            problems.append(Problem(str(error.get("type", "invalid")), where, Text(message, message)))
+    return sorted(problems, key=lambda p: p.code != "unknown_key")

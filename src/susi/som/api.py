@@ -1,4 +1,9 @@
-"""SØM JSON API: calculate a case file, read the knowledge database, read saved calculations."""
+"""SØM JSON API: calculate a case, read the knowledge database, read saved calculations.
+
+The case is the engine's declared schema (`susi.engines.som.SomCase`): the request body of /calculate and
+the `case` of every answer, so the OpenAPI document shows the case file in full. A case that breaks a rule
+is answered 422 with the same fields and messages as `susi som calc` and the calculator form.
+"""
 
 from __future__ import annotations
 
@@ -11,30 +16,138 @@ from ninja import Router, Schema, Status
 
 from susi.accounts.permissions import can, require
 from susi.engines import som as engine
-from susi.web.api_errors import DomainError, error_body
+from susi.engines.som import SomCase
+from susi.web.api_errors import DomainError
 
 from . import selectors, services
 from .models import Calculation, Price, TargetGroup
 
 router = Router(tags=["som"])
 
+Series = list[float]
+
+
+class TruncatedInput(Schema):
+    input: str
+    label: str
+    stated_mean: float
+    truncated_mean: float
+    share_outside: float
+    range: list[float | None]
+
+
+class DoubleCounting(Schema):
+    service: str
+    outcomes: list[str]
+
+
+class DeterministicResult(Schema):
+    """The calculation with every number at its point value (`SomResult.to_json`), in DKK per year."""
+
+    years: list[int]
+    discount_rate: float
+    discount_schedule: str
+    costs: Series
+    gains: Series
+    net: Series
+    cumulative: Series
+    net_discounted: Series
+    cumulative_discounted: Series
+    net_by_authority: dict[str, Series]
+    net_by_area: dict[str, Series]
+    net_by_committee: dict[str, Series]
+    successes: dict[str, Series]
+    present_value: float
+    pv_costs: float
+    pv_gains: float
+    pv_by_authority: dict[str, float]
+    pv_by_area: dict[str, float]
+    pv_by_committee: dict[str, float]
+    break_even_year: int | None
+    turns_negative_again: bool
+    has_costs: bool
+    return_per_krone: float | None
+    possible_double_counting: list[DoubleCounting]
+    truncated_inputs: list[TruncatedInput]
+
+
+class PresentValueSummary(Schema):
+    mean: float
+    sd: float
+    percentiles: dict[str, float]
+    probability_positive: float
+
+
+class TornadoBar(Schema):
+    input: str
+    label: str
+    basis: str
+    input_low: float
+    input_high: float
+    result_low: float
+    result_high: float
+
+
+class MonteCarloResult(Schema):
+    """The Monte Carlo summary (`MonteCarloResult.to_json`): percentiles by year, break-even, tornado."""
+
+    draws: int
+    seed: int
+    uncertain_inputs: list[str]
+    present_value: PresentValueSummary
+    pv_by_authority_mean: dict[str, float]
+    net_mean: Series
+    net_percentiles: dict[str, Series]
+    cumulative_discounted_percentiles: dict[str, Series]
+    probability_break_even: list[float]
+    return_per_krone_percentiles: dict[str, float]
+    tornado: list[TornadoBar]
+
+
+class ResultSummary(Schema):
+    deterministic: DeterministicResult
+    monte_carlo: MonteCarloResult | None
+
+
+class CalculationResult(ResultSummary):
+    """A calculated case: the case as it was validated (every field written out) and its result."""
+
+    case: SomCase
+
+
+class SavedCalculation(Schema):
+    id: int
+    name: str
+    knowledge_version: int
+    illustrative_data: bool
+    draws: int
+    seed: int
+    case: SomCase
+    result: ResultSummary
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorBody(Schema):
+    detail: list[ErrorItem]
+
 
 @router.post(
     "/calculate",
-    response={200: dict, 422: dict},
-    summary="Calculate a SØM case file (deterministic + Monte Carlo)",
+    response={200: CalculationResult, 422: ErrorBody},
+    summary="Calculate a SØM case (deterministic + Monte Carlo)",
 )
-def calculate(request, draws: int = engine.DEFAULT_DRAWS, seed: int = engine.DEFAULT_SEED):
+def calculate(
+    request, case: SomCase, draws: int = engine.DEFAULT_DRAWS, seed: int = engine.DEFAULT_SEED
+) -> Any:
+    """The body is a case file (docs/developers/som.md); it is validated by the schema on the way in."""
     require(request.user, "som.calculate")
-    import json
-
-    try:
-        data: Any = json.loads(request.body or b"null")
-    except json.JSONDecodeError:
-        return Status(422, error_body([("(file)", _("Indholdet er ikke gyldig JSON."))]))
-    # a SomInputError (every problem of the case) is answered 422 by the API's error handler
-    case, result, mc = services.run(data, draws, seed)
-    return Status(200, {"case": engine.case_to_json(case), **services.result_summary(result, mc)})
+    # a rule broken by the case is answered 422 by the API's error handler, field by field
+    case_, result, mc = services.run_case(case, draws, seed)
+    return Status(200, {"case": engine.case_to_json(case_), **services.result_summary(result, mc)})
 
 
 @router.get(
@@ -75,8 +188,12 @@ def version(request):
     }
 
 
-@router.get("/calculations/{pk}", summary="A saved calculation: its case and result summary")
-def calculation(request, pk: int):
+@router.get(
+    "/calculations/{pk}",
+    response=SavedCalculation,
+    summary="A saved calculation: its case and result summary",
+)
+def calculation(request, pk: int) -> Any:
     calc = get_object_or_404(Calculation, pk=pk)
     require(request.user, "som.view_calculation", calc)
     return {

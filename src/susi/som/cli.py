@@ -2,8 +2,9 @@
 
     susi som calc CASE.json [--draws N] [--seed S] [--json]
 
-The case-file format is documented in docs/developers/som.md. Bad input prints every problem (field and
-message) and exits with status 2.
+The case file is read by the engine's case schema (`susi.engines.som.SomCase`, documented in
+docs/developers/som.md); the JSON export of a saved calculation carries one under `case`. Bad input prints
+every problem (field and message, the same as the API and the calculator form give) and exits with status 2.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
     r += 1
     ws.write(r, 0, "Borgere, der starter i indsatsen", bold)
     r += 1
-    data = case_to_json(case)
+    data = case_to_json(case)  # the case schema's form: the same fields as the JSON export and the API
     for i, n in enumerate(data["intake"]):
         ws.write(r, 0, f"År {i + 1}")
         ws.write(r, 1, json.dumps(n, ensure_ascii=False) if isinstance(n, dict) else n)
@@ -124,7 +124,7 @@ def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
             o["success_rate"],
             o["relapse"],
             o["phase_in_years"],
-            o.get("effect_delay_years", "færdiggørelsesåret"),
+            "færdiggørelsesåret" if o["effect_delay_years"] is None else o["effect_delay_years"],
         ]
         ws.write_row(r, 0, [json.dumps(x, ensure_ascii=False) if isinstance(x, dict) else x for x in cells])
         r += 1
@@ -273,13 +273,15 @@ def excel(calculation, result: SomResult, mc: MonteCarloResult | None) -> bytes:
 
 
 def as_json(calculation, result: SomResult, mc: MonteCarloResult | None) -> str:
+    """The calculation as JSON. Its `case` is written by the case schema (every field, as the API gives
+    it), so it is a case file: `susi som calc` and the API calculate it to the same result."""
     data = {
         "name": calculation.name,
         "illustrative_data": calculation.uses_illustrative_data,
         "knowledge_version": calculation.knowledge_version,
         "draws": calculation.draws,
         "seed": calculation.seed,
-        "case": calculation.case,
+        "case": case_to_json(result.case),
         "result": result.to_json(),
         "monte_carlo": mc.to_json() if mc is not None else None,
     }

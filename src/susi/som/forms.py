@@ -1,16 +1,22 @@
-"""The calculator form: a plain-HTML, step-by-step form whose fields map one-to-one onto the engine's case
-file. `state_from_defaults` fills it from the knowledge database, `state_from_post` reads it back, and
-`case_from_state` turns it into a case-file dict, collecting problems with the form field they belong to.
+"""The calculator form: a plain-HTML, step-by-step form whose fields are named by the case schema's paths
+(`susi.engines.som.SomCase`; the convention is under *the calculator* below and in docs/developers/som.md).
+`state_from_defaults` fills it from the knowledge database, `state_from_case` from a saved case,
+`state_from_post` reads it back, and `read` turns it into the case file and validates that with the schema —
+the one validation a case has, shared with the command line and the API — placing each problem on its field.
 
-Field names: `intake-<i>`, `costs-<i>-<name|kind|payer>`, `costs-<i>-amount-<dist|value|sd|low|high>`,
+Field names: `name`, `horizon`, `discount_rate` (in %), `discount_schedule`, `duration_years`, `intake-<i>`,
+`costs-<i>-<name|kind|payer|saved>`, `costs-<i>-amount-<dist|value|sd|low|high>`,
 `outcomes-<i>-<name|include|effect_delay_years|phase_in_years>`, `outcomes-<i>-success_rate-…` (in %),
-`outcomes-<i>-relapse-…` (in %), `outcomes-<i>-cons-<j>-<service|change|se>`, `prices-<i>-<field>`.
+`outcomes-<i>-relapse-…` (in %), `outcomes-<i>-consequences-<j>-<service|change|se>`,
+`prices-<i>-<service|name|unit|municipality|region|state|area|committee>`; not in the case: `draws`, `seed`.
+The quick estimate's own inputs (not a case: `quick_case` builds one) are read by `_number`/`_quantity`.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -71,7 +77,7 @@ def state_from_defaults(
     state: dict[str, Any] = {
         "name": name or (f"SØM: {tg.name}" if tg else "SØM-beregning"),
         "horizon": str(horizon),
-        "discount_rate_pct": f"{engine.DEFAULT_DISCOUNT_RATE * 100:g}",
+        "discount_rate": f"{engine.DEFAULT_DISCOUNT_RATE * 100:g}",
         "discount_schedule": "declining",
         "duration_years": "1",
         "draws": str(engine.DEFAULT_DRAWS),
@@ -208,7 +214,7 @@ def state_from_case(case: dict[str, Any], draws: int, seed: int) -> tuple[dict[s
     state: dict[str, Any] = {
         "name": case.get("name", ""),
         "horizon": str(case.get("horizon", engine.DEFAULT_HORIZON)),
-        "discount_rate_pct": f"{case.get('discount_rate', engine.DEFAULT_DISCOUNT_RATE) * 100:g}",
+        "discount_rate": f"{case.get('discount_rate', engine.DEFAULT_DISCOUNT_RATE) * 100:g}",
         "discount_schedule": case.get("discount_schedule", "declining"),
         "duration_years": str(case.get("duration_years", 1)),
         "draws": str(draws),
@@ -329,7 +335,7 @@ def state_from_post(post: Any) -> dict[str, Any]:
         for key in (
             "name",
             "horizon",
-            "discount_rate_pct",
+            "discount_rate",
             "discount_schedule",
             "duration_years",
             "draws",
@@ -363,8 +369,11 @@ def state_from_post(post: Any) -> dict[str, Any]:
                 "phase_in_years": post.get(f"{p}-phase_in_years", "").strip(),
                 "source": post.get(f"{p}-source", "").strip(),
                 "consequences": [
-                    {k: post.get(f"{p}-cons-{j}-{k}", "").strip() for k in ("service", "change", "se")}
-                    for j in range(_count(post, f"{p}-cons-count"))
+                    {
+                        k: post.get(f"{p}-consequences-{j}-{k}", "").strip()
+                        for k in ("service", "change", "se")
+                    }
+                    for j in range(_count(post, f"{p}-consequences-count"))
                 ],
             }
         )
@@ -465,16 +474,16 @@ def _int(raw: str, field: str, label: str, problems: FormProblems, default: int 
         return default
 
 
-def _consequence(service: str, values: list[float], se: float | None) -> dict[str, Any]:
+def _consequence(service: str, values: list[Any], se: Any) -> dict[str, Any]:
     """A consequence's case-file entry. With a standard error, a yearly profile is drawn as one: the change
     in the year of the largest change is normal(that change, se) and the other years follow it in
-    proportion (`profile`), so a year's draw never contradicts the next one's; docs/developers/som.md."""
+    proportion (`profile`), so a year's draw never contradicts the next one's; docs/developers/som.md.
+    A value that is not a number is passed on as typed, for the schema to refuse."""
+    numbers = all(isinstance(v, float) for v in values)
     if len(values) == 1:
-        return {
-            "service": service,
-            "change": {"dist": "normal", "mean": values[0], "sd": se} if se else values[0],
-        }
-    if not se:
+        change = {"dist": "normal", "mean": values[0], "sd": se} if se else values[0]
+        return {"service": service, "change": change}
+    if not se or not numbers:
         return {"service": service, "change": values}
     ref = max(range(len(values)), key=lambda k: abs(values[k]))
     if values[ref] == 0:
@@ -486,177 +495,221 @@ def _consequence(service: str, values: list[float], se: float | None) -> dict[st
     }
 
 
+# --- the calculator: one case through the schema ----------------------------------------------------------
+#
+# A form field is named by its case path (`outcomes[0].success_rate` → `outcomes-0-success_rate`): a list
+# index or an object key becomes one more `-` part. A number that may be uncertain has the inputs
+# `-dist`, `-value` (fixed value, mean or mode), `-sd`, `-low` (min) and `-high` (max); percentages
+# (success rate, relapse, discount rate) are typed in %. The form's rows are numbered as on the page: a row
+# left out of the case (an empty cost line, an outcome not included, a blank consequence) keeps its number,
+# and `CalculatorForm.rows` maps each case path back to its row. The prices object is keyed by service; the
+# form lists it as rows `prices-<i>-…` with the key in `prices-<i>-service`.
+
+# the form input of a distribution's parameter
+PARAMETER_INPUT = {"mean": "value", "mode": "value", "sd": "sd", "min": "low", "low": "low", "max": "high",
+                   "high": "high", "dist": "dist", "shape": "dist"}  # fmt: skip
+# each distribution's parameters, and the form input each is typed in
+DIST_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "normal": (("mean", "value"), ("sd", "sd")),
+    "lognormal": (("mean", "value"), ("sd", "sd")),
+    "triangular": (("min", "low"), ("mode", "value"), ("max", "high")),
+    "pert": (("min", "low"), ("mode", "value"), ("max", "high")),
+    "uniform": (("min", "low"), ("max", "high")),
+    "interval90": (("low", "low"), ("high", "high")),
+    "interval90log": (("low", "low"), ("high", "high")),
+}
+QUANTITY_INPUTS = ("amount", "success_rate", "relapse")  # case fields the form shows as a `_quantity.html`
+
+
+def _typed(raw: Any, scale: float = 1.0) -> Any:
+    """The number typed in a field (decimal comma or point; × `scale`, 0.01 for %), None when empty. Text
+    that is not a number is passed on as typed: the schema refuses it with its own message."""
+    text = str(raw or "").strip()
+    if text == "":
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return value * scale if math.isfinite(value) else value
+
+
+def _quantity_json(q: dict[str, str], scale: float = 1.0) -> Any:
+    """The case-file number of a quantity's inputs; a fixed value left empty is None (not given)."""
+    dist = q.get("dist") or "fixed"
+    if dist == "fixed":
+        return _typed(q.get("value"), scale)
+    if dist not in DIST_INPUTS:
+        return {"dist": dist}
+    out: dict[str, Any] = {"dist": "interval90" if dist == "interval90log" else dist}
+    if dist == "interval90log":
+        out["shape"] = "lognormal"
+    for key, part in DIST_INPUTS[dist]:
+        value = _typed(q.get(part), scale)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _given(entry: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """`entry` with the values that were filled in (an empty field takes the schema's default)."""
+    entry.update({k: v for k, v in values.items() if v is not None})
+    return entry
+
+
+@dataclass
+class CalculatorForm:
+    """The calculator's case read through the schema once: the validated case (None when a problem was
+    found), the Monte Carlo settings, and the problems placed on the form fields they concern."""
+
+    case: engine.SomCase | None
+    draws: int
+    seed: int
+    problems: FormProblems
+    rows: dict[str, str] = field(default_factory=dict)  # case path of a row → its form prefix
+    labels: dict[str, str] = field(default_factory=dict)  # form prefix → what the user sees
+
+    def place(self, error: engine.SomInputError) -> None:
+        """Put each problem next to the form field of its case path."""
+        for problem in error.problems:
+            name = form_field(problem.field, self.rows)
+            self.problems.add(
+                name or problem.field, self.label(name, problem.field), localized(problem.message)
+            )
+
+    def label(self, name: str, path: str) -> str:
+        for prefix in sorted(self.labels, key=len, reverse=True):
+            if name == prefix or name.startswith(prefix + "-"):
+                return self.labels[prefix]
+        return str(FIELD_LABELS.get(re.split(r"[.\[]", path)[0], path))
+
+
+def form_field(path: str, rows: dict[str, str]) -> str:
+    """The form field of a case path: `outcomes[1].success_rate.sd` → `outcomes-2-success_rate-sd` when the
+    case's second outcome is the form's third row."""
+    base, rest = "", path
+    for prefix in sorted(rows, key=len, reverse=True):
+        if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+            base, rest = rows[prefix], path[len(prefix) :]
+            break
+    parts = [p for p in re.split(r"[.\[\]]+", rest) if p]
+    if not base and parts[:1] in (["intake"], ["outcomes"]) and len(parts) == 1:
+        return {"intake": "intake-0", "outcomes": "outcomes-0-include"}[parts[0]]
+    if parts[:1] == ["consequences"] and len(parts) == 1:
+        return f"{base}-consequences-0-service"
+    if parts[:1] in (["change"], ["profile"]):  # one input holds every year's change; its sd is the se input
+        parts = ["se"] if parts[-1] == "sd" else ["change"]
+    elif parts[:1] and parts[0] in QUANTITY_INPUTS:
+        parts = [parts[0], PARAMETER_INPUT.get(parts[1], "value") if len(parts) > 1 else "value"]
+    if path == "(file)":
+        return ""
+    return "-".join([base, *parts] if base else parts)
+
+
+def read(state: dict[str, Any], target_group_code: str = "") -> CalculatorForm:
+    """The form's case, validated by the case schema (`engine.read_case`) and nothing else."""
+    problems = FormProblems()
+    draws = _int(state.get("draws", ""), "draws", _("Antal træk"), problems, engine.DEFAULT_DRAWS)
+    seed = _int(state.get("seed", ""), "seed", _("Seed"), problems, engine.DEFAULT_SEED)
+    data, rows, labels = case_from_state(state, target_group_code)
+    form = CalculatorForm(None, draws or 0, seed or 0, problems, rows, labels)
+    try:
+        form.case = engine.read_case(data)
+    except engine.SomInputError as exc:
+        form.place(exc)
+    return form
+
+
 def case_from_state(
     state: dict[str, Any], target_group_code: str = ""
-) -> tuple[dict[str, Any], FormProblems, dict[str, str]]:
-    """The case-file dict of a form state, the form problems found on the way, and a map from engine field
-    paths to form field names (to place the engine's own validation messages next to the right input)."""
-    problems = FormProblems()
-    paths: dict[str, str] = {}
-    labels: dict[str, str] = {}  # form field -> what the user sees
-    case: dict[str, Any] = {"name": state.get("name") or "SØM-beregning", "target_group": target_group_code}
-    case["horizon"] = _int(
-        state.get("horizon", ""), "horizon", _("Horisont"), problems, engine.DEFAULT_HORIZON
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """The case file a form state describes (not validated: `read` gives it to the schema), with the form row
+    of each case row and each row's label."""
+    rows: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    case = _given(
+        {"name": state.get("name") or "SØM-beregning", "target_group": target_group_code},
+        horizon=_typed(state.get("horizon")),
+        discount_rate=_typed(state.get("discount_rate"), 0.01),
+        discount_schedule=state.get("discount_schedule") or None,
+        duration_years=_typed(state.get("duration_years")),
+        area=state.get("area") or "adult_social",
+        committee=state.get("committee") or "social",
     )
-    paths["horizon"] = "horizon"
-    rate = _number(
-        state.get("discount_rate_pct", ""), "discount_rate_pct", _("Diskonteringsrente"), problems, 0.01
-    )
-    case["discount_rate"] = engine.DEFAULT_DISCOUNT_RATE if rate is None else rate
-    case["discount_schedule"] = state.get("discount_schedule") or "declining"
-    paths["discount_schedule"] = "discount_schedule"
-    paths["discount_rate"] = "discount_rate_pct"
-    case["duration_years"] = _int(
-        state.get("duration_years", ""), "duration_years", _("Varighed"), problems, 1
-    )
-    paths["duration_years"] = "duration_years"
-    case["area"] = state.get("area") or "adult_social"
-    case["committee"] = state.get("committee") or "social"
-
-    intake_raw = list(state.get("intake", []))
-    while intake_raw and intake_raw[-1] == "":
-        intake_raw.pop()
-    intake = []
-    for i, raw in enumerate(intake_raw):
-        value = _number(raw, f"intake-{i}", _("Borgere år %(year)d") % {"year": i + 1}, problems)
-        intake.append(0.0 if value is None else value)
-        paths[f"intake[{i}]"] = f"intake-{i}"
+    intake = list(state.get("intake", []))
+    while intake and not str(intake[-1]).strip():
+        intake.pop()
+    case["intake"] = [0.0 if (n := _typed(raw)) is None else n for raw in intake]
+    for i in range(len(intake)):
         labels[f"intake-{i}"] = _("Borgere år %(year)d") % {"year": i + 1}
-    if not intake:
-        problems.add("intake-0", _("Borgere år 1"), _("angiv antal borgere, der starter i indsatsen"))
-    case["intake"] = intake
-    paths["intake"] = "intake-0"
-
-    costs = []
+    labels["intake-0"] = _("Borgere år %(year)d") % {"year": 1}
+    case["costs"] = []
     for i, row in enumerate(state.get("costs", [])):
-        label = _("Omkostning »%(name)s«") % {"name": row.get("name") or i + 1}
-        amount = _quantity(row["amount"], f"costs-{i}-amount", label, problems, required=False)
+        amount = _quantity_json(row["amount"])
         if amount is None:
-            continue
-        paths[f"costs[{len(costs)}].amount"] = f"costs-{i}-amount-value"
-        paths[f"costs[{len(costs)}].payer"] = f"costs-{i}-payer"
-        paths[f"costs[{len(costs)}].kind"] = f"costs-{i}-kind"
-        labels[f"costs-{i}-amount-value"] = labels[f"costs-{i}-payer"] = labels[f"costs-{i}-kind"] = label
-        costs.append(
-            {
-                "name": row.get("name") or f"Omkostning {i + 1}",
-                "kind": row.get("kind"),
-                "payer": row.get("payer"),
-                "amount": amount,
-                **({"saved": True} if row.get("saved") else {}),
-            }
-        )
-    case["costs"] = costs
-
-    outcomes = []
+            continue  # an empty cost line
+        rows[f"costs[{len(case['costs'])}]"] = f"costs-{i}"
+        labels[f"costs-{i}"] = _("Omkostning »%(name)s«") % {"name": row.get("name") or i + 1}
+        entry = {"name": row.get("name") or f"Omkostning {i + 1}", "kind": row.get("kind"),
+                 "payer": row.get("payer"), "amount": amount}  # fmt: skip
+        case["costs"].append(_given(entry, saved=True if row.get("saved") else None))
+    case["outcomes"] = []
     for i, row in enumerate(state.get("outcomes", [])):
-        if not row.get("include"):
-            continue
-        k = len(outcomes)
-        label = _("Succesmål »%(name)s«") % {"name": row.get("name") or i + 1}
-        p = f"outcomes-{i}"
-        # the labels of this outcome's fields, "Succesmål »X«: succesrate" (gettext outside the f-string, so
-        # makemessages finds the words)
-        words = {
-            "success_rate": _("succesrate"),
-            "relapse": _("tilbagefald"),
-            "phase_in_years": _("indfasning"),
-            "effect_delay_years": _("forsinkelse"),
-            "consequences": _("konsekvenser"),
-        }
-        field_labels = {key: f"{label}: {word}" for key, word in words.items()}
-        rate_q = _quantity(
-            row["success_rate"], f"{p}-success_rate", field_labels["success_rate"], problems, 0.01
-        )
-        relapse_q = _quantity(
-            row["relapse"], f"{p}-relapse", field_labels["relapse"], problems, 0.01, required=False
-        )
-        phase = _number(
-            row.get("phase_in_years", ""), f"{p}-phase_in_years", field_labels["phase_in_years"], problems
-        )
-        delay = _int(
-            row.get("effect_delay_years", ""),
-            f"{p}-effect_delay_years",
-            field_labels["effect_delay_years"],
-            problems,
-            None,
-        )
-        for suffix, form_suffix in (
-            ("success_rate", "success_rate-value"),
-            ("relapse", "relapse-value"),
-            ("phase_in_years", "phase_in_years"),
-            ("effect_delay_years", "effect_delay_years"),
-            ("consequences", "cons-0-service"),
-        ):
-            paths[f"outcomes[{k}].{suffix}"] = f"{p}-{form_suffix}"
-            labels[f"{p}-{form_suffix}"] = field_labels[suffix]
-        consequences = []
-        for j, c in enumerate(row.get("consequences", [])):
-            if not c.get("service") and not c.get("change"):
-                continue
-            clabel = _("%(label)s: konsekvens »%(service)s«") % {"label": label, "service": c.get("service")}
-            if not c.get("service"):
-                problems.add(f"{p}-cons-{j}-service", clabel, _("vælg en ydelse"))
-                continue
-            parts = [x.strip() for x in re.split(r"[;\s]+", c.get("change", "")) if x.strip()]
-            values = [_number(x, f"{p}-cons-{j}-change", clabel, problems) for x in parts]
-            if not parts:
-                problems.add(f"{p}-cons-{j}-change", clabel, _("ændringen pr. år mangler"))
-                continue
-            if any(v is None for v in values):
-                continue
-            se = _number(c.get("se", ""), f"{p}-cons-{j}-se", clabel, problems)
-            if se is not None and se < 0:
-                problems.add(f"{p}-cons-{j}-se", clabel, _("standardfejlen må ikke være negativ"))
-                se = None
-
-            consequence = _consequence(c["service"], values, se)  # type: ignore[arg-type]
-            paths[f"outcomes[{k}].consequences[{len(consequences)}].service"] = f"{p}-cons-{j}-service"
-            paths[f"outcomes[{k}].consequences[{len(consequences)}].change"] = f"{p}-cons-{j}-change"
-            labels[f"{p}-cons-{j}-service"] = labels[f"{p}-cons-{j}-change"] = clabel
-            consequences.append(consequence)
-        outcome: dict[str, Any] = {
-            "name": row.get("name") or f"Succesmål {i + 1}",
-            "success_rate": rate_q if rate_q is not None else 0.0,
-            "relapse": relapse_q if relapse_q is not None else 0.0,
-            "phase_in_years": phase or 0.0,
-            "consequences": consequences,
-        }
-        if delay is not None:
-            outcome["effect_delay_years"] = delay
-        outcomes.append(outcome)
-    case["outcomes"] = outcomes
-    paths["outcomes"] = "outcomes-0-include"
-
-    prices: dict[str, Any] = {}
+        if row.get("include"):
+            case["outcomes"].append(_outcome(row, i, f"outcomes[{len(case['outcomes'])}]", rows, labels))
+    case["prices"] = {}
     for i, row in enumerate(state.get("prices", [])):
         service = row.get("service")
         if not service:
             continue
-        label = _("Pris »%(name)s«") % {"name": row.get("name") or service}
-        entry: dict[str, Any] = {
-            "name": row.get("name", ""),
-            "unit": row.get("unit", ""),
-            "area": row.get("area") or "adult_social",
-        }
-        entry["committee"] = row.get("committee") or None
-        for authority in ("municipality", "region", "state"):
-            value = _number(row.get(authority, ""), f"prices-{i}-{authority}", label, problems)
+        rows[f"prices[{service}]"] = f"prices-{i}"
+        labels[f"prices-{i}"] = _("Pris »%(name)s«") % {"name": row.get("name") or service}
+        entry = {"name": row.get("name", ""), "unit": row.get("unit", ""), "area": row.get("area") or "adult_social",
+                 "committee": row.get("committee") or None}  # fmt: skip
+        for authority in engine.AUTHORITY_CODES:
+            value = _typed(row.get(authority))
             entry[authority] = 0.0 if value is None else value
-            paths[f"prices[{service}].{authority}"] = f"prices-{i}-{authority}"
-            labels[f"prices-{i}-{authority}"] = label
-        paths[f"prices[{service}].area"] = f"prices-{i}-area"
-        prices[service] = entry
-    case["prices"] = prices
-    labels.update(
-        {
-            "horizon": _("Horisont"),
-            "discount_rate_pct": _("Diskonteringsrente"),
-            "duration_years": _("Varighed"),
-        }
+        case["prices"][service] = entry
+    return case, rows, labels
+
+
+def _outcome(
+    row: dict[str, Any], i: int, path: str, rows: dict[str, str], labels: dict[str, str]
+) -> dict[str, Any]:
+    """Form row `i`, an included outcome, as the case-file outcome at `path` (`outcomes[k]`)."""
+    p = f"outcomes-{i}"
+    label = _("Succesmål »%(name)s«") % {"name": row.get("name") or i + 1}
+    words = {
+        "success_rate": _("succesrate"),
+        "relapse": _("tilbagefald"),
+        "phase_in_years": _("indfasning"),
+        "effect_delay_years": _("forsinkelse"),
+        "consequences": _("konsekvenser"),
+    }
+    labels[p] = label
+    for key, word in words.items():
+        labels[f"{p}-{key}"] = f"{label}: {word}"
+    rows[path] = p
+    consequences = []
+    for j, c in enumerate(row.get("consequences", [])):
+        if not c.get("service") and not c.get("change"):
+            continue  # a blank row
+        rows[f"{path}.consequences[{len(consequences)}]"] = f"{p}-consequences-{j}"
+        labels[f"{p}-consequences-{j}"] = _("%(label)s: konsekvens »%(service)s«") % {
+            "label": label, "service": c.get("service")
+        }  # fmt: skip
+        values = [_typed(x) for x in re.split(r"[;\s]+", c.get("change", "")) if x.strip()]
+        entry = _consequence(c.get("service", ""), values, _typed(c.get("se"))) if values else {
+            "service": c.get("service", "")
+        }  # fmt: skip
+        consequences.append(entry)
+    return _given(
+        {"name": row.get("name") or f"Succesmål {i + 1}", "consequences": consequences},
+        success_rate=_quantity_json(row["success_rate"], 0.01),
+        relapse=_quantity_json(row["relapse"], 0.01),
+        phase_in_years=_typed(row.get("phase_in_years")),
+        effect_delay_years=_typed(row.get("effect_delay_years")),
     )
-    paths["__labels__"] = labels  # type: ignore[assignment]
-    return case, problems, paths
 
 
 def engine_message(problem: engine.FieldProblem) -> str:
@@ -664,39 +717,10 @@ def engine_message(problem: engine.FieldProblem) -> str:
     return localized(problem.message)
 
 
-def engine_problems(exc: engine.SomInputError, paths: dict[str, str], problems: FormProblems) -> None:
-    """Place the engine's validation messages on the form fields they concern."""
-    for problem in exc.problems:
-        field = problem.field
-        form_field = paths.get(field)
-        if form_field is None:
-            base = re.sub(r"\.(mean|sd|min|max|mode|low|high|dist)$", "", field)
-            form_field = paths.get(base, "")
-            suffix = field[len(base) + 1 :] if base != field else ""
-            if form_field and suffix and form_field.endswith("-value"):
-                mapped = {
-                    "mean": "value",
-                    "mode": "value",
-                    "sd": "sd",
-                    "min": "low",
-                    "low": "low",
-                    "max": "high",
-                    "high": "high",
-                }
-                form_field = form_field[: -len("value")] + mapped.get(suffix, "value")
-        labels: dict[str, str] = paths.get("__labels__", {})  # type: ignore[assignment]
-        base_field = re.sub(r"-(sd|low|high)$", "-value", form_field or "")
-        label = (
-            labels.get(form_field or "")
-            or labels.get(base_field)
-            or FIELD_LABELS.get(field.split("[")[0].split(".")[0], field)
-        )
-        problems.add(form_field or field, label, engine_message(problem))
-
-
 FIELD_LABELS = {
     "horizon": gettext_lazy("Horisont"),
     "discount_rate": gettext_lazy("Diskonteringsrente"),
+    "discount_schedule": gettext_lazy("Renteprofil"),
     "duration_years": gettext_lazy("Varighed"),
     "intake": gettext_lazy("Borgere"),
     "costs": gettext_lazy("Omkostninger"),
@@ -704,5 +728,7 @@ FIELD_LABELS = {
     "prices": gettext_lazy("Priser"),
     "area": gettext_lazy("Hovedområde"),
     "committee": gettext_lazy("Udvalg"),
+    "draws": gettext_lazy("Antal træk"),
+    "seed": gettext_lazy("Seed"),
     "(file)": gettext_lazy("Fil"),
 }

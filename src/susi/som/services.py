@@ -36,11 +36,23 @@ def run(
     case_data: dict[str, Any], draws: int, seed: int
 ) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
     """Validate and calculate a case-file dict (raises SomInputError naming the field)."""
+    _check_draws(draws)
+    return run_case(engine.read_case(case_data), draws, seed)
+
+
+def _check_draws(draws: int) -> None:
     if not 0 <= draws <= 100_000:
         raise engine.SomInputError(
             "draws", Text("antal træk skal være mellem 0 og 100.000", "must be between 0 and 100,000")
         )
-    case = engine.parse_case(case_data)
+
+
+def run_case(
+    spec: engine.SomCase, draws: int, seed: int
+) -> tuple[engine.Case, engine.SomResult, engine.MonteCarloResult | None]:
+    """Calculate a case already read by the schema (the API's body)."""
+    _check_draws(draws)
+    case = spec.to_case()
     result = engine.calculate(case)
     mc = engine.simulate(case, draws=draws, seed=seed) if draws > 0 and case.has_uncertainty else None
     return case, result, mc
@@ -52,7 +64,7 @@ def result_summary(result: engine.SomResult, mc: engine.MonteCarloResult | None)
 
 def save_calculation(
     user,
-    case_data: dict[str, Any],
+    case_data: engine.SomCase | dict[str, Any],
     *,
     draws: int,
     seed: int,
@@ -64,7 +76,8 @@ def save_calculation(
     uses_illustrative_data: bool = False,
     edit_of: Calculation | None = None,
 ) -> Calculation:
-    """Calculate and save. Nothing is written unless the case is valid and the user may calculate.
+    """Calculate and save. Nothing is written unless the case is valid and the user may calculate. The case
+    is a case-file dict, or a case the schema has read already (the calculator form's).
 
     With `edit_of`, the saved calculation is changed: in place while no recorded gate decision can rest on
     it, otherwise as a new version pointing back to it (`previous`), the recorded one left as it was."""
@@ -73,7 +86,8 @@ def save_calculation(
         require(user, "som.change_calculation", edit_of)
     if municipality is not None and not municipality.is_municipality:
         raise DomainError("municipality", _("Vælg en kommune."))
-    case, result, mc = run(case_data, draws, seed)
+    spec = case_data if isinstance(case_data, engine.SomCase) else engine.read_case(case_data)
+    case, result, mc = run_case(spec, draws, seed)
     with transaction.atomic():
         if edit_of is not None and not is_recorded(edit_of):
             edit_of.name = case.name[:200]

@@ -160,19 +160,15 @@ def calculator(request):
         )
         context["illustrative"] = defaults.illustrative
         return render(request, "som/calculator.html", context)
-    case_data, problems, paths = forms.case_from_state(
-        state, target_group.name if target_group else own_group
-    )
-    draws = forms._int(state.get("draws", ""), "draws", _("Antal træk"), problems, engine.DEFAULT_DRAWS)
-    seed = forms._int(state.get("seed", ""), "seed", _("Seed"), problems, engine.DEFAULT_SEED)
+    form = forms.read(state, target_group.name if target_group else own_group)
     calculation = None
-    if not problems:
+    if form.case is not None and not form.problems:
         try:
             calculation = services.save_calculation(
                 request.user,
-                case_data,
-                draws=draws or 0,
-                seed=seed or 0,
+                form.case,
+                draws=form.draws,
+                seed=form.seed,
                 knowledge_version=_knowledge_version(request.POST.get("knowledge_version", "")),
                 initiative=initiative,
                 municipality=municipality,
@@ -180,10 +176,10 @@ def calculator(request):
                 uses_illustrative_data=defaults.illustrative,
                 edit_of=edit_of,
             )
-        except engine.SomInputError as exc:
-            forms.engine_problems(exc, paths, problems)
+        except engine.SomInputError as exc:  # the Monte Carlo settings (draws, seed)
+            form.place(exc)
         except DomainError as exc:
-            problems.add(exc.field, exc.field, exc.message)
+            form.problems.add(exc.field, exc.field, exc.message)
     if calculation is not None:
         messages.success(request, _("Beregningen er gemt."))
         return redirect(calculation)
@@ -193,7 +189,7 @@ def calculator(request):
         target_group=target_group,
         initiative=initiative,
         municipality=municipality,
-        problems=problems,
+        problems=form.problems,
     )
     context["illustrative"] = defaults.illustrative
     return render(request, "som/calculator.html", context, status=422)

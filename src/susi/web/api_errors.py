@@ -19,12 +19,12 @@ from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 
-from susi.engines.errors import EngineError
+from susi.engines.errors import EngineError, problems_from_schema
 from susi.engines.text import Text
-from susi.web.i18n import error_messages, lazy_localized
+from susi.web.i18n import error_messages, lazy_localized, localized
 
 logger = logging.getLogger("susi.api")
 
@@ -109,6 +109,60 @@ def _schema_field(error: dict) -> str:
     return ".".join(loc)
 
 
+class Api(NinjaAPI):
+    """The project's NinjaAPI. A declared schema whose validators raise engine errors (the SØM case) keeps
+    each problem — its field path and `Text` — where ninja would flatten the error to an English string, so
+    the API answers with the field and message the command line and the form give."""
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> NinjaValidationError:
+        engine: list[tuple[str, dict]] = []
+        errors: list[dict] = []
+        for context in error_contexts:
+            model = context.model
+            source = model.__ninja_param_source__
+            for error in context.pydantic_validation_error.errors(include_url=False):
+                if isinstance((error.get("ctx") or {}).get("error"), EngineError):
+                    # a body's location starts with the parameter's name ("case"): the path starts inside it
+                    engine.append(
+                        (source, {**error, "loc": error["loc"][1:] if source == "body" else error["loc"]})
+                    )
+                    continue
+                # as ninja does it: the source first, pydantic's hints removed
+                loc = (source, *model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"]))
+                ctx = {
+                    k: str(v) if isinstance(v, Exception) else v for k, v in (error.get("ctx") or {}).items()
+                }
+                errors.append({**{k: v for k, v in error.items() if k != "input"}, "loc": loc, "ctx": ctx})
+        sources = {source for source, _error in engine}
+        problems = problems_from_schema([error for _source, error in engine])
+        found = [
+            {
+                "type": "engine",
+                "loc": (*sorted(sources)[:1], p.field),
+                "msg": p.message.en,
+                "ctx": {"problem": p},
+            }
+            for p in problems
+        ]
+        # the address (path, query) before the body: a bad query parameter is named first
+        rank = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+        return NinjaValidationError(sorted(found + errors, key=lambda e: rank.get(e["loc"][0], 4)))
+
+
+def schema_errors(errors: list[dict]) -> list[tuple[str, str]]:
+    """(field, message in the request's language) for each error of a request's schema validation."""
+    items: list[tuple[str, str]] = []
+    for error in errors:
+        problem = (error.get("ctx") or {}).get("problem")
+        if problem is not None:
+            items.append((problem.field, localized(problem.message)))
+        else:
+            items.append((_schema_field(error), _schema_message(error)))
+    return items
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def respond(request, items, status):
         return api.create_response(request, error_body(items), status=status)
@@ -139,7 +193,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def _schema(request, exc):
-        return respond(request, [(_schema_field(e), _schema_message(e)) for e in exc.errors], 422)
+        return respond(request, schema_errors(exc.errors), 422)
 
     @api.exception_handler(HttpError)
     def _http(request, exc):

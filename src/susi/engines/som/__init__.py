@@ -17,17 +17,14 @@ from .case import (
     Cost,
     Outcome,
     Price,
-    case_to_json,
-    loads_case,
-    parse_case,
-    validate_case,
 )
 from .core import compile_case
-from .distributions import Fixed, Interval90, LogNormal, Normal, Pert, Triangular, Uniform, parse_quantity
+from .distributions import Fixed, Interval90, LogNormal, Normal, Pert, Triangular, Uniform
 from .errors import FieldProblem, SomInputError
 from .montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, MonteCarloResult, TornadoBar, simulate, simulate_compiled
 from .quick import quick_case, reference_saving, saving_per_success
 from .results import SomResult, calculate
+from .schema import SomCase, case_to_json, loads_case, parse_case, parse_quantity, read_case, validate_case
 
 __all__ = [
     "AREA_CODES",
@@ -54,6 +51,7 @@ __all__ = [
     "Outcome",
     "Pert",
     "Price",
+    "SomCase",
     "SomInputError",
     "SomResult",
     "TornadoBar",
@@ -66,6 +64,7 @@ __all__ = [
     "parse_case",
     "parse_quantity",
     "quick_case",
+    "read_case",
     "reference_saving",
     "saving_per_success",
     "simulate",

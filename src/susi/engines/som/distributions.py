@@ -8,7 +8,6 @@ function (used by the tornado). Parameters are given on the natural scale of the
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -319,161 +318,10 @@ def mean_of(value: Quantity) -> float:
 
 def unknown_key(field: str, key: Any) -> FieldProblem:
     return field_problem(
-        field, Text(f"ukendt felt {key!r} (stavet forkert?)", f"unknown key {key!r} (a misspelt name?)")
+        field,
+        Text(f"ukendt felt {key!r} (stavet forkert?)", f"unknown key {key!r} (a misspelt name?)"),
+        "unknown_key",
     )
-
-
-def _number(raw: Any, field: str, problems: list[FieldProblem]) -> float | None:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        problems.append(
-            field_problem(field, Text(f"skal være et tal, men er {raw!r}", f"must be a number, got {raw!r}"))
-        )
-        return None
-    if abs(raw) > MAX_ABS:
-        problems.append(
-            field_problem(
-                field,
-                Text(
-                    f"{raw:g} er for stort (højst 1.000 mia. i absolut værdi)",
-                    f"{raw:g} is too large (at most {MAX_ABS:g} in size)",
-                ),
-            )
-        )
-        return None
-    return float(raw)
-
-
-KNOWN_KEYS = {
-    "normal": ("mean", "sd"),
-    "lognormal": ("mean", "sd"),
-    "triangular": ("min", "mode", "max"),
-    "pert": ("min", "mode", "max"),
-    "uniform": ("min", "max"),
-    "interval90": ("low", "high"),
-}
-
-
-def _refuse_unknown_keys(raw: Mapping[str, Any], kind: str, field: str, problems: list[FieldProblem]) -> None:
-    """A key the distribution does not take is refused by name (a misspelt "sd" would be lost)."""
-    for key in raw:
-        if key != "dist" and key not in KNOWN_KEYS[kind] and not (kind == "interval90" and key == "shape"):
-            problems.append(unknown_key(f"{field}.{key}", key))
-
-
-def _interval90(
-    raw: Mapping[str, Any], values: dict[str, float], field: str, problems: list[FieldProblem]
-) -> Interval90:
-    """A 90 % interval (normal, or log-normal with `"shape": "lognormal"`); bad bounds are problems."""
-    if values["low"] >= values["high"]:
-        problems.append(
-            field_problem(
-                f"{field}.high",
-                Text("den øvre grænse skal være større end den nedre", "must be above the lower bound"),
-            )
-        )
-    shape = raw.get("shape", "normal")
-    if shape not in ("normal", "lognormal"):
-        problems.append(
-            field_problem(
-                f"{field}.shape",
-                Text(
-                    f"ukendt form {shape!r}; brug normal eller lognormal",
-                    f"unknown shape {shape!r}; use normal or lognormal",
-                ),
-            )
-        )
-    elif shape == "lognormal" and values["low"] <= 0:
-        problems.append(
-            field_problem(
-                f"{field}.low",
-                Text(
-                    "et log-normalt 90 %-interval kræver en positiv nedre grænse",
-                    "a log-normal 90 % interval needs a positive lower bound",
-                ),
-            )
-        )
-    return Interval90(values["low"], values["high"], shape if isinstance(shape, str) else "normal")
-
-
-def parse_quantity(raw: Any, field: str, problems: list[FieldProblem]) -> Quantity | None:
-    """Read a number or a distribution object from a case file; append problems instead of raising."""
-    if not isinstance(raw, Mapping):
-        return _number(raw, field, problems)
-    kind = raw.get("dist")
-    needed = KNOWN_KEYS
-    if not isinstance(kind, str) or kind not in needed:
-        problems.append(
-            field_problem(
-                f"{field}.dist",
-                Text(
-                    f"ukendt fordeling {kind!r}; brug en af {', '.join(needed)}",
-                    f"unknown distribution {kind!r}; use one of {', '.join(needed)}",
-                ),
-            )
-        )
-        return None
-    _refuse_unknown_keys(raw, kind, field, problems)
-    values: dict[str, float] = {}
-    for key in needed[kind]:
-        if key not in raw:
-            problems.append(field_problem(f"{field}.{key}", Text("mangler", "is missing")))
-            continue
-        number = _number(raw[key], f"{field}.{key}", problems)
-        if number is not None:
-            values[key] = number
-    if len(values) != len(needed[kind]):
-        return None
-    before = len(problems)
-    dist: Distribution
-    if kind in ("normal", "lognormal"):
-        if values["sd"] < 0:
-            problems.append(
-                field_problem(
-                    f"{field}.sd", Text("standardafvigelsen må ikke være negativ", "must not be negative")
-                )
-            )
-        if kind == "lognormal" and values["mean"] <= 0:
-            problems.append(
-                field_problem(
-                    f"{field}.mean",
-                    Text(
-                        "en log-normalfordeling kræver en positiv middelværdi",
-                        "a log-normal distribution needs a positive mean",
-                    ),
-                )
-            )
-        dist = (
-            Normal(values["mean"], values["sd"])
-            if kind == "normal"
-            else LogNormal(values["mean"], values["sd"])
-        )
-    elif kind in ("triangular", "pert"):
-        if not values["min"] <= values["mode"] <= values["max"]:
-            problems.append(
-                field_problem(
-                    f"{field}.mode",
-                    Text("skal opfylde minimum ≤ typisk værdi ≤ maksimum", "must satisfy min ≤ mode ≤ max"),
-                )
-            )
-        if kind == "pert" and values["min"] == values["max"]:
-            problems.append(
-                field_problem(
-                    f"{field}.max", Text("maksimum skal være større end minimum", "must be larger than min")
-                )
-            )
-        cls = Triangular if kind == "triangular" else Pert
-        dist = cls(values["min"], values["mode"], values["max"])
-    elif kind == "uniform":
-        if values["min"] > values["max"]:
-            problems.append(
-                field_problem(
-                    f"{field}.max", Text("maksimum må ikke være under minimum", "must not be below min")
-                )
-            )
-        dist = Uniform(values["min"], values["max"])
-    else:
-        dist = _interval90(raw, values, field, problems)
-    return dist if len(problems) == before else None
 
 
 def quantity_to_json(value: Quantity) -> Any:

@@ -14,10 +14,11 @@ import numpy as np
 from scipy import stats
 
 from ..text import Text
-from .case import Case, validate_case
+from .case import Case
 from .core import BOUNDS, CompiledCase, compile_case, evaluate
 from .errors import SomInputError
 from .results import BREAK_EVEN_TOLERANCE, SomResult, result_from_compiled
+from .schema import validate_case
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 2018  # the year SØM was published; any fixed number would do

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .case import Case, validate_case
+from .case import Case
 from .core import CompiledCase, compile_case, evaluate
 from .montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, PERCENTILES
 from .results import SomResult, result_from_compiled
+from .schema import validate_case
 
 SHARED_ROLES = ("price",)  # inputs that mean the same thing in every case that names them
 

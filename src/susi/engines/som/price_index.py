@@ -2,7 +2,7 @@
 
 ``data/consumer_price_index.csv`` holds the published monthly values with their source; the annual index
 is the mean of a year's twelve months. A case with a ``price_year`` and no ``price_index`` of its own is
-indexed with these values (``case.parse_case`` copies the years it needs into the case, so a saved
+indexed with these values (``schema.SomCase`` copies the years it needs into the case, so a saved
 calculation keeps the numbers it was calculated with).
 """
 

@@ -26,10 +26,10 @@ from .case import (
     Cost,
     Outcome,
     Price,
-    validate_case,
 )
 from .distributions import Quantity, mean_of, scaled
 from .errors import SomInputError
+from .schema import validate_case
 
 QUICK_SERVICE = "annual_public_spending"
 

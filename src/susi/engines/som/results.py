@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from .areas import AREA_CODES, AUTHORITY_CODES, COMMITTEE_CODES
-from .case import Case, validate_case
+from .case import Case
 from .core import CompiledCase, Truncation, compile_case, evaluate
+from .schema import validate_case
 
 NO_COMMITTEE_CODE = "none"  # municipal money tagged with no committee
 
