@@ -192,6 +192,7 @@ def _mount_sub_commands() -> None:
     from susi.accounts.cli import app as users_app
     from susi.evidence.cli import app as evidence_app
     from susi.jobs.cli import app as jobs_app
+    from susi.notifications.cli import app as notifications_app
     from susi.outcomes.cli import app as outcomes_app
     from susi.outcomes.cli import keys_app
     from susi.rounds.cli import rounds
@@ -206,6 +207,7 @@ def _mount_sub_commands() -> None:
     app.add_typer(keys_app, name="keys", help="Pseudonymnøglen: rotation.")
     app.command(name="rounds")(rounds)
     app.add_typer(jobs_app, name="jobs", help="Baggrundsjob: oversigt, fremdrift, genstart.")
+    app.add_typer(notifications_app, name="notifications", help="Notifikationer, der kommer af kalenderen.")
 
 
 _mount_sub_commands()

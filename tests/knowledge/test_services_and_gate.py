@@ -210,3 +210,26 @@ def test_notes_list_follows_who_sees_the_initiative(client, world):
     client.force_login(stranger)
     assert "ét fast kontaktpunkt" not in client.get("/ny-viden/").content.decode()
     assert date.today()  # the page renders for everyone logged in
+
+
+def test_side_effects_reach_the_gate_suggestion_on_effect(world, evaluation):
+    """The knowledge app registers its reader with the gate suggestions: none recorded says nothing, a harmless
+    one says "studied, none found", a harmful one signals harm (which keeps *virkning* from "met")."""
+    from susi.knowledge.selectors import side_effect_signal
+    from susi.portfolio.suggestions import SIDE_EFFECT_SIGNALS, gate_numbers
+
+    initiative = evaluation.initiative
+    assert side_effect_signal in SIDE_EFFECT_SIGNALS
+    assert gate_numbers(initiative).effect.side_effect_signal is None
+    agency = world.users["agency"]
+    base = {
+        "outcome": "Indlæggelser",
+        "measured_by": "Antal",
+        "estimate": 0.2,
+        "ci_low": -0.1,
+        "ci_high": 0.3,
+    }
+    services.record_side_effect(agency, evaluation, base)
+    assert gate_numbers(initiative).effect.side_effect_signal is False
+    services.record_side_effect(agency, evaluation, {**base, "ci_low": 0.1})
+    assert gate_numbers(initiative).effect.side_effect_signal is True

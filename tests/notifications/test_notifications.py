@@ -4,6 +4,7 @@ gate decision, a submitted product and an opened prioritisation round notify the
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from susi.accounts.models import Role
 from susi.engines import phases
@@ -164,3 +165,27 @@ def test_a_submitted_product_notifies_the_reviewer(world):
     (note,) = Notification.objects.filter(kind=Kind.PRODUCT_REVIEW)
     assert note.user == world.users[Role.AGENCY]
     assert note.url.endswith("#products")
+
+
+def test_an_initiative_past_its_phases_typical_duration_is_reported_once_per_phase(world):
+    import datetime as dt
+
+    from typer.testing import CliRunner
+
+    from susi.cli import app
+    from susi.notifications.models import Notification
+    from susi.portfolio.services import notify_overdue_phases
+
+    initiative = world.own_initiative
+    initiative.phase, initiative.phase_started_on = (
+        "testing",
+        dt.date(2019, 1, 1),
+    )  # testing: typically 3-5 years
+    initiative.lead = world.users["agency"]
+    initiative.save()
+    result = CliRunner().invoke(app, ["notifications", "overdue"])
+    assert result.exit_code == 0, result.output
+    url = reverse("portfolio:initiative", args=[initiative.pk])
+    told = Notification.objects.filter(kind="phase_overdue", user=world.users["agency"], url=url)
+    assert told.count() == 1 and "typisk varer fasen 3-5 år" in told.get().text_da
+    assert notify_overdue_phases() == 0 and told.count() == 1  # a second run tells no one again

@@ -207,3 +207,25 @@ def test_api_list_detail_submit_invite_decline_accept(client, world):
     client.force_login(world.users[M])
     assert client.get(f"/api/proposals/{pk}").status_code in (403, 404)
     assert client.get("/api/proposals").json()["count"] == 0
+
+
+def test_the_foundation_is_told_each_status_and_the_agency_of_each_arrival(world):
+    from susi.notifications.models import Notification
+
+    fond, agency = world.users[F], world.users[A]
+    fond.email, agency.email = "fond@example.dk", "styrelse@example.dk"
+    fond.save()
+    agency.save()
+    proposal = concept(fond)
+    services.invite(agency, proposal, message="Send et fuldt forslag.")
+    told = Notification.objects.filter(kind="proposal_status")
+    assert [n.text_da for n in told.filter(user=fond).order_by("pk")] == [
+        "Forslaget »Mentorer for unge« har fået status: idéoplæg indsendt.",
+        "Forslaget »Mentorer for unge« har fået status: inviteret til fuldt forslag.",
+    ]
+    # the agency hears of the concept note's arrival, not of its own invitation
+    assert told.filter(user=agency).count() == 1
+    assert all(n.url == f"/forslag/{proposal.pk}/" for n in told)
+    assert not told.filter(
+        user=world.users[M]
+    ).exists()  # a municipality is not told of a foundation's proposal

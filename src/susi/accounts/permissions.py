@@ -650,6 +650,13 @@ def participating_users(initiative) -> QuerySet:
     return _model("accounts.User").objects.filter(scope, is_active=True)
 
 
+def proposal_followers(proposal) -> QuerySet:
+    """The active users of the foundation that made `proposal` (`proposals.view_proposal`): told of its status."""
+    return _model("accounts.User").objects.filter(
+        role=Role.FOUNDATION, organisation_id=proposal.foundation_id, is_active=True
+    )
+
+
 def initiative_leads() -> QuerySet:
     """The users who may lead an initiative (`portfolio.lead_initiative`: agency staff)."""
     return _model("accounts.User").objects.filter(role=Role.AGENCY, is_active=True).order_by("username")

@@ -322,3 +322,17 @@ def public_page(publication: Publication) -> dict[str, Any]:
         "notes": list(notes),
         "show": {s.value: publication.shows(s.value) for s in engine.Section},
     }
+
+
+def side_effect_signal(initiative) -> bool | None:
+    """What the side effects recorded on the intervention's effect evaluations say, for the gate's suggestion on
+    *virkning* (portfolio.suggestions.SIDE_EFFECT_SIGNALS): True when one is harmful (its whole interval on the
+    harmful side), False when side effects were studied and none is, None when none is recorded."""
+    from .models import SideEffect
+
+    recorded = list(
+        SideEffect.objects.filter(evaluation__initiative__intervention_id=initiative.intervention_id)
+    )
+    if not recorded:
+        return None
+    return any(effect.harmful for effect in recorded)

@@ -304,6 +304,42 @@ def _notify_product_submitted(product: Product) -> None:
     )
 
 
+def notify_overdue_phases(today: date | None = None) -> int:
+    """Tell the lead (or, without one, the agency's staff) of each active initiative that has run past its
+    phase's typical duration — once per phase: an initiative already told since it entered the phase is left
+    alone, so a daily run (`susi notifications overdue`, cron or a systemd timer) repeats nothing. Returns how
+    many initiatives were reported."""
+    from susi.accounts.permissions import agency_staff
+    from susi.notifications.models import Kind, Notification
+    from susi.notifications.services import notify
+
+    today = today or timezone.localdate()
+    reported = 0
+    active = Initiative.objects.filter(status=Status.ACTIVE).select_related("lead")
+    for initiative in active:
+        if not phases.past_typical_duration(initiative.phase, initiative.phase_started_on, today):
+            continue
+        url = reverse("portfolio:initiative", args=[initiative.pk])
+        told = Notification.objects.filter(
+            kind=Kind.PHASE_OVERDUE, url=url, created_at__date__gte=initiative.phase_started_on
+        )
+        if told.exists():
+            continue
+        typical = initiative.phase_definition.typical_duration
+        months = phases.months_between(initiative.phase_started_on, today)
+        text = Text(
+            f"»{initiative.title}« har været i {initiative.phase_definition.name.da.lower()} i {months} måneder; "
+            f"typisk varer fasen {typical.da.lower()}.",
+            f"“{initiative.title}” has been in {initiative.phase_definition.name.en.lower()} for {months} months; "
+            f"the phase typically lasts {typical.en.lower()}.",
+        )
+        notify(
+            [initiative.lead] if initiative.lead_id else list(agency_staff()), Kind.PHASE_OVERDUE, text, url
+        )
+        reported += 1
+    return reported
+
+
 # --- gates ---------------------------------------------------------------------------------------------
 
 

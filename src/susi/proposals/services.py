@@ -32,10 +32,25 @@ ALLOWED_SUFFIXES = portfolio_services.ALLOWED_PRODUCT_SUFFIXES
 
 
 def _status_changed(proposal: Proposal) -> None:
-    """Called after every change of a proposal's status (in the same transaction).
+    """Called after every change of a proposal's status (in the same transaction): the proposing foundation is
+    told the new status; the agency is told when a concept note or a full proposal arrives in its inbox. The
+    emails go out only when the transaction commits (notifications.services.notify)."""
+    from django.urls import reverse
 
-    The place where the foundation (and, for a new submission, the agency) is told: the notifications feature
-    connects here. Nothing else happens today."""
+    from susi.accounts.permissions import agency_staff, proposal_followers
+    from susi.engines.text import Text
+    from susi.notifications.models import Kind
+    from susi.notifications.services import notify
+
+    state = flow.PROPOSAL_STATE_NAMES[flow.ProposalState(proposal.state)]
+    url = reverse("proposals:detail", args=[proposal.pk])
+    text = Text(
+        f"Forslaget »{proposal.title}« har fået status: {state.da.lower()}.",
+        f"The proposal “{proposal.title}” now has the status: {state.en.lower()}.",
+    )
+    notify(proposal_followers(proposal), Kind.PROPOSAL_STATUS, text, url)
+    if proposal.state in (flow.ProposalState.CONCEPT_SUBMITTED, flow.ProposalState.FULL_SUBMITTED):
+        notify(agency_staff(), Kind.PROPOSAL_STATUS, text, url)
 
 
 def _move(proposal: Proposal, action: str, actor: flow.ProposalActor, message: str = "") -> str:
