@@ -141,6 +141,34 @@ def test_the_chain_from_citizens_data_to_a_som_calculation(chain):
     assert som_study.pk not in {s.id for s in som_selectors.studies_as_of(old_version)}
     assert som_study.pk in {s.id for s in som_selectors.studies_as_of(published.version.number)}
 
+    # 7. the gate suggests *virkning* from the updated meta-analysis and *økonomi* from the new calculation,
+    #    with the numbers behind each
+    from susi.engines.phases import Criterion
+    from susi.portfolio.suggestions import gate_suggestions
+
+    suggested = gate_suggestions(chain.initiative)
+    effect, economy_suggestion = suggested[Criterion.EFFECT], suggested[Criterion.ECONOMY]
+    assert effect.rating is not None and economy_suggestion.rating is not None
+    assert effect.numbers["studies"] == 3 and effect.numbers["level"] == meta.rating_level
+    assert effect.numbers["estimate"] == pytest.approx(meta.result["estimate"])
+    assert economy_suggestion.numbers["calculation"] == new.name
+    assert economy_suggestion.numbers["probability_break_even"] == pytest.approx(
+        economy["probability_break_even"]
+    )
+
+
+def test_the_gate_page_shows_the_chains_suggestions_with_their_numbers(chain, client):
+    evidence_chain.add_evaluation(chain.agency, chain.evaluation, design="rct", outcome=OUTCOME)
+    som_chain.publish_evaluation(
+        chain.agency, chain.evaluation, target_group=chain.group, outcome="housed", design="rct"
+    )
+    _save(chain.agency, _case_for(chain.group, "Med evalueringen"), chain.initiative, chain.group)
+    client.force_login(chain.agency)
+    page = client.get(f"/initiativer/{chain.initiative.pk}/faseovergang/").content.decode()
+    for criterion in ("effect", "economy"):
+        panel = page.split(f'id="suggestion-{criterion}"')[1].split("</div>")[0]
+        assert "data-rating=" in panel, criterion  # a suggested rating, not "no numbers"
+
 
 def test_a_newer_estimate_updates_the_study_with_history(chain):
     evaluation, agency = chain.evaluation, chain.agency
