@@ -204,3 +204,21 @@ def test_the_round_through_the_api(client, world, year_2027):
             "remaining_dkk": 64_000_000,
         }
     ]
+
+
+def test_a_foundations_full_proposal_is_offered_as_a_candidate_when_a_round_opens(client, world, year_2027):
+    from susi.proposals import services as proposal_services
+    from tests.proposals.test_proposals import concept, full
+
+    fond, agency = world.users[Role.FOUNDATION], world.users[Role.AGENCY]
+    proposal = concept(fond)
+    proposal_services.invite(agency, proposal, message="Send et fuldt forslag.")
+    full(fond, proposal)
+    client.force_login(agency)
+    url = f"/programmer/{year_2027.programme.code}/prioritering/ny/"
+    assert proposal.title in client.get(url).content.decode()
+    response = client.post(url, {"year": 2027, "title": "Prioritering 2027", "proposals": [proposal.pk]})
+    assert response.status_code == 302
+    candidate = Candidate.objects.get(kind=Candidate.Kind.PROPOSAL)
+    assert candidate.title == proposal.title
+    assert candidate.proposal_reference == f"proposals.Proposal:{proposal.pk}"

@@ -61,11 +61,19 @@ class RoundForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    proposals = forms.ModelMultipleChoiceField(
+        label=_("Fondes forslag, der venter på en afgørelse"),
+        queryset=Initiative.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, initiatives=None, **kwargs):
+    def __init__(self, *args, initiatives=None, proposals=None, **kwargs):
         super().__init__(*args, **kwargs)
         if initiatives is not None:
             self.fields["initiatives"].queryset = initiatives
+        if proposals is not None:
+            self.fields["proposals"].queryset = proposals
 
     def screening_titles(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("screenings", "").splitlines() if line.strip()]

@@ -48,6 +48,16 @@ class CandidateInput:
     proposal_reference: str = ""
 
 
+def candidate_from_proposal(proposal) -> CandidateInput:
+    """A foundation's full proposal as a candidate of a prioritisation round (referred to by its id)."""
+    return CandidateInput(
+        kind=Candidate.Kind.PROPOSAL,
+        title=proposal.title,
+        description=proposal.description[:2000],
+        proposal_reference=f"proposals.Proposal:{proposal.pk}",
+    )
+
+
 def _money(value, field: str) -> Decimal:
     try:
         amount = Decimal(str(value if value not in (None, "") else 0))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from susi.accounts.permissions import can, require
 from susi.portfolio.models import Initiative
+from susi.proposals.selectors import proposals_for_prioritisation
 from susi.web.api_errors import DomainError
 
 from . import selectors, services
@@ -104,7 +106,8 @@ def round_create(request, code: str):
     initiatives = (
         selectors.programme_initiatives(programme).filter(status="active").order_by("phase", "title")
     )
-    form = RoundForm(request.POST or None, initiatives=initiatives)
+    waiting = proposals_for_prioritisation(timezone.localdate().year)  # full proposals awaiting a decision
+    form = RoundForm(request.POST or None, initiatives=initiatives, proposals=waiting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         programme_year = ProgrammeYear.objects.filter(programme=programme, year=data["year"]).first()
@@ -113,10 +116,14 @@ def round_create(request, code: str):
                 "year", _("Programmet har ingen ramme for %(year)s endnu.") % {"year": data["year"]}
             )
         else:
-            candidates = services.candidates_from_initiatives(data["initiatives"]) + [
-                services.CandidateInput(kind=Candidate.Kind.NEW_SCREENING, title=title)
-                for title in form.screening_titles()
-            ]
+            candidates = (
+                services.candidates_from_initiatives(data["initiatives"])
+                + [
+                    services.CandidateInput(kind=Candidate.Kind.NEW_SCREENING, title=title)
+                    for title in form.screening_titles()
+                ]
+                + [services.candidate_from_proposal(p) for p in data["proposals"]]
+            )
             try:
                 round_ = services.open_round(
                     request.user,
