@@ -258,10 +258,9 @@ def test_citizen_rights_follow_the_matrix(client, world, objects, action, role):
 
 # The application rounds' twins are checked against their rules in tests/rounds/test_rounds_matrix.py (its world
 # has rounds, applications and grants).
-# The proposals' twin likewise in tests/proposals/test_proposals.py (its world has proposals of two foundations).
-APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith(("rounds.", "proposals.")))
-# The knowledge app's twins are checked in tests/knowledge/test_permissions.py (its world has involvement and notes).
-APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith(("rounds.", "knowledge.")))
+# The proposals' twin likewise in tests/proposals/test_proposals.py (its world has proposals of two foundations),
+# and the knowledge app's twins in tests/knowledge/test_permissions.py (its world has involvement and notes).
+APP_TWINS = sorted(a for a in permissions.TWINS if not a.startswith(("rounds.", "proposals.", "knowledge.")))
 
 
 def test_every_twin_answers_for_a_rule():

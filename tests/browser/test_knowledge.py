@@ -98,7 +98,7 @@ def test_involvement_gate_fast_track_publication_and_public_page(page, login, wo
     for name in CRITERIA:
         fieldset = page.locator("fieldset.criterion", has=page.locator("legend", has_text=name)).first
         fieldset.get_by_label("Opfyldt", exact=True).check()
-        fieldset.get_by_label("Begrundelse").fill(f"{name} er dokumenteret.")
+        fieldset.locator("textarea[name$='_justification']").fill(f"{name} er dokumenteret.")
     page.get_by_label("Fortsæt til næste fase").check()
     fast_track = page.locator("#fast-track")
     fast_track.get_by_label("Ja, udbred nu").check()

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from susi.accounts.permissions import require
+from susi.engines.phases import proposals as flow
 from susi.portfolio.services import assessment_inputs_from_mapping
+from susi.web.api_errors import DomainError
 
 from . import selectors, services
 from .models import Proposal
@@ -98,6 +101,8 @@ def _proposal(request, pk: int) -> Proposal:
 @paginate(LimitOffsetPagination)
 def list_proposals(request, state: str = ""):
     require(request.user, "proposals.view_list")
+    if state and state != "waiting" and state not in {s.value for s in flow.ProposalState}:
+        raise DomainError("state", _("Ukendt status: %(state)s.") % {"state": state[:50]})
     return selectors.proposals_for(request.user, state).prefetch_related("documents").order_by("pk")
 
 
