@@ -9,7 +9,7 @@ The scale the issue sets: 180,000 citizens enrolled per year against a register 
 2. draws a comparison population of the same size from the rest of the population, matched exactly on
    birth year and sex (``build_comparison``), timed;
 3. runs ``susi.engines.evaluation.register_followup`` on it in a fresh process per run, and prints the
-   median wall time and the peak resident memory of those runs (``resource.getrusage``), plus the
+   median wall time and the peak resident memory of those runs (each process's own ``VmHWM``), plus the
    build figures.
 
     .venv/bin/python benchmarks/register_followup.py              # national scale
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -52,15 +51,11 @@ OUTCOMES = [
 
 
 def _peak_mb() -> float:
-    """This process's peak resident memory. Linux's VmHWM starts afresh at exec; ru_maxrss is inherited from
-    the parent (so a query run started by the process that built the register reported the build's peak)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: kilobytes
+    """This process's own peak memory (VmHWM: ru_maxrss is inherited from the parent, so a query run started by
+    the process that built the register reported the build's peak); the one reader is outcomes_import's."""
+    from outcomes_import import peak_rss_mb  # the benchmarks' folder is on sys.path when a script runs
+
+    return peak_rss_mb()
 
 
 def build(db: Path, scale: float, threads: int | None) -> dict[str, float]:

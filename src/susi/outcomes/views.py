@@ -350,12 +350,9 @@ def commit(request, pk: int):
     return _go(request, "jobs:job", pk=job.pk)
 
 
-@login_required
-@require_POST
-@citizen_upload
-def deliveries(request, pk: int):
-    """Delivery records (fidelity): checked row by row; with any error nothing is written."""
-    from .deliveries import import_deliveries
+def _one_step_import(request, pk: int, importer, report_template: str, success):
+    """A file checked row by row and written whole, or not at all (deliveries, feedback): with any error the
+    report page is shown and nothing is written; otherwise `success(report)` is the message."""
     from .importing import FileError
 
     initiative = get_object_or_404(Initiative, pk=pk)
@@ -369,7 +366,7 @@ def deliveries(request, pk: int):
         messages.error(request, _("Vælg en fil at indlæse."))
         return redirect("outcomes:initiative", pk=pk)
     try:
-        report = import_deliveries(
+        report = importer(
             user=request.user, initiative=initiative, fh=upload_file.file, name=upload_file.name
         )
     except FileError as exc:
@@ -378,7 +375,7 @@ def deliveries(request, pk: int):
     if report.error_count:
         return render(
             request,
-            "outcomes/deliveries_report.html",
+            report_template,
             {
                 "initiative": initiative,
                 "report": report,
@@ -386,12 +383,27 @@ def deliveries(request, pk: int):
                 "file_name": services.safe_file_name(upload_file.name),
             },
         )
-    messages.success(
-        request,
-        _("Leverancerne er indlæst: %(new)s nye og %(changed)s ændrede.")
-        % {"new": report.rows_new, "changed": report.rows_changed},
-    )
+    messages.success(request, success(report))
     return redirect("outcomes:initiative", pk=pk)
+
+
+@login_required
+@require_POST
+@citizen_upload
+def deliveries(request, pk: int):
+    """Delivery records (fidelity): checked row by row; with any error nothing is written."""
+    from .deliveries import import_deliveries
+
+    return _one_step_import(
+        request,
+        pk,
+        import_deliveries,
+        "outcomes/deliveries_report.html",
+        lambda report: (
+            _("Leverancerne er indlæst: %(new)s nye og %(changed)s ændrede.")
+            % {"new": report.rows_new, "changed": report.rows_changed}
+        ),
+    )
 
 
 @login_required
@@ -570,42 +582,17 @@ def _feedback_context(initiative, codes: list[str]) -> dict:
 def feedback_upload(request, pk: int):
     """A feedback file: checked row by row; with any error nothing is written and the report is shown."""
     from .feedback import import_feedback
-    from .importing import FileError
 
-    initiative = get_object_or_404(Initiative, pk=pk)
-    if not services.importable_municipalities(request.user, initiative):
-        require(request.user, "outcomes.import", Scope(initiative, None))
-    upload_file = request.FILES.get("file")
-    if getattr(request, "upload_too_large", False):
-        messages.error(request, too_large_message())
-        return redirect("outcomes:initiative", pk=pk)
-    if upload_file is None:
-        messages.error(request, _("Vælg en fil at indlæse."))
-        return redirect("outcomes:initiative", pk=pk)
-    try:
-        report = import_feedback(
-            user=request.user, initiative=initiative, fh=upload_file.file, name=upload_file.name
-        )
-    except FileError as exc:
-        messages.error(request, exc.message)
-        return redirect("outcomes:initiative", pk=pk)
-    if report.error_count:
-        return render(
-            request,
-            "outcomes/feedback_report.html",
-            {
-                "initiative": initiative,
-                "report": report,
-                "groups": group_errors(report.errors),
-                "file_name": services.safe_file_name(upload_file.name),
-            },
-        )
-    messages.success(
+    return _one_step_import(
         request,
-        _("Feedbacken er indlæst: %(new)s nye og %(changed)s ændrede besvarelser.")
-        % {"new": report.rows_new, "changed": report.rows_changed},
+        pk,
+        import_feedback,
+        "outcomes/feedback_report.html",
+        lambda report: (
+            _("Feedbacken er indlæst: %(new)s nye og %(changed)s ændrede besvarelser.")
+            % {"new": report.rows_new, "changed": report.rows_changed}
+        ),
     )
-    return redirect("outcomes:initiative", pk=pk)
 
 
 @login_required
