@@ -28,6 +28,7 @@ from susi.web.api_errors import DomainError
 
 from . import analysis as analysis_mod
 from .models import DATA_FIELDS, MetaAnalysis, Study
+from .services import _record_meta_analysis
 
 #: What `add_evaluation` did with the study.
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -187,26 +188,17 @@ def update_meta_analysis(user, study: Study, *, higher_is_better: bool = True) -
     method = previous.method if previous else "REML"
     hk = previous.hk if previous else False
     better = previous.higher_is_better if previous else higher_is_better
-    result = analysis_mod.run(studies, study.measure, method, hk, better)
-    record = MetaAnalysis.objects.create(
-        intervention=study.intervention,
+    return _record_meta_analysis(
+        user,
+        study.intervention,
         outcome=study.outcome,
-        title=(_("%(outcome)s (opdateret med platformens egen evaluering)") % {"outcome": study.outcome})[
-            :250
-        ],
-        measure=result.effects.measure.value,
-        method=result.meta.method.value,
+        title=_("%(outcome)s (opdateret med platformens egen evaluering)") % {"outcome": study.outcome},
+        measure=study.measure,
+        method=method,
         hk=hk,
         higher_is_better=better,
-        result=analysis_mod.result_json(result),
-        rating_level=result.rating.level.value,
-        rating_reasons=[
-            {"text": r.text.da, "text_en": r.text.en, "met": r.met} for r in result.rating.reasons
-        ],
-        created_by=user,
+        studies=studies,
     )
-    record.studies.set(studies)
-    return record
 
 
 def add_evaluation_by_id(user, evaluation_id: int, **options) -> AddedEvaluation:

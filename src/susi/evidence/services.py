@@ -213,11 +213,37 @@ def save_meta_analysis(
     title: str = "",
 ) -> MetaAnalysis:
     require(user, "evidence.edit_studies")
+    return _record_meta_analysis(
+        user,
+        intervention,
+        outcome=outcome,
+        title=title.strip() or f"{intervention.name}: {outcome}",
+        measure=measure,
+        method=method,
+        hk=hk,
+        higher_is_better=higher_is_better,
+        studies=studies,
+    )
+
+
+def _record_meta_analysis(
+    user,
+    intervention,
+    *,
+    outcome: str,
+    title: str,
+    measure: str,
+    method: str,
+    hk: bool,
+    higher_is_better: bool,
+    studies: Sequence[Study],
+) -> MetaAnalysis:
+    """Run the meta-analysis and store it with its studies (the caller has checked the permission)."""
     result = analysis_mod.run(studies, measure, method, hk, higher_is_better)
     record = MetaAnalysis.objects.create(
         intervention=intervention,
         outcome=outcome,
-        title=title.strip() or f"{intervention.name}: {outcome}",
+        title=title[:250],
         measure=result.effects.measure.value,
         method=result.meta.method.value,
         hk=hk,
