@@ -1,4 +1,4 @@
-"""A saved calculation's charts are drawn once, then read: not redrawn on every view of its page."""
+"""A saved calculation's charts are drawn and its simulation run once, then read: not on every view of its page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from django.core.cache import caches
 
 from susi.accounts.models import Role
-from susi.som import charts
+from susi.som import charts, services
 from susi.som.models import Calculation
 
 from .test_calculator import form_post
@@ -27,6 +27,14 @@ def test_charts_are_drawn_once_per_calculation_and_language(client_for, monkeypa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(charts, "cumulative", counting)
+    simulated = []
+    real_recalculate = services.recalculate
+
+    def counting_simulations(calculation):
+        simulated.append(1)
+        return real_recalculate(calculation)
+
+    monkeypatch.setattr(services, "recalculate", counting_simulations)
     client = client_for(Role.MUNICIPALITY)
     assert client.post("/som/beregn/", form_post(client, draws="500")).status_code == 302
     calc = Calculation.objects.get()
@@ -35,6 +43,8 @@ def test_charts_are_drawn_once_per_calculation_and_language(client_for, monkeypa
     first = _without_tokens(client.get(url).content.decode())
     second = _without_tokens(client.get(url).content.decode())
     assert len(drawn) == 1 and first == second and "<svg" in first
+    # The figures are read too: the simulation ran once (and the page still prints them).
+    assert len(simulated) == 1 and 'data-testid="present-value"' in second and " kr." in second
 
     client.cookies["django_language"] = "en"  # the English page has its own drawing (English labels)
     client.get(url)

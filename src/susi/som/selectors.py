@@ -35,10 +35,15 @@ def visible_versions(user) -> QuerySet[KnowledgeVersion]:
     return permissions.visible_knowledge_versions(user)
 
 
-def visible_calculations(user) -> list[Calculation]:
-    """The saved calculations `user` may open (the twin of `som.view_calculation`)."""
-    qs = permissions.visible_calculations(user)
-    return list(qs.select_related("owner", "initiative", "municipality", "target_group"))
+def visible_calculations(user, *, exclude: int | None = None, limit: int | None = None) -> list[Calculation]:
+    """The saved calculations `user` may open (the twin of `som.view_calculation`), newest first; `limit` of
+    them, without the one whose pk is `exclude`, are read from the database."""
+    qs = permissions.visible_calculations(user).select_related(
+        "owner", "initiative", "municipality", "target_group"
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return list(qs[:limit] if limit is not None else qs)
 
 
 def prices_for(organisation_id: int | None) -> dict[str, Price]:

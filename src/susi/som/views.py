@@ -94,7 +94,7 @@ def index(request):
         "municipalities": Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("name"),
         "own_municipality": _municipality(request, ""),
         "prefill": {k: request.GET[k] for k in PREFILL_KEYS if request.GET.get(k)},
-        "calculations": selectors.visible_calculations(request.user)[:50],
+        "calculations": selectors.visible_calculations(request.user, limit=50),
         "can_edit_knowledge": can(request.user, "som.edit_knowledge"),
     }
     return render(request, "som/index.html", context)
@@ -411,9 +411,10 @@ def delete_calculation(request, pk: int):
     return redirect("som:index")
 
 
-@login_required
-def calculation(request, pk: int):
-    calc = _visible_calculation(request, pk)
+def _calculation_page(calc) -> dict:
+    """What the calculation page shows of the simulation: rerun from the stored case, draws and seed, then kept
+    (see chart_cache.calculation_page) so later views only read it. The Monte Carlo draws themselves (~2 MB) are
+    not kept: only the figures the page prints."""
     case, result, mc = services.recalculate(calc)
     yearly_rows = [
         {
@@ -423,26 +424,34 @@ def calculation(request, pk: int):
             "net": result.net[t],
             "authorities": [result.net_by_authority[a.code][t] for a in engine.AUTHORITIES],
             "cumulative": result.cumulative_discounted[t],
-            "p_break_even": mc.probability_break_even[t] if mc else None,
-            "p5": mc.cumulative_percentiles[5][t] if mc else None,
-            "p95": mc.cumulative_percentiles[95][t] if mc else None,
+            "p_break_even": float(mc.probability_break_even[t]) if mc else None,
+            "p5": float(mc.cumulative_percentiles[5][t]) if mc else None,
+            "p95": float(mc.cumulative_percentiles[95][t]) if mc else None,
         }
         for t, y in enumerate(result.years)
     ]
-    context = {
-        "calculation": calc,
+    return {
         "case": case,
         "result": result,
-        "mc": mc,
+        "mc": {"pv_percentiles": mc.pv_percentiles} if mc else None,
         "yearly_rows": yearly_rows,
-        "authorities": engine.AUTHORITIES,
         "pv_by_authority": [(localized(a), result.pv_by_authority[a.code]) for a in engine.AUTHORITIES],
         "pv_by_area": [(AREA_NAMES[k], v) for k, v in result.pv_by_area.items()],
         "pv_by_committee": [(COMMITTEE_NAMES[k], v) for k, v in result.pv_by_committee.items()],
-        # Drawn once per calculation (and language, and code version), then read: see chart_cache.
-        **chart_cache.calculation_charts(calc, result, mc),
+        **chart_cache.draw_charts(result, mc),
         "p_positive": float((mc.present_value >= 0).mean()) if mc else None,
-        "others": [c for c in selectors.visible_calculations(request.user) if c.pk != calc.pk][:20],
+    }
+
+
+@login_required
+def calculation(request, pk: int):
+    calc = _visible_calculation(request, pk)
+    context = {
+        "calculation": calc,
+        "authorities": engine.AUTHORITIES,
+        # Simulated and drawn once per calculation (and language, and code version), then read: see chart_cache.
+        **chart_cache.calculation_page(calc, lambda: _calculation_page(calc)),
+        "others": selectors.visible_calculations(request.user, exclude=calc.pk, limit=20),
         "can_save_group": calc.target_group_id is None
         and bool(calc.case.get("target_group"))
         and request.user.organisation_id is not None
