@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,7 +129,7 @@ def _cards(rows: list[dict], municipality_names: dict[int, list[str]]) -> list[C
 def board(user, params) -> Board:
     qs = filtered_initiatives(user, params)
     limit = None if params.get("phase") else CARDS_PER_COLUMN
-    per_phase = Counter(qs.values_list("phase", flat=True).order_by())
+    per_phase = dict(qs.order_by().values_list("phase").annotate(n=Count("pk")))
     fields = ("pk", "title", "programme", "track", "area", "status", "phase", "phase_started_on")
     rows_by_phase = {}
     for definition in phases.PHASE_MODEL:
@@ -157,12 +157,27 @@ def phase_counts(qs: QuerySet[Initiative]) -> dict[str, dict[str, PhaseCounts]]:
     stop, conclude) plus initiatives stopped or completed in it; started: running + closed + initiatives sent
     back for rework that are still in the phase (counted once, as running).
     """
-    running = Counter(qs.filter(status=Status.ACTIVE).values_list("programme", "phase").order_by())
+    # Counted by the database (one row per programme and phase), not by reading every initiative and gate.
+    running = Counter(
+        {
+            (programme, phase): n
+            for programme, phase, n in qs.filter(status=Status.ACTIVE)
+            .order_by()
+            .values_list("programme", "phase")
+            .annotate(n=Count("pk"))
+        }
+    )
     left = Counter(
-        GateDecision.objects.filter(initiative__in=qs.values("pk"), state=GateDecision.State.RECORDED)
-        .exclude(outcome=phases.Outcome.REWORK.value)
-        .values_list("initiative__programme", "phase")
-        .order_by()
+        {
+            (programme, phase): n
+            for programme, phase, n in GateDecision.objects.filter(
+                initiative__in=qs.values("pk"), state=GateDecision.State.RECORDED
+            )
+            .exclude(outcome=phases.Outcome.REWORK.value)
+            .order_by()
+            .values_list("initiative__programme", "phase")
+            .annotate(n=Count("pk"))
+        }
     )
     result: dict[str, dict[str, PhaseCounts]] = {}
     for programme in Programme.values:

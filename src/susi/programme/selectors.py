@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from susi.engines import phases
@@ -109,10 +109,12 @@ def programme_counts(initiatives: QuerySet[Initiative]) -> list[ProgrammeCount]:
     """Counts per programme and phase over `initiatives` (e.g. the board's filtered, permitted initiatives)."""
     total: Counter = Counter()
     closed: Counter = Counter()
-    for programme, phase, status in initiatives.values_list("programme", "phase", "status").order_by():
-        total[(programme, phase)] += 1
+    # Counted by the database (one row per programme, phase and status), not by reading every initiative.
+    grouped = initiatives.order_by().values_list("programme", "phase", "status").annotate(n=Count("pk"))
+    for programme, phase, status, n in grouped:
+        total[(programme, phase)] += n
         if status != Status.ACTIVE:
-            closed[(programme, phase)] += 1
+            closed[(programme, phase)] += n
     result = []
     for code, label in ProgrammeLabel.choices:
         counts = ProgrammeCount(code=code, label=str(label))
