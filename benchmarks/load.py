@@ -15,8 +15,8 @@ the customary setting of load tools, and still far busier than a person at work)
 pause at all (the saturation point of the machine: throughput, and the queueing it causes). Printed per pass:
 requests, requests/s, p50/p95/p99 latency, errors, and per page. ``--passes think`` runs the first only.
 Only 127.0.0.1 is ever contacted; the server and the worker are stopped at the end. The resident memory of every
-server process and of the job worker is printed per pass, after its first sixth and at its end: a soak is
-``--users 20 --seconds 600 --passes think`` (memory should stay flat).
+server process and of the job worker is printed per pass, taken at each sixth of it: a soak is
+``--users 20 --seconds 600 --passes think`` (memory should level off, not climb to the end).
 """
 
 from __future__ import annotations
@@ -193,12 +193,13 @@ def main() -> None:
         )
         for name in passes:
             think = _think_range(args.think) if name == "think" else (0.0, 0.0)
-            before = _drive(args, data, port, think, lambda: _rss_mb(pids))
-            after = _rss_mb(pids)
-            print(
-                "  memory (RSS, MB) of the server processes and the job worker, after the first sixth → end: "
-                + ", ".join(f"{b:.0f}→{a:.0f}" for b, a in zip(before, after, strict=True))
+            samples = _drive(args, data, port, think, lambda: _rss_mb(pids))
+            print(f"  memory (RSS, MB) at each sixth of the pass ({args.seconds / 6:.0f} s apart):")
+            names = (
+                ["gunicorn master"] + [f"web worker {i}" for i in range(1, len(pids) - 1)] + ["job worker"]
             )
+            for i, name in enumerate(names):
+                print(f"    {name:<16} " + " ".join(f"{s[i]:>5.0f}" for s in samples))
     finally:
         for process in (server, worker):
             process.terminate()
@@ -219,8 +220,8 @@ def _mix(data) -> list[tuple[str, int, object]]:
     return mix
 
 
-def _drive(args, data, port: int, think: tuple[float, float], sample) -> list[float]:
-    """One pass; returns `sample()` as taken after the first sixth of it."""
+def _drive(args, data, port: int, think: tuple[float, float], sample) -> list[list[float]]:
+    """One pass; returns `sample()` as taken at the end of each sixth of it."""
     from susi.accounts.demo import DEMO_PASSWORD
     from susi.accounts.models import User as Account
     from susi.jobs import services as jobs
@@ -260,11 +261,11 @@ def _drive(args, data, port: int, think: tuple[float, float], sample) -> list[fl
     for t in threads:
         t.start()
     background = 0
-    sampled_at, next_import = t_start + args.seconds / 6, t_start
-    sampled: list[float] | None = None
+    next_import = t_start
+    sampled: list[list[float]] = []
     while (now := time.perf_counter()) < deadline:
-        if sampled is None and now >= sampled_at:
-            sampled = sample()
+        if now >= t_start + (len(sampled) + 1) * args.seconds / 6 and len(sampled) < 5:
+            sampled.append(sample())
         if now >= next_import:  # a knowledge import as a background job every 10 s
             jobs.enqueue(
                 "som.knowledge_import",
@@ -278,7 +279,7 @@ def _drive(args, data, port: int, think: tuple[float, float], sample) -> list[fl
     for t in threads:
         t.join()
     _report(results, time.perf_counter() - t_start, names, think, background)
-    return sampled if sampled is not None else sample()
+    return [*sampled, sample()]
 
 
 def _pct(values: list[float], q: int) -> float:

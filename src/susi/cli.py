@@ -112,7 +112,9 @@ def serve(
 
 def gunicorn_argv(*, bind: str, workers: int, timeout: int) -> list[str]:
     """The gunicorn command line: access log to stdout, the proxy's X-Forwarded-* believed only from
-    FORWARDED_ALLOW_IPS (gunicorn's own setting; 127.0.0.1 by default)."""
+    FORWARDED_ALLOW_IPS (gunicorn's own setting; 127.0.0.1 by default), and each worker replaced after about
+    10,000 requests (jittered, so they are not replaced together): a safety net against slow growth of a worker's
+    memory (the 10-minute soak in docs/developers/deployment.md: +6 MB per worker in ~800 requests)."""
     return [
         sys.executable,
         "-m",
@@ -126,6 +128,10 @@ def gunicorn_argv(*, bind: str, workers: int, timeout: int) -> list[str]:
         str(timeout),
         "--access-logfile",
         "-",
+        "--max-requests",
+        "10000",
+        "--max-requests-jitter",
+        "1000",
     ]
 
 

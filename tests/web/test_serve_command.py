@@ -80,3 +80,29 @@ def test_susi_serve_runs_gunicorn_with_production_settings(tmp_path):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         log.close()
+
+
+def test_gunicorn_replaces_each_worker_after_a_jittered_number_of_requests():
+    from susi.cli import gunicorn_argv
+
+    argv = gunicorn_argv(bind="127.0.0.1:8000", workers=5, timeout=120)
+    assert argv[argv.index("--max-requests") + 1] == "10000"
+    assert argv[argv.index("--max-requests-jitter") + 1] == "1000"
+    assert argv[argv.index("--workers") + 1] == "5"
+
+
+def test_the_wsgi_module_imports_every_view_before_the_first_request():
+    """A gunicorn worker imports the URLconf (every view, matplotlib, pandas …) while it boots: a fresh interpreter
+    that only imports the WSGI module already has the views."""
+    code = (
+        "import sys, susi.config.wsgi; "
+        "print(all(m in sys.modules for m in ('susi.config.urls', 'susi.portfolio.views', 'susi.som.views')))"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "susi.config.settings.test",
+    }
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "True"
