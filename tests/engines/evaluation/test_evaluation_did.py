@@ -174,6 +174,8 @@ def test_staggered_when_every_municipality_adopts_uses_the_not_yet_treated():
     fit = smf.ols("value ~ 0 + C(pseudonym) + C(period)", data=untreated).fit()
     treated = panel.loc[panel["treated"] == 1]
     imputed = treated["value"] - fit.predict(treated)
-    # pyfixest's stage 1 demeans iteratively (alternating projections, convergence tolerance 1e-8 on the
-    # change per sweep), so it reaches the exact OLS solution to about 1e-6, not to the last bit
-    assert r.estimate == pytest.approx(float(imputed.mean()), abs=1e-5)
+    # pyfixest's stage 1 demeans iteratively (alternating projections, stopping when a sweep changes less than
+    # 1e-8). That bounds the step, not the distance to the exact OLS solution, which is the step over (1 − the
+    # rate of convergence): 1.3e-5 was seen on a CI machine (3.3885722 against 3.3885590). 1e-4 still tells the
+    # estimators apart: two-way fixed effects (OLS with citizen and period effects) gives 3.508 on this data.
+    assert r.estimate == pytest.approx(float(imputed.mean()), abs=1e-4)
