@@ -23,7 +23,19 @@ def forest_svg(a: Analysis) -> str:
     k = e.k
     z = 1.959963984540054
     lo, hi = e.yi - z * e.sei, e.yi + z * e.sei
-    fig, ax = new_figure(width=7.5, height=1.2 + 0.32 * (k + 3))
+    labels = [
+        f"{lab}  [{_fmt(y, a.log_scale)}; {_fmt(low, a.log_scale)}–{_fmt(h, a.log_scale)}]"
+        for lab, y, low, h in zip(e.labels, e.yi, lo, hi, strict=True)
+    ]
+    method = m.method.value + (", HK" if m.hk else "")
+    pooled = (
+        _("Samlet (%(method)s)") % {"method": method}
+        + f"  [{_fmt(m.estimate, a.log_scale)}; {_fmt(m.ci_low, a.log_scale)}–{_fmt(m.ci_high, a.log_scale)}]"
+    )
+    # The study labels sit left of the axes: the figure widens with the longest (~0.08 inch a character at
+    # 10 pt), so long study names leave the plot its width instead of squeezing it to nothing.
+    longest = max(len(text) for text in [*labels, pooled])
+    fig, ax = new_figure(width=max(7.5, 4.0 + 0.08 * longest), height=1.2 + 0.32 * (k + 3))
     ys = np.arange(k, 0, -1) + 1.5
     weights = np.asarray(m.weights)
     sizes = 20 + 180 * weights / weights.max()
@@ -39,15 +51,6 @@ def forest_svg(a: Analysis) -> str:
     if m.tau2 > 0:
         ax.hlines(0.5, m.pi_low, m.pi_high, color=PALETTE[1], linewidth=1, linestyle=(0, (3, 2)))
     ax.axvline(0, color="#444444", linewidth=0.8)
-    labels = [
-        f"{lab}  [{_fmt(y, a.log_scale)}; {_fmt(low, a.log_scale)}–{_fmt(h, a.log_scale)}]"
-        for lab, y, low, h in zip(e.labels, e.yi, lo, hi, strict=True)
-    ]
-    method = m.method.value + (", HK" if m.hk else "")
-    pooled = (
-        _("Samlet (%(method)s)") % {"method": method}
-        + f"  [{_fmt(m.estimate, a.log_scale)}; {_fmt(m.ci_low, a.log_scale)}–{_fmt(m.ci_high, a.log_scale)}]"
-    )
     ax.set_yticks(list(ys) + [0.5], labels + [pooled])
     ax.set_ylim(-0.2, k + 2.2)
     ax.spines["left"].set_visible(False)
