@@ -6,7 +6,7 @@
 
 It prepares a database (migrate, the demo data, ``--initiatives`` extra initiatives; a DATABASE_URL database is
 emptied first: point it at one kept for benchmarks) and the static files (collectstatic, as a deployment does),
-starts the server with the production settings (gunicorn when installed, else Django's runserver) plus one job
+starts the server as a deployment does (``susi serve``: gunicorn with the production settings) plus one job
 worker, logs every virtual user in, and drives a mix for ``--seconds``: the board, initiative pages, gate pages,
 a SØM result, API lists — while a SØM knowledge import runs as a background job every 10 s.
 
